@@ -1,0 +1,84 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-node-agents',
+  description: 'Typed cdk8s constructs with safe defaults for agents that run on every Kubernetes node (DaemonSets): log collectors, node exporters, GPU driver installers, security, network and storage agents.',
+  author: 'cdk8s-node-agents contributors',
+  authorAddress: 'maintainers@cdk8s-node-agents.dev',
+  repositoryUrl: 'https://github.com/cdk8s-node-agents/cdk8s-node-agents.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'kubernetes', 'daemonset', 'node-agent', 'constructs'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  jsiiVersion: '~6.0.0',
+
+  // cdk8s-plus-28 2.5.6 declares cdk8s ^2.68.11, which this registry lacks: 2.68.12 is the floor.
+  cdk8sVersion: '2.68.12',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+
+  // Generated tsconfig for tests, examples and bench lives at the top level.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'build-tools'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
+  jestOptions: {
+    jestVersion: '^29',
+    passWithNoTests: false,
+    // Snapshots never update silently: `test` fails on drift, `test:update` rewrites them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+
+  // jsii targets: the API is checked for every language at each compile. Packaging for them
+  // needs PyPI, Maven Central, Go and .NET toolchains, which are not reachable here.
+  publishToPypi: { distName: 'cdk8s-node-agents', module: 'cdk8s_node_agents' },
+  publishToMaven: { javaPackage: 'dev.cdk8snodeagents', mavenGroupId: 'dev.cdk8s-node-agents', mavenArtifactId: 'cdk8s-node-agents' },
+  publishToGo: { moduleName: 'github.com/cdk8s-node-agents/cdk8s-node-agents-go' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sNodeAgents', packageId: 'Cdk8sNodeAgents' },
+  release: false,
+  github: false,
+  gitignore: ['/dist/manifests/', '/bench/results/*.tmp'],
+  bin: { 'cdk8s-node-agents': 'lib/cli/main.js' },
+});
+
+project.tsconfigDev.addInclude('.projenrc.ts');
+project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('bench/**/*.ts');
+// jest 30 / resolver 4 pull native bindings missing on this registry; npm ci then fails.
+project.addDevDeps(
+  'eslint-import-resolver-typescript@~3.7.0',
+  // Schema validation of every synthesized object in the tests (4.x: engines node>=14).
+  'kubernetes-models@^4.5.1',
+  '@kubernetes-models/validate@^4',
+  // Property-based tests of the input checks.
+  'fast-check@^3',
+);
+
+// The README's test command (`npm ci && npm test`) runs the jsii compile too, so that the API is
+// checked for Python, Java, Go and .NET on every run, not only in `projen build`.
+project.testTask.prependSpawn(project.compileTask);
+
+// `package` in projen's default runs jsii-pacmak for every language outside CI. Python, Java, Go
+// and .NET packaging needs PyPI, Maven Central and toolchains this environment cannot reach, so
+// the build packages JavaScript only; `package-all` stays for machines that have them.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The example app: every preset, synthesized to dist/manifests/ (cdk8s.yaml points there too).
+project.addTask('synth:example', {
+  description: 'Synthesize the example app (every preset) to dist/manifests/',
+  exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
+});
+
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ and write bench/results/latest.md',
+  exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
+});
+
+project.synth();
