@@ -1,5 +1,8 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './int-or-percent';
+export * from './update-strategy';
+export * from './toleration';
+export * from './node-affinity';
+export * from './host-mount';
+export * from './agent-volume';
+export * from './agent-container';
+export * from './daemon-set';

@@ -1,0 +1,214 @@
+import { Capability, ContainerResources, EnvValue, ImagePullPolicy, Probe, Protocol, SeccompProfile } from 'cdk8s-plus-28';
+import { HostMount } from './host-mount';
+
+/** A port the agent listens on. */
+export interface AgentPort {
+  /** The port inside the container, 1-65535. */
+  readonly containerPort: number;
+
+  /**
+   * The port's name (at most 15 characters), used by Services and probes.
+   *
+   * @default - unnamed
+   */
+  readonly name?: string;
+
+  /**
+   * Also open the port on the node's address. Not needed with `hostNetwork` (the container port
+   * is the node's port then); a host port blocks a surge rollout on the same node.
+   *
+   * @default - no host port
+   */
+  readonly hostPort?: number;
+
+  /**
+   * The protocol.
+   *
+   * @default Protocol.TCP
+   */
+  readonly protocol?: Protocol;
+}
+
+/** A pod volume (see `AgentVolume`) mounted into a container. */
+export interface AgentVolumeMount {
+  /** The name of a volume in the DaemonSet's `volumes`. */
+  readonly volumeName: string;
+
+  /** Where it appears in the container. */
+  readonly mountPath: string;
+
+  /**
+   * Whether the mount is read-only.
+   *
+   * @default true
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * A path inside the volume to mount instead of its root.
+   *
+   * @default - the volume's root
+   */
+  readonly subPath?: string;
+}
+
+/**
+ * The settings of one container of the agent's pod, with the library's safe defaults: the main
+ * container, an init container or a sidecar. Kubernetes' own field names, in camelCase.
+ */
+export interface ContainerSettings {
+  /**
+   * When the kubelet pulls the image. A pinned tag or digest does not change, so it need not
+   * be pulled again on every start (which would make every node depend on the registry).
+   *
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * The entrypoint.
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments to the entrypoint.
+   *
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables, in the order given. The main container also gets NODE_NAME from
+   * `spec.nodeName` unless `env` sets NODE_NAME itself.
+   *
+   * @default - none besides NODE_NAME in the main container
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Ports the container listens on.
+   *
+   * @default - none
+   */
+  readonly ports?: AgentPort[];
+
+  /**
+   * Host paths mounted into the container, read-only unless made with `HostMount.readWrite`.
+   *
+   * @default - none
+   */
+  readonly hostMounts?: HostMount[];
+
+  /**
+   * Pod volumes (ConfigMap, Secret, emptyDir) mounted into the container.
+   *
+   * @default - none
+   */
+  readonly volumeMounts?: AgentVolumeMount[];
+
+  /**
+   * CPU and memory. Small by default because the agent runs on every node, the smallest ones
+   * included: requests of 50m CPU and 64Mi memory and a memory limit of 128Mi. No CPU limit, so
+   * that the agent is never throttled while the node has idle CPU. Each of `cpu`, `memory` and
+   * `ephemeralStorage` given replaces that part of the default.
+   *
+   * @default - cpu request 50m; memory request 64Mi, limit 128Mi
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Restarts the container when it fails.
+   *
+   * @default - none
+   */
+  readonly liveness?: Probe;
+
+  /**
+   * Marks the pod ready (a rolling update waits for it).
+   *
+   * @default - none
+   */
+  readonly readiness?: Probe;
+
+  /**
+   * Holds the other probes back until a slow start has finished.
+   *
+   * @default - none
+   */
+  readonly startup?: Probe;
+
+  /**
+   * Run the container privileged: every capability and every host device. Prefer
+   * `addCapabilities`; put privileged setup work in an init container.
+   *
+   * @default false
+   */
+  readonly privileged?: boolean;
+
+  /**
+   * Linux capabilities added after dropping ALL.
+   *
+   * @default - none
+   */
+  readonly addCapabilities?: Capability[];
+
+  /**
+   * The user ID the container runs as.
+   *
+   * @default - 65534 (nobody), or 0 when `privileged` is true
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * The group ID the container runs as.
+   *
+   * @default - the same as `runAsUser`
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * Make the kubelet refuse to start the container as root.
+   *
+   * @default - true unless `runAsUser` is 0
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * Mount the container's root filesystem read-only (write to volumes instead).
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Whether a process may gain more privileges than its parent (setuid binaries).
+   *
+   * @default - false, unless `privileged` or CAP_SYS_ADMIN make it impossible
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+
+  /**
+   * The seccomp profile.
+   *
+   * @default - RuntimeDefault
+   */
+  readonly seccompProfile?: SeccompProfile;
+
+  /**
+   * The working directory.
+   *
+   * @default - the image's WORKDIR
+   */
+  readonly workingDir?: string;
+}
+
+/** An extra container of the agent's pod: an init container or a sidecar. */
+export interface AgentContainer extends ContainerSettings {
+  /** The container name, unique in the pod. */
+  readonly name: string;
+
+  /** The image, with a tag or digest (`:latest` is rejected). */
+  readonly image: string;
+}

@@ -1,0 +1,568 @@
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { AgentContainer, ContainerSettings } from './agent-container';
+import { AgentVolume } from './agent-volume';
+import { HostMount } from './host-mount';
+import { NodeAffinityTerm } from './node-affinity';
+import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
+import { toDnsLabel } from './private/names';
+import { describe, Problems } from './private/problems';
+import * as rules from './private/rules';
+import { Toleration } from './toleration';
+import { UpdateStrategy } from './update-strategy';
+
+/** Props of the core `DaemonSet`: the main container's settings plus the pod's and the rollout's. */
+export interface DaemonSetProps extends ContainerSettings {
+  /**
+   * The agent's image, pinned with a tag or digest. `:latest` and untagged images are rejected:
+   * they would roll whatever was pushed last to every node.
+   */
+  readonly image: string;
+
+  /**
+   * The name of the DaemonSet and of the objects made for it (ServiceAccount, ClusterRole,
+   * ClusterRoleBinding). A DNS-1123 label, stable across runs.
+   *
+   * @default - the construct id as a DNS-1123 label ("NodeExporter" becomes "nodeexporter")
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the DaemonSet and its ServiceAccount. Always written out, so that RBAC
+   * subjects are complete and the manifest means the same whatever kubectl's context.
+   *
+   * @default - the chart's namespace, or "default"
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels added to every object and to the pods (they win over the defaults). The selector is
+   * always `app.kubernetes.io/name` and `app.kubernetes.io/instance`, so that it never changes
+   * when other labels do (a DaemonSet's selector is immutable).
+   *
+   * @default - app.kubernetes.io/name and instance (the name), component (if set),
+   * version (the image tag) and managed-by (cdk8s)
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the DaemonSet object.
+   *
+   * @default - none (plus kubernetes.io/change-cause when `changeCause` is set)
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Annotations of the pods (e.g. scrape settings or a config checksum).
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
+   *
+   * @default - no component label
+   */
+  readonly component?: string;
+
+  /**
+   * The main container's name.
+   *
+   * @default - the DaemonSet's name
+   */
+  readonly containerName?: string;
+
+  /**
+   * The taints the agent tolerates. The default, every taint, is what kube-prometheus's node
+   * exporter, kube-proxy, Calico, Cilium and the EBS CSI node plugin do: an agent that is missing
+   * from a tainted node fails silently (no logs, no metrics). Pass `[]` to tolerate none, or a
+   * narrower list such as `Toleration.controlPlane()`.
+   *
+   * @default [Toleration.all()]
+   */
+  readonly tolerations?: Toleration[];
+
+  /**
+   * Node labels a node must have to run the agent. Replaces the default entirely.
+   *
+   * @default { 'kubernetes.io/os': 'linux' }
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * Required node affinity: a node runs the agent when it matches any of the terms
+   * (and the node selector).
+   *
+   * @default - no affinity
+   */
+  readonly requiredNodeAffinity?: NodeAffinityTerm[];
+
+  /**
+   * How a new version replaces the old one.
+   *
+   * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
+   */
+  readonly updateStrategy?: UpdateStrategy;
+
+  /**
+   * Seconds a new pod must be ready before the rollout moves on to the next node.
+   *
+   * @default 0
+   */
+  readonly minReadySeconds?: number;
+
+  /**
+   * Old revisions kept for `kubectl rollout undo`.
+   *
+   * @default 10
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
+   * The pods' priority class, e.g. "system-node-critical" for agents the node needs.
+   *
+   * @default - none (the cluster's default priority)
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Use the node's network namespace. Also sets `dnsPolicy: ClusterFirstWithHostNet` so that
+   * cluster DNS still resolves.
+   *
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
+
+  /**
+   * Share the node's process namespace (the agent sees every process on the node).
+   *
+   * @default false
+   */
+  readonly hostPid?: boolean;
+
+  /**
+   * Share the node's IPC namespace.
+   *
+   * @default false
+   */
+  readonly hostIpc?: boolean;
+
+  /**
+   * The DNS policy.
+   *
+   * @default - ClusterFirstWithHostNet with hostNetwork, else ClusterFirst
+   */
+  readonly dnsPolicy?: kplus.DnsPolicy;
+
+  /**
+   * Seconds the agent gets to shut down (flush buffers) before it is killed.
+   *
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * Containers that run to completion before the agent starts: the place for privileged setup
+   * work, so that the long-running container stays unprivileged. Same safe defaults as the main
+   * container.
+   *
+   * @default - none
+   */
+  readonly initContainers?: AgentContainer[];
+
+  /**
+   * More long-running containers next to the agent (e.g. a registrar or a config reloader).
+   * Same safe defaults as the main container.
+   *
+   * @default - none
+   */
+  readonly sidecars?: AgentContainer[];
+
+  /**
+   * ConfigMap, Secret and emptyDir volumes, mounted by name through `volumeMounts`.
+   *
+   * @default - none
+   */
+  readonly volumes?: AgentVolume[];
+
+  /**
+   * Kubernetes API permissions of the agent. When given, a ClusterRole with exactly these rules
+   * and a ClusterRoleBinding to the agent's ServiceAccount are created, and the token is mounted.
+   *
+   * @default - no permissions, no ClusterRole, no token mounted
+   */
+  readonly rbacRules?: k8s.PolicyRule[];
+
+  /**
+   * Use an existing ServiceAccount instead of creating one.
+   *
+   * @default - a ServiceAccount named after the DaemonSet is created
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Mount the service-account token into the pods.
+   *
+   * @default - true when `rbacRules` are given, false otherwise
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Why this version is rolled out, shown by `kubectl rollout history`
+   * (the `kubernetes.io/change-cause` annotation).
+   *
+   * @default - none
+   */
+  readonly changeCause?: string;
+}
+
+const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
+
+/**
+ * A DaemonSet for an agent that runs on every node (or a chosen set of nodes), with defaults a
+ * security review signs off: a pinned image, non-root, no capabilities, read-only root
+ * filesystem, RuntimeDefault seccomp, read-only host mounts, no service-account token unless it
+ * calls the API, small resources, an explicit one-node-at-a-time rolling update, Linux nodes and
+ * every taint tolerated.
+ *
+ * Built on the cdk8s-plus-28 DaemonSet (`workload`); the fields cdk8s-plus lacks are set on its
+ * L1 object (`apiObject`).
+ *
+ * @example
+ * new DaemonSet(chart, 'agent', { image: 'registry.example.com/agent:1.2.3' });
+ */
+export class DaemonSet extends Construct {
+  /** The DaemonSet's name. */
+  public readonly name: string;
+  /** The namespace of the DaemonSet and its ServiceAccount. */
+  public readonly namespace: string;
+  /** The labels of every object and pod. */
+  public readonly labels: { [key: string]: string };
+  /** The labels the DaemonSet selects its pods by (use them for Services and NetworkPolicies). */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The main container's name. */
+  public readonly containerName: string;
+  /** The ServiceAccount the pods run as. */
+  public readonly serviceAccountName: string;
+  /** The tolerations chosen. */
+  public readonly tolerations: Toleration[];
+  /** The node selector chosen. */
+  public readonly nodeSelector: { [key: string]: string };
+  /** The update strategy chosen. */
+  public readonly updateStrategy: UpdateStrategy;
+  /** Whether the pods use the node's network. */
+  public readonly hostNetwork: boolean;
+  /** Whether the pods share the node's process namespace. */
+  public readonly hostPid: boolean;
+  /** Whether the pods share the node's IPC namespace. */
+  public readonly hostIpc: boolean;
+  /** The cdk8s-plus DaemonSet (escape hatch). */
+  public readonly workload: kplus.DaemonSet;
+  /** The L1 API object of the DaemonSet (escape hatch for JSON patches). */
+  public readonly apiObject: ApiObject;
+  /** The ServiceAccount created for the agent, unless `serviceAccountName` was given. */
+  public readonly serviceAccount?: kplus.ServiceAccount;
+  /** The ClusterRole, when `rbacRules` were given. */
+  public readonly clusterRole?: k8s.KubeClusterRole;
+  /** The ClusterRoleBinding, when `rbacRules` were given. */
+  public readonly clusterRoleBinding?: k8s.KubeClusterRoleBinding;
+
+  constructor(scope: Construct, id: string, props: DaemonSetProps) {
+    super(scope, id);
+    const problems = new Problems(`DaemonSet '${this.node.path}'`);
+    if (props === undefined || props === null || typeof props !== 'object') {
+      problems.add('props', props, 'expected an object with at least `image`');
+      problems.throwIfAny();
+    }
+
+    this.name = props.name ?? toDnsLabel(id);
+    problems.check('name', this.name, rules.dns1123Label(this.name));
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    problems.check('namespace', this.namespace, rules.dns1123Label(this.namespace));
+    this.containerName = props.containerName ?? this.name;
+    this.hostNetwork = props.hostNetwork ?? false;
+    this.hostPid = props.hostPid ?? false;
+    this.hostIpc = props.hostIpc ?? false;
+    this.tolerations = props.tolerations ?? [Toleration.all()];
+    this.nodeSelector = props.nodeSelector ?? { 'kubernetes.io/os': 'linux' };
+    this.updateStrategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
+
+    this.labels = this.resolveLabels(props, problems);
+    this.selectorLabels = Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]]));
+    checkMap(props.annotations, 'annotations', problems);
+    checkMap(props.podAnnotations, 'podAnnotations', problems);
+
+    // Containers: one cdk8s-plus volume per name, shared by every container that mounts it.
+    const volumes = new PodVolumes(this, props.volumes ?? [], problems);
+    const common = { problems, volumes, hostNetwork: this.hostNetwork };
+    const main = buildContainer({ ...common, prefix: '', name: this.containerName, image: props.image, settings: props, nodeNameEnv: true, probesAllowed: true });
+    const sidecars = (props.sidecars ?? []).map((c, i) => buildContainer({ ...common, prefix: `sidecars[${i}]`, name: c.name, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: true }));
+    const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: false }));
+    const all = [main, ...sidecars, ...inits];
+    checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
+    this.checkProbePorts(props, main, problems);
+    this.checkPod(props, [main, ...sidecars], problems);
+    problems.throwIfAny();
+
+    // RBAC: a dedicated ServiceAccount; a token and a ClusterRole only when the agent calls the API.
+    const rbacRules = props.rbacRules ?? [];
+    if (props.serviceAccountName === undefined) {
+      this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+        metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+        automountToken: false,
+      });
+    }
+    this.serviceAccountName = props.serviceAccountName ?? this.name;
+    if (rbacRules.length > 0) {
+      this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+        metadata: { name: this.name, labels: this.labels },
+        rules: rbacRules,
+      });
+      this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: { name: this.name, labels: this.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+      });
+      // cdk8s copies a chart's namespace onto every object; cluster-scoped ones have none.
+      for (const clusterScoped of [this.clusterRole, this.clusterRoleBinding]) {
+        if (Chart.of(this).namespace !== undefined) {
+          clusterScoped.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+        }
+      }
+    }
+
+    const annotations = { ...props.annotations };
+    if (props.changeCause !== undefined) {
+      annotations['kubernetes.io/change-cause'] = props.changeCause;
+    }
+    const podLabels = { ...this.labels };
+    this.workload = new kplus.DaemonSet(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations },
+      podMetadata: { labels: podLabels, annotations: props.podAnnotations },
+      select: false,
+      minReadySeconds: props.minReadySeconds ?? 0,
+      containers: [main.props, ...sidecars.map((s) => s.props)],
+      initContainers: inits.map((c) => c.props),
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', this.serviceAccountName),
+      automountServiceAccountToken: props.automountServiceAccountToken ?? rbacRules.length > 0,
+      // Pod-level runAsNonRoot only when every container is non-root (each also sets its own).
+      securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot) },
+      hostNetwork: this.hostNetwork,
+      dns: { policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST) },
+      terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
+      isolate: false,
+    });
+    this.workload.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    this.apiObject = ApiObject.of(this.workload);
+
+    // Fields cdk8s-plus-28 does not model. The L1 re-serializes after patching, so paths use
+    // its property names (hostPid, not hostPID) and int-or-string values its IntOrString class.
+    const patch = (path: string, value: unknown) => this.apiObject.addJsonPatch(JsonPatch.add(path, value));
+    patch('/spec/updateStrategy', this.updateStrategy._toKube());
+    patch('/spec/revisionHistoryLimit', props.revisionHistoryLimit ?? 10);
+    patch('/spec/template/spec/hostPid', this.hostPid);
+    patch('/spec/template/spec/hostIpc', this.hostIpc);
+    if (Object.keys(this.nodeSelector).length > 0) {
+      patch('/spec/template/spec/nodeSelector', { ...this.nodeSelector });
+    }
+    if (this.tolerations.length > 0) {
+      patch('/spec/template/spec/tolerations', this.tolerations.map((t) => t._toKube()));
+    }
+    const terms = props.requiredNodeAffinity ?? [];
+    if (terms.length > 0) {
+      patch('/spec/template/spec/affinity', {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms.map((t) => t._toKube()) } },
+      });
+    }
+    if (props.priorityClassName !== undefined) {
+      patch('/spec/template/spec/priorityClassName', props.priorityClassName);
+    }
+
+    registerAppValidation(this);
+  }
+
+  private resolveLabels(props: DaemonSetProps, problems: Problems): { [key: string]: string } {
+    const labels: { [key: string]: string } = {
+      'app.kubernetes.io/name': this.name,
+      'app.kubernetes.io/instance': this.name,
+    };
+    if (props.component !== undefined) {
+      labels['app.kubernetes.io/component'] = props.component;
+    }
+    const tag = typeof props.image === 'string' ? rules.imageTag(props.image) : undefined;
+    if (tag !== undefined && rules.labelValue(tag) === undefined) {
+      labels['app.kubernetes.io/version'] = tag;
+    }
+    labels['app.kubernetes.io/managed-by'] = 'cdk8s';
+    checkMap(props.labels, 'labels', problems, true);
+    return { ...labels, ...props.labels };
+  }
+
+  private checkProbePorts(props: DaemonSetProps, main: BuiltContainer, problems: Problems): void {
+    for (const probe of ['liveness', 'readiness', 'startup'] as const) {
+      const port = probePort(props[probe]);
+      if (port !== undefined && !main.portNumbers.includes(port)) {
+        problems.add(`${probe}.port`, port, `the probe's port must be one of the container's ports (${main.portNumbers.join(', ') || 'none declared'}); add it to \`ports\``);
+      }
+    }
+  }
+
+  private checkPod(props: DaemonSetProps, running: BuiltContainer[], problems: Problems): void {
+    for (const [prop, value] of [
+      ['minReadySeconds', props.minReadySeconds],
+      ['revisionHistoryLimit', props.revisionHistoryLimit],
+      ['terminationGracePeriodSeconds', props.terminationGracePeriodSeconds],
+    ] as const) {
+      if (value !== undefined) {
+        problems.check(prop, value, rules.nonNegativeInteger(value));
+      }
+    }
+    if (props.priorityClassName !== undefined) {
+      problems.check('priorityClassName', props.priorityClassName, rules.dns1123Subdomain(props.priorityClassName));
+    }
+    if (props.serviceAccountName !== undefined) {
+      problems.check('serviceAccountName', props.serviceAccountName, rules.dns1123Subdomain(props.serviceAccountName));
+    }
+    if (props.automountServiceAccountToken === false && (props.rbacRules ?? []).length > 0) {
+      problems.add('automountServiceAccountToken', false, 'rbacRules grant API access that the agent could not use without its token; remove one of them');
+    }
+    (props.rbacRules ?? []).forEach((rule, i) => {
+      if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
+        problems.add(`rbacRules[${i}].verbs`, rule?.verbs, 'expected at least one verb, e.g. ["get", "list", "watch"]');
+      }
+      if (rule && (rule.resources ?? []).length === 0 && (rule.nonResourceUrLs ?? []).length === 0) {
+        problems.add(`rbacRules[${i}]`, rule, 'expected resources (with apiGroups) or nonResourceUrLs');
+      }
+      if (rule && (rule.resources ?? []).length > 0 && rule.apiGroups === undefined) {
+        problems.add(`rbacRules[${i}].apiGroups`, undefined, 'expected the API groups of the resources ("" is the core group)');
+      }
+    });
+    for (const [key, value] of Object.entries(this.nodeSelector)) {
+      problems.check(`nodeSelector.${key}`, key, rules.qualifiedName(key));
+      problems.check(`nodeSelector.${key}`, value, rules.labelValue(value));
+    }
+    (props.requiredNodeAffinity ?? []).forEach((term, i) => {
+      if (term.requirements.length === 0) {
+        problems.add(`requiredNodeAffinity[${i}]`, 'an empty term', 'an empty term matches no node; give at least one NodeRequirement');
+      }
+      term.requirements.forEach((r, j) => {
+        const prop = `requiredNodeAffinity[${i}].requirements[${j}]`;
+        problems.check(`${prop}.key`, r.key, rules.qualifiedName(r.key));
+        problems.check(prop, r.values, r._problem());
+        r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+      });
+    });
+    this.tolerations.forEach((t, i) => {
+      problems.check(`tolerations[${i}]`, t._toKube(), t._problem());
+      if (t.key) {
+        problems.check(`tolerations[${i}].key`, t.key, rules.qualifiedName(t.key));
+      }
+      if (t.value !== undefined) {
+        problems.check(`tolerations[${i}].value`, t.value, rules.labelValue(t.value));
+      }
+    });
+    for (const [field, value, allowed] of this.updateStrategy._problems()) {
+      problems.add(`updateStrategy.${field}`, value, allowed);
+    }
+    // A surge pod cannot start next to the old one when both need the same host port.
+    const surge = this.updateStrategy.maxSurge;
+    if (surge && !surge.isZero()) {
+      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined || this.hostNetwork));
+      if (hostPorts.length > 0) {
+        problems.add('updateStrategy.maxSurge', surge.toString(), 'a surge rollout starts the new pod beside the old one, which cannot bind the same host port; use maxSurge 0 with hostNetwork or host ports');
+      }
+    }
+  }
+}
+
+/** The pod's volumes, one per name: host paths from the mounts, and the `volumes` prop. */
+class PodVolumes implements VolumeResolver {
+  private readonly byName = new Map<string, { key: string; volume: kplus.Volume }>();
+  private readonly declared = new Map<string, AgentVolume>();
+
+  constructor(private readonly scope: Construct, volumes: AgentVolume[], problems: Problems) {
+    volumes.forEach((v, i) => {
+      problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
+      if (this.declared.has(v.name)) {
+        problems.add(`volumes[${i}].name`, v.name, 'each volume name may appear only once');
+      }
+      this.declared.set(v.name, v);
+    });
+  }
+
+  public hostVolume(mount: HostMount, prop: string, problems: Problems): kplus.Volume | undefined {
+    const key = `hostPath:${mount.path}:${mount.type}`;
+    const existing = this.byName.get(mount.volumeName);
+    if (existing) {
+      if (existing.key !== key) {
+        problems.add(`${prop}.volumeName`, mount.volumeName, 'already names another volume; give this mount its own volumeName');
+        return undefined;
+      }
+      return existing.volume;
+    }
+    if (this.declared.has(mount.volumeName)) {
+      problems.add(`${prop}.volumeName`, mount.volumeName, 'already names a volume in `volumes`; give this mount its own volumeName');
+      return undefined;
+    }
+    const volume = kplus.Volume.fromHostPath(this.scope, `HostPath-${mount.volumeName}`, mount.volumeName, { path: mount.path, type: mount.type });
+    this.byName.set(mount.volumeName, { key, volume });
+    return volume;
+  }
+
+  public namedVolume(name: string, prop: string, problems: Problems): kplus.Volume | undefined {
+    const existing = this.byName.get(name);
+    if (existing) {
+      return existing.volume;
+    }
+    const declared = this.declared.get(name);
+    if (!declared) {
+      problems.add(prop, name, `expected the name of a volume in \`volumes\` (${[...this.declared.keys()].join(', ') || 'none declared'})`);
+      return undefined;
+    }
+    const volume = declared._bind(this.scope, `Volume-${name}`);
+    this.byName.set(name, { key: `volume:${name}`, volume });
+    return volume;
+  }
+}
+
+function checkMap(map: { [key: string]: string } | undefined, prop: string, problems: Problems, valuesAreLabels = false): void {
+  for (const [key, value] of Object.entries(map ?? {})) {
+    problems.check(`${prop}.${key}`, key, rules.qualifiedName(key));
+    if (typeof value !== 'string') {
+      problems.add(`${prop}.${key}`, value, 'expected a string value');
+    } else if (valuesAreLabels) {
+      problems.check(`${prop}.${key}`, value, rules.labelValue(value));
+    }
+  }
+}
+
+const validatedRoots = new WeakSet<IConstruct>();
+
+/** Once per app: no two agents may share a namespace and name (they would overwrite each other). */
+function registerAppValidation(daemonSet: DaemonSet): void {
+  const root = daemonSet.node.root;
+  if (validatedRoots.has(root)) {
+    return;
+  }
+  validatedRoots.add(root);
+  daemonSet.node.addValidation({
+    validate: () => {
+      const seen = new Map<string, string>();
+      const errors: string[] = [];
+      for (const c of root.node.findAll()) {
+        if (c instanceof DaemonSet) {
+          const key = `${c.namespace}/${c.name}`;
+          const other = seen.get(key);
+          if (other !== undefined) {
+            errors.push(`DaemonSet '${c.node.path}': name: got ${describe(c.name)} in namespace ${describe(c.namespace)}, already used by '${other}'; give one of them another \`name\` or \`namespace\``);
+          }
+          seen.set(key, c.node.path);
+        }
+      }
+      return errors;
+    },
+  });
+}

@@ -1,0 +1,79 @@
+import { HostPathVolumeType, MountPropagation } from 'cdk8s-plus-28';
+import { hostVolumeName } from './private/names';
+
+/** Options for a host path mounted into the agent container. */
+export interface HostMountOptions {
+  /**
+   * What must exist at the host path (`hostPath.type`). `DirectoryOrCreate` and `FileOrCreate`
+   * create it; the others refuse to start the pod if it is missing or of another kind.
+   *
+   * @default HostPathVolumeType.DIRECTORY
+   */
+  readonly type?: HostPathVolumeType;
+
+  /**
+   * Where the host path appears inside the container.
+   *
+   * @default - the same path as on the host
+   */
+  readonly mountPath?: string;
+
+  /**
+   * How mounts made later on the host (or in the container) propagate. Use `HOST_TO_CONTAINER`
+   * when the agent reads a host filesystem that gains mounts (e.g. "/" for node exporter);
+   * `BIDIRECTIONAL` is only allowed in a privileged container (CSI node plugins).
+   *
+   * @default - none (MountPropagation.NONE)
+   */
+  readonly propagation?: MountPropagation;
+
+  /**
+   * The volume name in the pod spec.
+   *
+   * @default - derived from the host path: "/var/log" is "host-var-log", "/" is "host-root"
+   */
+  readonly volumeName?: string;
+}
+
+/**
+ * A directory or file of the node mounted into the agent (a `hostPath` volume and its mount).
+ * Read-only unless created with `readWrite`: a writable host path lets a compromised agent
+ * change the node.
+ */
+export class HostMount {
+  /** Mounts a host path read-only: the agent can read but never change the node's files. */
+  public static readOnly(path: string, options: HostMountOptions = {}): HostMount {
+    return new HostMount(path, true, options);
+  }
+
+  /**
+   * Mounts a host path read-write. Only for state the agent must keep on the node (read
+   * positions, sockets, installed drivers); prefer a dedicated directory with
+   * `HostPathVolumeType.DIRECTORY_OR_CREATE` over a shared one such as "/var/log".
+   */
+  public static readWrite(path: string, options: HostMountOptions = {}): HostMount {
+    return new HostMount(path, false, options);
+  }
+
+  /** What must exist at the host path. */
+  public readonly type: HostPathVolumeType;
+  /** Where the path appears in the container. */
+  public readonly mountPath: string;
+  /** The volume name in the pod spec. */
+  public readonly volumeName: string;
+  /** Mount propagation. */
+  public readonly propagation?: MountPropagation;
+
+  private constructor(
+    /** The path on the node. */
+    public readonly path: string,
+    /** Whether the mount is read-only. */
+    public readonly readOnly: boolean,
+    options: HostMountOptions,
+  ) {
+    this.type = options.type ?? HostPathVolumeType.DIRECTORY;
+    this.mountPath = options.mountPath ?? path;
+    this.propagation = options.propagation;
+    this.volumeName = options.volumeName ?? hostVolumeName(typeof path === 'string' ? path : String(path));
+  }
+}

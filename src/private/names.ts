@@ -1,0 +1,26 @@
+import { createHash } from 'crypto';
+
+/** A short stable hash of a string (hex). */
+export function shortHash(text: string, length = 8): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/**
+ * Turns arbitrary text into a DNS-1123 label: lowercase, runs of other characters become "-",
+ * at most 63 characters. When it has to shorten or change the text, it appends a hash of the
+ * original so that two different inputs never collide and the result is the same on every run.
+ */
+export function toDnsLabel(text: string, prefix = ''): string {
+  const cleaned = `${prefix}${text}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = cleaned === '' ? 'x' : cleaned;
+  if (base.length <= 63) {
+    return base;
+  }
+  const hash = shortHash(text);
+  return `${base.slice(0, 63 - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/** The volume name for a host path: "/var/log" becomes "host-var-log", "/" becomes "host-root". */
+export function hostVolumeName(path: string): string {
+  return path === '/' ? 'host-root' : toDnsLabel(path, 'host-');
+}

@@ -1,0 +1,58 @@
+/**
+ * Collects every problem found in a construct's props so that one error reports all of them,
+ * each naming the prop, the value received and what is allowed.
+ */
+export class Problems {
+  private readonly messages: string[] = [];
+
+  constructor(private readonly subject: string) {}
+
+  /** Records a problem: `prop: got <value>; <allowed>`. */
+  public add(prop: string, value: unknown, allowed: string): void {
+    this.messages.push(`${prop}: got ${describe(value)}; ${allowed}`);
+  }
+
+  /** Records a problem with the given `check` result if it is a string (an error message). */
+  public check(prop: string, value: unknown, message: string | undefined): void {
+    if (message !== undefined) {
+      this.add(prop, value, message);
+    }
+  }
+
+  public get count(): number {
+    return this.messages.length;
+  }
+
+  /** The messages recorded so far, for `node.addValidation`. */
+  public list(): string[] {
+    return [...this.messages];
+  }
+
+  /** Throws one error listing every problem, if there is any. */
+  public throwIfAny(): void {
+    if (this.messages.length === 0) {
+      return;
+    }
+    const heading = this.messages.length === 1 ? 'Invalid props' : `${this.messages.length} invalid props`;
+    throw new Error(`${heading} for ${this.subject}:\n${this.messages.map((m) => `  - ${m}`).join('\n')}`);
+  }
+}
+
+/** A short, unambiguous rendering of a value for an error message. */
+export function describe(value: unknown): string {
+  if (value === undefined) {
+    return 'undefined';
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return String(value);
+  }
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) {
+      return String(value);
+    }
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
