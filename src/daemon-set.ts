@@ -13,14 +13,12 @@ import * as rules from './private/rules';
 import { Toleration } from './toleration';
 import { UpdateStrategy } from './update-strategy';
 
-/** Props of the core `DaemonSet`: the main container's settings plus the pod's and the rollout's. */
-export interface DaemonSetProps extends ContainerSettings {
-  /**
-   * The agent's image, pinned with a tag or digest. `:latest` and untagged images are rejected:
-   * they would roll whatever was pushed last to every node.
-   */
-  readonly image: string;
-
+/**
+ * Everything about an agent's DaemonSet except its image: the main container's settings plus the
+ * pod's and the rollout's. The presets' props extend this, so every core override works on every
+ * preset.
+ */
+export interface DaemonSetOptions extends ContainerSettings {
   /**
    * The name of the DaemonSet and of the objects made for it (ServiceAccount, ClusterRole,
    * ClusterRoleBinding). A DNS-1123 label, stable across runs.
@@ -217,6 +215,15 @@ export interface DaemonSetProps extends ContainerSettings {
    * @default - none
    */
   readonly changeCause?: string;
+}
+
+/** Props of the core `DaemonSet`. */
+export interface DaemonSetProps extends DaemonSetOptions {
+  /**
+   * The agent's image, pinned with a tag or digest. `:latest` and untagged images are rejected:
+   * they would roll whatever was pushed last to every node.
+   */
+  readonly image: string;
 }
 
 const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];

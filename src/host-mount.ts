@@ -68,7 +68,7 @@ export class HostMount {
     /** The path on the node. */
     public readonly path: string,
     /** Whether the mount is read-only. */
-    public readonly readOnly: boolean,
+    public readonly isReadOnly: boolean,
     options: HostMountOptions,
   ) {
     this.type = options.type ?? HostPathVolumeType.DIRECTORY;

@@ -121,7 +121,9 @@ function parseRequiredAffinity(affinity: unknown, subject: string): ParsedTerm[]
   const aff = optionalObject(affinity, 'spec.template.spec.affinity', subject);
   const nodeAffinity = aff === undefined ? undefined : optionalObject(aff.nodeAffinity, 'spec.template.spec.affinity.nodeAffinity', subject);
   const path = 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution';
-  const required = nodeAffinity === undefined ? undefined : optionalObject(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, path, subject);
+  const required = nodeAffinity === undefined
+    ? undefined
+    : optionalObject(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, path, subject);
   if (required === undefined) {
     return undefined;
   }

@@ -250,7 +250,7 @@ export function requiredAffinityFailures(terms: CompiledTerm[], nodeName: string
 
 function termFailures(compiled: CompiledTerm, nodeName: string, labels: { [key: string]: string }): PlacementReason[] {
   const i = compiled.index;
-  const prefix = terms(i);
+  const prefix = termLabel(i);
   if (compiled.empty) {
     return [{
       kind: PlacementReasonKind.NODE_AFFINITY,
@@ -307,6 +307,6 @@ function termFailures(compiled: CompiledTerm, nodeName: string, labels: { [key: 
   return reasons;
 }
 
-function terms(i: number): string {
+function termLabel(i: number): string {
   return `node affinity nodeSelectorTerms[${i}]`;
 }

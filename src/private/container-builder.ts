@@ -251,7 +251,7 @@ function hostMount(m: HostMount, prop: string, security: ResolvedSecurity, optio
     problems.add(`${prop}.propagation`, m.propagation, 'Bidirectional propagation is only allowed in a privileged container; use HOST_TO_CONTAINER or set privileged: true');
   }
   const volume = options.volumes.hostVolume(m, prop, problems);
-  return volume && { volume, path: m.mountPath, readOnly: m.readOnly, propagation: m.propagation };
+  return volume && { volume, path: m.mountPath, readOnly: m.isReadOnly, propagation: m.propagation };
 }
 
 function podVolumeMount(m: AgentVolumeMount, prop: string, options: BuildOptions): VolumeMount | undefined {

@@ -1,0 +1,239 @@
+/**
+ * How a DaemonSet update rolls across its nodes.
+ *
+ * Sources (kubernetes/kubernetes):
+ * - pkg/apis/apps/v1/defaults.go `SetDefaults_DaemonSet`: updateStrategy.type defaults to
+ *   RollingUpdate; for RollingUpdate, each absent field defaults on its own: maxUnavailable 1,
+ *   maxSurge 0.
+ * - pkg/apis/apps/validation/validation.go `ValidateDaemonSetUpdateStrategy` (type must be
+ *   RollingUpdate or OnDelete) and `ValidateRollingUpdateDaemonSet`: each value an integer >= 0 or
+ *   a percentage `^[0-9]+%$` of at most 100%; "cannot be 0 when maxSurge is 0"; maxSurge "may not
+ *   be set when maxUnavailable is non-zero". These are rejected here with an Error, because the
+ *   API server rejects the manifest and there is no rollout to plan.
+ * - pkg/controller/daemon/util/daemonset_util.go `UnavailableCount` and `SurgeCount`: both call
+ *   `intstr.GetScaledValueFromIntOrPercent(value, desiredNumberScheduled, true)`, i.e. percentages
+ *   are rounded UP for both (unlike a Deployment's maxUnavailable, which rounds down); both are 0
+ *   for OnDelete.
+ * - pkg/controller/daemon/update.go `updatedDesiredNodeCounts`: if desiredNumberScheduled > 0 and
+ *   both scaled values are 0, maxUnavailable becomes 1; `rollingUpdate`: when maxSurge > 0 the
+ *   surge path is used (maxUnavailable is not read), else up to maxUnavailable old pods are
+ *   deleted at a time. A pod counts as available once Ready for minReadySeconds.
+ * - Docs: https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/
+ */
+import { describeValue, ParsedDaemonSet, parseDaemonSet } from './daemonset-manifest';
+import { NodeInventory } from './node-inventory';
+import { PlacementPreview } from './placement-preview';
+
+/**
+ * A DaemonSet update strategy (`spec.updateStrategy.type`).
+ */
+export enum RolloutStrategy {
+  /** Old pods are replaced automatically, a few nodes at a time. */
+  ROLLING_UPDATE = 'RollingUpdate',
+  /** Old pods are replaced only when they are deleted (by you or by an eviction). */
+  ON_DELETE = 'OnDelete',
+}
+
+const PERCENT = /^[0-9]+%$/;
+
+/**
+ * The pace of a DaemonSet update: how many pods may be unavailable or surged at once, the
+ * minimum number of waves, and the minimum duration implied by `minReadySeconds`.
+ *
+ * A wave is a set of nodes updated together: with `maxSurge` > 0, `maxSurge` nodes get a new pod
+ * next to the old one, and the old one is deleted once the new one is available; otherwise
+ * `maxUnavailable` old pods are deleted and replaced. The next wave starts when pods of the
+ * previous one are available (Ready for `minReadySeconds`), so `waves` and
+ * `minimumDurationSeconds` are lower bounds: image pulls, start-up and readiness add to them.
+ */
+export class RolloutPlan {
+  /**
+   * Plans the update of an `apps/v1` DaemonSet over a number of nodes.
+   *
+   * @param manifest the DaemonSet object, parsed from YAML or JSON
+   * @param nodeCount the number of nodes that run a pod (`status.desiredNumberScheduled`),
+   * e.g. `PlacementPreview.scheduledCount`
+   * @throws if the manifest is not an apps/v1 DaemonSet, `nodeCount` is not an integer >= 0, or the
+   * update strategy is one the API server rejects (unknown type, maxUnavailable and maxSurge both
+   * 0 or both non-zero, a negative value, a malformed or over-100% percentage)
+   */
+  public static forManifest(manifest: any, nodeCount: number): RolloutPlan {
+    if (typeof nodeCount !== 'number' || !Number.isInteger(nodeCount) || nodeCount < 0) {
+      throw new Error(`RolloutPlan: nodeCount is ${describeValue(nodeCount)}; expected an integer >= 0`);
+    }
+    return new RolloutPlan(parseDaemonSet(manifest), nodeCount);
+  }
+
+  /**
+   * Plans the update of an `apps/v1` DaemonSet over the nodes of an inventory that would run one
+   * of its pods (`PlacementPreview.scheduledCount`).
+   *
+   * @param manifest the DaemonSet object, parsed from YAML or JSON
+   * @param inventory the nodes
+   * @throws like `forManifest`
+   */
+  public static forInventory(manifest: any, inventory: NodeInventory): RolloutPlan {
+    return RolloutPlan.forManifest(manifest, PlacementPreview.forManifest(manifest, inventory).scheduledCount);
+  }
+
+  /** The update strategy (RollingUpdate when the manifest sets none). */
+  public readonly strategy: RolloutStrategy;
+
+  /** Whether an update replaces pods without anyone deleting them (false for OnDelete). */
+  public readonly rollsAutomatically: boolean;
+
+  /** The number of nodes that run a pod, which percentages are taken of. */
+  public readonly nodeCount: number;
+
+  /**
+   * `rollingUpdate.maxUnavailable` after API defaulting, as written (e.g. `1` or `25%`).
+   *
+   * @default - OnDelete: not used
+   */
+  public readonly configuredMaxUnavailable?: string;
+
+  /**
+   * `rollingUpdate.maxSurge` after API defaulting, as written (e.g. `0` or `10%`).
+   *
+   * @default - OnDelete: not used
+   */
+  public readonly configuredMaxSurge?: string;
+
+  /** The number of pods that may be unavailable at once, as the controller computes it (0 for OnDelete). */
+  public readonly maxUnavailable: number;
+
+  /** The number of extra pods that may be surged at once, as the controller computes it (0 for OnDelete). */
+  public readonly maxSurge: number;
+
+  /**
+   * The number of nodes updated at once: maxSurge when it is > 0, else maxUnavailable, at most
+   * `nodeCount` (0 for OnDelete or no nodes).
+   */
+  public readonly nodesPerWave: number;
+
+  /** The minimum number of waves: ceil(nodeCount / nodesPerWave); 0 for OnDelete or no nodes. */
+  public readonly waves: number;
+
+  /** `spec.minReadySeconds` (0 when absent). */
+  public readonly minReadySeconds: number;
+
+  /** The minimum duration of a full rollout, in seconds: waves × minReadySeconds. */
+  public readonly minimumDurationSeconds: number;
+
+  /** Remarks on how the numbers were derived (rounding, defaults, clamping). */
+  public readonly notes: string[];
+
+  /** A one-line, human-readable summary of the plan. */
+  public readonly summary: string;
+
+  private constructor(ds: ParsedDaemonSet, nodeCount: number) {
+    const subject = `DaemonSet ${ds.namespace ? `${ds.namespace}/` : ''}${ds.name || '(unnamed)'}`;
+    const type = ds.updateStrategy.type ?? RolloutStrategy.ROLLING_UPDATE;
+    if (type !== RolloutStrategy.ROLLING_UPDATE && type !== RolloutStrategy.ON_DELETE) {
+      throw new Error(`${subject}: spec.updateStrategy.type is "${type}"; expected RollingUpdate or OnDelete`);
+    }
+    this.nodeCount = nodeCount;
+    this.minReadySeconds = ds.minReadySeconds;
+    const notes: string[] = [];
+
+    if (type === RolloutStrategy.ON_DELETE) {
+      this.strategy = RolloutStrategy.ON_DELETE;
+      this.rollsAutomatically = false;
+      this.maxUnavailable = 0;
+      this.maxSurge = 0;
+      this.nodesPerWave = 0;
+      this.waves = 0;
+      this.minimumDurationSeconds = 0;
+      this.notes = ['OnDelete: rollingUpdate settings are ignored'];
+      this.summary = `OnDelete: nothing rolls until pods are deleted; each deleted pod is recreated from the new template (${nodeCount} node${plural(nodeCount)})`;
+      return;
+    }
+
+    this.strategy = RolloutStrategy.ROLLING_UPDATE;
+    this.rollsAutomatically = true;
+    // SetDefaults_DaemonSet: each absent field defaults on its own.
+    const unavailable = ds.updateStrategy.maxUnavailable ?? 1;
+    const surge = ds.updateStrategy.maxSurge ?? 0;
+    this.configuredMaxUnavailable = String(unavailable);
+    this.configuredMaxSurge = String(surge);
+    validateRollingUpdate(subject, unavailable, surge, ds.updateStrategy.maxUnavailable === undefined);
+
+    let maxUnavailable = scaleRoundUp(unavailable, nodeCount);
+    const maxSurge = scaleRoundUp(surge, nodeCount);
+    for (const [name, value, scaled] of [['maxUnavailable', unavailable, maxUnavailable], ['maxSurge', surge, maxSurge]] as const) {
+      if (typeof value === 'string' && scaled * 100 !== percentOf(value) * nodeCount) {
+        notes.push(`${name} ${value} of ${nodeCount} nodes is ${(percentOf(value) * nodeCount) / 100}, rounded up to ${scaled} (DaemonSets round both percentages up)`);
+      }
+    }
+    // updatedDesiredNodeCounts: unreachable for manifests the API server accepts, kept for fidelity.
+    if (nodeCount > 0 && maxUnavailable === 0 && maxSurge === 0) {
+      maxUnavailable = 1;
+      notes.push('maxUnavailable and maxSurge both resolve to 0: the controller uses maxUnavailable 1');
+    }
+    this.maxUnavailable = maxUnavailable;
+    this.maxSurge = maxSurge;
+
+    const parallel = maxSurge > 0 ? maxSurge : maxUnavailable;
+    this.nodesPerWave = nodeCount === 0 ? 0 : Math.min(parallel, nodeCount);
+    this.waves = nodeCount === 0 ? 0 : Math.ceil(nodeCount / this.nodesPerWave);
+    this.minimumDurationSeconds = this.waves * this.minReadySeconds;
+    if (nodeCount > 0 && parallel > nodeCount) {
+      notes.push(`${maxSurge > 0 ? 'maxSurge' : 'maxUnavailable'} ${parallel} is more than the ${nodeCount} node${plural(nodeCount)}: every node is updated at once`);
+    }
+    if (nodeCount === 0) {
+      notes.push('no node runs a pod: there is nothing to roll');
+    }
+    this.notes = notes;
+
+    const pace = maxSurge > 0
+      ? `surge ${this.nodesPerWave} new pod${plural(this.nodesPerWave)} at a time, old pod deleted once the new one is available (maxSurge ${surge}, maxUnavailable 0)`
+      : `${this.nodesPerWave} pod${plural(this.nodesPerWave)} unavailable at a time (maxUnavailable ${unavailable}, no surge)`;
+    this.summary = `RollingUpdate over ${nodeCount} node${plural(nodeCount)}: ${pace}; at least ${this.waves} wave${plural(this.waves)}`
+      + `, at least ${this.minimumDurationSeconds}s with minReadySeconds ${this.minReadySeconds}`;
+  }
+}
+
+/** ValidateRollingUpdateDaemonSet (after defaulting). */
+function validateRollingUpdate(subject: string, unavailable: number | string, surge: number | string, unavailableDefaulted: boolean): void {
+  const path = `${subject}: spec.updateStrategy.rollingUpdate`;
+  for (const [name, value] of [['maxUnavailable', unavailable], ['maxSurge', surge]] as const) {
+    if (typeof value === 'number' && value < 0) {
+      throw new Error(`${path}.${name} is ${value}; expected an integer >= 0 or a percentage such as "25%"`);
+    }
+    if (typeof value === 'string' && !PERCENT.test(value)) {
+      throw new Error(`${path}.${name} is "${value}"; expected an integer >= 0 or a percentage such as "25%" (a string must end in %)`);
+    }
+    if (typeof value === 'string' && percentOf(value) > 100) {
+      throw new Error(`${path}.${name} is "${value}"; a percentage must not be greater than 100%`);
+    }
+  }
+  const hasUnavailable = valueOf(unavailable) !== 0;
+  const hasSurge = valueOf(surge) !== 0;
+  if (!hasUnavailable && !hasSurge) {
+    throw new Error(`${path}: maxUnavailable and maxSurge are both 0, which the API server rejects (the update could never progress); set maxUnavailable >= 1, or maxSurge >= 1 with maxUnavailable 0`);
+  }
+  if (hasUnavailable && hasSurge) {
+    const why = unavailableDefaulted ? ' (maxUnavailable defaults to 1 when absent)' : '';
+    throw new Error(`${path}: maxSurge ${surge} with maxUnavailable ${unavailable}${why}, which the API server rejects (maxSurge may not be set when maxUnavailable is non-zero); set maxUnavailable: 0 to surge`);
+  }
+}
+
+/** intstr.GetScaledValueFromIntOrPercent(value, total, roundUp=true). */
+function scaleRoundUp(value: number | string, total: number): number {
+  if (typeof value === 'number') {
+    return value;
+  }
+  return Math.ceil((percentOf(value) * total) / 100);
+}
+
+function percentOf(value: string): number {
+  return Number.parseInt(value.slice(0, -1), 10);
+}
+
+function valueOf(value: number | string): number {
+  return typeof value === 'number' ? value : percentOf(value);
+}
+
+function plural(n: number): string {
+  return n === 1 ? '' : 's';
+}

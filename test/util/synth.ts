@@ -1,0 +1,53 @@
+import { App, Chart, ChartProps, Testing } from 'cdk8s';
+import { validateObjects } from './k8s-schema';
+
+/** A chart in a fresh test app. */
+export function newChart(props: ChartProps = {}): Chart {
+  return new Chart(Testing.app(), 'test', props);
+}
+
+/**
+ * Synthesizes a chart and validates every object against the Kubernetes schema (unknown fields
+ * are errors), so that no test can pass on a manifest the API server would reject.
+ */
+export function synth(chart: Chart): any[] {
+  const objects = Testing.synth(chart);
+  validateObjects(objects);
+  return objects;
+}
+
+/** Synthesizes a whole app (every chart), validating every object. */
+export function synthApp(app: App): any[] {
+  const objects = app.charts.flatMap((c) => Testing.synth(c));
+  validateObjects(objects);
+  return objects;
+}
+
+/** The one object of a kind (fails if there are none or several). */
+export function only(objects: any[], kind: string): any {
+  const found = objects.filter((o) => o.kind === kind);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${kind}, found ${found.length}: ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  }
+  return found[0];
+}
+
+/** Every object of a kind. */
+export function all(objects: any[], kind: string): any[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** The pod spec of the one DaemonSet. */
+export function podSpec(objects: any[]): any {
+  return only(objects, 'DaemonSet').spec.template.spec;
+}
+
+/** A container of the one DaemonSet by name (the first container if no name is given). */
+export function container(objects: any[], name?: string): any {
+  const spec = podSpec(objects);
+  const found = name === undefined ? spec.containers[0] : [...spec.containers, ...(spec.initContainers ?? [])].find((c: any) => c.name === name);
+  if (!found) {
+    throw new Error(`no container ${name}`);
+  }
+  return found;
+}
