@@ -58,7 +58,17 @@ project.addDevDeps(
   '@kubernetes-models/validate@^4',
   // Property-based tests of the input checks.
   'fast-check@^3',
+  // Lint rules that catch assertions that never run (`expect(x).toBeDefined;`) and tests without one.
+  'eslint-plugin-jest@^28',
 );
+project.eslint?.addPlugins('jest');
+project.eslint?.addRules({
+  '@typescript-eslint/no-unused-expressions': 'error',
+  'jest/valid-expect': 'error',
+  'jest/no-disabled-tests': 'error',
+  'jest/no-focused-tests': 'error',
+  'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'validateObjects', 'expect*'] }],
+});
 
 // The README's test command (`npm ci && npm test`) runs the jsii compile too, so that the API is
 // checked for Python, Java, Go and .NET on every run, not only in `projen build`.

@@ -286,7 +286,10 @@ export class DaemonSet extends Construct {
     }
 
     this.name = props.name ?? toDnsLabel(id);
-    problems.check('name', this.name, rules.dns1123Label(this.name));
+    // The main container takes the name unless containerName is given; its check reports it.
+    if (props.containerName !== undefined) {
+      problems.check('name', this.name, rules.dns1123Label(this.name));
+    }
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     problems.check('namespace', this.namespace, rules.dns1123Label(this.namespace));
     this.containerName = props.containerName ?? this.name;
@@ -305,9 +308,9 @@ export class DaemonSet extends Construct {
     // Containers: one cdk8s-plus volume per name, shared by every container that mounts it.
     const volumes = new PodVolumes(this, props.volumes ?? [], problems);
     const common = { problems, volumes, hostNetwork: this.hostNetwork };
-    const main = buildContainer({ ...common, prefix: '', name: this.containerName, image: props.image, settings: props, nodeNameEnv: true, probesAllowed: true });
-    const sidecars = (props.sidecars ?? []).map((c, i) => buildContainer({ ...common, prefix: `sidecars[${i}]`, name: c.name, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: true }));
-    const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: false }));
+    const main = buildContainer({ ...common, prefix: '', name: this.containerName, nameProp: props.containerName !== undefined ? 'containerName' : 'name', image: props.image, settings: props, nodeNameEnv: true, probesAllowed: true });
+    const sidecars = (props.sidecars ?? []).map((c, i) => buildContainer({ ...common, prefix: `sidecars[${i}]`, name: c.name, nameProp: `sidecars[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: true }));
+    const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, nameProp: `initContainers[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: false }));
     const all = [main, ...sidecars, ...inits];
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
     this.checkProbePorts(props, main, problems);

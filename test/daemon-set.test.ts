@@ -1,9 +1,9 @@
 import { JsonPatch, Size } from 'cdk8s';
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, ImagePullPolicy, MountPropagation, Probe, Protocol, SeccompProfileType, TaintEffect } from 'cdk8s-plus-28';
-import { container, newChart, only, podSpec, synth } from './util/synth';
 import {
   AgentVolume, DaemonSet, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy,
 } from '../src';
+import { container, newChart, only, podSpec, synth } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
 
@@ -153,7 +153,7 @@ describe('DaemonSet overrides', () => {
       name: 'collector',
       namespace: 'logging',
       component: 'logging',
-      labels: { team: 'platform', 'app.kubernetes.io/part-of': 'observability' },
+      labels: { 'team': 'platform', 'app.kubernetes.io/part-of': 'observability' },
       annotations: { 'example.com/owner': 'platform' },
       podAnnotations: { 'prometheus.io/scrape': 'true' },
       changeCause: 'upgrade to 1.2.3',

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Capability, MountPropagation, Probe, Protocol, TaintEffect } from 'cdk8s-plus-28';
-import { newChart, synth } from './util/synth';
 import { DaemonSet, DaemonSetProps, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../src';
+import { newChart, synth } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
 
@@ -80,14 +80,15 @@ describe('fails when', () => {
   });
 
   test('a surge is asked for with host ports', () => {
-    expect(make({ hostNetwork: true, ports: [{ containerPort: 9100 }], updateStrategy: UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.absolute(1), maxUnavailable: IntOrPercent.absolute(0) }) }))
+    const updateStrategy = UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.absolute(1), maxUnavailable: IntOrPercent.absolute(0) });
+    expect(make({ hostNetwork: true, ports: [{ containerPort: 9100 }], updateStrategy }))
       .toThrow(/updateStrategy\.maxSurge: got "1"; a surge rollout starts the new pod beside the old one/);
   });
 
   test('names are not DNS-1123 labels', () => {
     expect(make({ name: 'Agent' })).toThrow(/name: got "Agent"; expected a DNS-1123 label/);
     expect(make({ namespace: 'kube_system' })).toThrow(/namespace: got "kube_system"; expected a DNS-1123 label/);
-    expect(make({ containerName: 'main.container' })).toThrow(/name: got "main.container"/);
+    expect(make({ containerName: 'main.container' })).toThrow(/containerName: got "main.container"/);
   });
 
   test('label keys or values are invalid', () => {

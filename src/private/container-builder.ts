@@ -46,6 +46,8 @@ export interface BuildOptions {
   /** The prop path of the container, e.g. "initContainers[0]" ("" for the main container's flat props). */
   readonly prefix: string;
   readonly name: string;
+  /** The prop that set the name, for error messages. */
+  readonly nameProp: string;
   readonly image: string;
   readonly settings: ContainerSettings;
   readonly problems: Problems;
@@ -66,7 +68,7 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
   const { settings: s, problems } = options;
   const at = (prop: string) => (options.prefix ? `${options.prefix}.${prop}` : prop);
 
-  problems.check(at('name'), options.name, rules.dns1123Label(options.name));
+  problems.check(options.nameProp, options.name, rules.dns1123Label(options.name));
   problems.check(at('image'), options.image, rules.pinnedImage(options.image));
 
   const security = resolveSecurity(s, at, problems);
