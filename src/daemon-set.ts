@@ -6,6 +6,7 @@ import { AgentContainer, ContainerSettings } from './agent-container';
 import { AgentVolume } from './agent-volume';
 import { HostMount } from './host-mount';
 import { NodeAffinityTerm } from './node-affinity';
+import { PodSecurity, PodSecurityReport } from './pod-security';
 import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
 import { describe, Problems } from './private/problems';
@@ -392,6 +393,15 @@ export class DaemonSet extends Construct {
     }
 
     registerAppValidation(this);
+  }
+
+  /**
+   * The Pod Security Standards level the pods meet (restricted, baseline or privileged), with
+   * every reason they meet no stricter one, computed from the synthesized pod template.
+   */
+  public podSecurity(): PodSecurityReport {
+    const template = this.apiObject.toJson().spec.template;
+    return PodSecurity.evaluate(template.spec, template.metadata?.annotations);
   }
 
   private resolveLabels(props: DaemonSetProps, problems: Problems): { [key: string]: string } {

@@ -6,3 +6,5 @@ export * from './host-mount';
 export * from './agent-volume';
 export * from './agent-container';
 export * from './daemon-set';
+export * from './pod-security';
+export * from './agent-namespace';

@@ -1,0 +1,124 @@
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DaemonSet } from './daemon-set';
+import { PodSecurity, PodSecurityLevel } from './pod-security';
+import { toDnsLabel } from './private/names';
+import { Problems } from './private/problems';
+import * as rules from './private/rules';
+
+/** Props of an `AgentNamespace`. */
+export interface AgentNamespaceProps {
+  /**
+   * The namespace name.
+   *
+   * @default - the construct id as a DNS-1123 label
+   */
+  readonly name?: string;
+
+  /**
+   * The Pod Security level enforced. When given, an agent in this namespace whose pods need a
+   * less restrictive level is an error at synth time.
+   *
+   * @default - the least restrictive level the agents in this namespace need (computed at synth),
+   * or restricted when it has none
+   */
+  readonly level?: PodSecurityLevel;
+
+  /**
+   * The Pod Security Standards version the labels pin (`...-version` labels).
+   *
+   * @default "v1.28" (the Kubernetes version of cdk8s-plus-28, whose rules this library checks)
+   */
+  readonly podSecurityVersion?: string;
+
+  /**
+   * More labels for the namespace.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * A namespace for node agents, labelled for Pod Security admission
+ * (`pod-security.kubernetes.io/enforce`, `warn` and `audit`) at exactly the level its agents
+ * need: no stricter (the pods would be rejected) and no looser than necessary.
+ */
+export class AgentNamespace extends Construct {
+  /** The namespace name; give it as `namespace` to the agents. */
+  public readonly name: string;
+  /** The L1 Namespace object. */
+  public readonly apiObject: ApiObject;
+  private readonly fixedLevel?: PodSecurityLevel;
+
+  constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`AgentNamespace '${this.node.path}'`);
+    this.name = props.name ?? toDnsLabel(id);
+    problems.check('name', this.name, rules.dns1123Label(this.name));
+    if (props.level !== undefined && !Object.values(PodSecurityLevel).includes(props.level)) {
+      problems.add('level', props.level, `expected one of ${Object.values(PodSecurityLevel).join(', ')}`);
+    }
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      problems.check(`labels.${key}`, key, rules.qualifiedName(key));
+      problems.check(`labels.${key}`, value, rules.labelValue(value));
+    }
+    problems.throwIfAny();
+    this.fixedLevel = props.level;
+
+    const level = Lazy.any({ produce: () => this.level });
+    const version = props.podSecurityVersion ?? 'v1.28';
+    const podSecurityLabels: { [key: string]: string } = {};
+    for (const mode of ['enforce', 'warn', 'audit']) {
+      podSecurityLabels[`pod-security.kubernetes.io/${mode}`] = level as unknown as string;
+      podSecurityLabels[`pod-security.kubernetes.io/${mode}-version`] = version;
+    }
+    this.apiObject = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: { name: this.name, labels: { ...props.labels, ...podSecurityLabels } },
+    });
+    // cdk8s copies a chart's namespace onto every object; a Namespace has none.
+    if (this.apiObject.metadata.namespace !== undefined) {
+      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+
+    this.node.addValidation({ validate: () => this.validateAgents() });
+  }
+
+  /** The agents (library DaemonSets anywhere in the app) that run in this namespace. */
+  public get agents(): DaemonSet[] {
+    return this.node.root.node.findAll().filter((c): c is DaemonSet => c instanceof DaemonSet && c.namespace === this.name);
+  }
+
+  /** The enforced level: the one given, or the least restrictive one its agents need. */
+  public get level(): PodSecurityLevel {
+    if (this.fixedLevel !== undefined) {
+      return this.fixedLevel;
+    }
+    let level = PodSecurityLevel.RESTRICTED;
+    for (const agent of this.agents) {
+      const needed = agent.podSecurity().level;
+      if (!PodSecurity.meets(needed, level)) {
+        level = needed;
+      }
+    }
+    return level;
+  }
+
+  private validateAgents(): string[] {
+    if (this.fixedLevel === undefined) {
+      return [];
+    }
+    const errors: string[] = [];
+    for (const agent of this.agents) {
+      const report = agent.podSecurity();
+      if (!PodSecurity.meets(report.level, this.fixedLevel)) {
+        // The reasons that rule out the enforced level: those of that level and every looser one.
+        const why = report.reasons.filter((r) => PodSecurity.meets(this.fixedLevel!, r.violates)).map((r) => `${r.field} (${r.check})`).join(', ');
+        errors.push(`AgentNamespace '${this.node.path}': level: got "${this.fixedLevel}", but DaemonSet '${agent.node.path}' needs "${report.level}" because of ${why}; `
+          + `set level: PodSecurityLevel.${report.level.toUpperCase()} or move the agent to another namespace`);
+      }
+    }
+    return errors;
+  }
+}
