@@ -1,4 +1,5 @@
 import { App, Chart, ChartProps, Testing } from 'cdk8s';
+import { apiServerProblems } from './api-server-rules';
 import { validateObjects } from './k8s-schema';
 
 /** A chart in a fresh test app. */
@@ -7,19 +8,29 @@ export function newChart(props: ChartProps = {}): Chart {
 }
 
 /**
- * Synthesizes a chart and validates every object against the Kubernetes schema (unknown fields
- * are errors), so that no test can pass on a manifest the API server would reject.
+ * Validates objects the way the API server would: the Kubernetes schema (unknown fields are
+ * errors) and the rules only the API server applies, so that no test can pass on a manifest
+ * the API server would reject.
  */
+export function validateManifest(objects: any[]): void {
+  validateObjects(objects);
+  const problems = objects.flatMap(apiServerProblems);
+  if (problems.length > 0) {
+    throw new Error(`The API server would reject:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Synthesizes a chart, validating every object (see `validateManifest`). */
 export function synth(chart: Chart): any[] {
   const objects = Testing.synth(chart);
-  validateObjects(objects);
+  validateManifest(objects);
   return objects;
 }
 
 /** Synthesizes a whole app (every chart), validating every object. */
 export function synthApp(app: App): any[] {
   const objects = app.charts.flatMap((c) => Testing.synth(c));
-  validateObjects(objects);
+  validateManifest(objects);
   return objects;
 }
 
