@@ -8,3 +8,4 @@ export * from './agent-container';
 export * from './daemon-set';
 export * from './pod-security';
 export * from './agent-namespace';
+export * from './placement';

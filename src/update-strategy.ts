@@ -4,15 +4,17 @@ import { IntOrPercent } from './int-or-percent';
 /** Options for a rolling update of a DaemonSet. */
 export interface RollingUpdateOptions {
   /**
-   * How many nodes may be without a ready agent pod during the update.
+   * How many nodes may be without a ready agent pod during the update. Kubernetes allows exactly
+   * one of maxUnavailable and maxSurge to be non-zero.
    *
-   * @default IntOrPercent.absolute(1)
+   * @default - IntOrPercent.absolute(1), or 0 when a non-zero maxSurge is given
    */
   readonly maxUnavailable?: IntOrPercent;
 
   /**
    * How many nodes may run a new pod next to the old one during the update. A surge needs the
-   * agent to tolerate two copies on a node (no host ports, no exclusive host resources).
+   * agent to tolerate two copies on a node (no host ports, no exclusive host resources), and
+   * maxUnavailable 0.
    *
    * @default IntOrPercent.absolute(0)
    */
@@ -22,11 +24,13 @@ export interface RollingUpdateOptions {
 /** How a new version of the agent replaces the old one on each node. */
 export class UpdateStrategy {
   /**
-   * Replace pods node by node, bounded by `maxUnavailable` and `maxSurge`
-   * (defaults: 1 unavailable, no surge).
+   * Replace pods node by node, bounded by `maxUnavailable` or `maxSurge`
+   * (defaults: 1 unavailable, no surge; with a surge, none unavailable).
    */
   public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
-    return new UpdateStrategy('RollingUpdate', options.maxUnavailable ?? IntOrPercent.absolute(1), options.maxSurge ?? IntOrPercent.absolute(0));
+    const maxSurge = options.maxSurge ?? IntOrPercent.absolute(0);
+    const maxUnavailable = options.maxUnavailable ?? IntOrPercent.absolute(maxSurge.isZero() ? 1 : 0);
+    return new UpdateStrategy('RollingUpdate', maxUnavailable, maxSurge);
   }
 
   /**
@@ -58,9 +62,13 @@ export class UpdateStrategy {
         problems.push([field, value.toString(), problem]);
       }
     }
-    // ValidateRollingUpdateDaemonSet: "may not be 0 when `maxSurge` is 0".
+    // ValidateRollingUpdateDaemonSet: exactly one of maxUnavailable and maxSurge is non-zero.
     if (this.maxUnavailable!.isZero() && this.maxSurge!.isZero()) {
       problems.push(['maxUnavailable', '0 with maxSurge 0', 'expected maxUnavailable or maxSurge above 0: with both 0 no pod could ever be replaced']);
+    }
+    if (!this.maxUnavailable!.isZero() && !this.maxSurge!.isZero()) {
+      problems.push(['maxSurge', `${this.maxSurge!.toString()} with maxUnavailable ${this.maxUnavailable!.toString()}`,
+        'Kubernetes allows only one of maxUnavailable and maxSurge to be non-zero; set maxUnavailable to IntOrPercent.absolute(0) for a surge rollout']);
     }
     return problems;
   }

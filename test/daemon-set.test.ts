@@ -329,6 +329,8 @@ describe('DaemonSet overrides', () => {
     const surge = render(UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(0), maxSurge: IntOrPercent.percent(25) }));
     expect(surge.updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: '25%' });
     expect(render(UpdateStrategy.onDelete()).updateStrategy).toEqual({ type: 'OnDelete' });
+    // a surge alone implies no unavailable pod (Kubernetes allows only one of the two non-zero)
+    expect(render(UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.absolute(1) })).updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
   });
 
   test('host namespaces, priority class and grace period', () => {

@@ -1,6 +1,6 @@
 import { Capability, HostPathVolumeType, SeccompProfileType } from 'cdk8s-plus-28';
-import { newChart, only, synth } from './util/synth';
 import { AgentNamespace, DaemonSet, HostMount, PodSecurity, PodSecurityLevel } from '../src';
+import { newChart, only, synth } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
 

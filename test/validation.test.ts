@@ -70,6 +70,11 @@ describe('fails when', () => {
       .toThrow(/maxUnavailable or maxSurge above 0/);
   });
 
+  test('the update strategy has maxUnavailable and maxSurge both non-zero', () => {
+    expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(1), maxSurge: IntOrPercent.percent(10) }) }))
+      .toThrow(/updateStrategy\.maxSurge: got "10% with maxUnavailable 1"; Kubernetes allows only one of maxUnavailable and maxSurge to be non-zero/);
+  });
+
   test('the update strategy is negative, fractional or above 100%', () => {
     expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(-1) }) }))
       .toThrow(/updateStrategy\.maxUnavailable: got "-1"; expected a non-negative integer count/);

@@ -106,7 +106,7 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
   }
 
   for (const r of invalid) {
-    io.stderr(`error: ${label(r)} (${r.file}): ${r.error}\n`);
+    io.stderr(`error: ${r.file}: ${r.error}\n`);
   }
   if (options.requireFullCoverage) {
     for (const r of uncovered) {

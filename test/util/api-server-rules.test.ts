@@ -26,6 +26,7 @@ describe('apiServerProblems', () => {
   test.each([
     ['a selector that does not match the template', (ds: any) => { ds.spec.selector.matchLabels.app = 'other'; }, /selector app=other/],
     ['both maxUnavailable and maxSurge 0', (ds: any) => { ds.spec.updateStrategy.rollingUpdate.maxUnavailable = '0%'; }, /both 0/],
+    ['both maxUnavailable and maxSurge non-zero', (ds: any) => { ds.spec.updateStrategy.rollingUpdate.maxSurge = '10%'; }, /both non-zero/],
     ['a percentage above 100', (ds: any) => { ds.spec.updateStrategy.rollingUpdate.maxUnavailable = '150%'; }, /maxUnavailable "150%"/],
     ['a request above its limit', (ds: any) => { ds.spec.template.spec.containers[0].resources.requests.memory = '1Gi'; }, /memory request 1Gi above limit 128Mi/],
     ['a mount of an unknown volume', (ds: any) => { ds.spec.template.spec.containers[0].volumeMounts = [{ name: 'x', mountPath: '/x' }]; }, /unknown volume x/],

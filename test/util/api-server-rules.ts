@@ -73,6 +73,9 @@ function daemonSet(o: any, bad: (m: string) => void) {
     if (zero(ru.maxUnavailable ?? 1) && zero(ru.maxSurge ?? 0)) {
       bad('maxUnavailable and maxSurge are both 0');
     }
+    if (!zero(ru.maxUnavailable ?? 1) && !zero(ru.maxSurge ?? 0)) {
+      bad('maxUnavailable and maxSurge are both non-zero');
+    }
   } else if (strategy?.type !== 'OnDelete' && strategy !== undefined) {
     bad(`unknown update strategy ${strategy.type}`);
   }

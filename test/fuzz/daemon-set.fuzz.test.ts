@@ -1,0 +1,35 @@
+import * as fc from 'fast-check';
+import * as arb from './arbitraries';
+import { fuzz, expectNoHoles, SEED } from './harness';
+import { DaemonSet, DaemonSetProps } from '../../src';
+import { container, only, podSpec } from '../util/synth';
+
+const props: fc.Arbitrary<DaemonSetProps> = fc.tuple(arb.image, arb.options).map(([image, options]) => ({ ...options, image }));
+
+test('the core DaemonSet: every generated input ends in a valid manifest or a named error, and loses no user value', () => {
+  const stats = fuzz(props, 1500, (chart, p) => new DaemonSet(chart, 'agent', p), (p, objects) => {
+    expectNoHoles(objects);
+    const ds = only(objects, 'DaemonSet');
+    const main = container(objects);
+    // labels and annotations exactly as given (user labels win over the defaults)
+    expect(ds.metadata.labels).toMatchObject(p.labels ?? {});
+    expect(ds.spec.template.metadata.labels).toMatchObject(p.labels ?? {});
+    for (const [k, v] of Object.entries(p.annotations ?? {})) {
+      expect(ds.metadata.annotations[k]).toBe(v);
+    }
+    // args and env, in order
+    expect(main.args).toEqual(p.args);
+    const envNames = (main.env ?? []).map((e: any) => e.name);
+    expect(envNames.filter((n: string) => n !== 'NODE_NAME' || 'NODE_NAME' in (p.env ?? {}))).toEqual(Object.keys(p.env ?? {}));
+    // every host mount, with its read-only flag
+    const volumes = podSpec(objects).volumes ?? [];
+    for (const m of p.hostMounts ?? []) {
+      expect(volumes).toContainEqual({ name: m.volumeName, hostPath: { path: m.path, type: m.type } });
+      expect(main.volumeMounts).toContainEqual(expect.objectContaining({ name: m.volumeName, mountPath: m.mountPath, readOnly: m.isReadOnly }));
+    }
+    expect((podSpec(objects).tolerations ?? []).length).toBe((p.tolerations ?? [{}]).length);
+  });
+  console.log(`core DaemonSet fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} valid manifests, ${stats.rejected} rejected with a named error`);
+  expect(stats.manifests).toBeGreaterThan(0);
+  expect(stats.rejected).toBeGreaterThan(0);
+});
