@@ -43,7 +43,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToNuget: { dotNetNamespace: 'Cdk8sNodeAgents', packageId: 'Cdk8sNodeAgents' },
   release: false,
   github: false,
-  gitignore: ['/dist/manifests/', '/bench/results/*.tmp'],
+  gitignore: ['/dist/manifests/', '/bench/results/*.tmp', '.jsii.tabl.json'],
   bin: { 'cdk8s-node-agents': 'lib/cli/main.js' },
 });
 
@@ -73,6 +73,13 @@ project.eslint?.addRules({
 // The README's test command (`npm ci && npm test`) runs the jsii compile too, so that the API is
 // checked for Python, Java, Go and .NET on every run, not only in `projen build`.
 project.testTask.prependSpawn(project.compileTask);
+// README and doc-comment examples must compile: jsii-rosetta compiles every TypeScript snippet
+// (rosetta/*.ts-fixture give them their context) and fails on the first that does not.
+const rosetta = project.addTask('rosetta:compile', {
+  description: 'Compile every README and doc-comment TypeScript example with jsii-rosetta',
+  exec: 'jsii-rosetta extract --compile --fail',
+});
+project.testTask.spawn(rosetta);
 
 // `package` in projen's default runs jsii-pacmak for every language outside CI. Python, Java, Go
 // and .NET packaging needs PyPI, Maven Central and toolchains this environment cannot reach, so
@@ -90,5 +97,9 @@ project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and write bench/results/latest.md',
   exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
 });
+
+for (const path of ['/rosetta/', '/examples/', '/bench/', '/.ci/', '/cdk8s.yaml', '.jsii.tabl.json', '/BENCHMARKS.md']) {
+  project.npmignore?.exclude(path);
+}
 
 project.synth();
