@@ -58,6 +58,8 @@ project.addDevDeps(
   '@kubernetes-models/validate@^4',
   // Property-based tests of the input checks.
   'fast-check@^3',
+  // An independent Pod Security Standards checker to cross-check PodSecurity.evaluate (offline).
+  '@monokle/validation@^0.33.0',
   // Lint rules that catch assertions that never run (`expect(x).toBeDefined;`) and tests without one.
   'eslint-plugin-jest@^28',
 );
