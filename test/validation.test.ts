@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
-import { Capability, MountPropagation, Probe, Protocol, TaintEffect } from 'cdk8s-plus-28';
-import { DaemonSet, DaemonSetProps, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../src';
+import { Capability, EnvValue, MountPropagation, Probe, Protocol, SeccompProfileType, TaintEffect } from 'cdk8s-plus-28';
+import { AgentVolume, DaemonSet, DaemonSetProps, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../src';
 import { newChart, synth } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
@@ -174,6 +174,37 @@ describe('fails when', () => {
   test('the token is turned off while rbac rules are given', () => {
     expect(make({ automountServiceAccountToken: false, rbacRules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }))
       .toThrow(/automountServiceAccountToken: got false; rbacRules grant API access/);
+  });
+
+  test('an environment variable name is invalid', () => {
+    expect(make({ env: { '1BAD': EnvValue.fromValue('x') } })).toThrow(/env\.1BAD: got "1BAD"; expected an environment variable name/);
+  });
+
+  test('a subPath is absolute or climbs', () => {
+    const volumes = [AgentVolume.fromEmptyDir('scratch')];
+    expect(make({ volumes, volumeMounts: [{ volumeName: 'scratch', mountPath: '/s', subPath: '../x' }] })).toThrow(/volumeMounts\[0\]\.subPath: got "..\/x"/);
+  });
+
+  test('memory is not a whole number of MiB', () => {
+    expect(make({ resources: { memory: { request: Size.kibibytes(1536) } } })).toThrow(/resources\.memory\.request: got 1.5; expected a whole, positive number of MiB/);
+  });
+
+  test('a user or group ID is out of range', () => {
+    expect(make({ runAsUser: -1 })).toThrow(/runAsUser: got -1; expected an integer ID from 0 to 2147483647/);
+    expect(make({ runAsGroup: 2 ** 31 })).toThrow(/runAsGroup: got 2147483648/);
+  });
+
+  test('a Localhost seccomp profile names no profile', () => {
+    expect(make({ seccompProfile: { type: SeccompProfileType.LOCALHOST } })).toThrow(/seccompProfile: got .*a Localhost profile needs localhostProfile/);
+  });
+
+  test('a priority class or service account name is invalid', () => {
+    expect(make({ priorityClassName: 'System_Critical' })).toThrow(/priorityClassName: got "System_Critical"; expected a DNS-1123 subdomain/);
+    expect(make({ serviceAccountName: 'My SA' })).toThrow(/serviceAccountName: got "My SA"/);
+  });
+
+  test('an annotation key is invalid', () => {
+    expect(make({ annotations: { 'a/b/c': 'x' } })).toThrow(/annotations\.a\/b\/c: got "a\/b\/c"; expected a qualified name/);
   });
 
   test('two agents share a namespace and name (at synth)', () => {
