@@ -6,6 +6,9 @@ import { AgentContainer, ContainerSettings } from './agent-container';
 import { AgentVolume } from './agent-volume';
 import { HostMount } from './host-mount';
 import { NodeAffinityTerm } from './node-affinity';
+import { NodeInventory } from './placement/node-inventory';
+import { PlacementPreview } from './placement/placement-preview';
+import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
@@ -403,6 +406,23 @@ export class DaemonSet extends Construct {
   public podSecurity(): PodSecurityReport {
     const template = this.apiObject.toJson().spec.template;
     return PodSecurity.evaluate(template.spec, template.metadata?.annotations);
+  }
+
+  /**
+   * Which nodes of `inventory` will run a pod of this DaemonSet, and for each other node every
+   * reason why not (a selector label, an affinity expression, an untolerated taint), decided as
+   * the Kubernetes DaemonSet controller decides.
+   */
+  public previewPlacement(inventory: NodeInventory): PlacementPreview {
+    return PlacementPreview.forManifest(this.apiObject.toJson(), inventory);
+  }
+
+  /**
+   * How an update of this DaemonSet rolls out over the nodes of `inventory` that run it: pods
+   * unavailable and surged at once, waves, and the minimum duration.
+   */
+  public rolloutPlan(inventory: NodeInventory): RolloutPlan {
+    return RolloutPlan.forInventory(this.apiObject.toJson(), inventory);
   }
 
   private resolveLabels(props: DaemonSetProps, problems: Problems): { [key: string]: string } {
