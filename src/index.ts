@@ -9,3 +9,5 @@ export * from './daemon-set';
 export * from './pod-security';
 export * from './agent-namespace';
 export * from './placement';
+export * from './presets/gpu-nodes';
+export * from './presets/gpu-driver-installer';

@@ -1,0 +1,423 @@
+import { Duration, Size } from 'cdk8s';
+import { ContainerResources, Cpu, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GpuNodes } from './gpu-nodes';
+import { AgentContainer } from '../agent-container';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { HostMount } from '../host-mount';
+import { withDefaults } from '../private/merge';
+import { toDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
+import * as rules from '../private/rules';
+import { Toleration } from '../toleration';
+import { UpdateStrategy } from '../update-strategy';
+
+/** How the NVIDIA driver gets onto the node: which installer, and the pod layout it needs. */
+export enum GpuDriverFlavor {
+  /**
+   * Google's `cos-gpu-installer` on Container-Optimized OS (GKE) nodes, the layout of GKE's own
+   * installer DaemonSet: a privileged init container installs the signed, precompiled driver
+   * for the node's COS build into a host directory and exits; an unprivileged `pause`
+   * container keeps the pod, which marks the node done.
+   */
+  COS = 'cos',
+
+  /**
+   * NVIDIA's driver container (`nvcr.io/nvidia/driver:<version>-<os>`, as the GPU Operator runs
+   * it) on Ubuntu, RHEL and other general-purpose nodes: it compiles and loads the driver,
+   * exposes its own filesystem (the driver's libraries and tools) at `/run/nvidia/driver`, and
+   * must keep running to keep it there, so it is the privileged main container, with a startup
+   * probe that allows a long compile.
+   */
+  DRIVER_CONTAINER = 'driver-container',
+}
+
+/** Props of `GpuDriverInstaller`. */
+export interface GpuDriverInstallerProps extends DaemonSetOptions {
+  /**
+   * Which installer, and so which node OS, pod layout and host access.
+   *
+   * @default GpuDriverFlavor.COS
+   */
+  readonly flavor?: GpuDriverFlavor;
+
+  /**
+   * The installer image: the init container's with `COS`, the main container's with
+   * `DRIVER_CONTAINER`. A custom image must behave like the flavor's own (same arguments,
+   * same paths).
+   *
+   * @default - "us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10" with COS;
+   * "nvcr.io/nvidia/driver:<driverVersion>-<operatingSystem>" with DRIVER_CONTAINER
+   */
+  readonly image?: string;
+
+  /**
+   * The NVIDIA driver version, e.g. "550.127.05". With `COS` it is passed to the installer as
+   * `--version=<driverVersion>`, and may also be one of the installer's aliases "default",
+   * "latest" or "R<branch>" (e.g. "R535"), resolved from the node's COS build; COS only loads
+   * drivers Google signed for that build. With `DRIVER_CONTAINER` it is the image tag's
+   * version (set it to the version inside a custom `image`). Either way it is the pods'
+   * `app.kubernetes.io/version` label.
+   *
+   * @default - "default" with COS (the version Google qualified for the node's COS build);
+   * "550.127.05" with DRIVER_CONTAINER
+   */
+  readonly driverVersion?: string;
+
+  /**
+   * The OS tag of NVIDIA's driver image, which must match the nodes' OS, e.g. "ubuntu22.04",
+   * "ubuntu24.04" or "rhel9.4". Only with `DRIVER_CONTAINER`.
+   *
+   * @default "ubuntu22.04"
+   */
+  readonly operatingSystem?: string;
+
+  /**
+   * The nodes that get the driver, selected by a label that is on the node before the driver
+   * is (see `GpuNodes`). Replaced whole by `requiredNodeAffinity` if that is given, so give only
+   * one of them.
+   *
+   * @default - GpuNodes.gke() with COS; GpuNodes.gpuPresent() (nvidia.com/gpu.present=true)
+   * with DRIVER_CONTAINER
+   */
+  readonly gpuNodes?: GpuNodes;
+
+  /**
+   * The host directory the driver is installed into (only with `COS`). GKE's containerd
+   * configuration and device plugin expect "/home/kubernetes/bin/nvidia".
+   *
+   * @default "/home/kubernetes/bin/nvidia"
+   */
+  readonly installDir?: string;
+
+  /**
+   * The image of the long-running container that keeps the pod once the init container has
+   * installed the driver (only with `COS`).
+   *
+   * @default "registry.k8s.io/pause:3.10"
+   */
+  readonly pauseImage?: string;
+
+  /**
+   * CPU and memory of the container that runs the installer. Each of `cpu`, `memory` and
+   * `ephemeralStorage` given replaces that part of the default. With `DRIVER_CONTAINER` the
+   * installer is the main container, and `resources`, if given, wins over this.
+   *
+   * @default - requests of 150m CPU and 512Mi memory, no memory limit
+   */
+  readonly installerResources?: ContainerResources;
+
+  /**
+   * Allow a rolling update that replaces the driver on more than one node at a time (a
+   * `maxUnavailable` above 1 or a percentage) or starts a second installer beside the running
+   * one (`maxSurge` above 0). Without it such an `updateStrategy` is rejected.
+   *
+   * @default false
+   */
+  readonly allowParallelRollout?: boolean;
+}
+
+const DRIVER_VERSION = /^[1-9][0-9]*\.[0-9]+(\.[0-9]+)?$/;
+const COS_VERSION_ALIAS = /^(default|latest|R[1-9][0-9]*)$/;
+const OS_TAG = /^[a-z]+[0-9]+(\.[0-9]+)*$/;
+
+/** The installer's resources: it unpacks and links (COS) or compiles (driver container) a kernel module. */
+const INSTALLER_RESOURCES = {
+  cpu: { request: Cpu.millis(150) },
+  memory: { request: Size.mebibytes(512) },
+};
+
+/** The pause container's resources: it only sleeps. */
+const PAUSE_RESOURCES: ContainerResources = {
+  cpu: { request: Cpu.millis(10) },
+  memory: { request: Size.mebibytes(8), limit: Size.mebibytes(16) },
+};
+
+/**
+ * Installs the NVIDIA GPU driver on GPU nodes, and only there: a DaemonSet that loads the
+ * kernel modules and puts the driver's libraries where the container runtime and the device
+ * plugin find them.
+ *
+ * Creates a DaemonSet and its ServiceAccount (no token, no RBAC: the installer never calls the
+ * API). Two flavors (`GpuDriverFlavor`): `COS` (default) follows GKE's installer DaemonSet, a
+ * privileged init container that installs and exits and an unprivileged `pause` container that
+ * keeps the pod, so the pod being Running means "driver installed on this node";
+ * `DRIVER_CONTAINER` follows the GPU Operator's driver DaemonSet, NVIDIA's driver container as a
+ * privileged main container, because its driver lives in its own filesystem and goes away with it.
+ *
+ * Choices, compared with the anchors (GKE's COS and Ubuntu installer DaemonSets, the GPU
+ * Operator's driver DaemonSet, NVIDIA's device plugin):
+ * - Nodes: a required node affinity on a label the node has before the driver (`GpuNodes`):
+ *   GKE's accelerator label without `gke-gpu-driver-version` for COS, as GKE does, so that it
+ *   never races GKE's managed installer; `nvidia.com/gpu.present=true` (the GPU Operator's
+ *   label) for the driver container. Labels that GPU feature discovery writes need the driver
+ *   and so cannot be used. Plus `kubernetes.io/os: linux`.
+ * - Taints: every taint is tolerated, as GKE's installers do; the affinity already keeps the pod
+ *   to GPU nodes, and a GPU node is useless without its driver whatever else it is tainted
+ *   with. This covers `nvidia.com/gpu:NoSchedule`, which is all the GPU Operator and the device
+ *   plugin tolerate; pass `tolerations` to narrow it.
+ * - Rollout: `OnDelete`, as the GPU Operator does (GKE uses a RollingUpdate). A new driver
+ *   cannot replace a loaded one while GPU workloads use it: each node is drained and its pod
+ *   deleted (or the node replaced) deliberately. A rolling update is accepted with
+ *   maxUnavailable 1 and no surge; anything wider only with `allowParallelRollout`, because a
+ *   bad driver rolled to every GPU node at once takes every GPU out.
+ * - `system-node-critical`, as every anchor: the node's GPUs are useless without it. On GKE
+ *   that class is only admitted in kube-system unless a ResourceQuota allows it elsewhere.
+ * - No startup probe with COS: an init container cannot have one, and it needs none (an init
+ *   container may run as long as it takes, and `pause` starts only once the install succeeded;
+ *   `pause` has no shell for an exec probe either). With `DRIVER_CONTAINER`, a startup probe
+ *   runs `nvidia-smi` every 10s, after 60s, up to 120 times with a 60s timeout (the GPU
+ *   Operator's values): about 21 minutes for a compile before the kubelet restarts it.
+ * - Resources: the installer requests 150m CPU (GKE's value) and 512Mi memory with no memory
+ *   limit, as the anchors set none: the kernel module build runs one compiler per CPU, so its
+ *   peak grows with the node and a limit would OOM-kill installs on large GPU nodes. `pause`
+ *   gets 10m CPU and 8Mi memory, limit 16Mi.
+ *
+ * Host access (all of it in the installer container; `pause` has none and runs as nobody
+ * with no capabilities and a read-only root filesystem):
+ * - privileged: loading kernel modules (CAP_SYS_MODULE), creating the `/dev/nvidia*` device
+ *   nodes, writing the firmware search path in /sys and mounting overlays need it; a
+ *   capability list cannot express device access. A privileged container with the host's PID
+ *   namespace is root on the node whatever its mounts say: the read-only mounts below guard
+ *   against mistakes, not against the installer.
+ * - hostPID: as every anchor: the installer must see the node's processes that hold the GPU
+ *   (nvidia-installer refuses to replace a driver in use, and the driver container's
+ *   persistence daemon and shutdown act on host processes).
+ * - COS: `/dev` read-write (device nodes); `/` read-only at /root (the installer reads the COS
+ *   build and kernel from it); read-write only the install directory (at /root plus its host
+ *   path), `/etc` at /root/etc (it adds the driver's lib64 to the host's ld.so.conf and runs
+ *   `ldconfig -r /root`) and `/var/lib/cos-tools` at /build/cos-tools (the cached toolchain,
+ *   which GKE preloads). GKE mounts all of `/` read-write; the Vulkan ICD and `/etc/nvidia`
+ *   (MIG partitioning) mounts of GKE's DaemonSet are left out, and so are `/lib/modules` and
+ *   `/boot`: the installer reads the kernel through /root and loads the modules it links from
+ *   the install directory (the driver container installs the headers for the running kernel
+ *   itself). hostNetwork, as GKE's COS
+ *   DaemonSet: the installer asks the VM's metadata server for its zone and downloads from
+ *   Cloud Storage directly.
+ * - DRIVER_CONTAINER: `/run/nvidia` read-write with Bidirectional propagation (the driver's
+ *   filesystem is mounted at /run/nvidia/driver for the container toolkit, which must be
+ *   configured with that driver root) and `/etc/os-release` read-only (the container checks
+ *   that the node's OS matches its own). The GPU Operator also mounts /var/log, /sys and the
+ *   firmware path for its validation and RDMA features; they are left out.
+ *
+ * Core props set by the user replace the preset's value whole (`tolerations`,
+ * `requiredNodeAffinity`, `hostMounts`, `startup`, `resources`, ...), with two exceptions:
+ * `labels` are merged over the preset's (the version label), and `initContainers` run after
+ * the installer instead of replacing it.
+ *
+ * @example
+ * new GpuDriverInstaller(chart, 'nvidia-driver', {
+ *   flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+ *   driverVersion: '550.127.05',
+ *   operatingSystem: 'ubuntu22.04',
+ * });
+ */
+export class GpuDriverInstaller extends Construct {
+  /** The default installer image with `GpuDriverFlavor.COS`. */
+  public static readonly DEFAULT_COS_INSTALLER_IMAGE = 'us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10';
+  /** The repository of NVIDIA's driver container (the tag is `<driverVersion>-<operatingSystem>`). */
+  public static readonly DRIVER_CONTAINER_REPOSITORY = 'nvcr.io/nvidia/driver';
+  /** The default driver version with `GpuDriverFlavor.DRIVER_CONTAINER` (the GPU Operator v24.9 default). */
+  public static readonly DEFAULT_DRIVER_CONTAINER_VERSION = '550.127.05';
+  /** The default long-running container with `GpuDriverFlavor.COS`. */
+  public static readonly DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+  /** The default host install directory with `GpuDriverFlavor.COS` (GKE's). */
+  public static readonly DEFAULT_COS_INSTALL_DIR = '/home/kubernetes/bin/nvidia';
+
+  /** The DaemonSet. */
+  public readonly daemonSet: DaemonSet;
+  /** The flavor chosen. */
+  public readonly flavor: GpuDriverFlavor;
+  /** The installer image. */
+  public readonly image: string;
+  /** The driver version (or COS alias) chosen. */
+  public readonly driverVersion: string;
+  /** The nodes selected. */
+  public readonly gpuNodes: GpuNodes;
+  /** The driver image's OS tag (DRIVER_CONTAINER only). */
+  public readonly operatingSystem?: string;
+  /** The host install directory (COS only). */
+  public readonly installDir?: string;
+  /** The long-running container's image (COS only). */
+  public readonly pauseImage?: string;
+  /** The name of the container that runs the installer (an init container with COS, the main container otherwise). */
+  public readonly installerContainerName: string;
+
+  constructor(scope: Construct, id: string, props: GpuDriverInstallerProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`GpuDriverInstaller '${this.node.path}'`);
+    const {
+      flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
+      allowParallelRollout, labels, initContainers, ...coreProps
+    } = props;
+
+    this.flavor = flavor ?? GpuDriverFlavor.COS;
+    if (!Object.values(GpuDriverFlavor).includes(this.flavor)) {
+      problems.add('flavor', this.flavor, `expected one of ${Object.values(GpuDriverFlavor).join(', ')} (GpuDriverFlavor)`);
+      problems.throwIfAny();
+    }
+    const cos = this.flavor === GpuDriverFlavor.COS;
+
+    this.driverVersion = driverVersion ?? (cos ? 'default' : GpuDriverInstaller.DEFAULT_DRIVER_CONTAINER_VERSION);
+    checkDriverVersion(this.driverVersion, cos, problems);
+
+    for (const [prop, value, flavorName] of [
+      ['operatingSystem', operatingSystem, 'DRIVER_CONTAINER'],
+      ['installDir', installDir, 'COS'],
+      ['pauseImage', pauseImage, 'COS'],
+    ] as const) {
+      if (value !== undefined && (flavorName === 'COS') !== cos) {
+        problems.add(prop, value, `only applies to the ${flavorName} flavor (flavor is ${this.flavor}); remove it`);
+      }
+    }
+    if (!cos) {
+      this.operatingSystem = operatingSystem ?? 'ubuntu22.04';
+      if (typeof this.operatingSystem !== 'string' || !OS_TAG.test(this.operatingSystem)) {
+        problems.add('operatingSystem', this.operatingSystem, 'expected the OS tag of an NVIDIA driver image: lowercase letters then a version, e.g. "ubuntu22.04", "ubuntu24.04" or "rhel9.4"');
+      }
+    } else {
+      const dir = installDir ?? GpuDriverInstaller.DEFAULT_COS_INSTALL_DIR;
+      if (rules.absoluteHostPath(dir) !== undefined || dir.replace(/\/+$/, '') === '') {
+        problems.add('installDir', dir, 'expected an absolute host path other than "/", without ".." segments, e.g. "/home/kubernetes/bin/nvidia"');
+      }
+      this.installDir = typeof dir === 'string' ? dir.replace(/\/+$/, '') : dir;
+      this.pauseImage = pauseImage ?? GpuDriverInstaller.DEFAULT_PAUSE_IMAGE;
+      problems.check('pauseImage', this.pauseImage, rules.pinnedImage(this.pauseImage));
+    }
+
+    this.image = image ?? (cos
+      ? GpuDriverInstaller.DEFAULT_COS_INSTALLER_IMAGE
+      : `${GpuDriverInstaller.DRIVER_CONTAINER_REPOSITORY}:${this.driverVersion}-${this.operatingSystem}`);
+    problems.check('image', this.image, rules.pinnedImage(this.image));
+
+    if (gpuNodes !== undefined && coreProps.requiredNodeAffinity !== undefined) {
+      problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection whole; give only one of them (put the GPU label requirement into your own terms)');
+    }
+    this.gpuNodes = gpuNodes ?? (cos ? GpuNodes.gke() : GpuNodes.gpuPresent());
+    checkGpuNodes(this.gpuNodes, problems);
+
+    const updateStrategy = coreProps.updateStrategy ?? UpdateStrategy.onDelete();
+    if (!allowParallelRollout) {
+      checkRolloutWidth(updateStrategy, problems);
+    }
+    problems.throwIfAny();
+
+    const resources = {
+      cpu: installerResources?.cpu ?? INSTALLER_RESOURCES.cpu,
+      memory: installerResources?.memory ?? INSTALLER_RESOURCES.memory,
+      ephemeralStorage: installerResources?.ephemeralStorage,
+    };
+    const common = {
+      image: this.image,
+      name: toDnsLabel(id),
+      component: 'gpu-driver',
+      // Pods labelled with the driver they install (the core would use the pause image's tag).
+      labels: { 'app.kubernetes.io/version': this.driverVersion, ...labels },
+      // The node's GPUs are useless without the driver (every anchor).
+      priorityClassName: 'system-node-critical',
+      // Relaxed: the installer must see the processes that hold the GPU (every anchor).
+      hostPid: true,
+      tolerations: [Toleration.all()],
+      requiredNodeAffinity: [this.gpuNodes.toAffinityTerm()],
+      // A driver is replaced node by node, deliberately (the GPU Operator's choice).
+      updateStrategy: UpdateStrategy.onDelete(),
+    };
+
+    let defaults: DaemonSetProps;
+    let installers: AgentContainer[];
+    if (cos) {
+      this.installerContainerName = 'nvidia-driver-installer';
+      const dir = this.installDir!;
+      installers = [{
+        name: this.installerContainerName,
+        image: this.image,
+        args: ['install', `--version=${this.driverVersion}`],
+        env: { NVIDIA_INSTALL_DIR_HOST: EnvValue.fromValue(dir) },
+        // Relaxed: loads kernel modules, creates device nodes, mounts overlays (see the class doc).
+        privileged: true,
+        // It unpacks the driver and writes ld.so.conf.d inside its own filesystem.
+        readOnlyRootFilesystem: false,
+        resources,
+        hostMounts: [
+          HostMount.readWrite('/dev'),
+          HostMount.readOnly('/', { mountPath: '/root' }),
+          HostMount.readWrite('/etc', { mountPath: '/root/etc' }),
+          HostMount.readWrite(dir, { mountPath: `/root${dir}`, type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
+          HostMount.readWrite('/var/lib/cos-tools', { mountPath: '/build/cos-tools', type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
+        ],
+      }];
+      defaults = {
+        ...common,
+        image: this.pauseImage!,
+        containerName: 'pause',
+        resources: PAUSE_RESOURCES,
+        // Relaxed, as GKE's COS DaemonSet: metadata server and Cloud Storage reached directly.
+        hostNetwork: true,
+      };
+    } else {
+      this.installerContainerName = 'nvidia-driver';
+      installers = [];
+      defaults = {
+        ...common,
+        containerName: this.installerContainerName,
+        command: ['nvidia-driver'],
+        args: ['init'],
+        // Relaxed: the driver container is the installer and must stay up (see the class doc).
+        privileged: true,
+        readOnlyRootFilesystem: false,
+        resources,
+        hostMounts: [
+          HostMount.readWrite('/run/nvidia', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, propagation: MountPropagation.BIDIRECTIONAL }),
+          HostMount.readOnly('/etc/os-release', { mountPath: '/host-etc/os-release', type: HostPathVolumeType.FILE }),
+        ],
+        startup: Probe.fromCommand(['nvidia-smi'], {
+          initialDelaySeconds: Duration.seconds(60),
+          periodSeconds: Duration.seconds(10),
+          timeoutSeconds: Duration.seconds(60),
+          failureThreshold: 120,
+        }),
+      };
+    }
+
+    const merged = withDefaults(defaults, coreProps);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+      ...merged,
+      initContainers: [...installers, ...(initContainers ?? [])],
+    });
+  }
+}
+
+function checkDriverVersion(version: string, cos: boolean, problems: Problems): void {
+  if (typeof version === 'string' && (DRIVER_VERSION.test(version) || (cos && COS_VERSION_ALIAS.test(version)))) {
+    return;
+  }
+  problems.add('driverVersion', version, cos
+    ? 'expected an NVIDIA driver version such as "550.127.05" or "535.104.05", or a cos-gpu-installer alias: "default", "latest" or "R<branch>" (e.g. "R535")'
+    : 'expected an NVIDIA driver version such as "550.127.05" (the driver image is tagged "<version>-<os>")');
+}
+
+function checkGpuNodes(nodes: GpuNodes, problems: Problems): void {
+  if (!nodes || !Array.isArray(nodes.requirements) || nodes.requirements.length === 0) {
+    problems.add('gpuNodes', 'no requirement', 'a driver installer must be limited to GPU nodes; give at least one label requirement, e.g. GpuNodes.withLabel("nvidia.com/gpu.present", "true")');
+    return;
+  }
+  nodes.requirements.forEach((r, i) => {
+    problems.check(`gpuNodes.requirements[${i}].key`, r.key, rules.qualifiedName(r.key));
+    problems.check(`gpuNodes.requirements[${i}]`, r.values, r._problem());
+    r.values.forEach((v) => problems.check(`gpuNodes.requirements[${i}].values`, v, rules.labelValue(v)));
+  });
+}
+
+function checkRolloutWidth(strategy: UpdateStrategy, problems: Problems): void {
+  if (strategy.type !== 'RollingUpdate') {
+    return;
+  }
+  const unavailable = strategy.maxUnavailable;
+  if (unavailable && !unavailable.isZero() && (unavailable.isPercent || unavailable.amount > 1)) {
+    problems.add('updateStrategy.maxUnavailable', unavailable.toString(), 'a driver rolls to one GPU node at a time: expected an absolute 1 (a percentage grows with the node pool) or UpdateStrategy.onDelete(); set allowParallelRollout: true to replace it on several nodes at once');
+  }
+  const surge = strategy.maxSurge;
+  if (surge && !surge.isZero()) {
+    problems.add('updateStrategy.maxSurge', surge.toString(), 'a surge starts a second installer beside the running one on the same node, both loading the kernel modules; expected 0, or set allowParallelRollout: true');
+  }
+}

@@ -1,0 +1,426 @@
+import { Size } from 'cdk8s';
+import { Cpu, Probe, TaintEffect } from 'cdk8s-plus-28';
+import { AgentContainer, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
+import { GpuDriverFlavor, GpuDriverInstaller, GpuDriverInstallerProps } from '../../src/presets/gpu-driver-installer';
+import { GpuNodes } from '../../src/presets/gpu-nodes';
+import { container, newChart, only, podSpec, synth } from '../util/synth';
+
+function build(props: GpuDriverInstallerProps = {}) {
+  const chart = newChart();
+  const preset = new GpuDriverInstaller(chart, 'gpu', props);
+  const objects = synth(chart);
+  return { preset, objects, daemonSet: only(objects, 'DaemonSet'), spec: podSpec(objects) };
+}
+
+function make(props: GpuDriverInstallerProps) {
+  return () => new GpuDriverInstaller(newChart(), 'gpu', props);
+}
+
+const LOCKED_DOWN = {
+  privileged: false,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const PRIVILEGED_ROOT = {
+  privileged: true,
+  allowPrivilegeEscalation: true,
+  readOnlyRootFilesystem: false,
+  runAsNonRoot: false,
+  runAsUser: 0,
+  runAsGroup: 0,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+describe('GpuDriverInstaller defaults (COS flavor)', () => {
+  // GIVEN no props
+  // WHEN
+  const { preset, objects, daemonSet, spec } = build();
+  const installer = container(objects, 'nvidia-driver-installer');
+  const pause = container(objects);
+
+  test('creates a ServiceAccount without a token and a DaemonSet, no RBAC', () => {
+    expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
+    expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBe('gpu');
+  });
+
+  test('exposes the resolved choices', () => {
+    expect(preset.flavor).toBe(GpuDriverFlavor.COS);
+    expect(preset.image).toBe('us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10');
+    expect(preset.driverVersion).toBe('default');
+    expect(preset.installDir).toBe('/home/kubernetes/bin/nvidia');
+    expect(preset.pauseImage).toBe('registry.k8s.io/pause:3.10');
+    expect(preset.operatingSystem).toBeUndefined();
+    expect(preset.installerContainerName).toBe('nvidia-driver-installer');
+    expect(preset.daemonSet.name).toBe('gpu');
+    expect(preset.daemonSet.updateStrategy.type).toBe('OnDelete');
+  });
+
+  test('selects GKE GPU nodes whose driver GKE does not manage, on Linux', () => {
+    expect(spec.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{
+            matchExpressions: [
+              { key: 'cloud.google.com/gke-accelerator', operator: 'Exists' },
+              { key: 'cloud.google.com/gke-gpu-driver-version', operator: 'DoesNotExist' },
+            ],
+          }],
+        },
+      },
+    });
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+  });
+
+  test('tolerates every taint (nvidia.com/gpu included)', () => {
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
+  test('installs in a privileged root init container with the driver version as an argument', () => {
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['nvidia-driver-installer']);
+    expect(installer.image).toBe('us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10');
+    expect(installer.imagePullPolicy).toBe('IfNotPresent');
+    expect(installer.command).toBeUndefined();
+    expect(installer.args).toEqual(['install', '--version=default']);
+    expect(installer.env).toEqual([{ name: 'NVIDIA_INSTALL_DIR_HOST', value: '/home/kubernetes/bin/nvidia' }]);
+    expect(installer.securityContext).toEqual(PRIVILEGED_ROOT);
+    expect(installer.startupProbe).toBeUndefined();
+    expect(installer.livenessProbe).toBeUndefined();
+  });
+
+  test('keeps the pod with an unprivileged, tiny pause container and no probe', () => {
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['pause']);
+    expect(pause.image).toBe('registry.k8s.io/pause:3.10');
+    expect(pause.securityContext).toEqual(LOCKED_DOWN);
+    expect(pause.volumeMounts).toBeUndefined();
+    expect(pause.resources).toEqual({ requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '16Mi' } });
+    expect(pause.startupProbe).toBeUndefined();
+    expect(pause.readinessProbe).toBeUndefined();
+    expect(pause.livenessProbe).toBeUndefined();
+  });
+
+  test('gives the installer room to link the driver, without a memory limit', () => {
+    expect(installer.resources).toEqual({ requests: { cpu: '150m', memory: '512Mi' } });
+  });
+
+  test('shares the host PID and network namespaces, not IPC', () => {
+    expect(spec.hostPID).toBe(true);
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(spec.hostIPC).toBe(false);
+  });
+
+  test('mounts the host read-only except /dev, /etc, the install dir and the toolchain cache', () => {
+    expect(installer.volumeMounts).toEqual([
+      { name: 'host-dev', mountPath: '/dev', readOnly: false },
+      { name: 'host-root', mountPath: '/root', readOnly: true },
+      { name: 'host-etc', mountPath: '/root/etc', readOnly: false },
+      { name: 'host-home-kubernetes-bin-nvidia', mountPath: '/root/home/kubernetes/bin/nvidia', readOnly: false },
+      { name: 'host-var-lib-cos-tools', mountPath: '/build/cos-tools', readOnly: false },
+    ]);
+    expect(spec.volumes).toEqual([
+      { name: 'host-dev', hostPath: { path: '/dev', type: 'Directory' } },
+      { name: 'host-root', hostPath: { path: '/', type: 'Directory' } },
+      { name: 'host-etc', hostPath: { path: '/etc', type: 'Directory' } },
+      { name: 'host-home-kubernetes-bin-nvidia', hostPath: { path: '/home/kubernetes/bin/nvidia', type: 'DirectoryOrCreate' } },
+      { name: 'host-var-lib-cos-tools', hostPath: { path: '/var/lib/cos-tools', type: 'DirectoryOrCreate' } },
+    ]);
+  });
+
+  test('is system-node-critical', () => {
+    expect(spec.priorityClassName).toBe('system-node-critical');
+  });
+
+  test('is updated only when a pod is deleted', () => {
+    expect(daemonSet.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+  });
+
+  test('labels objects and pods with the component and the driver version (not the pause tag)', () => {
+    for (const labels of [daemonSet.metadata.labels, daemonSet.spec.template.metadata.labels, only(objects, 'ServiceAccount').metadata.labels]) {
+      expect(labels['app.kubernetes.io/component']).toBe('gpu-driver');
+      expect(labels['app.kubernetes.io/version']).toBe('default');
+    }
+  });
+});
+
+describe('GpuDriverInstaller DRIVER_CONTAINER flavor', () => {
+  // GIVEN NVIDIA's driver container
+  // WHEN
+  const { preset, objects, daemonSet, spec } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER });
+  const driver = container(objects);
+
+  test('runs nvcr.io/nvidia/driver:<version>-<os> as the privileged main container, no init container', () => {
+    expect(preset.image).toBe('nvcr.io/nvidia/driver:550.127.05-ubuntu22.04');
+    expect(preset.driverVersion).toBe('550.127.05');
+    expect(preset.operatingSystem).toBe('ubuntu22.04');
+    expect(preset.installDir).toBeUndefined();
+    expect(preset.pauseImage).toBeUndefined();
+    expect(preset.installerContainerName).toBe('nvidia-driver');
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['nvidia-driver']);
+    expect(driver.image).toBe('nvcr.io/nvidia/driver:550.127.05-ubuntu22.04');
+    expect(driver.command).toEqual(['nvidia-driver']);
+    expect(driver.args).toEqual(['init']);
+    expect(driver.securityContext).toEqual(PRIVILEGED_ROOT);
+    expect(driver.resources).toEqual({ requests: { cpu: '150m', memory: '512Mi' } });
+  });
+
+  test('has a startup probe that allows a 20-minute compile', () => {
+    expect(driver.startupProbe).toEqual({
+      exec: { command: ['nvidia-smi'] },
+      initialDelaySeconds: 60,
+      periodSeconds: 10,
+      timeoutSeconds: 60,
+      failureThreshold: 120,
+    });
+    expect(driver.livenessProbe).toBeUndefined();
+  });
+
+  test('mounts /run/nvidia read-write and Bidirectional, /etc/os-release read-only', () => {
+    expect(driver.volumeMounts).toEqual([
+      { name: 'host-run-nvidia', mountPath: '/run/nvidia', readOnly: false, mountPropagation: 'Bidirectional' },
+      { name: 'host-etc-os-release', mountPath: '/host-etc/os-release', readOnly: true },
+    ]);
+    expect(spec.volumes).toEqual([
+      { name: 'host-run-nvidia', hostPath: { path: '/run/nvidia', type: 'DirectoryOrCreate' } },
+      { name: 'host-etc-os-release', hostPath: { path: '/etc/os-release', type: 'File' } },
+    ]);
+  });
+
+  test('selects nvidia.com/gpu.present=true nodes; host PID but pod network', () => {
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+    ]);
+    expect(spec.hostPID).toBe(true);
+    expect(spec.hostNetwork).toBe(false);
+    expect(spec.dnsPolicy).toBe('ClusterFirst');
+  });
+
+  test('keeps the shared defaults: every taint, system-node-critical, OnDelete, version label', () => {
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(spec.priorityClassName).toBe('system-node-critical');
+    expect(daemonSet.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(daemonSet.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('550.127.05');
+  });
+
+  test('plumbs driverVersion and operatingSystem into the image tag and the label', () => {
+    const { preset: p, daemonSet: ds } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, driverVersion: '535.216.03', operatingSystem: 'rhel9.4' });
+    expect(p.image).toBe('nvcr.io/nvidia/driver:535.216.03-rhel9.4');
+    expect(ds.spec.template.spec.containers[0].image).toBe('nvcr.io/nvidia/driver:535.216.03-rhel9.4');
+    expect(ds.metadata.labels['app.kubernetes.io/version']).toBe('535.216.03');
+  });
+});
+
+describe('GpuDriverInstaller overrides', () => {
+  test('COS: driverVersion, image, installDir and pauseImage reach the pod', () => {
+    const { preset, objects, spec } = build({
+      driverVersion: '550.90.07',
+      image: 'registry.example.com/cos-gpu-installer:v2.5.10',
+      installDir: '/var/lib/nvidia/',
+      pauseImage: 'registry.example.com/pause:3.10',
+    });
+    const installer = container(objects, 'nvidia-driver-installer');
+    expect(installer.image).toBe('registry.example.com/cos-gpu-installer:v2.5.10');
+    expect(installer.args).toEqual(['install', '--version=550.90.07']);
+    expect(installer.env).toEqual([{ name: 'NVIDIA_INSTALL_DIR_HOST', value: '/var/lib/nvidia' }]);
+    expect(installer.volumeMounts).toContainEqual({ name: 'host-var-lib-nvidia', mountPath: '/root/var/lib/nvidia', readOnly: false });
+    expect(spec.volumes).toContainEqual({ name: 'host-var-lib-nvidia', hostPath: { path: '/var/lib/nvidia', type: 'DirectoryOrCreate' } });
+    expect(container(objects).image).toBe('registry.example.com/pause:3.10');
+    expect(preset.installDir).toBe('/var/lib/nvidia');
+  });
+
+  test.each(['latest', 'R535', '535.104.05', '390.46'])('COS accepts the driver version %j', (driverVersion) => {
+    const { objects } = build({ driverVersion });
+    expect(container(objects, 'nvidia-driver-installer').args).toEqual(['install', `--version=${driverVersion}`]);
+  });
+
+  test('gpuNodes selects by a label value, a label key, or any requirements', () => {
+    const terms = (gpuNodes: GpuNodes) => build({ gpuNodes }).spec
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms(GpuNodes.withLabel('feature.node.kubernetes.io/pci-10de.present', 'true'))).toEqual([
+      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }] },
+    ]);
+    expect(terms(GpuNodes.withLabelKey('cloud.google.com/gke-accelerator'))).toEqual([
+      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }] },
+    ]);
+    expect(terms(GpuNodes.gpuPresent())).toEqual([
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+    ]);
+    expect(terms(GpuNodes.matching(NodeRequirement.in('pool', ['a100', 'h100']), NodeRequirement.doesNotExist('driver-preinstalled')))).toEqual([
+      {
+        matchExpressions: [
+          { key: 'pool', operator: 'In', values: ['a100', 'h100'] },
+          { key: 'driver-preinstalled', operator: 'DoesNotExist' },
+        ],
+      },
+    ]);
+  });
+
+  test('the user\'s core props win: tolerations, priority class, rollout, namespaces, name', () => {
+    const { preset, daemonSet, spec } = build({
+      name: 'nvidia-driver-installer',
+      namespace: 'kube-system',
+      tolerations: [Toleration.exists('nvidia.com/gpu', { effect: TaintEffect.NO_SCHEDULE })],
+      priorityClassName: 'gpu-critical',
+      updateStrategy: UpdateStrategy.rollingUpdate(),
+      hostNetwork: false,
+    });
+    expect(daemonSet.metadata.name).toBe('nvidia-driver-installer');
+    expect(daemonSet.metadata.namespace).toBe('kube-system');
+    expect(spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec.priorityClassName).toBe('gpu-critical');
+    expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    expect(spec.hostNetwork).toBe(false);
+    expect(preset.daemonSet.updateStrategy.type).toBe('RollingUpdate');
+  });
+
+  test('requiredNodeAffinity replaces the GPU node selection whole', () => {
+    const { spec } = build({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] });
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
+    ]);
+  });
+
+  test('allowParallelRollout accepts a wider rolling update', () => {
+    const percent = build({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }), allowParallelRollout: true });
+    expect(percent.daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } });
+    const surge = build({
+      updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(0), maxSurge: IntOrPercent.absolute(1) }),
+      allowParallelRollout: true,
+    });
+    expect(surge.daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+  });
+
+  test('installerResources replace each given part of the installer\'s default', () => {
+    const { objects } = build({ installerResources: { memory: { request: Size.gibibytes(1), limit: Size.gibibytes(4) } } });
+    expect(container(objects, 'nvidia-driver-installer').resources).toEqual({ requests: { cpu: '150m', memory: '1024Mi' }, limits: { memory: '4096Mi' } });
+    expect(container(objects).resources).toEqual({ requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '16Mi' } });
+  });
+
+  test('DRIVER_CONTAINER: installerResources size the main container, resources win over them', () => {
+    const viaInstaller = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, installerResources: { cpu: { request: Cpu.millis(500) } } });
+    expect(container(viaInstaller.objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' } });
+    const viaResources = build({
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      installerResources: { cpu: { request: Cpu.millis(500) } },
+      resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(2) } },
+    });
+    expect(container(viaResources.objects).resources).toEqual({ requests: { cpu: '250m', memory: '2048Mi' } });
+  });
+
+  test('DRIVER_CONTAINER: a custom image and startup probe win', () => {
+    const { objects } = build({
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      image: 'registry.example.com/nvidia/driver:550.127.05-ubuntu22.04',
+      startup: Probe.fromCommand(['sh', '-c', 'lsmod | grep -q nvidia'], { failureThreshold: 240 }),
+    });
+    const driver = container(objects);
+    expect(driver.image).toBe('registry.example.com/nvidia/driver:550.127.05-ubuntu22.04');
+    expect(driver.startupProbe).toEqual({ exec: { command: ['sh', '-c', 'lsmod | grep -q nvidia'] }, failureThreshold: 240 });
+  });
+
+  test('labels are merged over the version label, and the user\'s version label wins', () => {
+    const merged = build({ labels: { team: 'ml' } }).daemonSet.metadata.labels;
+    expect(merged.team).toBe('ml');
+    expect(merged['app.kubernetes.io/version']).toBe('default');
+    expect(build({ labels: { 'app.kubernetes.io/version': 'cos-113' } }).daemonSet.metadata.labels['app.kubernetes.io/version']).toBe('cos-113');
+  });
+
+  test('initContainers run after the installer', () => {
+    const partition: AgentContainer = { name: 'partition-gpus', image: 'registry.example.com/partition-gpus:1.0.0', privileged: true };
+    const { spec } = build({ initContainers: [partition] });
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['nvidia-driver-installer', 'partition-gpus']);
+  });
+});
+
+describe('GpuDriverInstaller fails when', () => {
+  const head = /^Invalid props for GpuDriverInstaller 'test\/gpu':\n {2}- /;
+
+  test.each(['550', 'v550.127.05', '550.127.05-ubuntu22.04', 'latest', 'default', ''])('the driver container gets the driver version %j', (driverVersion) => {
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, driverVersion }))
+      .toThrow(/driverVersion: got ".*"; expected an NVIDIA driver version such as "550.127.05"/);
+  });
+
+  test.each(['550', 'newest', 'r535', '550.127.05 '])('COS gets the driver version %j', (driverVersion) => {
+    expect(make({ driverVersion })).toThrow(/driverVersion: got ".*"; expected an NVIDIA driver version .* or a cos-gpu-installer alias: "default", "latest" or "R<branch>"/);
+  });
+
+  test('the error names the preset and its path', () => {
+    expect(make({ driverVersion: 'x' })).toThrow(head);
+  });
+
+  test('a rolling update would replace the driver on more than one node', () => {
+    expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(2) }) }))
+      .toThrow(/updateStrategy\.maxUnavailable: got "2"; a driver rolls to one GPU node at a time: .*set allowParallelRollout: true/);
+    expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }) }))
+      .toThrow(/updateStrategy\.maxUnavailable: got "10%"; .*a percentage grows with the node pool/);
+  });
+
+  test('a rolling update would surge a second installer onto a node', () => {
+    expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(0), maxSurge: IntOrPercent.absolute(1) }) }))
+      .toThrow(/updateStrategy\.maxSurge: got "1"; a surge starts a second installer .*expected 0, or set allowParallelRollout: true/);
+  });
+
+  test('a prop of the other flavor is given', () => {
+    expect(make({ operatingSystem: 'ubuntu22.04' })).toThrow(/operatingSystem: got "ubuntu22.04"; only applies to the DRIVER_CONTAINER flavor \(flavor is cos\)/);
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, installDir: '/opt/nvidia' })).toThrow(/installDir: got "\/opt\/nvidia"; only applies to the COS flavor/);
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, pauseImage: 'registry.k8s.io/pause:3.10' })).toThrow(/pauseImage: got .*; only applies to the COS flavor/);
+  });
+
+  test.each(['Ubuntu22.04', 'ubuntu 22.04', 'ubuntu', '22.04'])('the operating system tag is %j', (operatingSystem) => {
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem })).toThrow(/operatingSystem: got ".*"; expected the OS tag of an NVIDIA driver image/);
+  });
+
+  test.each(['/', 'home/kubernetes/bin/nvidia', '/home/../etc'])('the install dir is %j', (installDir) => {
+    expect(make({ installDir })).toThrow(/installDir: got ".*"; expected an absolute host path other than "\/"/);
+  });
+
+  test('an image is not pinned', () => {
+    expect(make({ image: 'us.gcr.io/cos-cloud/cos-gpu-installer:latest' })).toThrow(/image: got "us.gcr.io\/cos-cloud\/cos-gpu-installer:latest"; expected a pinned version/);
+    expect(make({ pauseImage: 'registry.k8s.io/pause' })).toThrow(/pauseImage: got "registry.k8s.io\/pause"; expected a tag or digest/);
+  });
+
+  test('gpuNodes and requiredNodeAffinity are both given', () => {
+    expect(make({ gpuNodes: GpuNodes.gpuPresent(), requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] }))
+      .toThrow(/gpuNodes: got "together with requiredNodeAffinity"; requiredNodeAffinity replaces the GPU node selection whole; give only one of them/);
+  });
+
+  test('gpuNodes selects every node or has an invalid label', () => {
+    expect(make({ gpuNodes: GpuNodes.matching() })).toThrow(/gpuNodes: got "no requirement"; a driver installer must be limited to GPU nodes/);
+    expect(make({ gpuNodes: GpuNodes.withLabel('nvidia.com/gpu present', 'true') })).toThrow(/gpuNodes\.requirements\[0\]\.key: got "nvidia.com\/gpu present"; expected a qualified name/);
+    expect(make({ gpuNodes: GpuNodes.withLabel('gpu', 'yes please') })).toThrow(/gpuNodes\.requirements\[0\]\.values: got "yes please"; expected a label value/);
+  });
+
+  test('the flavor is not one of GpuDriverFlavor', () => {
+    expect(make({ flavor: 'ubuntu' as GpuDriverFlavor })).toThrow(/flavor: got "ubuntu"; expected one of cos, driver-container/);
+  });
+
+  test('several problems are reported together', () => {
+    expect(make({ driverVersion: 'x', operatingSystem: 'y' })).toThrow(/2 invalid props for GpuDriverInstaller 'test\/gpu':\n {2}- driverVersion: .*\n {2}- operatingSystem: /);
+  });
+});
+
+describe('GpuDriverInstaller synthesizes schema-valid manifests', () => {
+  test.each<[string, GpuDriverInstallerProps]>([
+    ['COS defaults', {}],
+    ['COS with a one-node rolling update and narrow tolerations', {
+      updateStrategy: UpdateStrategy.rollingUpdate(),
+      tolerations: [Toleration.exists('nvidia.com/gpu', { effect: TaintEffect.NO_SCHEDULE })],
+      gpuNodes: GpuNodes.withLabelKey('cloud.google.com/gke-accelerator'),
+    }],
+    ['DRIVER_CONTAINER defaults', { flavor: GpuDriverFlavor.DRIVER_CONTAINER }],
+    ['DRIVER_CONTAINER on Ubuntu 24.04 in kube-system', { flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'ubuntu24.04', namespace: 'kube-system' }],
+  ])('%s', (_, props) => {
+    // GIVEN / WHEN synth validates every object against the Kubernetes schema
+    const { objects } = build(props);
+    // THEN
+    expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
+  });
+});
