@@ -11,3 +11,5 @@ export * from './agent-namespace';
 export * from './placement';
 export * from './presets/gpu-nodes';
 export * from './presets/gpu-driver-installer';
+export * from './presets/network-agent';
+export * from './presets/storage-daemon';

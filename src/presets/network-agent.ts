@@ -1,0 +1,336 @@
+import { Chart, Duration, Size } from 'cdk8s';
+import { Capability, Cpu, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AgentContainer, ContainerSettings } from '../agent-container';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { HostMount } from '../host-mount';
+import { IntOrPercent } from '../int-or-percent';
+import { withDefaults } from '../private/merge';
+import { toDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
+import * as rules from '../private/rules';
+import { UpdateStrategy } from '../update-strategy';
+
+/** kube-proxy, the last patch release of the 1.31 line, from the registry Kubernetes documents. */
+const DEFAULT_IMAGE = 'registry.k8s.io/kube-proxy:v1.31.14';
+
+/**
+ * An init container that installs a CNI plugin on the node: it gets the CNI binary and
+ * configuration directories read-write, so that the long-running agent does not need them.
+ * Same safe defaults as every container of the library, except that it runs as root (UID 0),
+ * the owner of the CNI directories.
+ */
+export interface CniInstaller extends ContainerSettings {
+  /** The installer's image, pinned (often the agent's own image, as with Calico and Cilium). */
+  readonly image: string;
+
+  /**
+   * The init container's name.
+   *
+   * @default "install-cni"
+   */
+  readonly name?: string;
+
+  /**
+   * Where the node's CNI binary directory (`cniBinDir`) appears in the installer.
+   *
+   * @default "/host/opt/cni/bin" (where Calico's and Cilium's installers expect it)
+   */
+  readonly binMountPath?: string;
+
+  /**
+   * Where the node's CNI configuration directory (`cniConfDir`) appears in the installer.
+   *
+   * @default "/host/etc/cni/net.d" (where Calico's and Cilium's installers expect it)
+   */
+  readonly confMountPath?: string;
+}
+
+/** Props of `NetworkAgent`. */
+export interface NetworkAgentProps extends DaemonSetOptions {
+  /**
+   * The agent's image, pinned. The other defaults (`command`, `args`, `rbacRules`, the health
+   * endpoint) are kube-proxy's: set them too when you bring a CNI agent's image.
+   *
+   * @default "registry.k8s.io/kube-proxy:v1.31.14"
+   */
+  readonly image?: string;
+
+  /**
+   * Arguments added after `args` (the preset's or yours), e.g. `--cluster-cidr=10.244.0.0/16`.
+   *
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+
+  /**
+   * The port of the agent's health endpoint. It is declared on the container, the probes use it
+   * and the default args bind kube-proxy's health server to it (`--healthz-bind-address`).
+   *
+   * @default 10256 (kube-proxy's; Cilium's is 9879)
+   */
+  readonly healthPort?: number;
+
+  /**
+   * The path of the health endpoint that the liveness and readiness probes request.
+   *
+   * @default "/livez" (kube-proxy's /healthz also fails while the node is being deleted, which
+   * would block a rollout on a draining node)
+   */
+  readonly healthPath?: string;
+
+  /**
+   * Let the agent load kernel modules (adds CAP_SYS_MODULE), e.g. IPVS modules. Prefer loading
+   * them on the node (modules-load.d): a module loaded from a container runs with full kernel
+   * privileges.
+   *
+   * @default false
+   */
+  readonly loadKernelModules?: boolean;
+
+  /**
+   * An init container that installs the CNI binaries and configuration on the node. Only this
+   * init container gets `cniBinDir` and `cniConfDir`, read-write.
+   *
+   * @default - none (kube-proxy installs no CNI plugin)
+   */
+  readonly cniInstaller?: CniInstaller;
+
+  /**
+   * The node's CNI binary directory, mounted read-write into `cniInstaller` only.
+   *
+   * @default "/opt/cni/bin"
+   */
+  readonly cniBinDir?: string;
+
+  /**
+   * The node's CNI configuration directory, mounted read-write into `cniInstaller` only.
+   *
+   * @default "/etc/cni/net.d"
+   */
+  readonly cniConfDir?: string;
+
+  /**
+   * The API server's address, for agents that run before Services work: kube-proxy and CNI
+   * agents program the Service network themselves, so the `kubernetes` Service's cluster IP
+   * (what in-cluster clients use) is unreachable on a node they have not set up yet. Sets
+   * KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, as Cilium's `k8sServiceHost` does.
+   * Give it together with `apiServerPort`.
+   *
+   * @default - the `kubernetes` Service (fine once a proxy already runs on the nodes)
+   */
+  readonly apiServerHost?: string;
+
+  /**
+   * The API server's port (usually 6443 with kubeadm, 443 on managed clusters). Give it together
+   * with `apiServerHost`.
+   *
+   * @default - the `kubernetes` Service's port
+   */
+  readonly apiServerPort?: number;
+}
+
+/**
+ * A network daemon on every node: a Service proxy (kube-proxy, the default) or a CNI agent
+ * (Calico, Cilium, ... with your image, args and RBAC). It gets the host access such an agent
+ * needs and no more, compared point by point with kubeadm's kube-proxy, Calico and Cilium:
+ *
+ * - **Host network** (all three): the agent programs the node's own network namespace.
+ *   `dnsPolicy` becomes ClusterFirstWithHostNet.
+ * - **NET_ADMIN and NET_RAW instead of privileged** (Cilium runs unprivileged with a capability
+ *   list; Calico is privileged; kubeadm's kube-proxy adds NET_ADMIN and SYS_MODULE): NET_ADMIN
+ *   for iptables/nftables, routes and interfaces, NET_RAW for the raw sockets of iptables-legacy.
+ *   SYS_MODULE only with `loadKernelModules`.
+ * - **Root (UID 0)**: capabilities granted to a container are only effective for root, and
+ *   iptables refuses to run as another user.
+ * - **Read-only root filesystem**: kube-proxy writes nothing but the iptables lock (the image's
+ *   iptables wrapper falls back to calling the right backend directly when it cannot relink it).
+ * - **Host mounts**: `/lib/modules` read-only (to see which modules exist) and `/run/xtables.lock`
+ *   read-write, type FileOrCreate (all three). The lock is the one writable host mount and cannot
+ *   be avoided: iptables takes it on the host's file so that the agent, the kubelet and CNI
+ *   plugins never rewrite the tables at the same time; a private copy would lock nothing.
+ * - **CNI directories only in an init container** (as Cilium does "so we don't have a writable
+ *   host mount in the agent"; Calico's agent also writes /etc/cni/net.d): `cniInstaller`.
+ * - **No sysctl writes by default**: writing /proc/sys needs a privileged container. The default
+ *   args leave the conntrack table size and timeouts as the node has them and turn off
+ *   localhost NodePorts (which need `route_localnet`). To keep kube-proxy's conntrack tuning, add
+ *   a privileged init container running `kube-proxy --init-only` (kube-proxy >= 1.29), as the
+ *   override example in the docs shows.
+ * - **Every taint tolerated, `system-node-critical`** (all three), **one node at a time** (Calico;
+ *   kube-proxy's default; Cilium takes 2), **5 s grace period** (Calico 0, Cilium 1, kube-proxy
+ *   30): the rules stay in the kernel while the pod is replaced, so a short grace only shortens
+ *   the time Service changes wait, and leaves a preStop hook a few seconds.
+ * - **Health probes** on the health endpoint (Cilium and Calico probe; kubeadm's kube-proxy has
+ *   none): liveness and readiness on kube-proxy's `/livez`.
+ * - **Least RBAC**: kube-proxy's own needs (the built-in `system:node-proxier` minus the legacy
+ *   Endpoints API and the core-group events it no longer uses).
+ * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
+ *   pods only there.
+ *
+ * `hostMounts` and `initContainers` you give are added to the preset's (the lock, /lib/modules,
+ * the CNI installer); `env` is merged over the API server variables; every other option you set
+ * replaces the preset's default whole.
+ */
+export class NetworkAgent extends Construct {
+  /** The DaemonSet. */
+  public readonly daemonSet: DaemonSet;
+  /** The agent's image. */
+  public readonly image: string;
+  /** The port of the health endpoint. */
+  public readonly healthPort: number;
+  /** The path of the health endpoint. */
+  public readonly healthPath: string;
+  /** The capabilities the agent container gets (after dropping ALL). */
+  public readonly capabilities: Capability[];
+  /** Whether the agent may load kernel modules. */
+  public readonly loadKernelModules: boolean;
+  /** The node's CNI binary directory. */
+  public readonly cniBinDir: string;
+  /** The node's CNI configuration directory. */
+  public readonly cniConfDir: string;
+
+  constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`NetworkAgent '${this.node.path}'`);
+    const {
+      image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
+      apiServerHost, apiServerPort, ...options
+    } = props;
+
+    this.image = image ?? DEFAULT_IMAGE;
+    this.healthPort = healthPort ?? 10256;
+    problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
+    this.healthPath = healthPath ?? '/livez';
+    if (typeof this.healthPath !== 'string' || !this.healthPath.startsWith('/')) {
+      problems.add('healthPath', this.healthPath, 'expected an HTTP path starting with "/", e.g. "/healthz"');
+    }
+    this.loadKernelModules = loadKernelModules ?? false;
+    this.cniBinDir = cniBinDir ?? '/opt/cni/bin';
+    this.cniConfDir = cniConfDir ?? '/etc/cni/net.d';
+    for (const [prop, value] of [['cniBinDir', cniBinDir], ['cniConfDir', cniConfDir]] as const) {
+      if (value === undefined) {
+        continue;
+      }
+      problems.check(prop, value, rules.absoluteHostPath(value));
+      if (cniInstaller === undefined) {
+        problems.add(prop, value, 'only the cniInstaller init container mounts it; add `cniInstaller` or remove it');
+      }
+    }
+    const apiServerEnv = resolveApiServerEnv(apiServerHost, apiServerPort, problems);
+    const installer = cniInstaller && this.buildInstaller(cniInstaller, problems);
+    problems.throwIfAny();
+
+    const defaults: DaemonSetProps = {
+      name: toDnsLabel(id),
+      namespace: Chart.of(this).namespace ?? 'kube-system',
+      component: 'networking',
+      image: this.image,
+      // The agent programs the node's own network namespace.
+      hostNetwork: true,
+      priorityClassName: 'system-node-critical',
+      updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(1) }),
+      terminationGracePeriodSeconds: 5,
+      command: ['/usr/local/bin/kube-proxy'],
+      args: [
+        '--hostname-override=$(NODE_NAME)',
+        `--healthz-bind-address=0.0.0.0:${this.healthPort}`,
+        // Leave the node's conntrack table size and timeouts alone, and skip localhost
+        // NodePorts (route_localnet): all of them are sysctl writes that need privileged.
+        '--conntrack-max-per-core=0',
+        '--conntrack-tcp-timeout-established=0s',
+        '--conntrack-tcp-timeout-close-wait=0s',
+        '--iptables-localhost-nodeports=false',
+      ],
+      // Root: added capabilities are only effective for UID 0, and iptables requires root.
+      runAsUser: 0,
+      ports: [{ containerPort: this.healthPort, name: 'healthz' }],
+      liveness: Probe.fromHttpGet(this.healthPath, {
+        port: this.healthPort,
+        initialDelaySeconds: Duration.seconds(10),
+        periodSeconds: Duration.seconds(10),
+        timeoutSeconds: Duration.seconds(5),
+        failureThreshold: 6,
+      }),
+      readiness: Probe.fromHttpGet(this.healthPath, {
+        port: this.healthPort,
+        periodSeconds: Duration.seconds(10),
+        timeoutSeconds: Duration.seconds(5),
+      }),
+      // Memory grows with the number of Services and endpoints; an OOM kill stalls Service
+      // updates on the node, so the limit is generous.
+      resources: {
+        cpu: { request: Cpu.millis(100) },
+        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(512) },
+      },
+      rbacRules: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+        { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+      ],
+    };
+    const merged = withDefaults(defaults, options);
+
+    const capabilities = [...(options.addCapabilities ?? [Capability.NET_ADMIN, Capability.NET_RAW])];
+    if (this.loadKernelModules && !capabilities.includes(Capability.SYS_MODULE)) {
+      capabilities.push(Capability.SYS_MODULE);
+    }
+    this.capabilities = capabilities;
+
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+      ...merged,
+      args: [...(merged.args ?? []), ...(extraArgs ?? [])],
+      env: { ...apiServerEnv, ...merged.env },
+      addCapabilities: capabilities,
+      hostMounts: [
+        HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
+        // The one writable host mount: iptables locks the host's file (see the class doc).
+        HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock' }),
+        ...(options.hostMounts ?? []),
+      ],
+      initContainers: [...(installer ? [installer] : []), ...(options.initContainers ?? [])],
+    });
+  }
+
+  private buildInstaller(installer: CniInstaller, problems: Problems): AgentContainer {
+    const { name, image, binMountPath, confMountPath, ...settings } = installer;
+    const binPath = binMountPath ?? '/host/opt/cni/bin';
+    const confPath = confMountPath ?? '/host/etc/cni/net.d';
+    problems.check('cniInstaller.binMountPath', binPath, rules.containerMountPath(binPath));
+    problems.check('cniInstaller.confMountPath', confPath, rules.containerMountPath(confPath));
+    return {
+      ...settings,
+      name: name ?? 'install-cni',
+      image,
+      // Root: the CNI directories belong to root. No capability is needed to write them.
+      runAsUser: settings.runAsUser ?? 0,
+      hostMounts: [
+        HostMount.readWrite(this.cniBinDir, { mountPath: binPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-bin-dir' }),
+        HostMount.readWrite(this.cniConfDir, { mountPath: confPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-net-dir' }),
+        ...(settings.hostMounts ?? []),
+      ],
+    };
+  }
+}
+
+function resolveApiServerEnv(host: string | undefined, port: number | undefined, problems: Problems): { [name: string]: EnvValue } {
+  if (host === undefined && port === undefined) {
+    return {};
+  }
+  if (host === undefined) {
+    problems.add('apiServerPort', port, 'give apiServerHost too (both or neither)');
+    return {};
+  }
+  if (port === undefined) {
+    problems.add('apiServerHost', host, 'give apiServerPort too (both or neither)');
+    return {};
+  }
+  if (typeof host !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$/.test(host)) {
+    problems.add('apiServerHost', host, 'expected a host name or IP address without scheme or port, e.g. "10.0.0.10" or "api.example.com"');
+  }
+  problems.check('apiServerPort', port, rules.portNumber(port));
+  return {
+    KUBERNETES_SERVICE_HOST: EnvValue.fromValue(host),
+    KUBERNETES_SERVICE_PORT: EnvValue.fromValue(String(port)),
+  };
+}

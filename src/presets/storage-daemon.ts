@@ -1,0 +1,260 @@
+import { Chart, Duration, Size } from 'cdk8s';
+import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AgentContainer } from '../agent-container';
+import { AgentVolume } from '../agent-volume';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { HostMount } from '../host-mount';
+import { IntOrPercent } from '../int-or-percent';
+import { withDefaults } from '../private/merge';
+import { toDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
+import * as rules from '../private/rules';
+import { UpdateStrategy } from '../update-strategy';
+
+/** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
+const DEFAULT_IMAGE = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
+const DEFAULT_DRIVER_NAME = 'ebs.csi.aws.com';
+const DEFAULT_REGISTRAR_IMAGE = 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.14.0';
+const DEFAULT_LIVENESS_PROBE_IMAGE = 'registry.k8s.io/sig-storage/livenessprobe:v2.16.0';
+
+/** Where every container of the pod sees the plugin's socket directory. */
+const CSI_DIR = '/csi';
+const CSI_SOCKET = `${CSI_DIR}/csi.sock`;
+/** The emptyDir the registrar writes its registration marker into (for its own liveness probe). */
+const REGISTRATION_PROBE_VOLUME = 'registration-probe';
+
+/** The CSI sidecars are small Go programs that only relay calls over a local socket. */
+const SIDECAR_RESOURCES: ContainerResources = {
+  cpu: { request: Cpu.millis(10) },
+  memory: { request: Size.mebibytes(20), limit: Size.mebibytes(64) },
+};
+
+/** Props of `StorageDaemon`. */
+export interface StorageDaemonProps extends DaemonSetOptions {
+  /**
+   * The CSI plugin's image, pinned. The default `args` and `driverName` are the EBS driver's:
+   * set them too when you bring another driver.
+   *
+   * @default "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0"
+   */
+  readonly image?: string;
+
+  /**
+   * The CSI driver's name, as the plugin reports it (GetPluginInfo) and as its CSIDriver object
+   * is named. The socket directory and the registration path derive from it.
+   *
+   * @default "ebs.csi.aws.com"
+   */
+  readonly driverName?: string;
+
+  /**
+   * The kubelet's root directory on the node (`--root-dir`).
+   *
+   * @default "/var/lib/kubelet"
+   */
+  readonly kubeletDir?: string;
+
+  /**
+   * Arguments added after `args` (the preset's or yours).
+   *
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+
+  /**
+   * The node-driver-registrar sidecar's image, pinned.
+   *
+   * @default "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.14.0"
+   */
+  readonly nodeDriverRegistrarImage?: string;
+
+  /**
+   * The livenessprobe sidecar's image, pinned.
+   *
+   * @default "registry.k8s.io/sig-storage/livenessprobe:v2.16.0"
+   */
+  readonly livenessProbeImage?: string;
+
+  /**
+   * The port the livenessprobe sidecar serves `/healthz` on. The plugin container declares it
+   * and its liveness probe requests it (the containers share the pod's network).
+   *
+   * @default 9808
+   */
+  readonly healthPort?: number;
+}
+
+/**
+ * A CSI node plugin on every node: the driver's plugin container, the node-driver-registrar
+ * sidecar that registers it with the kubelet, and the livenessprobe sidecar that turns the
+ * CSI Probe call into an HTTP health endpoint. Compared with the AWS EBS CSI node plugin:
+ *
+ * - **The plugin container is privileged**, because CSI mounting requires it: it mounts volumes
+ *   into the kubelet's directory with Bidirectional propagation (which Kubernetes allows only in
+ *   privileged containers) so that the mounts reach the node and the pods, it formats and
+ *   resizes block devices that appear in /dev at attach time (no device list can be declared in
+ *   advance), and it runs mount(8) and mkfs. It runs as root with a read-only root filesystem
+ *   (as in EBS).
+ * - **Host mounts of the plugin**: the kubelet directory (`kubeletDir`, type Directory,
+ *   Bidirectional, read-write), its socket directory `<kubeletDir>/plugins/<driverName>` at
+ *   /csi (DirectoryOrCreate) and `/dev` (Directory), as in EBS.
+ * - **The sidecars are unprivileged**: drop ALL, no privilege escalation, read-only root
+ *   filesystem, RuntimeDefault seccomp. They run as root because the plugin's socket and the
+ *   kubelet's registration directory belong to root. They mount only the socket directory,
+ *   read-only (connecting to a socket needs no write access to the mount); the registrar also
+ *   gets the registration directory `<kubeletDir>/plugins_registry` (Directory) read-write to
+ *   create its registration socket, and an emptyDir where it notes a successful registration,
+ *   checked by its exec liveness probe (EBS does the same).
+ * - **Health**: the livenessprobe sidecar serves `/healthz` on `healthPort` (9808); the port is
+ *   declared on the plugin container, whose liveness probe requests it (EBS's thresholds).
+ * - **Every taint tolerated, `system-node-critical`** (EBS), **rolling update with at most 10%
+ *   of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted or
+ *   unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
+ *   time, which would take hours on large clusters.
+ * - **Pod network** (EBS): the plugin talks to the kubelet over the socket, not the network.
+ * - **Least RBAC**: `get` on nodes (the driver reads its node's topology when instance metadata
+ *   is unavailable). EBS's chart also grants nodes patch/list/watch and csinodes get to remove
+ *   its startup taint, and volumeattachments get/list/watch for its pre-stop hook: add them
+ *   with `rbacRules` if you use those features.
+ * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
+ *   pods only there.
+ *
+ * The CSI wiring is always there: the plugin's three host mounts, its health port, the
+ * CSI_ENDPOINT variable and the two sidecars. `hostMounts`, `ports`, `sidecars` and `volumes`
+ * you give are added to it; `env` replaces the preset's CSI_NODE_NAME and is merged over
+ * CSI_ENDPOINT; every other option you set replaces the preset's default whole.
+ */
+export class StorageDaemon extends Construct {
+  /** The DaemonSet. */
+  public readonly daemonSet: DaemonSet;
+  /** The CSI plugin's image. */
+  public readonly image: string;
+  /** The CSI driver's name. */
+  public readonly driverName: string;
+  /** The kubelet's root directory on the node. */
+  public readonly kubeletDir: string;
+  /** The plugin's socket directory on the node: `<kubeletDir>/plugins/<driverName>`. */
+  public readonly socketDir: string;
+  /** The plugin's socket on the node, as the registrar reports it to the kubelet. */
+  public readonly registrationPath: string;
+  /** The node-driver-registrar sidecar's image. */
+  public readonly nodeDriverRegistrarImage: string;
+  /** The livenessprobe sidecar's image. */
+  public readonly livenessProbeImage: string;
+  /** The port of the health endpoint. */
+  public readonly healthPort: number;
+
+  constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`StorageDaemon '${this.node.path}'`);
+    const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
+
+    this.image = image ?? DEFAULT_IMAGE;
+    this.driverName = driverName ?? DEFAULT_DRIVER_NAME;
+    // CSI spec: at most 63 characters; the kubelet also uses it as a path segment.
+    const nameProblem = rules.dns1123Subdomain(this.driverName);
+    if (nameProblem !== undefined || this.driverName.length > 63) {
+      problems.add('driverName', this.driverName, 'expected a CSI driver name: at most 63 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (e.g. "ebs.csi.aws.com")');
+    }
+    this.kubeletDir = (kubeletDir ?? '/var/lib/kubelet').replace(/(.)\/+$/, '$1');
+    if (rules.absoluteHostPath(this.kubeletDir) !== undefined || this.kubeletDir === '/') {
+      problems.add('kubeletDir', kubeletDir, 'expected an absolute path other than "/" and without ".." segments, e.g. "/var/lib/kubelet"');
+    }
+    this.socketDir = `${this.kubeletDir}/plugins/${this.driverName}`;
+    this.registrationPath = `${this.socketDir}/csi.sock`;
+    this.nodeDriverRegistrarImage = nodeDriverRegistrarImage ?? DEFAULT_REGISTRAR_IMAGE;
+    this.livenessProbeImage = livenessProbeImage ?? DEFAULT_LIVENESS_PROBE_IMAGE;
+    this.healthPort = healthPort ?? 9808;
+    problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
+    problems.throwIfAny();
+
+    const defaults: DaemonSetProps = {
+      name: toDnsLabel(id),
+      namespace: Chart.of(this).namespace ?? 'kube-system',
+      component: 'storage',
+      image: this.image,
+      priorityClassName: 'system-node-critical',
+      updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }),
+      args: [
+        'node',
+        '--endpoint=$(CSI_ENDPOINT)',
+        `--csi-mount-point-prefix=${this.kubeletDir}/plugins/kubernetes.io/csi/${this.driverName}/`,
+        '--v=2',
+      ],
+      env: { CSI_NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME) },
+      // CSI mounting requires privileged (see the class doc); it also makes the container root.
+      privileged: true,
+      liveness: Probe.fromHttpGet('/healthz', {
+        port: this.healthPort,
+        initialDelaySeconds: Duration.seconds(10),
+        periodSeconds: Duration.seconds(10),
+        timeoutSeconds: Duration.seconds(3),
+        failureThreshold: 5,
+      }),
+      // mkfs and fsck run in the plugin's cgroup: the limit leaves them room.
+      resources: {
+        cpu: { request: Cpu.millis(10) },
+        memory: { request: Size.mebibytes(40), limit: Size.mebibytes(256) },
+      },
+      rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+    };
+    const merged = withDefaults(defaults, options);
+
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+      ...merged,
+      args: [...(merged.args ?? []), ...(extraArgs ?? [])],
+      env: { CSI_ENDPOINT: EnvValue.fromValue(`unix:${CSI_SOCKET}`), ...merged.env },
+      ports: [{ containerPort: this.healthPort, name: 'healthz' }, ...(options.ports ?? [])],
+      hostMounts: [
+        // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
+        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
+        HostMount.readWrite(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' }),
+        HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
+        ...(options.hostMounts ?? []),
+      ],
+      sidecars: [this.registrar(), this.livenessProbe(), ...(options.sidecars ?? [])],
+      volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME), ...(options.volumes ?? [])],
+    });
+  }
+
+  /** The socket directory, read-only: the sidecars only connect to the plugin's socket. */
+  private socketMount(): HostMount {
+    return HostMount.readOnly(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' });
+  }
+
+  private registrar(): AgentContainer {
+    const registrationArg = `--kubelet-registration-path=${this.registrationPath}`;
+    return {
+      name: 'node-driver-registrar',
+      image: this.nodeDriverRegistrarImage,
+      args: [`--csi-address=${CSI_SOCKET}`, registrationArg, '--v=2'],
+      // Root: the plugin's socket and the registration directory belong to root.
+      runAsUser: 0,
+      hostMounts: [
+        this.socketMount(),
+        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir' }),
+      ],
+      // The registrar notes a successful registration next to the registration path.
+      volumeMounts: [{ volumeName: REGISTRATION_PROBE_VOLUME, mountPath: this.socketDir, readOnly: false }],
+      liveness: Probe.fromCommand(['/csi-node-driver-registrar', registrationArg, '--mode=kubelet-registration-probe'], {
+        initialDelaySeconds: Duration.seconds(30),
+        periodSeconds: Duration.seconds(90),
+        timeoutSeconds: Duration.seconds(15),
+      }),
+      resources: SIDECAR_RESOURCES,
+    };
+  }
+
+  private livenessProbe(): AgentContainer {
+    return {
+      name: 'liveness-probe',
+      image: this.livenessProbeImage,
+      args: [`--csi-address=${CSI_SOCKET}`, `--http-endpoint=:${this.healthPort}`],
+      // Root: the plugin's socket belongs to root.
+      runAsUser: 0,
+      hostMounts: [this.socketMount()],
+      resources: SIDECAR_RESOURCES,
+    };
+  }
+}

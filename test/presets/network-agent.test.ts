@@ -1,0 +1,425 @@
+import { Capability, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
+import { DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
+import { NetworkAgent } from '../../src/presets/network-agent';
+import { container, newChart, only, podSpec, synth } from '../util/synth';
+
+const KUBE_PROXY = 'registry.k8s.io/kube-proxy:v1.31.14';
+const CILIUM = 'quay.io/cilium/cilium:v1.16.5';
+
+/** Every container of the pod, init containers included. */
+function allContainers(spec: any): any[] {
+  return [...spec.containers, ...(spec.initContainers ?? [])];
+}
+
+/** The volumes of a pod spec by name. */
+function volumesByName(spec: any): { [name: string]: any } {
+  return Object.fromEntries(spec.volumes.map((v: any) => [v.name, v]));
+}
+
+describe('NetworkAgent defaults', () => {
+  // GIVEN no props
+  const chart = newChart();
+  const agent = new NetworkAgent(chart, 'kube-proxy');
+  // WHEN
+  const objects = synth(chart);
+  const daemonSet = only(objects, 'DaemonSet');
+  const spec = podSpec(objects);
+  const main = container(objects);
+
+  test('creates a ServiceAccount, a ClusterRole and its binding, and a DaemonSet named after the id, in kube-system', () => {
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'ServiceAccount']);
+    expect(daemonSet.metadata.name).toBe('kube-proxy');
+    expect(daemonSet.metadata.namespace).toBe('kube-system');
+    expect(only(objects, 'ServiceAccount').metadata.namespace).toBe('kube-system');
+    expect(daemonSet.metadata.labels['app.kubernetes.io/component']).toBe('networking');
+    expect(agent.daemonSet).toBeInstanceOf(DaemonSet);
+  });
+
+  test('runs the pinned kube-proxy image with kube-proxy\'s command', () => {
+    expect(agent.image).toBe(KUBE_PROXY);
+    expect(main.image).toBe(KUBE_PROXY);
+    expect(main.name).toBe('kube-proxy');
+    expect(main.command).toEqual(['/usr/local/bin/kube-proxy']);
+  });
+
+  test('passes args that need no sysctl write and bind the health server to the health port', () => {
+    expect(main.args).toEqual([
+      '--hostname-override=$(NODE_NAME)',
+      '--healthz-bind-address=0.0.0.0:10256',
+      '--conntrack-max-per-core=0',
+      '--conntrack-tcp-timeout-established=0s',
+      '--conntrack-tcp-timeout-close-wait=0s',
+      '--iptables-localhost-nodeports=false',
+    ]);
+    expect(main.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+  });
+
+  test('uses the host network with cluster DNS', () => {
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(spec.hostPID).toBe(false);
+    expect(spec.hostIPC).toBe(false);
+  });
+
+  test('has no privileged container', () => {
+    for (const c of allContainers(spec)) {
+      expect(c.securityContext.privileged).toBe(false);
+    }
+    expect(spec.initContainers).toBeUndefined();
+  });
+
+  test('adds exactly NET_ADMIN and NET_RAW after dropping ALL, as root with a read-only root filesystem', () => {
+    expect(main.securityContext).toEqual({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(agent.capabilities).toEqual([Capability.NET_ADMIN, Capability.NET_RAW]);
+    expect(agent.loadKernelModules).toBe(false);
+  });
+
+  test('mounts /lib/modules read-only and /run/xtables.lock read-write (FileOrCreate), nothing else', () => {
+    expect(main.volumeMounts).toEqual([
+      { name: 'lib-modules', mountPath: '/lib/modules', readOnly: true },
+      { name: 'xtables-lock', mountPath: '/run/xtables.lock', readOnly: false },
+    ]);
+    expect(spec.volumes).toEqual([
+      { name: 'lib-modules', hostPath: { path: '/lib/modules', type: 'Directory' } },
+      { name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } },
+    ]);
+  });
+
+  test('tolerates every taint, is system-node-critical, and rolls one node at a time with a 5 s grace period', () => {
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(spec.priorityClassName).toBe('system-node-critical');
+    expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    expect(spec.terminationGracePeriodSeconds).toBe(5);
+  });
+
+  test('declares the health port and probes /livez on it', () => {
+    expect(agent.healthPort).toBe(10256);
+    expect(agent.healthPath).toBe('/livez');
+    expect(main.ports).toEqual([{ containerPort: 10256, name: 'healthz', protocol: 'TCP' }]);
+    expect(main.livenessProbe).toEqual({
+      httpGet: { path: '/livez', port: 10256, scheme: 'HTTP' },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
+    });
+    expect(main.readinessProbe).toEqual({
+      httpGet: { path: '/livez', port: 10256, scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+    expect(main.startupProbe).toBeUndefined();
+  });
+
+  test('requests 100m CPU and 64Mi with a 512Mi memory limit', () => {
+    expect(main.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '512Mi' } });
+  });
+
+  test('grants exactly kube-proxy\'s permissions and mounts the token', () => {
+    expect(only(objects, 'ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    ]);
+    expect(only(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: 'kube-system' }]);
+    expect(spec.serviceAccountName).toBe('kube-proxy');
+    expect(spec.automountServiceAccountToken).toBe(true);
+  });
+
+  test('resolves the CNI directories without mounting them', () => {
+    expect(agent.cniBinDir).toBe('/opt/cni/bin');
+    expect(agent.cniConfDir).toBe('/etc/cni/net.d');
+    expect(Object.keys(volumesByName(spec))).toEqual(['lib-modules', 'xtables-lock']);
+  });
+});
+
+describe('NetworkAgent with a CNI installer', () => {
+  test('only the init container has the CNI directories, read-write, as root and unprivileged', () => {
+    // GIVEN
+    const chart = newChart();
+    new NetworkAgent(chart, 'cni', {
+      cniInstaller: { image: CILIUM, command: ['/install-plugin.sh'] },
+    });
+    // WHEN
+    const spec = podSpec(synth(chart));
+    // THEN
+    expect(spec.initContainers).toHaveLength(1);
+    const installer = spec.initContainers[0];
+    expect(installer.name).toBe('install-cni');
+    expect(installer.image).toBe(CILIUM);
+    expect(installer.command).toEqual(['/install-plugin.sh']);
+    expect(installer.volumeMounts).toEqual([
+      { name: 'cni-bin-dir', mountPath: '/host/opt/cni/bin', readOnly: false },
+      { name: 'cni-net-dir', mountPath: '/host/etc/cni/net.d', readOnly: false },
+    ]);
+    expect(installer.securityContext).toEqual({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const volumes = volumesByName(spec);
+    expect(volumes['cni-bin-dir']).toEqual({ name: 'cni-bin-dir', hostPath: { path: '/opt/cni/bin', type: 'DirectoryOrCreate' } });
+    expect(volumes['cni-net-dir']).toEqual({ name: 'cni-net-dir', hostPath: { path: '/etc/cni/net.d', type: 'DirectoryOrCreate' } });
+    // the long-running container's only writable host mount is the iptables lock
+    const main = spec.containers[0];
+    expect(main.volumeMounts.filter((m: any) => !m.readOnly).map((m: any) => m.mountPath)).toEqual(['/run/xtables.lock']);
+    expect(main.volumeMounts.map((m: any) => m.name)).not.toContain('cni-bin-dir');
+    expect(main.volumeMounts.map((m: any) => m.name)).not.toContain('cni-net-dir');
+  });
+
+  test('custom CNI directories, mount paths, name and installer settings', () => {
+    // GIVEN GKE's CNI binary directory
+    const chart = newChart();
+    const agent = new NetworkAgent(chart, 'cni', {
+      cniBinDir: '/home/kubernetes/bin',
+      cniConfDir: '/etc/cni/conf.d',
+      cniInstaller: {
+        name: 'install-plugin',
+        image: CILIUM,
+        binMountPath: '/opt/cni/bin',
+        confMountPath: '/etc/cni/net.d',
+        readOnlyRootFilesystem: false,
+        hostMounts: [HostMount.readOnly('/etc/os-release')],
+      },
+    });
+    // WHEN
+    const spec = podSpec(synth(chart));
+    // THEN
+    const installer = spec.initContainers[0];
+    expect(installer.name).toBe('install-plugin');
+    expect(installer.securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(installer.volumeMounts).toEqual([
+      { name: 'cni-bin-dir', mountPath: '/opt/cni/bin', readOnly: false },
+      { name: 'cni-net-dir', mountPath: '/etc/cni/net.d', readOnly: false },
+      { name: 'host-etc-os-release', mountPath: '/etc/os-release', readOnly: true },
+    ]);
+    const volumes = volumesByName(spec);
+    expect(volumes['cni-bin-dir'].hostPath).toEqual({ path: '/home/kubernetes/bin', type: 'DirectoryOrCreate' });
+    expect(volumes['cni-net-dir'].hostPath).toEqual({ path: '/etc/cni/conf.d', type: 'DirectoryOrCreate' });
+    expect(agent.cniBinDir).toBe('/home/kubernetes/bin');
+    expect(agent.cniConfDir).toBe('/etc/cni/conf.d');
+  });
+
+  test('the installer runs before the user\'s init containers', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'cni', {
+      cniInstaller: { image: CILIUM },
+      initContainers: [{ name: 'mount-bpf-fs', image: CILIUM, privileged: true }],
+    });
+    const spec = podSpec(synth(chart));
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['install-cni', 'mount-bpf-fs']);
+  });
+});
+
+describe('NetworkAgent overrides', () => {
+  test('loadKernelModules adds SYS_MODULE', () => {
+    const chart = newChart();
+    const agent = new NetworkAgent(chart, 'kube-proxy', { loadKernelModules: true });
+    expect(container(synth(chart)).securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_MODULE'] });
+    expect(agent.capabilities).toEqual([Capability.NET_ADMIN, Capability.NET_RAW, Capability.SYS_MODULE]);
+  });
+
+  test('addCapabilities replaces the list; loadKernelModules still adds SYS_MODULE once', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'a', { addCapabilities: [Capability.NET_ADMIN], loadKernelModules: true });
+    expect(container(synth(chart)).securityContext.capabilities.add).toEqual(['NET_ADMIN', 'SYS_MODULE']);
+    const chart2 = newChart();
+    new NetworkAgent(chart2, 'a', { addCapabilities: [Capability.NET_ADMIN, Capability.SYS_MODULE], loadKernelModules: true });
+    expect(container(synth(chart2)).securityContext.capabilities.add).toEqual(['NET_ADMIN', 'SYS_MODULE']);
+  });
+
+  test('healthPort and healthPath move the port, the probes and the bind address', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { healthPort: 10266, healthPath: '/healthz' });
+    const main = container(synth(chart));
+    expect(main.ports).toEqual([{ containerPort: 10266, name: 'healthz', protocol: 'TCP' }]);
+    expect(main.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 10266, scheme: 'HTTP' });
+    expect(main.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 10266, scheme: 'HTTP' });
+    expect(main.args).toContain('--healthz-bind-address=0.0.0.0:10266');
+  });
+
+  test('extraArgs are appended to the default args, and to the user\'s', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { extraArgs: ['--cluster-cidr=10.244.0.0/16'] });
+    const args = container(synth(chart)).args;
+    expect(args[0]).toBe('--hostname-override=$(NODE_NAME)');
+    expect(args[args.length - 1]).toBe('--cluster-cidr=10.244.0.0/16');
+    expect(args).toHaveLength(7);
+    const chart2 = newChart();
+    new NetworkAgent(chart2, 'kube-proxy', { args: ['--config=/etc/kube-proxy/config.yaml'], extraArgs: ['--v=2'] });
+    expect(container(synth(chart2)).args).toEqual(['--config=/etc/kube-proxy/config.yaml', '--v=2']);
+  });
+
+  test('apiServerHost and apiServerPort set the in-cluster client variables; env is merged over them', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', {
+      apiServerHost: '10.0.0.10',
+      apiServerPort: 6443,
+      env: { LOG_LEVEL: EnvValue.fromValue('info') },
+    });
+    expect(container(synth(chart)).env).toEqual([
+      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'KUBERNETES_SERVICE_HOST', value: '10.0.0.10' },
+      { name: 'KUBERNETES_SERVICE_PORT', value: '6443' },
+      { name: 'LOG_LEVEL', value: 'info' },
+    ]);
+    const chart2 = newChart();
+    new NetworkAgent(chart2, 'kube-proxy', { apiServerHost: 'api.example.com', apiServerPort: 443, env: { KUBERNETES_SERVICE_PORT: EnvValue.fromValue('8443') } });
+    expect(container(synth(chart2)).env).toContainEqual({ name: 'KUBERNETES_SERVICE_PORT', value: '8443' });
+  });
+
+  test('user hostMounts are added to the lock and /lib/modules', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'cilium', {
+      hostMounts: [HostMount.readWrite('/etc/cni/net.d', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'etc-cni-netd' })],
+    });
+    expect(container(synth(chart)).volumeMounts.map((m: any) => [m.mountPath, m.readOnly])).toEqual([
+      ['/lib/modules', true],
+      ['/run/xtables.lock', false],
+      ['/etc/cni/net.d', false],
+    ]);
+  });
+
+  test('a CNI agent: the user\'s image, command, args, RBAC, probes, grace period and rollout win', () => {
+    // GIVEN a Cilium-like agent
+    const chart = newChart({ namespace: 'cilium' });
+    const agent = new NetworkAgent(chart, 'cilium', {
+      image: CILIUM,
+      command: ['cilium-agent'],
+      args: ['--config-dir=/tmp/cilium/config-map'],
+      healthPort: 9879,
+      healthPath: '/healthz',
+      rbacRules: [{ apiGroups: ['cilium.io'], resources: ['ciliumnodes'], verbs: ['get', 'list', 'watch', 'update'] }],
+      startup: Probe.fromHttpGet('/healthz', { port: 9879, failureThreshold: 105 }),
+      terminationGracePeriodSeconds: 1,
+      updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(2) }),
+      priorityClassName: 'network-critical',
+      tolerations: [Toleration.exists('node.cilium.io/agent-not-ready')],
+      cniInstaller: { image: CILIUM, command: ['/install-plugin.sh'] },
+    });
+    // WHEN
+    const objects = synth(chart);
+    const spec = podSpec(objects);
+    const main = container(objects);
+    // THEN
+    expect(agent.image).toBe(CILIUM);
+    expect(main.image).toBe(CILIUM);
+    expect(main.command).toEqual(['cilium-agent']);
+    expect(main.args).toEqual(['--config-dir=/tmp/cilium/config-map']);
+    expect(main.ports).toEqual([{ containerPort: 9879, name: 'healthz', protocol: 'TCP' }]);
+    expect(main.startupProbe.httpGet).toEqual({ path: '/healthz', port: 9879, scheme: 'HTTP' });
+    expect(main.livenessProbe.httpGet.port).toBe(9879);
+    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: ['cilium.io'], resources: ['ciliumnodes'], verbs: ['get', 'list', 'watch', 'update'] }]);
+    expect(spec.terminationGracePeriodSeconds).toBe(1);
+    expect(spec.priorityClassName).toBe('network-critical');
+    expect(spec.tolerations).toEqual([{ key: 'node.cilium.io/agent-not-ready', operator: 'Exists' }]);
+    expect(only(objects, 'DaemonSet').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2, maxSurge: 0 } });
+    expect(only(objects, 'DaemonSet').metadata.namespace).toBe('cilium');
+    expect(only(objects, 'DaemonSet').metadata.labels['app.kubernetes.io/version']).toBe('v1.16.5');
+  });
+
+  test('name, namespace and privileged can be set (kube-proxy in IPVS mode)', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'proxy', { name: 'kube-proxy-ipvs', namespace: 'networking', privileged: true, extraArgs: ['--proxy-mode=ipvs'] });
+    const objects = synth(chart);
+    const daemonSet = only(objects, 'DaemonSet');
+    expect(daemonSet.metadata.name).toBe('kube-proxy-ipvs');
+    expect(daemonSet.metadata.namespace).toBe('networking');
+    expect(container(objects).securityContext.privileged).toBe(true);
+  });
+
+  test('the docs\' example: kube-proxy\'s conntrack tuning from a privileged --init-only init container', () => {
+    // GIVEN (the same code as docs/presets/network-agent.md)
+    const chart = newChart();
+    const image = 'registry.k8s.io/kube-proxy:v1.31.14';
+    const apiServer = { KUBERNETES_SERVICE_HOST: EnvValue.fromValue('10.0.0.10'), KUBERNETES_SERVICE_PORT: EnvValue.fromValue('6443') };
+    const flags = ['--hostname-override=$(NODE_NAME)', '--cluster-cidr=10.244.0.0/16'];
+    new NetworkAgent(chart, 'kube-proxy', {
+      apiServerHost: '10.0.0.10',
+      apiServerPort: 6443,
+      args: flags,
+      initContainers: [{
+        name: 'kube-proxy-init',
+        image,
+        command: ['/usr/local/bin/kube-proxy', '--init-only', ...flags],
+        env: { NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME), ...apiServer },
+        // Writing /proc/sys and /sys needs privileged; this container exits before the agent starts.
+        privileged: true,
+      }],
+    });
+    // WHEN
+    const spec = podSpec(synth(chart));
+    // THEN
+    expect(spec.initContainers.map((c: any) => [c.name, c.securityContext.privileged])).toEqual([['kube-proxy-init', true]]);
+    expect(spec.initContainers[0].command).toEqual(['/usr/local/bin/kube-proxy', '--init-only', '--hostname-override=$(NODE_NAME)', '--cluster-cidr=10.244.0.0/16']);
+    expect(spec.containers[0].securityContext.privileged).toBe(false);
+    expect(spec.containers[0].securityContext.capabilities.add).toEqual(['NET_ADMIN', 'NET_RAW']);
+    expect(spec.containers[0].args).toEqual(flags);
+  });
+});
+
+describe('NetworkAgent input checks', () => {
+  test('fails when healthPort is not a port number', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { healthPort: 70000 }))
+      .toThrow(/Invalid props for NetworkAgent 'test\/kube-proxy':\n {2}- healthPort: got 70000; expected an integer port number from 1 to 65535/);
+  });
+
+  test('fails when healthPath is not an absolute HTTP path', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { healthPath: 'livez' }))
+      .toThrow(/healthPath: got "livez"; expected an HTTP path starting with "\/"/);
+  });
+
+  test('fails when a CNI directory is given without a CNI installer', () => {
+    expect(() => new NetworkAgent(newChart(), 'cni', { cniBinDir: '/opt/cni/bin' }))
+      .toThrow(/cniBinDir: got "\/opt\/cni\/bin"; only the cniInstaller init container mounts it; add `cniInstaller` or remove it/);
+  });
+
+  test('fails when a CNI directory is not an absolute path', () => {
+    expect(() => new NetworkAgent(newChart(), 'cni', { cniConfDir: 'etc/cni', cniInstaller: { image: CILIUM } }))
+      .toThrow(/cniConfDir: got "etc\/cni"; expected an absolute path/);
+  });
+
+  test('fails when an installer mount path is not absolute', () => {
+    expect(() => new NetworkAgent(newChart(), 'cni', { cniInstaller: { image: CILIUM, binMountPath: 'host/bin' } }))
+      .toThrow(/cniInstaller.binMountPath: got "host\/bin"; expected an absolute path inside the container/);
+  });
+
+  test('fails when only one of apiServerHost and apiServerPort is given', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { apiServerHost: '10.0.0.10' }))
+      .toThrow(/apiServerHost: got "10.0.0.10"; give apiServerPort too \(both or neither\)/);
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { apiServerPort: 6443 }))
+      .toThrow(/apiServerPort: got 6443; give apiServerHost too \(both or neither\)/);
+  });
+
+  test('fails when apiServerHost is a URL or apiServerPort is not a port', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { apiServerHost: 'https://10.0.0.10:6443', apiServerPort: 0 }))
+      .toThrow(/2 invalid props for NetworkAgent 'test\/kube-proxy':\n {2}- apiServerHost: got "https:\/\/10.0.0.10:6443"; expected a host name or IP address without scheme or port[^\n]*\n {2}- apiServerPort: got 0; expected an integer port number/);
+  });
+
+  test('fails (in the core) when the image is not pinned', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { image: 'registry.k8s.io/kube-proxy:latest' }))
+      .toThrow(/image: got "registry.k8s.io\/kube-proxy:latest"; expected a pinned version/);
+  });
+
+  test('fails (in the core) when the ports no longer include the probes\' port', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ports: [{ containerPort: 10249, name: 'metrics' }] }))
+      .toThrow(/liveness.port: got 10256; the probe's port must be one of the container's ports \(10249\)/);
+  });
+});
