@@ -95,6 +95,13 @@ project.addTask('synth:example', {
   exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
 });
 
+// The placement preview over the example app's output and an example node inventory.
+const previewExample = project.addTask('preview:example', {
+  description: 'Synthesize the example app and preview its placement on examples/nodes.json',
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts preview --nodes examples/nodes.json dist/manifests/*.k8s.yaml',
+});
+previewExample.prependSpawn(project.tasks.tryFind('synth:example')!);
+
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and write bench/results/latest.md',
   exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
