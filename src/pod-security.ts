@@ -41,10 +41,10 @@ const LEVEL_ORDER = [PodSecurityLevel.PRIVILEGED, PodSecurityLevel.BASELINE, Pod
 // policy/check_capabilities_baseline.go
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
   'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
-// policy/check_sysctls.go (the safe set as of Kubernetes 1.29)
+// policy/check_sysctls.go: the safe set of policy version v1.28, which AgentNamespace pins
+// (v1.29 adds the tcp_keepalive_* and tcp_fin_timeout sysctls).
 const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
+  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports']);
 // policy/check_seLinuxOptions.go
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 // policy/check_restrictedVolumes.go
