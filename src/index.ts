@@ -13,3 +13,6 @@ export * from './presets/gpu-nodes';
 export * from './presets/gpu-driver-installer';
 export * from './presets/network-agent';
 export * from './presets/storage-daemon';
+export * from './presets/log-flavor';
+export * from './presets/log-output';
+export * from './presets/log-agent';

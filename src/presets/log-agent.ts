@@ -1,0 +1,300 @@
+import { createHash } from 'crypto';
+import { Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PASSWORD_ENV, renderLogConfig, USERNAME_ENV } from './log-agent-config';
+import { defaultImage, profileOf } from './log-agent-profile';
+import { LogFlavor } from './log-flavor';
+import { LogOutput, LogOutputType } from './log-output';
+import { AgentVolume } from '../agent-volume';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { HostMount } from '../host-mount';
+import { withDefaults } from '../private/merge';
+import { toDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
+import * as rules from '../private/rules';
+import { Toleration } from '../toleration';
+
+/** Props of the `LogAgent` preset. Every core option works; see `LogAgent` for how they combine. */
+export interface LogAgentProps extends DaemonSetOptions {
+  /**
+   * The collector to run.
+   *
+   * @default LogFlavor.FLUENT_BIT
+   */
+  readonly flavor?: LogFlavor;
+
+  /**
+   * The agent's image, pinned with a tag or digest.
+   *
+   * @default - per flavor: cr.fluentbit.io/fluent/fluent-bit:4.0.8;
+   * fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1 (or
+   * -debian-opensearch-1.1 for OpenSearch; Loki needs your own image);
+   * docker.elastic.co/beats/filebeat:8.17.4
+   */
+  readonly image?: string;
+
+  /**
+   * Where the logs go. Not allowed together with `configOverride` (which replaces the
+   * generated configuration, output included).
+   *
+   * @default LogOutput.stdout() - the agent's own stdout, for trying it out
+   */
+  readonly output?: LogOutput;
+
+  /**
+   * For experts: the agent's configuration files (file name to content), replacing the
+   * generated ones. Must contain the file the agent is started with: `fluent-bit.conf`
+   * (Fluent Bit, mounted in /fluent-bit/etc/conf), `fluent.conf` (Fluentd, in /fluentd/etc) or
+   * `filebeat.yml` (Filebeat, in /etc/filebeat). The mounts stay the same: host logs under
+   * /var/log (read-only), state in /fluent-bit/state, /fluentd/state or
+   * /usr/share/filebeat/data (read-write), scratch space in /tmp. The checksum annotation
+   * follows the files, so a change rolls the pods.
+   *
+   * @default - the generated configuration of the flavor and output
+   */
+  readonly configOverride?: { [fileName: string]: string };
+
+  /**
+   * The host directory that keeps the read positions (Fluent Bit's tail DB, Fluentd's pos file,
+   * Filebeat's registry) across restarts and upgrades. Created if missing (DirectoryOrCreate).
+   *
+   * @default - /var/lib/<flavor>-state/<namespace>-<name>
+   */
+  readonly stateHostPath?: string;
+
+  /**
+   * Also mount /var/lib/docker/containers (read-only): only for nodes that run Docker Engine
+   * through cri-dockerd, whose files in /var/log/pods are symlinks into that directory.
+   * containerd and CRI-O write the logs into /var/log/pods itself.
+   *
+   * @default false
+   */
+  readonly mountDockerLogs?: boolean;
+}
+
+/** The pod annotation holding the checksum of the configuration. */
+const CHECKSUM_ANNOTATION = 'checksum/config';
+
+/**
+ * A log collector on every node: Fluent Bit (default), Fluentd or Filebeat, with a working
+ * configuration that tails the node's container logs, adds Kubernetes metadata and ships them to
+ * a typed `LogOutput`.
+ *
+ * Creates a `DaemonSet` (with its ServiceAccount, a ClusterRole with exactly the read access the
+ * flavor's metadata enrichment uses, and the binding) and a ConfigMap `<name>-config` with the
+ * configuration. A checksum of the ConfigMap's data is the pod annotation `checksum/config`, so
+ * any configuration change rolls the pods (as the fluent-bit chart does).
+ *
+ * Host access, and why:
+ * - `/var/log` read-only (hostPath Directory): `/var/log/containers/*.log` are symlinks into
+ *   `/var/log/pods`, where containerd and CRI-O write the logs. The anchors mount `/var/log`
+ *   read-write (fluent-bit chart, fluentd-kubernetes-daemonset) because they keep their state
+ *   there; this preset keeps state apart, so the agent cannot change any log file.
+ * - `/var/lib/docker/containers` read-only only with `mountDockerLogs` (Docker Engine through
+ *   cri-dockerd). The anchors mount it always, which blocks pods where it does not exist
+ *   (type Directory) or creates it (no type).
+ * - a read-write state directory, `stateHostPath` (DirectoryOrCreate, like Filebeat's
+ *   `/var/lib/filebeat-data`), so read positions survive restarts: no re-shipping, no gaps.
+ *   Its default path contains the namespace and name, so two agents never share it.
+ * - the ConfigMap read-only, and an emptyDir at /tmp (64Mi) as the only other writable place:
+ *   the root filesystem is read-only.
+ *
+ * Security: runs as root (UID 0) with every capability dropped, no privilege escalation, not
+ * privileged, read-only root filesystem, RuntimeDefault seccomp. Root because the container
+ * runtimes write the log files as root with mode 0640 (0600 on CRI-O) and the kubelet creates
+ * the state directory as root 0755: UID 0 reads and writes them as their owner, so no
+ * capability is needed. A non-root user would need CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE,
+ * which Kubernetes cannot give a non-root process (added capabilities are not ambient). The
+ * anchors run as root too, but with the runtime's default capabilities (DAC_OVERRIDE, CHOWN,
+ * SETUID ...) and a writable root filesystem (the fluent-bit chart sets no securityContext).
+ * On SELinux-enforcing nodes the container additionally needs a label that may read host logs.
+ *
+ * Scheduling: tolerates every taint (`Toleration.all()`, the core default), so no node is left
+ * without logs: tainted GPU, spot or control-plane nodes included. fluentd-kubernetes-daemonset
+ * tolerates only the control-plane taints, the fluent-bit chart and Filebeat none, so all three
+ * miss every tainted node. `all()` also covers NoExecute, so the agent stays on a node that is
+ * being drained by taints and ships the last logs of the evicted pods; the only other effect it
+ * adds over NoSchedule + NoExecute is PreferNoSchedule, which does not affect a DaemonSet pod.
+ * No priority class by default (like the fluent-bit chart): a log agent is not needed for the
+ * node to work, and some providers limit `system-node-critical` outside kube-system by quota;
+ * set `priorityClassName` so that the agent can preempt pods on full nodes.
+ *
+ * Pod: a 30 s termination grace period, and the agent is told to finish flushing 5 s before it
+ * (Fluent Bit `Grace`, Filebeat `shutdown_timeout`; Fluentd flushes its buffers at shutdown).
+ * HTTP probes: Fluent Bit's HTTP server on 2020 (liveness `/`, readiness `/api/v1/health`, which
+ * fails after repeated output errors, so a rollout with a broken output stops at the first
+ * node), Fluentd's monitor_agent on 24220 (`/api/plugins.json`, with a startup probe for Ruby's
+ * slow start), Filebeat's HTTP endpoint on 5066 (`/`). Resources per flavor: Fluent Bit 50m /
+ * 64Mi (limit 128Mi), Fluentd 100m / 256Mi (limit 512Mi), Filebeat 100m / 128Mi (limit 256Mi);
+ * no CPU limit. The agent reaches the API server with its token (for the metadata) and needs
+ * no host network. Rollouts replace one node at a time (the core default); a surge is rejected,
+ * because two agents on one node would share the read positions.
+ *
+ * Overrides: any core prop the user sets replaces the preset's value whole (a `hostMounts`,
+ * `volumes` or `volumeMounts` list given must therefore contain everything the configuration
+ * uses). Two things derived from the preset's own props are merged instead: `env` keeps the
+ * variables the configuration relies on (the output's LOG_OUTPUT_USERNAME/PASSWORD, Fluentd's
+ * FLUENTD_CONF and K8S_NODE_NAME) unless `env` sets the same names, and `podAnnotations` keeps
+ * `checksum/config` unless it sets that key.
+ *
+ * @example
+ * new LogAgent(chart, 'logs', {
+ *   output: LogOutput.elasticsearch({ host: 'elasticsearch-master.logging.svc', tls: true }),
+ * });
+ */
+export class LogAgent extends Construct {
+  /** The collector running. */
+  public readonly flavor: LogFlavor;
+  /** The output the generated configuration ships to (undefined with `configOverride`). */
+  public readonly output?: LogOutput;
+  /** The image chosen. */
+  public readonly image: string;
+  /** The host directory with the read positions. */
+  public readonly stateHostPath: string;
+  /** The SHA-256 of the ConfigMap's data, also the pods' `checksum/config` annotation. */
+  public readonly configChecksum: string;
+  /** The ConfigMap with the configuration files. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The agent's DaemonSet (with its ServiceAccount and RBAC). */
+  public readonly daemonSet: DaemonSet;
+
+  constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`LogAgent '${this.node.path}'`);
+    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, ...coreProps } = props;
+
+    this.flavor = flavor ?? LogFlavor.FLUENT_BIT;
+    if (!Object.values(LogFlavor).includes(this.flavor)) {
+      problems.add('flavor', this.flavor, `expected one of ${Object.values(LogFlavor).join(', ')} (LogFlavor)`);
+      problems.throwIfAny();
+    }
+    const profile = profileOf(this.flavor);
+
+    if (configOverride !== undefined) {
+      if (output !== undefined) {
+        problems.add('output', output.type, 'configOverride replaces the generated configuration, output included; remove one of them');
+      }
+      checkOverride(configOverride, profile.mainConfigFile, problems);
+    } else {
+      this.output = output ?? LogOutput.stdout();
+      for (const [field, value, allowed] of this.output._problems()) {
+        problems.add(`output.${field}`, value, allowed);
+      }
+      if (this.flavor === LogFlavor.FILEBEAT && this.output.type !== LogOutputType.ELASTICSEARCH && this.output.type !== LogOutputType.STDOUT) {
+        problems.add('output', this.output.type, 'Filebeat ships to Elasticsearch or stdout only (it has no Loki output and refuses non-Elastic servers); use LogFlavor.FLUENT_BIT');
+      }
+    }
+    this.image = image ?? defaultImage(this.flavor, this.output?.type) ?? '';
+    if (image === undefined && this.image === '') {
+      problems.add('image', undefined, 'no published fluentd-kubernetes-daemonset image has the Loki plugin; pass an image with fluent-plugin-grafana-loki and fluent-plugin-kubernetes_metadata_filter, or use LogFlavor.FLUENT_BIT');
+    }
+
+    // The same names the core resolves, needed before it runs: the ConfigMap's name goes into
+    // the pod's volumes, and the agent skips its own log files by pod and container name.
+    const name = coreProps.name ?? toDnsLabel(id);
+    const namespace = coreProps.namespace ?? Chart.of(this).namespace ?? 'default';
+    const containerName = coreProps.containerName ?? name;
+    const grace = coreProps.terminationGracePeriodSeconds ?? 30;
+
+    this.stateHostPath = stateHostPath ?? `/var/lib/${this.flavor}-state/${namespace}-${name}`;
+    problems.check('stateHostPath', this.stateHostPath, rules.absoluteHostPath(this.stateHostPath)
+      ?? (this.stateHostPath.replace(/\/+$/, '') === '' ? 'expected a dedicated directory, not "/"' : undefined));
+    // A surge pod would run beside the old one on the same node, both tailing the same files
+    // with the same read positions (duplicates, and Fluent Bit's DB is locked by the old pod).
+    const surge = coreProps.updateStrategy?.maxSurge;
+    if (surge !== undefined && !surge.isZero()) {
+      problems.add('updateStrategy.maxSurge', surge.toString(), 'two agents on one node would share the state directory (read positions); roll with maxUnavailable instead');
+    }
+    problems.throwIfAny();
+
+    const files = configOverride ?? renderLogConfig({
+      profile,
+      output: this.output!,
+      name,
+      namespace,
+      containerName,
+      flushSeconds: Number.isInteger(grace) && grace > 5 ? grace - 5 : 1,
+    });
+    const data = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
+    this.configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    const configMapName = `${name}-config`;
+
+    // Environment the configuration relies on (merged under the user's `env`, see the class doc).
+    const requiredEnv: { [name: string]: EnvValue } = { ...profile.env };
+    if (this.output?.credentialsSecret !== undefined) {
+      const secret = kplus.Secret.fromSecretName(this, 'OutputCredentials', this.output.credentialsSecret);
+      requiredEnv[USERNAME_ENV] = EnvValue.fromSecretValue({ secret, key: 'username' });
+      requiredEnv[PASSWORD_ENV] = EnvValue.fromSecretValue({ secret, key: 'password' });
+    }
+
+    const presetDefaults: DaemonSetProps = {
+      image: this.image,
+      name,
+      component: 'logging',
+      command: profile.command,
+      args: profile.args,
+      ports: [{ containerPort: profile.httpPort, name: 'http' }],
+      liveness: profile.liveness,
+      readiness: profile.readiness,
+      startup: profile.startup,
+      resources: profile.resources,
+      // Root without capabilities: the log files and the state directory belong to root
+      // (see the class doc). Everything else stays locked down.
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      hostMounts: [
+        HostMount.readOnly('/var/log'),
+        // Writable, but a dedicated directory: read positions only.
+        HostMount.readWrite(this.stateHostPath, { type: HostPathVolumeType.DIRECTORY_OR_CREATE, mountPath: profile.stateDirectory, volumeName: 'state' }),
+        ...(mountDockerLogs ? [HostMount.readOnly('/var/lib/docker/containers')] : []),
+      ],
+      volumes: [
+        AgentVolume.fromConfigMap('config', configMapName),
+        AgentVolume.fromEmptyDir('tmp', { sizeLimit: Size.mebibytes(64) }),
+      ],
+      volumeMounts: [
+        { volumeName: 'config', mountPath: profile.configDirectory, readOnly: true },
+        { volumeName: 'tmp', mountPath: '/tmp', readOnly: false },
+      ],
+      rbacRules: profile.rbacRules,
+      tolerations: [Toleration.all()],
+      terminationGracePeriodSeconds: 30,
+    };
+    const merged = withDefaults(presetDefaults, coreProps);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+      ...merged,
+      env: { ...requiredEnv, ...coreProps.env },
+      podAnnotations: { [CHECKSUM_ANNOTATION]: this.configChecksum, ...coreProps.podAnnotations },
+    });
+
+    this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
+      metadata: { name: configMapName, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
+      data,
+    });
+  }
+}
+
+/** ConfigMap keys (IsConfigMapKey), and the file the agent is started with. */
+function checkOverride(files: { [fileName: string]: string }, mainFile: string, problems: Problems): void {
+  if (files === null || typeof files !== 'object' || Array.isArray(files)) {
+    problems.add('configOverride', files, 'expected an object of file name to content');
+    return;
+  }
+  for (const [file, content] of Object.entries(files)) {
+    if (file.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(file) || file === '.' || file === '..') {
+      problems.add(`configOverride.${file}`, file, 'expected a file name of at most 253 letters, digits, "-", "_" and "." (a ConfigMap key)');
+    }
+    if (typeof content !== 'string') {
+      problems.add(`configOverride.${file}`, content, 'expected the file content as a string');
+    }
+  }
+  if (!(mainFile in files)) {
+    problems.add('configOverride', Object.keys(files), `expected the file the agent is started with, "${mainFile}"`);
+  }
+}
