@@ -16,3 +16,8 @@ export * from './presets/storage-daemon';
 export * from './presets/log-flavor';
 export * from './presets/log-output';
 export * from './presets/log-agent';
+export * from './presets/node-exporter-collector';
+export * from './presets/node-exporter';
+export * from './presets/security-agent-driver';
+export * from './presets/security-agent-runtime-socket';
+export * from './presets/security-agent';

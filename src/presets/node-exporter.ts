@@ -1,0 +1,384 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu, EnvFieldPaths, EnvValue, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { HostMount } from '../host-mount';
+import { NodeExporterCollector } from './node-exporter-collector';
+import { withDefaults } from '../private/merge';
+import { toDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
+import * as rules from '../private/rules';
+
+/** Who may scrape the node exporter, for `NodeExporterProps.networkPolicy`. */
+export interface NodeExporterNetworkPolicyOptions {
+  /**
+   * Labels of the scraper's pods (all must match). At least one label: an empty selector would
+   * admit every pod of the selected namespaces.
+   *
+   * @default { 'app.kubernetes.io/name': 'prometheus' } (the Prometheus pods of kube-prometheus
+   * and the Prometheus Operator)
+   */
+  readonly scraperPodLabels?: { [key: string]: string };
+
+  /**
+   * Labels of the scraper's namespace, when it runs in another namespace (e.g.
+   * `{ 'kubernetes.io/metadata.name': 'monitoring' }`). Pod and namespace labels must both match.
+   *
+   * @default - the scraper runs in the node exporter's own namespace
+   */
+  readonly scraperNamespaceLabels?: { [key: string]: string };
+}
+
+/**
+ * Props of a `NodeExporter`. Every core prop (`DaemonSetOptions`) that is set replaces the
+ * preset's value whole: `args`, `env`, `hostMounts`, `ports` or `resources` given here are used
+ * as they are, not merged with the preset's.
+ */
+export interface NodeExporterProps extends DaemonSetOptions {
+  /**
+   * The node exporter image, pinned.
+   *
+   * @default "quay.io/prometheus/node-exporter:v1.12.1" (`NodeExporter.DEFAULT_IMAGE`)
+   */
+  readonly image?: string;
+
+  /**
+   * The port node exporter listens on, on the node's address (the pods use the host network).
+   * Named `metrics` in the container, the Service and the NetworkPolicy.
+   *
+   * @default 9100
+   */
+  readonly port?: number;
+
+  /**
+   * Listen on every address of the node instead of only the node's primary address
+   * (`status.hostIP`). The default keeps the metrics off other interfaces of multi-homed nodes
+   * (public, storage or management networks).
+   *
+   * @default false
+   */
+  readonly listenOnAllInterfaces?: boolean;
+
+  /**
+   * Collectors to turn on (`--collector.<name>`), e.g. `NodeExporterCollector.SYSTEMD`.
+   *
+   * @default - none besides node exporter's own default set
+   */
+  readonly enableCollectors?: NodeExporterCollector[];
+
+  /**
+   * Collectors to turn off (`--no-collector.<name>`), e.g. `NodeExporterCollector.HWMON`.
+   *
+   * @default - none: node exporter's own default set (kube-prometheus turns off hwmon and btrfs)
+   */
+  readonly disableCollectors?: NodeExporterCollector[];
+
+  /**
+   * Mount points the filesystem collector ignores (`--collector.filesystem.mount-points-exclude`,
+   * an RE2 regular expression matched against the path on the node).
+   *
+   * @default - the kernel filesystems (/dev, /proc, /sys), systemd credentials, and the per-pod
+   * and per-container mounts of the kubelet, Docker, containerd, k3s and CRI-O (kube-prometheus's
+   * list plus node exporter's own defaults and the runtimes' shm mounts)
+   */
+  readonly mountPointsExclude?: string;
+
+  /**
+   * Filesystem types the filesystem collector ignores
+   * (`--collector.filesystem.fs-types-exclude`, an RE2 regular expression).
+   *
+   * @default - node exporter's own default list: pseudo and read-only image filesystems
+   */
+  readonly fsTypesExclude?: string;
+
+  /**
+   * Network devices the netclass and netdev collectors ignore
+   * (`--collector.netclass.ignored-devices` and `--collector.netdev.device-exclude`, an RE2
+   * regular expression).
+   *
+   * @default - the per-pod interfaces of CNI plugins, which come and go with every pod: veth
+   * pairs and 15-hex-digit names (kube-prometheus's list), plus Calico's cali*, Cilium's lxc*,
+   * the AWS VPC CNI's eni* and GKE's gke*
+   */
+  readonly netDevicesExclude?: string;
+
+  /**
+   * More arguments after the preset's (e.g. `--collector.textfile.directory=...`). A flag the
+   * preset already sets is an error (node exporter refuses repeated flags): use the matching prop.
+   *
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+
+  /**
+   * Create a headless Service (clusterIP None) that selects the pods, for Prometheus'
+   * `endpoints` service discovery, with `prometheus.io/scrape` and `prometheus.io/port`
+   * annotations.
+   *
+   * @default true
+   */
+  readonly createService?: boolean;
+
+  /**
+   * Create a NetworkPolicy that admits only the scraper, on the metrics port. Off by default:
+   * the pods use the host network, and most CNI plugins do not apply NetworkPolicies to
+   * host-network pods, so the policy documents intent more than it enforces it (see the docs).
+   *
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: NodeExporterNetworkPolicyOptions;
+}
+
+const HOST_PROC = '/host/proc';
+const HOST_SYS = '/host/sys';
+const HOST_ROOT = '/host/root';
+
+/** kube-prometheus's list plus node exporter's defaults (/run/credentials, containers storage) and the runtimes' per-pod shm mounts. */
+const DEFAULT_MOUNT_POINTS_EXCLUDE = '^/(dev|proc|sys|run/credentials/.+|run/containerd/.+|run/containers/storage/.+|run/k3s/containerd/.+'
+  + '|var/lib/docker/.+|var/lib/containers/storage/.+|var/lib/kubelet/pods/.+)($|/)';
+/** node exporter's own default. */
+const DEFAULT_FS_TYPES_EXCLUDE = '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|erofs|fusectl|hugetlbfs|iso9660'
+  + '|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$';
+/** kube-prometheus's list plus the per-pod interfaces of Calico, Cilium, the AWS VPC CNI and GKE. */
+const DEFAULT_NET_DEVICES_EXCLUDE = '^(veth.*|cali.*|lxc.*|eni.*|gke.*|[a-f0-9]{15})$';
+
+const COLLECTOR_NAME = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Prometheus node exporter on every node: a DaemonSet, a headless Service for scraping and,
+ * when asked for, a NetworkPolicy that admits only the scraper.
+ *
+ * Host access it needs, and why:
+ * - **host network** (`hostNetwork`): the network collectors (netdev, netstat, sockstat, ...)
+ *   read the node's network namespace, and Prometheus scrapes the node's address.
+ * - **host PID namespace** (`hostPid`): `/proc/net` is a link to `/proc/self/net`, which only
+ *   resolves in the host's `/proc` when the exporter is a process of the host's PID namespace.
+ * - **`/proc`, `/sys` and `/` read-only** at /host/proc, /host/sys and /host/root, with the
+ *   matching `--path.procfs`, `--path.sysfs`, `--path.rootfs` (and `--path.udev.data`) flags;
+ *   `/` with HostToContainer propagation so that filesystems mounted after the pod started are
+ *   seen. Nothing is writable.
+ *
+ * Everything else is the core's locked-down default: non-root (65534), no capabilities
+ * (kube-prometheus adds SYS_TIME for the timex collector on old runtimes; reading the clock state
+ * needs no capability on current ones: add it with `addCapabilities` if timex metrics are missing),
+ * no privilege escalation, read-only root filesystem, RuntimeDefault seccomp, no service-account
+ * token, and every taint tolerated (a node without node exporter is a node without metrics).
+ *
+ * Compared with the anchors:
+ * - It listens on the node's primary address (`status.hostIP`), like the prometheus-node-exporter
+ *   chart's non-default mode, instead of every interface.
+ * - No kube-rbac-proxy (kube-prometheus puts one in front, listening with TLS and checking each
+ *   scrape's token with a TokenReview and a SubjectAccessReview): it needs a second image, an
+ *   API token and a ClusterRole in a host-network pod, and TLS certificates managed for every
+ *   scraper; metrics stay plain HTTP here, reachable from the cluster network only on the
+ *   node's primary address. Add it as a sidecar (`sidecars`, `rbacRules`) if your scrapes must be
+ *   authenticated.
+ * - No priority class, like the chart (kube-prometheus uses system-cluster-critical): the node
+ *   does not need the exporter to run, and the system-* classes are quota-limited outside
+ *   kube-system on some platforms (GKE). Set `priorityClassName` on busy clusters so that the
+ *   exporter is not left out of a full node.
+ * - Small requests (50m CPU, 64Mi) and kube-prometheus's 180Mi memory limit; no CPU limit, so a
+ *   scrape is never throttled.
+ * - No NetworkPolicy by default (kube-prometheus ships one): see `networkPolicy`.
+ *
+ * @example
+ * new NodeExporter(chart, 'node-exporter', { namespace: 'monitoring' });
+ */
+export class NodeExporter extends Construct {
+  /** The image used unless `image` is given. */
+  public static readonly DEFAULT_IMAGE = 'quay.io/prometheus/node-exporter:v1.12.1';
+
+  /** The DaemonSet (and its ServiceAccount). */
+  public readonly daemonSet: DaemonSet;
+  /** The headless Service for scraping, unless `createService` is false. */
+  public readonly service?: k8s.KubeService;
+  /** The NetworkPolicy, when `networkPolicy` is given. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The image chosen. */
+  public readonly image: string;
+  /** The metrics port. */
+  public readonly port: number;
+  /** The container's arguments (the preset's, or `args` when given). */
+  public readonly args: string[];
+  /** The collectors turned on beyond node exporter's defaults. */
+  public readonly enabledCollectors: NodeExporterCollector[];
+  /** The collectors turned off. */
+  public readonly disabledCollectors: NodeExporterCollector[];
+
+  constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`NodeExporter '${this.node.path}'`);
+    const {
+      image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,
+      netDevicesExclude, extraArgs, createService, networkPolicy, ...options
+    } = props;
+
+    this.image = image ?? NodeExporter.DEFAULT_IMAGE;
+    this.port = port ?? 9100;
+    problems.check('port', this.port, rules.portNumber(this.port));
+    this.enabledCollectors = [...(enableCollectors ?? [])];
+    this.disabledCollectors = [...(disableCollectors ?? [])];
+    checkCollectors(this.enabledCollectors, this.disabledCollectors, problems);
+    const allInterfaces = listenOnAllInterfaces ?? false;
+
+    // The host is read through three read-only mounts; the path flags are derived from them so
+    // that they always agree. "/" propagates host mounts made later (HostToContainer).
+    const hostMounts = options.hostMounts ?? [
+      HostMount.readOnly('/proc', { mountPath: HOST_PROC }),
+      HostMount.readOnly('/sys', { mountPath: HOST_SYS }),
+      HostMount.readOnly('/', { mountPath: HOST_ROOT, propagation: MountPropagation.HOST_TO_CONTAINER }),
+    ];
+    const mountOf = (hostPath: string) => hostMounts.find((m) => m.path === hostPath)?.mountPath;
+    const [procfs, sysfs, rootfs] = ['/proc', '/sys', '/'].map(mountOf);
+    if (options.args === undefined && (procfs === undefined || sysfs === undefined || rootfs === undefined)) {
+      problems.add('hostMounts', hostMounts.map((m) => m.path), 'node exporter reads the host through mounts of "/proc", "/sys" and "/"; include all three (or give `args` yourself)');
+    }
+
+    const listenAddress = allInterfaces ? `:${this.port}` : `[$(HOST_IP)]:${this.port}`;
+    const presetArgs = [
+      `--path.procfs=${procfs}`,
+      `--path.sysfs=${sysfs}`,
+      `--path.rootfs=${rootfs}`,
+      `--path.udev.data=${joinPath(rootfs ?? '/', 'run/udev/data')}`,
+      `--web.listen-address=${listenAddress}`,
+      `--collector.filesystem.mount-points-exclude=${checkPattern('mountPointsExclude', mountPointsExclude, problems) ?? DEFAULT_MOUNT_POINTS_EXCLUDE}`,
+      `--collector.filesystem.fs-types-exclude=${checkPattern('fsTypesExclude', fsTypesExclude, problems) ?? DEFAULT_FS_TYPES_EXCLUDE}`,
+      `--collector.netclass.ignored-devices=${checkPattern('netDevicesExclude', netDevicesExclude, problems) ?? DEFAULT_NET_DEVICES_EXCLUDE}`,
+      `--collector.netdev.device-exclude=${netDevicesExclude ?? DEFAULT_NET_DEVICES_EXCLUDE}`,
+      ...this.enabledCollectors.map((c) => c.enableFlag),
+      ...this.disabledCollectors.map((c) => c.disableFlag),
+    ];
+    const taken = new Set(presetArgs.map(flagName));
+    (extraArgs ?? []).forEach((arg, i) => {
+      if (typeof arg !== 'string' || !arg.startsWith('-')) {
+        problems.add(`extraArgs[${i}]`, arg, 'expected a flag such as "--collector.textfile.directory=/host/root/var/lib/node-exporter"');
+      } else if (taken.has(flagName(arg))) {
+        problems.add(`extraArgs[${i}]`, arg, 'the preset already sets this flag and node exporter refuses repeated flags; use the matching prop (port, mountPointsExclude, enableCollectors, ...) or give `args` whole');
+      }
+    });
+    if (options.args !== undefined && extraArgs !== undefined) {
+      problems.add('extraArgs', extraArgs, 'extraArgs are appended to the preset\'s arguments, which `args` replaces; put them in `args`');
+    }
+    this.args = options.args ?? [...presetArgs, ...(extraArgs ?? [])];
+
+    // The listen address reads the node's IP from HOST_IP; an `env` given whole must keep it.
+    if (!allInterfaces && options.args === undefined && options.env !== undefined && !('HOST_IP' in options.env)) {
+      problems.add('env', Object.keys(options.env), 'the preset listens on $(HOST_IP); include HOST_IP (EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP)) or set listenOnAllInterfaces');
+    }
+    const serviceWanted = createService ?? true;
+    if ((serviceWanted || networkPolicy !== undefined) && options.ports !== undefined
+      && !options.ports.some((p) => p.name === 'metrics' && p.containerPort === this.port)) {
+      problems.add('ports', options.ports, `the Service and NetworkPolicy target the port named "metrics"; include { containerPort: ${this.port}, name: 'metrics' }`);
+    }
+    const scraperPodLabels = networkPolicy?.scraperPodLabels ?? { 'app.kubernetes.io/name': 'prometheus' };
+    if (networkPolicy !== undefined) {
+      checkLabels('networkPolicy.scraperPodLabels', scraperPodLabels, problems);
+      if (networkPolicy.scraperNamespaceLabels !== undefined) {
+        checkLabels('networkPolicy.scraperNamespaceLabels', networkPolicy.scraperNamespaceLabels, problems);
+      }
+    }
+    problems.throwIfAny();
+
+    const probe = () => Probe.fromHttpGet('/', { port: this.port, timeoutSeconds: Duration.seconds(5) });
+    const defaults: DaemonSetProps = {
+      image: this.image,
+      name: toDnsLabel(id),
+      component: 'metrics',
+      args: this.args,
+      env: allInterfaces ? {} : { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) },
+      ports: [{ containerPort: this.port, name: 'metrics' }],
+      hostMounts,
+      // Relaxed from the core's defaults: the host network and PID namespace (see the class doc).
+      hostNetwork: true,
+      hostPid: true,
+      resources: {
+        cpu: { request: Cpu.millis(50) },
+        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(180) },
+      },
+      readiness: probe(),
+      liveness: probe(),
+    };
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, options));
+    const ds = this.daemonSet;
+
+    if (serviceWanted) {
+      this.service = new k8s.KubeService(this, 'Service', {
+        metadata: {
+          name: ds.name,
+          namespace: ds.namespace,
+          labels: ds.labels,
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(this.port) },
+        },
+        spec: {
+          clusterIp: 'None',
+          selector: ds.selectorLabels,
+          ports: [{ name: 'metrics', port: this.port, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        },
+      });
+    }
+
+    if (networkPolicy !== undefined) {
+      const from: k8s.NetworkPolicyPeer = { podSelector: { matchLabels: { ...scraperPodLabels } } };
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name: ds.name, namespace: ds.namespace, labels: ds.labels },
+        spec: {
+          podSelector: { matchLabels: ds.selectorLabels },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: [networkPolicy.scraperNamespaceLabels === undefined
+              ? from
+              : { ...from, namespaceSelector: { matchLabels: { ...networkPolicy.scraperNamespaceLabels } } }],
+            ports: [{ port: k8s.IntOrString.fromNumber(this.port), protocol: 'TCP' }],
+          }],
+        },
+      });
+    }
+  }
+}
+
+function checkCollectors(enable: NodeExporterCollector[], disable: NodeExporterCollector[], problems: Problems): void {
+  const seen = new Map<string, string>();
+  for (const [prop, list] of [['enableCollectors', enable], ['disableCollectors', disable]] as const) {
+    list.forEach((c, i) => {
+      const name = c?.name;
+      if (typeof name !== 'string' || !COLLECTOR_NAME.test(name)) {
+        problems.add(`${prop}[${i}]`, name, 'expected a collector name: lowercase letters, digits and "_", starting with a letter (e.g. "systemd")');
+        return;
+      }
+      const other = seen.get(name);
+      if (other !== undefined) {
+        problems.add(`${prop}[${i}]`, name, other === prop
+          ? 'each collector may appear only once'
+          : `already in ${other}; a collector is either turned on or off`);
+      }
+      seen.set(name, prop);
+    });
+  }
+}
+
+function checkPattern(prop: string, value: string | undefined, problems: Problems): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0 || /\s/.test(value))) {
+    problems.add(prop, value, 'expected a non-empty RE2 regular expression without whitespace');
+  }
+  return value;
+}
+
+function checkLabels(prop: string, labels: { [key: string]: string }, problems: Problems): void {
+  if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+    problems.add(prop, labels, 'expected at least one label: an empty selector matches every pod (or namespace)');
+    return;
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    problems.check(`${prop}.${key}`, key, rules.qualifiedName(key));
+    problems.check(`${prop}.${key}`, value, rules.labelValue(value));
+  }
+}
+
+/** The flag of an argument: "--a.b=c" is "--a.b". */
+function flagName(arg: string): string {
+  return arg.split('=')[0];
+}
+
+function joinPath(base: string, relative: string): string {
+  return `${base.replace(/\/+$/, '')}/${relative}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * The falco.yaml the SecurityAgent preset generates. Not part of the public API (not exported
+ * from the package): the preset exposes the rendered text as `SecurityAgent.falcoConfig`.
+ */
+import { Yaml } from 'cdk8s';
+import { SecurityAgentDriver } from './security-agent-driver';
+import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
+
+/** Where the rules shipped in the Falco image live, and where custom rules are mounted. */
+export const FALCO_RULES_FILES = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d'];
+
+/** What the generated configuration depends on. */
+export interface FalcoConfigOptions {
+  readonly driver: SecurityAgentDriver;
+  readonly sockets: SecurityAgentRuntimeSocket[];
+  readonly webserverPort: number;
+  readonly healthzPath: string;
+}
+
+/**
+ * The configuration as an object. Complete on purpose: it sets no `config_files`, so the
+ * image's /etc/falco/config.d (which declares the container plugin again, and would make Falco
+ * abort on a duplicate plugin) is never read.
+ */
+export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]: unknown } {
+  const kmod = options.driver === SecurityAgentDriver.KERNEL_MODULE;
+  // The chart's defaults for each engine (buffer size preset 4 = 8 MiB; modern eBPF shares one
+  // buffer between 2 CPUs).
+  const engine = kmod
+    ? { kind: 'kmod', kmod: { buf_size_preset: 4, drop_failed_exit: false } }
+    : { kind: 'modern_ebpf', modern_ebpf: { cpus_for_each_buffer: 2, buf_size_preset: 4, drop_failed_exit: false } };
+
+  // The container plugin (bundled in the Falco image) is always loaded: the image's rules use
+  // its container.* and k8s.* fields. Only engines with a mounted socket are enabled; the
+  // plugin prefixes the socket paths with HOST_ROOT (/host).
+  const engines: { [engine: string]: unknown } = {};
+  const { DOCKER, PODMAN, CONTAINERD, CRI } = SecurityAgentRuntimeEngine;
+  for (const e of [DOCKER, PODMAN, CONTAINERD, CRI]) {
+    const sockets = options.sockets.filter((s) => s.engine === e).map((s) => s.socketPath);
+    engines[e] = { enabled: sockets.length > 0, sockets };
+  }
+  for (const e of ['lxc', 'libvirt_lxc', 'bpm']) {
+    engines[e] = { enabled: false };
+  }
+
+  return {
+    engine,
+    rules_files: FALCO_RULES_FILES,
+    load_plugins: ['container'],
+    plugins: [{
+      name: 'container',
+      library_path: 'libcontainer.so',
+      init_config: { label_max_len: 100, with_size: false, hooks: ['create'], engines },
+    }],
+    priority: 'debug',
+    json_output: true,
+    json_include_output_property: true,
+    json_include_tags_property: true,
+    stdout_output: { enabled: true },
+    syslog_output: { enabled: false },
+    log_stderr: true,
+    log_syslog: false,
+    log_level: 'info',
+    webserver: {
+      enabled: true,
+      threadiness: 0,
+      listen_port: options.webserverPort,
+      listen_address: '0.0.0.0',
+      k8s_healthz_endpoint: options.healthzPath,
+      prometheus_metrics_enabled: false,
+      ssl_enabled: false,
+    },
+  };
+}
+
+/** The configuration as falco.yaml text. */
+export function falcoConfigYaml(options: FalcoConfigOptions): string {
+  return Yaml.stringify(falcoConfigObject(options));
+}

@@ -1,0 +1,313 @@
+import { Duration, Size } from 'cdk8s';
+import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AgentContainer } from '../agent-container';
+import { AgentVolume } from '../agent-volume';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { HostMount } from '../host-mount';
+import { falcoConfigYaml } from './security-agent-config';
+import { SecurityAgentDriver } from './security-agent-driver';
+import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
+import { withDefaults } from '../private/merge';
+import { shortHash, toDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
+import * as rules from '../private/rules';
+
+/**
+ * Props of a `SecurityAgent`. Every core prop (`DaemonSetOptions`) that is set replaces the
+ * preset's value whole: `env`, `hostMounts`, `volumeMounts`, `podAnnotations`,
+ * `initContainers` or `resources` given here are used as they are, not merged with the
+ * preset's (the preset checks that `env` keeps HOST_ROOT and, in least-privileged mode,
+ * `podAnnotations` keeps the AppArmor one).
+ */
+export interface SecurityAgentProps extends DaemonSetOptions {
+  /**
+   * The Falco image, pinned.
+   *
+   * @default "docker.io/falcosecurity/falco:0.44.1" (`SecurityAgent.DEFAULT_IMAGE`)
+   */
+  readonly image?: string;
+
+  /**
+   * How Falco gets kernel events. Only `MODERN_EBPF` runs without privileged containers; the
+   * others are explicit opt-ins.
+   *
+   * @default SecurityAgentDriver.MODERN_EBPF
+   */
+  readonly driver?: SecurityAgentDriver;
+
+  /**
+   * The falco-driver-loader image of the privileged init container that loads the kernel
+   * module (only with `SecurityAgentDriver.KERNEL_MODULE`).
+   *
+   * @default "docker.io/falcosecurity/falco-driver-loader:0.44.1"
+   * (`SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE`)
+   */
+  readonly driverLoaderImage?: string;
+
+  /**
+   * The container-runtime sockets Falco reads container and pod metadata from, each mounted
+   * read-only. Pass `[]` for none (alerts then lack image, pod and namespace names).
+   *
+   * @default [SecurityAgentRuntimeSocket.containerd(), SecurityAgentRuntimeSocket.crio()]
+   */
+  readonly runtimeSockets?: SecurityAgentRuntimeSocket[];
+
+  /**
+   * Rules files added to the ConfigMap and loaded after the image's rules, by file name
+   * (e.g. `{ 'my-rules.yaml': '- rule: ...' }`). Mounted at /etc/falco/rules.d.
+   *
+   * @default - only the rules shipped in the Falco image
+   */
+  readonly customRules?: { [fileName: string]: string };
+}
+
+const WEB_PORT = 8765;
+const HEALTHZ = '/healthz';
+const CONFIG_VOLUME = 'falco-config';
+const RULES_VOLUME = 'falco-rules';
+const STATE_VOLUME = 'falco-state';
+const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
+
+/**
+ * Falco, the runtime security agent, on every node: a DaemonSet, its ConfigMap (falco.yaml
+ * and custom rules) and a ServiceAccount without any permission.
+ *
+ * The default is the least-privileged mode of Falco's modern eBPF probe: no privileged
+ * container anywhere, the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities added to an
+ * otherwise empty set (the Falco chart adds them to the runtime's default set, and its own
+ * default is a privileged container). The kernel module is an explicit opt-in
+ * (`driver: SecurityAgentDriver.KERNEL_MODULE`) and is the only mode with an init container.
+ *
+ * Host access it needs, and why:
+ * - **root** (UID 0): Linux grants the capabilities of a container to its root user only
+ *   (Kubernetes has no ambient capabilities), so Falco cannot run as non-root.
+ * - **capabilities** BPF and PERFMON (load the probe, open its ring buffers), SYS_RESOURCE
+ *   (raise the locked-memory limit on kernels before 5.11), SYS_PTRACE (read other processes'
+ *   /proc entries when Falco builds its process table).
+ * - **AppArmor unconfined** (least-privileged mode only, as the chart does): the runtime's
+ *   default profile forbids ptrace-reading processes outside the container.
+ * - **`/proc` at /host/proc, `/etc` at /host/etc, `/sys/kernel`** read-only: the process table, the
+ *   host's identity, and the kernel's BTF and tracing files (the chart's `sysfsMountPath`).
+ *   With the kernel module, **`/dev`** (at /host/dev, the module's devices) and **`/sys/module`**
+ *   read-only; the driver loader also reads /boot, /usr and /etc and may install the module
+ *   under /lib/modules (its only writable host path).
+ * - **runtime sockets** read-only (see `SecurityAgentRuntimeSocket`), for container metadata.
+ *
+ * No host PID namespace and no host network, like the chart: Falco reads the host's processes
+ * through /host/proc, and the modern probe sees every process from the kernel.
+ *
+ * No RBAC: the default configuration asks the Kubernetes API for nothing (pod and namespace
+ * names come from the runtime's CRI labels). The chart's only Role (configmaps get, list,
+ * update) is for its "auto" driver mode, where the driver loader records the driver it chose;
+ * this preset has no such mode. The token is not mounted.
+ *
+ * Other choices: every taint tolerated (the chart tolerates only the control-plane taints; a
+ * node without the agent is a node without detection), the chart's requests (100m CPU, 512Mi)
+ * and memory limit (1024Mi) but no CPU limit (a throttled Falco drops events), the chart's
+ * probes on the webserver's /healthz (port 8765, named "web"), JSON alerts on stdout, a
+ * read-only root filesystem with an emptyDir for /root/.falco, and the rules shipped in the
+ * image (no falcoctl fetching rules at run time, so what runs is what was pinned). No priority
+ * class (the chart sets none): set `priorityClassName` to keep the agent on full nodes.
+ *
+ * @example
+ * new SecurityAgent(chart, 'falco', { namespace: 'falco' });
+ */
+export class SecurityAgent extends Construct {
+  /** The Falco image used unless `image` is given. */
+  public static readonly DEFAULT_IMAGE = 'docker.io/falcosecurity/falco:0.44.1';
+  /** The driver loader image used unless `driverLoaderImage` is given. */
+  public static readonly DEFAULT_DRIVER_LOADER_IMAGE = 'docker.io/falcosecurity/falco-driver-loader:0.44.1';
+
+  /** The DaemonSet (and its ServiceAccount). */
+  public readonly daemonSet: DaemonSet;
+  /** The ConfigMap with falco.yaml and the custom rules. */
+  public readonly configMap: k8s.KubeConfigMap;
+  /** The Falco image chosen. */
+  public readonly image: string;
+  /** The driver chosen. */
+  public readonly driver: SecurityAgentDriver;
+  /** The runtime sockets mounted. */
+  public readonly runtimeSockets: SecurityAgentRuntimeSocket[];
+  /** The generated falco.yaml. */
+  public readonly falcoConfig: string;
+
+  constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
+    super(scope, id);
+    const problems = new Problems(`SecurityAgent '${this.node.path}'`);
+    const { image, driver, driverLoaderImage, runtimeSockets, customRules, ...options } = props;
+
+    this.image = image ?? SecurityAgent.DEFAULT_IMAGE;
+    this.driver = driver ?? SecurityAgentDriver.MODERN_EBPF;
+    if (!Object.values(SecurityAgentDriver).includes(this.driver)) {
+      problems.add('driver', this.driver, `expected one of ${Object.values(SecurityAgentDriver).join(', ')}`);
+    }
+    const kmod = this.driver === SecurityAgentDriver.KERNEL_MODULE;
+    const leastPrivileged = this.driver === SecurityAgentDriver.MODERN_EBPF;
+    if (driverLoaderImage !== undefined && !kmod) {
+      problems.add('driverLoaderImage', driverLoaderImage, 'only the kernel module is loaded by an init container; remove it or use driver: SecurityAgentDriver.KERNEL_MODULE');
+    }
+    this.runtimeSockets = [...(runtimeSockets ?? [SecurityAgentRuntimeSocket.containerd(), SecurityAgentRuntimeSocket.crio()])];
+    checkSockets(this.runtimeSockets, problems);
+    const rulesFiles = customRules ?? {};
+    checkRules(rulesFiles, problems);
+
+    const name = options.name ?? toDnsLabel(id);
+    const containerName = options.containerName ?? name;
+    const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${containerName}`;
+    // Both checks below guard against a core prop given whole that silently breaks Falco.
+    if (options.env !== undefined && !('HOST_ROOT' in options.env)) {
+      problems.add('env', Object.keys(options.env), 'Falco finds the host under $HOST_ROOT; include HOST_ROOT: EnvValue.fromValue("/host")');
+    }
+    if (leastPrivileged && options.podAnnotations !== undefined && !(appArmorKey in options.podAnnotations)) {
+      problems.add('podAnnotations', Object.keys(options.podAnnotations), `the runtime's default AppArmor profile keeps Falco from reading other processes; include "${appArmorKey}": "unconfined" (or your own profile)`);
+    }
+    problems.throwIfAny();
+
+    this.falcoConfig = falcoConfigYaml({ driver: this.driver, sockets: this.runtimeSockets, webserverPort: WEB_PORT, healthzPath: HEALTHZ });
+    const configData: { [key: string]: string } = { 'falco.yaml': this.falcoConfig, ...rulesFiles };
+    const ruleNames = Object.keys(rulesFiles).sort();
+
+    const hostProc = HostMount.readOnly('/proc', { mountPath: '/host/proc' });
+    const hostEtc = HostMount.readOnly('/etc', { mountPath: '/host/etc' });
+    const hostMounts = [
+      hostProc,
+      hostEtc,
+      ...(kmod
+        ? [HostMount.readOnly('/dev', { mountPath: '/host/dev' }), HostMount.readOnly('/sys/module', { mountPath: '/sys/module' })]
+        : [HostMount.readOnly('/sys/kernel', { mountPath: '/sys/kernel' })]),
+      // One mount per directory: two sockets may share one.
+      ...[...new Map(this.runtimeSockets.map((s) => [s.hostPath, s])).values()]
+        .map((s) => HostMount.readOnly(s.hostPath, { mountPath: s.mountPath, type: s.hostPathType })),
+    ];
+    const volumes = [
+      AgentVolume.fromConfigMap(CONFIG_VOLUME, name, { items: { 'falco.yaml': 'falco.yaml' } }),
+      AgentVolume.fromEmptyDir(STATE_VOLUME),
+      ...(ruleNames.length > 0 ? [AgentVolume.fromConfigMap(RULES_VOLUME, name, { items: Object.fromEntries(ruleNames.map((r) => [r, r])) })] : []),
+    ];
+    const volumeMounts = [
+      { volumeName: CONFIG_VOLUME, mountPath: '/etc/falco/falco.yaml', subPath: 'falco.yaml' },
+      { volumeName: STATE_VOLUME, mountPath: '/root/.falco', readOnly: false },
+      ...(ruleNames.length > 0 ? [{ volumeName: RULES_VOLUME, mountPath: '/etc/falco/rules.d' }] : []),
+    ];
+
+    const podAnnotations: { [key: string]: string } = { 'checksum/config': shortHash(JSON.stringify(configData), 16) };
+    if (leastPrivileged) {
+      podAnnotations[appArmorKey] = 'unconfined';
+    }
+
+    const httpProbe = (timing: { initialDelay?: number; period: number; failureThreshold: number }) => Probe.fromHttpGet(HEALTHZ, {
+      port: WEB_PORT,
+      initialDelaySeconds: timing.initialDelay !== undefined ? Duration.seconds(timing.initialDelay) : undefined,
+      periodSeconds: Duration.seconds(timing.period),
+      timeoutSeconds: Duration.seconds(5),
+      failureThreshold: timing.failureThreshold,
+    });
+
+    const defaults: DaemonSetProps = {
+      image: this.image,
+      name,
+      component: 'security',
+      args: ['/usr/bin/falco'],
+      env: {
+        HOST_ROOT: EnvValue.fromValue('/host'),
+        FALCO_HOSTNAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
+      },
+      ports: [{ containerPort: WEB_PORT, name: 'web' }],
+      hostMounts,
+      volumes,
+      volumeMounts,
+      podAnnotations,
+      // Relaxed from the core's defaults: Falco must be root (see the class doc), and either
+      // holds the four capabilities of the least-privileged mode or, when opted in, is privileged.
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      ...(leastPrivileged
+        ? { addCapabilities: [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }
+        : { privileged: true }),
+      initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : undefined,
+      resources: {
+        cpu: { request: Cpu.millis(100) },
+        memory: { request: Size.mebibytes(512), limit: Size.mebibytes(1024) },
+      },
+      startup: httpProbe({ initialDelay: 3, period: 5, failureThreshold: 20 }),
+      liveness: httpProbe({ period: 15, failureThreshold: 3 }),
+      readiness: httpProbe({ period: 15, failureThreshold: 3 }),
+    };
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, options));
+
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: { name: this.daemonSet.name, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
+      data: configData,
+    });
+  }
+}
+
+/**
+ * The privileged init container that downloads (or builds) and loads the kernel module, as the
+ * chart's falco-driver-loader. Privileged because it calls init_module; /lib/modules is its only
+ * writable host path (DKMS installs a built module there).
+ */
+function driverLoader(image: string, hostProc: HostMount, hostEtc: HostMount): AgentContainer {
+  return {
+    name: 'falco-driver-loader',
+    image,
+    args: ['kmod'],
+    env: {
+      HOST_ROOT: EnvValue.fromValue('/host'),
+      FALCOCTL_DRIVER_CONFIG_UPDATE_FALCO: EnvValue.fromValue('false'),
+    },
+    privileged: true,
+    // It writes its download or build under /root/.falco, /tmp and /var/lib/dkms.
+    readOnlyRootFilesystem: false,
+    hostMounts: [
+      hostProc,
+      HostMount.readOnly('/boot', { mountPath: '/host/boot' }),
+      HostMount.readWrite('/lib/modules', { mountPath: '/host/lib/modules' }),
+      HostMount.readOnly('/usr', { mountPath: '/host/usr' }),
+      hostEtc,
+    ],
+    volumeMounts: [{ volumeName: STATE_VOLUME, mountPath: '/root/.falco', readOnly: false }],
+    resources: {
+      cpu: { request: Cpu.millis(100) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(1024) },
+    },
+  };
+}
+
+const BROAD_DIRECTORIES = new Set(['/', '/run', '/var/run', '/var']);
+
+function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Problems): void {
+  const seen = new Set<string>();
+  sockets.forEach((s, i) => {
+    const prop = `runtimeSockets[${i}]`;
+    if (!(s instanceof SecurityAgentRuntimeSocket)) {
+      problems.add(prop, s, 'expected a SecurityAgentRuntimeSocket, e.g. SecurityAgentRuntimeSocket.containerd()');
+      return;
+    }
+    const pathProblem = rules.absoluteHostPath(s.socketPath);
+    if (pathProblem !== undefined || s.socketPath.endsWith('/')) {
+      problems.add(`${prop}.socketPath`, s.socketPath, pathProblem ?? 'expected the path of the socket file, not a directory');
+      return;
+    }
+    if (s.hostPathType === HostPathVolumeType.DIRECTORY_OR_CREATE && BROAD_DIRECTORIES.has(s.hostPath)) {
+      problems.add(`${prop}.socketPath`, s.socketPath, `its directory ${s.hostPath} would be mounted, exposing every other socket there (systemd, D-Bus); use a socket in a directory of its own, or SecurityAgentRuntimeSocket.docker()`);
+    }
+    if (seen.has(s.socketPath)) {
+      problems.add(`${prop}.socketPath`, s.socketPath, 'each socket may appear only once');
+    }
+    seen.add(s.socketPath);
+  });
+}
+
+function checkRules(files: { [fileName: string]: string }, problems: Problems): void {
+  for (const [file, content] of Object.entries(files)) {
+    if (!RULES_FILE.test(file) || file === 'falco.yaml') {
+      problems.add(`customRules.${file}`, file, 'expected a file name ending in .yaml or .yml (letters, digits, "-", "_" and "."), other than "falco.yaml"');
+    }
+    if (typeof content !== 'string' || content.trim() === '') {
+      problems.add(`customRules.${file}`, content, 'expected the rules as non-empty YAML text');
+    }
+  }
+}

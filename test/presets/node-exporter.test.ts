@@ -1,0 +1,416 @@
+import { Size } from 'cdk8s';
+import { Capability, EnvFieldPaths, EnvValue, MountPropagation } from 'cdk8s-plus-28';
+import { HostMount, Toleration } from '../../src';
+import { NodeExporter } from '../../src/presets/node-exporter';
+import { NodeExporterCollector } from '../../src/presets/node-exporter-collector';
+import { container, newChart, only, podSpec, synth } from '../util/synth';
+
+const MOUNT_POINTS_EXCLUDE = '^/(dev|proc|sys|run/credentials/.+|run/containerd/.+|run/containers/storage/.+|run/k3s/containerd/.+'
+  + '|var/lib/docker/.+|var/lib/containers/storage/.+|var/lib/kubelet/pods/.+)($|/)';
+const FS_TYPES_EXCLUDE = '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|erofs|fusectl|hugetlbfs|iso9660'
+  + '|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$';
+const NET_DEVICES_EXCLUDE = '^(veth.*|cali.*|lxc.*|eni.*|gke.*|[a-f0-9]{15})$';
+
+/** The value of a `--flag=value` argument. */
+function flag(args: string[], name: string): string | undefined {
+  const found = args.filter((a) => a.startsWith(`${name}=`));
+  expect(found.length).toBeLessThanOrEqual(1);
+  return found[0]?.slice(name.length + 1);
+}
+
+/** The container mount path of a host path, through the pod's volumes. */
+function mountPathOf(objects: any[], hostPath: string): string | undefined {
+  const volume = podSpec(objects).volumes.find((v: any) => v.hostPath?.path === hostPath);
+  return container(objects).volumeMounts.find((m: any) => m.name === volume?.name)?.mountPath;
+}
+
+describe('NodeExporter defaults', () => {
+  // GIVEN no props
+  const chart = newChart();
+  const exporter = new NodeExporter(chart, 'node-exporter');
+  // WHEN
+  const objects = synth(chart);
+  const daemonSet = only(objects, 'DaemonSet');
+  const spec = podSpec(objects);
+  const main = container(objects);
+  const service = only(objects, 'Service');
+
+  test('creates a ServiceAccount, a DaemonSet and a Service, and no RBAC or NetworkPolicy', () => {
+    expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'Service', 'ServiceAccount']);
+    expect(exporter.networkPolicy).toBeUndefined();
+    expect(spec.automountServiceAccountToken).toBe(false);
+  });
+
+  test('names everything after the construct id, with the metrics component and the image version', () => {
+    expect(daemonSet.metadata.name).toBe('node-exporter');
+    expect(daemonSet.metadata.namespace).toBe('default');
+    expect(daemonSet.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'node-exporter',
+      'app.kubernetes.io/instance': 'node-exporter',
+      'app.kubernetes.io/component': 'metrics',
+      'app.kubernetes.io/version': 'v1.12.1',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    });
+    expect(main.name).toBe('node-exporter');
+  });
+
+  test('pins the node exporter release that kube-prometheus uses', () => {
+    expect(NodeExporter.DEFAULT_IMAGE).toBe('quay.io/prometheus/node-exporter:v1.12.1');
+    expect(exporter.image).toBe(NodeExporter.DEFAULT_IMAGE);
+    expect(main.image).toBe('quay.io/prometheus/node-exporter:v1.12.1');
+    expect(main.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test('uses the host network and PID namespace, nothing else of the host', () => {
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.hostPID).toBe(true);
+    expect(spec.hostIPC).toBe(false);
+    expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+  });
+
+  test('mounts /proc, /sys and / read-only, / with HostToContainer propagation', () => {
+    expect(main.volumeMounts).toEqual([
+      { name: 'host-proc', mountPath: '/host/proc', readOnly: true },
+      { name: 'host-sys', mountPath: '/host/sys', readOnly: true },
+      { name: 'host-root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' },
+    ]);
+    expect(spec.volumes).toEqual([
+      { name: 'host-proc', hostPath: { path: '/proc', type: 'Directory' } },
+      { name: 'host-sys', hostPath: { path: '/sys', type: 'Directory' } },
+      { name: 'host-root', hostPath: { path: '/', type: 'Directory' } },
+    ]);
+  });
+
+  test('points the path flags at the mounts (rootfs is the mount path of "/")', () => {
+    expect(flag(main.args, '--path.procfs')).toBe(mountPathOf(objects, '/proc'));
+    expect(flag(main.args, '--path.sysfs')).toBe(mountPathOf(objects, '/sys'));
+    expect(flag(main.args, '--path.rootfs')).toBe(mountPathOf(objects, '/'));
+    expect(flag(main.args, '--path.rootfs')).toBe('/host/root');
+    expect(flag(main.args, '--path.udev.data')).toBe('/host/root/run/udev/data');
+  });
+
+  test('listens on the node address, read from status.hostIP', () => {
+    expect(flag(main.args, '--web.listen-address')).toBe('[$(HOST_IP)]:9100');
+    expect(main.env).toContainEqual({ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+  });
+
+  test('excludes kernel, container and pod mounts, pseudo filesystems and per-pod network devices', () => {
+    expect(main.args).toEqual([
+      '--path.procfs=/host/proc',
+      '--path.sysfs=/host/sys',
+      '--path.rootfs=/host/root',
+      '--path.udev.data=/host/root/run/udev/data',
+      '--web.listen-address=[$(HOST_IP)]:9100',
+      `--collector.filesystem.mount-points-exclude=${MOUNT_POINTS_EXCLUDE}`,
+      `--collector.filesystem.fs-types-exclude=${FS_TYPES_EXCLUDE}`,
+      `--collector.netclass.ignored-devices=${NET_DEVICES_EXCLUDE}`,
+      `--collector.netdev.device-exclude=${NET_DEVICES_EXCLUDE}`,
+    ]);
+    expect(exporter.args).toEqual(main.args);
+    expect(exporter.enabledCollectors).toEqual([]);
+    expect(exporter.disabledCollectors).toEqual([]);
+  });
+
+  test('the mount-point regex drops what it should and keeps the node filesystems', () => {
+    const re = new RegExp(MOUNT_POINTS_EXCLUDE);
+    for (const dropped of ['/proc', '/sys/fs/cgroup', '/dev/shm', '/var/lib/kubelet/pods/uid/volumes/x', '/run/containerd/io.containerd.grpc.v1.cri/sandboxes/id/shm',
+      '/run/containers/storage/overlay-containers/id/userdata/shm', '/var/lib/docker/overlay2/x/merged']) {
+      expect(re.test(dropped)).toBe(true);
+    }
+    for (const kept of ['/', '/boot', '/var/lib/kubelet', '/var/lib/containerd', '/run', '/data']) {
+      expect(re.test(kept)).toBe(false);
+    }
+    const devices = new RegExp(NET_DEVICES_EXCLUDE);
+    expect(['veth1a2b', 'cali0123456789a', 'lxc12ab', 'eni0a1b2c3d4e5', 'gke1234'].every((d) => devices.test(d))).toBe(true);
+    expect(['eth0', 'ens5', 'bond0', 'cilium_host', 'docker0'].some((d) => devices.test(d))).toBe(false);
+  });
+
+  test('exposes port 9100 as "metrics" and probes the landing page', () => {
+    expect(main.ports).toEqual([{ containerPort: 9100, name: 'metrics', protocol: 'TCP' }]);
+    const probe = { httpGet: { path: '/', port: 9100, scheme: 'HTTP' }, failureThreshold: 3, timeoutSeconds: 5 };
+    expect(main.readinessProbe).toEqual(probe);
+    expect(main.livenessProbe).toEqual(probe);
+    expect(main.startupProbe).toBeUndefined();
+    expect(exporter.port).toBe(9100);
+  });
+
+  test('runs as nobody with no capabilities, no escalation and a read-only root filesystem', () => {
+    expect(main.securityContext).toEqual({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test('tolerates every taint, runs on Linux, has no priority class', () => {
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(spec.priorityClassName).toBeUndefined();
+  });
+
+  test('requests 50m CPU and 64Mi, limits memory to 180Mi and not CPU', () => {
+    expect(main.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '180Mi' } });
+  });
+
+  test('rolls out one node at a time', () => {
+    expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+  });
+
+  test('a headless Service selects exactly the DaemonSet pods and targets the named port', () => {
+    expect(service.metadata.name).toBe('node-exporter');
+    expect(service.metadata.namespace).toBe('default');
+    expect(service.metadata.labels).toEqual(daemonSet.metadata.labels);
+    expect(service.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9100' });
+    expect(service.spec.clusterIP).toBe('None');
+    expect(service.spec.selector).toEqual(daemonSet.spec.selector.matchLabels);
+    expect(service.spec.selector).toEqual(exporter.daemonSet.selectorLabels);
+    expect(service.spec.ports).toEqual([{ name: 'metrics', port: 9100, targetPort: 'metrics', protocol: 'TCP' }]);
+    const target = main.ports.find((p: any) => p.name === service.spec.ports[0].targetPort);
+    expect(target.containerPort).toBe(9100);
+    // Every selector label is on the pods.
+    expect(daemonSet.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+  });
+
+  test('needs the privileged Pod Security level only for host namespaces and host paths', () => {
+    const checks = new Set(exporter.daemonSet.podSecurity().reasons.filter((r) => r.violates === 'baseline').map((r) => r.check));
+    expect([...checks].sort()).toEqual(['hostNamespaces', 'hostPathVolumes']);
+  });
+});
+
+describe('NodeExporter NetworkPolicy', () => {
+  test('admits only the Prometheus pods of its namespace, on port 9100', () => {
+    // GIVEN
+    const chart = newChart({ namespace: 'monitoring' });
+    // WHEN
+    const exporter = new NodeExporter(chart, 'node-exporter', { networkPolicy: {} });
+    const objects = synth(chart);
+    const policy = only(objects, 'NetworkPolicy');
+    // THEN
+    expect(exporter.networkPolicy).toBeDefined();
+    expect(policy.metadata).toEqual({ name: 'node-exporter', namespace: 'monitoring', labels: only(objects, 'DaemonSet').metadata.labels });
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: only(objects, 'DaemonSet').spec.selector.matchLabels },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+        ports: [{ port: 9100, protocol: 'TCP' }],
+      }],
+    });
+  });
+
+  test('admits a scraper of another namespace only when both pod and namespace match', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    new NodeExporter(chart, 'node-exporter', {
+      port: 9200,
+      networkPolicy: { scraperPodLabels: { app: 'vmagent' }, scraperNamespaceLabels: { 'kubernetes.io/metadata.name': 'observability' } },
+    });
+    const policy = only(synth(chart), 'NetworkPolicy');
+    // THEN one peer with both selectors (AND), on the chosen port
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { app: 'vmagent' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+      ports: [{ port: 9200, protocol: 'TCP' }],
+    }]);
+  });
+});
+
+describe('NodeExporter overrides', () => {
+  test('a port moves the listener, container port, probes, Service and annotations', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    new NodeExporter(chart, 'node-exporter', { port: 9200 });
+    const objects = synth(chart);
+    const main = container(objects);
+    // THEN
+    expect(flag(main.args, '--web.listen-address')).toBe('[$(HOST_IP)]:9200');
+    expect(main.ports).toEqual([{ containerPort: 9200, name: 'metrics', protocol: 'TCP' }]);
+    expect(main.readinessProbe.httpGet.port).toBe(9200);
+    expect(main.livenessProbe.httpGet.port).toBe(9200);
+    const service = only(objects, 'Service');
+    expect(service.spec.ports).toEqual([{ name: 'metrics', port: 9200, targetPort: 'metrics', protocol: 'TCP' }]);
+    expect(service.metadata.annotations['prometheus.io/port']).toBe('9200');
+  });
+
+  test('listenOnAllInterfaces listens on every address and needs no HOST_IP', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { listenOnAllInterfaces: true });
+    const main = container(synth(chart));
+    expect(flag(main.args, '--web.listen-address')).toBe(':9100');
+    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME']);
+  });
+
+  test('collectors are turned on and off with typed names, after the preset flags', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    const exporter = new NodeExporter(chart, 'node-exporter', {
+      enableCollectors: [NodeExporterCollector.SYSTEMD, NodeExporterCollector.custom('pcidevice')],
+      disableCollectors: [NodeExporterCollector.HWMON, NodeExporterCollector.BTRFS],
+      extraArgs: ['--collector.textfile.directory=/host/root/var/lib/node-exporter'],
+    });
+    const args = container(synth(chart)).args;
+    // THEN
+    expect(args.slice(9)).toEqual([
+      '--collector.systemd',
+      '--collector.pcidevice',
+      '--no-collector.hwmon',
+      '--no-collector.btrfs',
+      '--collector.textfile.directory=/host/root/var/lib/node-exporter',
+    ]);
+    expect(exporter.enabledCollectors.map((c) => c.name)).toEqual(['systemd', 'pcidevice']);
+    expect(NodeExporterCollector.THERMAL_ZONE.enableFlag).toBe('--collector.thermal_zone');
+    expect(NodeExporterCollector.WIFI.disableFlag).toBe('--no-collector.wifi');
+  });
+
+  test('exclude patterns replace the defaults', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { mountPointsExclude: '^/(dev|proc|sys)($|/)', fsTypesExclude: '^(tmpfs)$', netDevicesExclude: '^veth.*$' });
+    const args = container(synth(chart)).args;
+    expect(flag(args, '--collector.filesystem.mount-points-exclude')).toBe('^/(dev|proc|sys)($|/)');
+    expect(flag(args, '--collector.filesystem.fs-types-exclude')).toBe('^(tmpfs)$');
+    expect(flag(args, '--collector.netclass.ignored-devices')).toBe('^veth.*$');
+    expect(flag(args, '--collector.netdev.device-exclude')).toBe('^veth.*$');
+  });
+
+  test('custom host mounts move the path flags with them', () => {
+    // GIVEN the root filesystem mounted at /rootfs
+    const chart = newChart();
+    // WHEN
+    new NodeExporter(chart, 'node-exporter', {
+      hostMounts: [
+        HostMount.readOnly('/proc', { mountPath: '/node/proc' }),
+        HostMount.readOnly('/sys', { mountPath: '/node/sys' }),
+        HostMount.readOnly('/', { mountPath: '/rootfs', propagation: MountPropagation.HOST_TO_CONTAINER }),
+      ],
+    });
+    const objects = synth(chart);
+    const args = container(objects).args;
+    // THEN
+    expect(flag(args, '--path.procfs')).toBe('/node/proc');
+    expect(flag(args, '--path.sysfs')).toBe('/node/sys');
+    expect(flag(args, '--path.rootfs')).toBe(mountPathOf(objects, '/'));
+    expect(flag(args, '--path.rootfs')).toBe('/rootfs');
+    expect(flag(args, '--path.udev.data')).toBe('/rootfs/run/udev/data');
+  });
+
+  test('core props given by the user win, whole', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    const exporter = new NodeExporter(chart, 'exporter', {
+      name: 'node-metrics',
+      namespace: 'monitoring',
+      image: 'registry.example.com/node-exporter:v1.9.1',
+      tolerations: Toleration.controlPlane(),
+      priorityClassName: 'system-cluster-critical',
+      resources: { memory: { request: Size.mebibytes(100), limit: Size.mebibytes(200) } },
+      addCapabilities: [Capability.SYS_TIME],
+      args: ['--path.rootfs=/host/root'],
+      env: { LOG: EnvValue.fromValue('debug') },
+      createService: false,
+    });
+    const objects = synth(chart);
+    const spec = podSpec(objects);
+    const main = container(objects);
+    // THEN
+    expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
+    expect(exporter.service).toBeUndefined();
+    expect(only(objects, 'DaemonSet').metadata).toMatchObject({ name: 'node-metrics', namespace: 'monitoring' });
+    expect(main.image).toBe('registry.example.com/node-exporter:v1.9.1');
+    expect(only(objects, 'DaemonSet').metadata.labels['app.kubernetes.io/version']).toBe('v1.9.1');
+    expect(spec.tolerations).toEqual([
+      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    expect(spec.priorityClassName).toBe('system-cluster-critical');
+    expect(main.resources).toEqual({ requests: { cpu: '50m', memory: '100Mi' }, limits: { memory: '200Mi' } });
+    expect(main.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['SYS_TIME'] });
+    expect(main.args).toEqual(['--path.rootfs=/host/root']);
+    expect(exporter.args).toEqual(['--path.rootfs=/host/root']);
+    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'LOG']);
+  });
+
+  test('an env given whole may keep HOST_IP', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { env: { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP), TZ: EnvValue.fromValue('UTC') } });
+    expect(container(synth(chart)).env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'HOST_IP', 'TZ']);
+  });
+});
+
+describe('NodeExporter fails when', () => {
+  const make = (props: any) => () => new NodeExporter(newChart(), 'node-exporter', props);
+
+  test('fails when the port is out of range', () => {
+    expect(make({ port: 70000 })).toThrow(/Invalid props for NodeExporter 'test\/node-exporter':\n {2}- port: got 70000; expected an integer port number from 1 to 65535/);
+  });
+
+  test('fails when a collector is both turned on and off', () => {
+    expect(make({ enableCollectors: [NodeExporterCollector.HWMON], disableCollectors: [NodeExporterCollector.HWMON] }))
+      .toThrow(/disableCollectors\[0\]: got "hwmon"; already in enableCollectors; a collector is either turned on or off/);
+  });
+
+  test('fails when a collector is listed twice', () => {
+    expect(make({ disableCollectors: [NodeExporterCollector.WIFI, NodeExporterCollector.custom('wifi')] }))
+      .toThrow(/disableCollectors\[1\]: got "wifi"; each collector may appear only once/);
+  });
+
+  test('fails when a custom collector name is not a collector name', () => {
+    expect(make({ enableCollectors: [NodeExporterCollector.custom('Thermal-Zone')] }))
+      .toThrow(/enableCollectors\[0\]: got "Thermal-Zone"; expected a collector name: lowercase letters, digits and "_"/);
+  });
+
+  test('fails when an extra argument repeats a flag the preset sets', () => {
+    expect(make({ extraArgs: ['--path.rootfs=/'] }))
+      .toThrow(/extraArgs\[0\]: got "--path.rootfs=\/"; the preset already sets this flag and node exporter refuses repeated flags/);
+  });
+
+  test('fails when an extra argument is not a flag', () => {
+    expect(make({ extraArgs: ['collector.systemd'] })).toThrow(/extraArgs\[0\]: got "collector.systemd"; expected a flag/);
+  });
+
+  test('fails when extra arguments are given with args', () => {
+    expect(make({ args: ['--path.rootfs=/host/root'], extraArgs: ['--collector.systemd'] }))
+      .toThrow(/extraArgs: got \["--collector.systemd"\]; extraArgs are appended to the preset's arguments, which `args` replaces/);
+  });
+
+  test('fails when the host mounts leave out "/"', () => {
+    expect(make({ hostMounts: [HostMount.readOnly('/proc'), HostMount.readOnly('/sys')] }))
+      .toThrow(/hostMounts: got \["\/proc","\/sys"\]; node exporter reads the host through mounts of "\/proc", "\/sys" and "\/"/);
+  });
+
+  test('fails when an env given whole drops HOST_IP', () => {
+    expect(make({ env: { TZ: EnvValue.fromValue('UTC') } }))
+      .toThrow(/env: got \["TZ"\]; the preset listens on \$\(HOST_IP\); include HOST_IP/);
+  });
+
+  test('fails when ports given whole drop the metrics port', () => {
+    expect(make({ ports: [{ containerPort: 9100, name: 'http' }], readiness: undefined }))
+      .toThrow(/ports: got .*; the Service and NetworkPolicy target the port named "metrics"/);
+  });
+
+  test('fails when the NetworkPolicy would admit every pod', () => {
+    expect(make({ networkPolicy: { scraperPodLabels: {} } }))
+      .toThrow(/networkPolicy.scraperPodLabels: got \{\}; expected at least one label/);
+  });
+
+  test('fails when a scraper label is not a label', () => {
+    expect(make({ networkPolicy: { scraperNamespaceLabels: { 'bad key!': 'x' } } }))
+      .toThrow(/networkPolicy.scraperNamespaceLabels.bad key!: got "bad key!"; expected a qualified name/);
+  });
+
+  test('fails when an exclude pattern is empty', () => {
+    expect(make({ fsTypesExclude: '' })).toThrow(/fsTypesExclude: got ""; expected a non-empty RE2 regular expression/);
+  });
+
+  test('fails when the image is not pinned (the core rule still applies)', () => {
+    expect(make({ image: 'quay.io/prometheus/node-exporter:latest' })).toThrow(/image: got "quay.io\/prometheus\/node-exporter:latest"; expected a pinned version/);
+  });
+});
