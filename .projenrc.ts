@@ -45,6 +45,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   github: false,
   gitignore: ['/dist/manifests/', '/bench/results/*.tmp', '.jsii.tabl.json'],
   bin: { 'cdk8s-node-agents': 'lib/cli/main.js' },
+  // The preview command parses YAML in process (cdk8s bundles the same package, unexported).
+  bundledDeps: ['yaml@^2.2.2'],
 });
 
 project.tsconfigDev.addInclude('.projenrc.ts');

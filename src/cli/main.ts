@@ -9,7 +9,7 @@
  * option, missing --nodes or FILE, unreadable file, malformed node inventory).
  */
 import * as fs from 'fs';
-import { Yaml } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { NodeInventory, NodePlacement, PlacementPreview, RolloutPlan, RolloutStrategy } from '../placement';
 
 /** Where the command writes. */
@@ -196,9 +196,21 @@ function readDocuments(file: string, text: string, what: string): unknown[] {
       // YAML flow style also starts with { or [: fall through to the YAML parser.
     }
   }
-  // Yaml.load reads the file itself (in a child process); give it the real path of a file we
-  // know is readable so it never mistakes it for a URL.
-  return Yaml.load(fs.realpathSync(file));
+  // The `yaml` package (bundled, the same version cdk8s bundles) parses in process; cdk8s's
+  // Yaml.load would start a child process per file and accept broken YAML silently.
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const results: unknown[] = [];
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      throw new Error(`${what} "${file}" is not valid YAML: ${doc.errors[0].message}`);
+    }
+    const value = doc.toJS();
+    if (value !== null && value !== undefined) {
+      results.push(value);
+    }
+  }
+  return results;
 }
 
 function readInventory(file: string): NodeInventory {
