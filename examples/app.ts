@@ -2,7 +2,8 @@ import { App, AppProps, Chart } from 'cdk8s';
 import { HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, NetworkAgent, StorageDaemon,
+  AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogOutput, NetworkAgent, NodeExporter,
+  NodeExporterCollector, SecurityAgent, StorageDaemon,
 } from '../src';
 
 /**
@@ -13,10 +14,45 @@ import {
 export class ExampleApp extends App {
   constructor(props: AppProps = {}) {
     super(props);
+    new MonitoringChart(this, 'monitoring');
+    new LoggingChart(this, 'logging');
+    new RuntimeSecurityChart(this, 'runtime-security');
     new NodeNetworkChart(this, 'node-network');
     new NodeStorageChart(this, 'node-storage');
     new GpuChart(this, 'gpu');
     new CustomAgentChart(this, 'custom-agent');
+  }
+}
+
+/** Node metrics for Prometheus, scraped through a headless Service; only Prometheus may connect. */
+class MonitoringChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'monitoring' });
+    new AgentNamespace(this, 'namespace', { name: 'monitoring' });
+    new NodeExporter(this, 'node-exporter', {
+      disableCollectors: [NodeExporterCollector.HWMON, NodeExporterCollector.BTRFS],
+      networkPolicy: { scraperPodLabels: { 'app.kubernetes.io/name': 'prometheus' }, scraperNamespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+    });
+  }
+}
+
+/** Container logs of every node, enriched with Kubernetes metadata, shipped to Loki. */
+class LoggingChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'logging' });
+    new AgentNamespace(this, 'namespace', { name: 'logging' });
+    new LogAgent(this, 'fluent-bit', {
+      output: LogOutput.loki({ url: 'http://loki-gateway.logging.svc:80', labels: { cluster: 'example' } }),
+    });
+  }
+}
+
+/** Falco on modern eBPF: capabilities, not a privileged container. */
+class RuntimeSecurityChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'falco' });
+    new AgentNamespace(this, 'namespace', { name: 'falco' });
+    new SecurityAgent(this, 'falco');
   }
 }
 
@@ -48,7 +84,7 @@ class GpuChart extends Chart {
 class CustomAgentChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'platform-agents' });
-    new AgentNamespace(this, 'platform-agents');
+    new AgentNamespace(this, 'namespace', { name: 'platform-agents' });
     new DaemonSet(this, 'inventory-agent', {
       image: 'registry.example.com/platform/inventory-agent:2.4.1',
       args: ['--interval=60s'],

@@ -16,11 +16,15 @@ describe('the example app', () => {
 
   test('synthesizes every preset and the core construct', () => {
     expect(daemonSets.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
+      'falco/falco',
       'kube-system/ebs-csi-node',
       'kube-system/kube-proxy',
       'kube-system/nvidia-driver-installer',
+      'logging/fluent-bit',
+      'monitoring/node-exporter',
       'platform-agents/inventory-agent',
     ]);
+    expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(['falco', 'logging', 'monitoring', 'platform-agents']);
   });
 
   test('covers every node each agent targets in the example inventory', () => {

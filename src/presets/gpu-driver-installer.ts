@@ -32,7 +32,12 @@ export enum GpuDriverFlavor {
   DRIVER_CONTAINER = 'driver-container',
 }
 
-/** Props of `GpuDriverInstaller`. */
+/**
+ * Props of `GpuDriverInstaller`. Props follow the library's merge rule: `hostMounts`, `volumes`,
+ * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
+ * replaces the preset's value.
+ */
 export interface GpuDriverInstallerProps extends DaemonSetOptions {
   /**
    * Which installer, and so which node OS, pod layout and host access.
@@ -200,10 +205,11 @@ const PAUSE_RESOURCES: ContainerResources = {
  *   that the node's OS matches its own). The GPU Operator also mounts /var/log, /sys and the
  *   firmware path for its validation and RDMA features; they are left out.
  *
- * Core props set by the user replace the preset's value whole (`tolerations`,
- * `requiredNodeAffinity`, `hostMounts`, `startup`, `resources`, ...), with two exceptions:
- * `labels` are merged over the preset's (the version label), and `initContainers` run after
- * the installer instead of replacing it.
+ * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
+ * `initContainers`, `sidecars` and `ports` you give are added to the preset's (your init
+ * containers run after the installer); `env`, `labels`, `annotations` and `podAnnotations` are
+ * merged (your keys win, e.g. over the version label); any other prop replaces the preset's value
+ * (`tolerations`, `requiredNodeAffinity`, `startup`, `resources`, ...).
  *
  * @example
  * new GpuDriverInstaller(chart, 'nvidia-driver', {
@@ -248,7 +254,7 @@ export class GpuDriverInstaller extends Construct {
     const problems = new Problems(`GpuDriverInstaller '${this.node.path}'`);
     const {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
-      allowParallelRollout, labels, initContainers, ...coreProps
+      allowParallelRollout, ...coreProps
     } = props;
 
     this.flavor = flavor ?? GpuDriverFlavor.COS;
@@ -312,7 +318,7 @@ export class GpuDriverInstaller extends Construct {
       name: toDnsLabel(id),
       component: 'gpu-driver',
       // Pods labelled with the driver they install (the core would use the pause image's tag).
-      labels: { 'app.kubernetes.io/version': this.driverVersion, ...labels },
+      labels: { 'app.kubernetes.io/version': this.driverVersion },
       // The node's GPUs are useless without the driver (every anchor).
       priorityClassName: 'system-node-critical',
       // Relaxed: the installer must see the processes that hold the GPU (every anchor).
@@ -324,11 +330,10 @@ export class GpuDriverInstaller extends Construct {
     };
 
     let defaults: DaemonSetProps;
-    let installers: AgentContainer[];
     if (cos) {
       this.installerContainerName = 'nvidia-driver-installer';
       const dir = this.installDir!;
-      installers = [{
+      const installer: AgentContainer = {
         name: this.installerContainerName,
         image: this.image,
         args: ['install', `--version=${this.driverVersion}`],
@@ -345,18 +350,19 @@ export class GpuDriverInstaller extends Construct {
           HostMount.readWrite(dir, { mountPath: `/root${dir}`, type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
           HostMount.readWrite('/var/lib/cos-tools', { mountPath: '/build/cos-tools', type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
         ],
-      }];
+      };
       defaults = {
         ...common,
         image: this.pauseImage!,
         containerName: 'pause',
+        // The installer runs first; `initContainers` you give run after it.
+        initContainers: [installer],
         resources: PAUSE_RESOURCES,
         // Relaxed, as GKE's COS DaemonSet: metadata server and Cloud Storage reached directly.
         hostNetwork: true,
       };
     } else {
       this.installerContainerName = 'nvidia-driver';
-      installers = [];
       defaults = {
         ...common,
         containerName: this.installerContainerName,
@@ -379,11 +385,7 @@ export class GpuDriverInstaller extends Construct {
       };
     }
 
-    const merged = withDefaults(defaults, coreProps);
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
-      ...merged,
-      initContainers: [...installers, ...(initContainers ?? [])],
-    });
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, coreProps));
   }
 }
 

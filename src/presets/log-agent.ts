@@ -16,7 +16,12 @@ import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { Toleration } from '../toleration';
 
-/** Props of the `LogAgent` preset. Every core option works; see `LogAgent` for how they combine. */
+/**
+ * Props of the `LogAgent` preset. Props follow the library's merge rule: `hostMounts`, `volumes`,
+ * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
+ * replaces the preset's value.
+ */
 export interface LogAgentProps extends DaemonSetOptions {
   /**
    * The collector to run.
@@ -132,12 +137,11 @@ const CHECKSUM_ANNOTATION = 'checksum/config';
  * no host network. Rollouts replace one node at a time (the core default); a surge is rejected,
  * because two agents on one node would share the read positions.
  *
- * Overrides: any core prop the user sets replaces the preset's value whole (a `hostMounts`,
- * `volumes` or `volumeMounts` list given must therefore contain everything the configuration
- * uses). Two things derived from the preset's own props are merged instead: `env` keeps the
- * variables the configuration relies on (the output's LOG_OUTPUT_USERNAME/PASSWORD, Fluentd's
- * FLUENTD_CONF and K8S_NODE_NAME) unless `env` sets the same names, and `podAnnotations` keeps
- * `checksum/config` unless it sets that key.
+ * Overrides: props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
+ * `initContainers`, `sidecars` and `ports` you give are added to the preset's; `env`, `labels`,
+ * `annotations` and `podAnnotations` are merged (your keys win, e.g. over the output's
+ * LOG_OUTPUT_USERNAME/PASSWORD, Fluentd's FLUENTD_CONF and K8S_NODE_NAME, or `checksum/config`);
+ * any other prop replaces the preset's value.
  *
  * @example
  * new LogAgent(chart, 'logs', {
@@ -221,7 +225,7 @@ export class LogAgent extends Construct {
     this.configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
     const configMapName = `${name}-config`;
 
-    // Environment the configuration relies on (merged under the user's `env`, see the class doc).
+    // Environment the configuration relies on (the user's `env` is merged over it).
     const requiredEnv: { [name: string]: EnvValue } = { ...profile.env };
     if (this.output?.credentialsSecret !== undefined) {
       const secret = kplus.Secret.fromSecretName(this, 'OutputCredentials', this.output.credentialsSecret);
@@ -235,6 +239,9 @@ export class LogAgent extends Construct {
       component: 'logging',
       command: profile.command,
       args: profile.args,
+      env: requiredEnv,
+      // Any configuration change rolls the pods.
+      podAnnotations: { [CHECKSUM_ANNOTATION]: this.configChecksum },
       ports: [{ containerPort: profile.httpPort, name: 'http' }],
       liveness: profile.liveness,
       readiness: profile.readiness,
@@ -266,12 +273,7 @@ export class LogAgent extends Construct {
       tolerations: [Toleration.all()],
       terminationGracePeriodSeconds: 30,
     };
-    const merged = withDefaults(presetDefaults, coreProps);
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
-      ...merged,
-      env: { ...requiredEnv, ...coreProps.env },
-      podAnnotations: { [CHECKSUM_ANNOTATION]: this.configChecksum, ...coreProps.podAnnotations },
-    });
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(presetDefaults, coreProps));
 
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { name: configMapName, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },

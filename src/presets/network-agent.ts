@@ -18,7 +18,9 @@ const DEFAULT_IMAGE = 'registry.k8s.io/kube-proxy:v1.31.14';
  * An init container that installs a CNI plugin on the node: it gets the CNI binary and
  * configuration directories read-write, so that the long-running agent does not need them.
  * Same safe defaults as every container of the library, except that it runs as root (UID 0),
- * the owner of the CNI directories.
+ * the owner of the CNI directories. Its settings follow the library's merge rule: `hostMounts`,
+ * `volumeMounts` and `ports` you give are added to the two CNI directory mounts, `env` is merged,
+ * and any other setting (e.g. `runAsUser`) replaces the preset's value.
  */
 export interface CniInstaller extends ContainerSettings {
   /** The installer's image, pinned (often the agent's own image, as with Calico and Cilium). */
@@ -46,7 +48,12 @@ export interface CniInstaller extends ContainerSettings {
   readonly confMountPath?: string;
 }
 
-/** Props of `NetworkAgent`. */
+/**
+ * Props of `NetworkAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
+ * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
+ * replaces the preset's value.
+ */
 export interface NetworkAgentProps extends DaemonSetOptions {
   /**
    * The agent's image, pinned. The other defaults (`command`, `args`, `rbacRules`, the health
@@ -167,9 +174,11 @@ export interface NetworkAgentProps extends DaemonSetOptions {
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
  *   pods only there.
  *
- * `hostMounts` and `initContainers` you give are added to the preset's (the lock, /lib/modules,
- * the CNI installer); `env` is merged over the API server variables; every other option you set
- * replaces the preset's default whole.
+ * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
+ * `initContainers`, `sidecars` and `ports` you give are added to the preset's (the lock,
+ * /lib/modules, the CNI installer, the health port); `env`, `labels`, `annotations` and
+ * `podAnnotations` are merged (your keys win, e.g. over the API server variables); any other prop
+ * replaces the preset's value.
  */
 export class NetworkAgent extends Construct {
   /** The DaemonSet. */
@@ -243,6 +252,14 @@ export class NetworkAgent extends Construct {
       ],
       // Root: added capabilities are only effective for UID 0, and iptables requires root.
       runAsUser: 0,
+      addCapabilities: [Capability.NET_ADMIN, Capability.NET_RAW],
+      env: apiServerEnv,
+      hostMounts: [
+        HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
+        // The one writable host mount: iptables locks the host's file (see the class doc).
+        HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock' }),
+      ],
+      initContainers: installer ? [installer] : [],
       ports: [{ containerPort: this.healthPort, name: 'healthz' }],
       liveness: Probe.fromHttpGet(this.healthPath, {
         port: this.healthPort,
@@ -269,26 +286,20 @@ export class NetworkAgent extends Construct {
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
     };
-    const merged = withDefaults(defaults, options);
+    const resolved = withDefaults(defaults, options);
 
-    const capabilities = [...(options.addCapabilities ?? [Capability.NET_ADMIN, Capability.NET_RAW])];
+    // The preset's own props act on the resolved values: extraArgs come after the args (the
+    // preset's or yours), loadKernelModules adds SYS_MODULE to the capabilities (likewise).
+    const capabilities = [...(resolved.addCapabilities ?? [])];
     if (this.loadKernelModules && !capabilities.includes(Capability.SYS_MODULE)) {
       capabilities.push(Capability.SYS_MODULE);
     }
     this.capabilities = capabilities;
 
     this.daemonSet = new DaemonSet(this, 'DaemonSet', {
-      ...merged,
-      args: [...(merged.args ?? []), ...(extraArgs ?? [])],
-      env: { ...apiServerEnv, ...merged.env },
+      ...resolved,
+      args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
       addCapabilities: capabilities,
-      hostMounts: [
-        HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
-        // The one writable host mount: iptables locks the host's file (see the class doc).
-        HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock' }),
-        ...(options.hostMounts ?? []),
-      ],
-      initContainers: [...(installer ? [installer] : []), ...(options.initContainers ?? [])],
     });
   }
 
@@ -298,18 +309,17 @@ export class NetworkAgent extends Construct {
     const confPath = confMountPath ?? '/host/etc/cni/net.d';
     problems.check('cniInstaller.binMountPath', binPath, rules.containerMountPath(binPath));
     problems.check('cniInstaller.confMountPath', confPath, rules.containerMountPath(confPath));
-    return {
-      ...settings,
+    // The installer's settings follow the same merge rule as the agent's props.
+    return withDefaults<AgentContainer>({
       name: name ?? 'install-cni',
       image,
       // Root: the CNI directories belong to root. No capability is needed to write them.
-      runAsUser: settings.runAsUser ?? 0,
+      runAsUser: 0,
       hostMounts: [
         HostMount.readWrite(this.cniBinDir, { mountPath: binPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-bin-dir' }),
         HostMount.readWrite(this.cniConfDir, { mountPath: confPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-net-dir' }),
-        ...(settings.hostMounts ?? []),
       ],
-    };
+    }, settings);
   }
 }
 

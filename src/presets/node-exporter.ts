@@ -30,9 +30,10 @@ export interface NodeExporterNetworkPolicyOptions {
 }
 
 /**
- * Props of a `NodeExporter`. Every core prop (`DaemonSetOptions`) that is set replaces the
- * preset's value whole: `args`, `env`, `hostMounts`, `ports` or `resources` given here are used
- * as they are, not merged with the preset's.
+ * Props of a `NodeExporter`. Props follow the library's merge rule: `hostMounts`, `volumes`,
+ * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
+ * replaces the preset's value.
  */
 export interface NodeExporterProps extends DaemonSetOptions {
   /**
@@ -198,7 +199,7 @@ export class NodeExporter extends Construct {
   public readonly image: string;
   /** The metrics port. */
   public readonly port: number;
-  /** The container's arguments (the preset's, or `args` when given). */
+  /** The container's arguments (the preset's, or `args` when given), then `extraArgs`. */
   public readonly args: string[];
   /** The collectors turned on beyond node exporter's defaults. */
   public readonly enabledCollectors: NodeExporterCollector[];
@@ -221,25 +222,21 @@ export class NodeExporter extends Construct {
     checkCollectors(this.enabledCollectors, this.disabledCollectors, problems);
     const allInterfaces = listenOnAllInterfaces ?? false;
 
-    // The host is read through three read-only mounts; the path flags are derived from them so
-    // that they always agree. "/" propagates host mounts made later (HostToContainer).
-    const hostMounts = options.hostMounts ?? [
+    // The host is read through three read-only mounts (always there: `hostMounts` you give are
+    // added to them), and the path flags point at them. "/" propagates host mounts made later
+    // (HostToContainer).
+    const hostMounts = [
       HostMount.readOnly('/proc', { mountPath: HOST_PROC }),
       HostMount.readOnly('/sys', { mountPath: HOST_SYS }),
       HostMount.readOnly('/', { mountPath: HOST_ROOT, propagation: MountPropagation.HOST_TO_CONTAINER }),
     ];
-    const mountOf = (hostPath: string) => hostMounts.find((m) => m.path === hostPath)?.mountPath;
-    const [procfs, sysfs, rootfs] = ['/proc', '/sys', '/'].map(mountOf);
-    if (options.args === undefined && (procfs === undefined || sysfs === undefined || rootfs === undefined)) {
-      problems.add('hostMounts', hostMounts.map((m) => m.path), 'node exporter reads the host through mounts of "/proc", "/sys" and "/"; include all three (or give `args` yourself)');
-    }
 
     const listenAddress = allInterfaces ? `:${this.port}` : `[$(HOST_IP)]:${this.port}`;
     const presetArgs = [
-      `--path.procfs=${procfs}`,
-      `--path.sysfs=${sysfs}`,
-      `--path.rootfs=${rootfs}`,
-      `--path.udev.data=${joinPath(rootfs ?? '/', 'run/udev/data')}`,
+      `--path.procfs=${HOST_PROC}`,
+      `--path.sysfs=${HOST_SYS}`,
+      `--path.rootfs=${HOST_ROOT}`,
+      `--path.udev.data=${HOST_ROOT}/run/udev/data`,
       `--web.listen-address=${listenAddress}`,
       `--collector.filesystem.mount-points-exclude=${checkPattern('mountPointsExclude', mountPointsExclude, problems) ?? DEFAULT_MOUNT_POINTS_EXCLUDE}`,
       `--collector.filesystem.fs-types-exclude=${checkPattern('fsTypesExclude', fsTypesExclude, problems) ?? DEFAULT_FS_TYPES_EXCLUDE}`,
@@ -259,17 +256,7 @@ export class NodeExporter extends Construct {
     if (options.args !== undefined && extraArgs !== undefined) {
       problems.add('extraArgs', extraArgs, 'extraArgs are appended to the preset\'s arguments, which `args` replaces; put them in `args`');
     }
-    this.args = options.args ?? [...presetArgs, ...(extraArgs ?? [])];
-
-    // The listen address reads the node's IP from HOST_IP; an `env` given whole must keep it.
-    if (!allInterfaces && options.args === undefined && options.env !== undefined && !('HOST_IP' in options.env)) {
-      problems.add('env', Object.keys(options.env), 'the preset listens on $(HOST_IP); include HOST_IP (EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP)) or set listenOnAllInterfaces');
-    }
     const serviceWanted = createService ?? true;
-    if ((serviceWanted || networkPolicy !== undefined) && options.ports !== undefined
-      && !options.ports.some((p) => p.name === 'metrics' && p.containerPort === this.port)) {
-      problems.add('ports', options.ports, `the Service and NetworkPolicy target the port named "metrics"; include { containerPort: ${this.port}, name: 'metrics' }`);
-    }
     const scraperPodLabels = networkPolicy?.scraperPodLabels ?? { 'app.kubernetes.io/name': 'prometheus' };
     if (networkPolicy !== undefined) {
       checkLabels('networkPolicy.scraperPodLabels', scraperPodLabels, problems);
@@ -284,7 +271,7 @@ export class NodeExporter extends Construct {
       image: this.image,
       name: toDnsLabel(id),
       component: 'metrics',
-      args: this.args,
+      args: presetArgs,
       env: allInterfaces ? {} : { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) },
       ports: [{ containerPort: this.port, name: 'metrics' }],
       hostMounts,
@@ -298,7 +285,10 @@ export class NodeExporter extends Construct {
       readiness: probe(),
       liveness: probe(),
     };
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, options));
+    const resolved = withDefaults(defaults, options);
+    // extraArgs come after the preset's arguments (never together with `args`, see above).
+    this.args = [...(resolved.args ?? []), ...(extraArgs ?? [])];
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', { ...resolved, args: this.args });
     const ds = this.daemonSet;
 
     if (serviceWanted) {
@@ -377,8 +367,4 @@ function checkLabels(prop: string, labels: { [key: string]: string }, problems: 
 /** The flag of an argument: "--a.b=c" is "--a.b". */
 function flagName(arg: string): string {
   return arg.split('=')[0];
-}
-
-function joinPath(base: string, relative: string): string {
-  return `${base.replace(/\/+$/, '')}/${relative}`;
 }

@@ -14,11 +14,10 @@ import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 
 /**
- * Props of a `SecurityAgent`. Every core prop (`DaemonSetOptions`) that is set replaces the
- * preset's value whole: `env`, `hostMounts`, `volumeMounts`, `podAnnotations`,
- * `initContainers` or `resources` given here are used as they are, not merged with the
- * preset's (the preset checks that `env` keeps HOST_ROOT and, in least-privileged mode,
- * `podAnnotations` keeps the AppArmor one).
+ * Props of a `SecurityAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
+ * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
+ * replaces the preset's value.
  */
 export interface SecurityAgentProps extends DaemonSetOptions {
   /**
@@ -155,13 +154,6 @@ export class SecurityAgent extends Construct {
     const name = options.name ?? toDnsLabel(id);
     const containerName = options.containerName ?? name;
     const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${containerName}`;
-    // Both checks below guard against a core prop given whole that silently breaks Falco.
-    if (options.env !== undefined && !('HOST_ROOT' in options.env)) {
-      problems.add('env', Object.keys(options.env), 'Falco finds the host under $HOST_ROOT; include HOST_ROOT: EnvValue.fromValue("/host")');
-    }
-    if (leastPrivileged && options.podAnnotations !== undefined && !(appArmorKey in options.podAnnotations)) {
-      problems.add('podAnnotations', Object.keys(options.podAnnotations), `the runtime's default AppArmor profile keeps Falco from reading other processes; include "${appArmorKey}": "unconfined" (or your own profile)`);
-    }
     problems.throwIfAny();
 
     this.falcoConfig = falcoConfigYaml({ driver: this.driver, sockets: this.runtimeSockets, webserverPort: WEB_PORT, healthzPath: HEALTHZ });
@@ -226,7 +218,7 @@ export class SecurityAgent extends Construct {
       ...(leastPrivileged
         ? { addCapabilities: [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }
         : { privileged: true }),
-      initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : undefined,
+      initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [],
       resources: {
         cpu: { request: Cpu.millis(100) },
         memory: { request: Size.mebibytes(512), limit: Size.mebibytes(1024) },

@@ -30,7 +30,12 @@ const SIDECAR_RESOURCES: ContainerResources = {
   memory: { request: Size.mebibytes(20), limit: Size.mebibytes(64) },
 };
 
-/** Props of `StorageDaemon`. */
+/**
+ * Props of `StorageDaemon`. Props follow the library's merge rule: `hostMounts`, `volumes`,
+ * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
+ * replaces the preset's value.
+ */
 export interface StorageDaemonProps extends DaemonSetOptions {
   /**
    * The CSI plugin's image, pinned. The default `args` and `driverName` are the EBS driver's:
@@ -120,10 +125,11 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
  *   pods only there.
  *
- * The CSI wiring is always there: the plugin's three host mounts, its health port, the
- * CSI_ENDPOINT variable and the two sidecars. `hostMounts`, `ports`, `sidecars` and `volumes`
- * you give are added to it; `env` replaces the preset's CSI_NODE_NAME and is merged over
- * CSI_ENDPOINT; every other option you set replaces the preset's default whole.
+ * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
+ * `initContainers`, `sidecars` and `ports` you give are added to the preset's (the plugin's three
+ * host mounts, its health port, the two sidecars and the registrar's emptyDir); `env`, `labels`,
+ * `annotations` and `podAnnotations` are merged (your keys win, e.g. over CSI_ENDPOINT and
+ * CSI_NODE_NAME); any other prop replaces the preset's value.
  */
 export class StorageDaemon extends Construct {
   /** The DaemonSet. */
@@ -182,7 +188,19 @@ export class StorageDaemon extends Construct {
         `--csi-mount-point-prefix=${this.kubeletDir}/plugins/kubernetes.io/csi/${this.driverName}/`,
         '--v=2',
       ],
-      env: { CSI_NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME) },
+      env: {
+        CSI_ENDPOINT: EnvValue.fromValue(`unix:${CSI_SOCKET}`),
+        CSI_NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
+      },
+      ports: [{ containerPort: this.healthPort, name: 'healthz' }],
+      hostMounts: [
+        // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
+        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
+        HostMount.readWrite(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' }),
+        HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
+      ],
+      sidecars: [this.registrar(), this.livenessProbe()],
+      volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME)],
       // CSI mounting requires privileged (see the class doc); it also makes the container root.
       privileged: true,
       liveness: Probe.fromHttpGet('/healthz', {
@@ -199,22 +217,12 @@ export class StorageDaemon extends Construct {
       },
       rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
     };
-    const merged = withDefaults(defaults, options);
+    const resolved = withDefaults(defaults, options);
 
+    // extraArgs come after the args (the preset's or yours).
     this.daemonSet = new DaemonSet(this, 'DaemonSet', {
-      ...merged,
-      args: [...(merged.args ?? []), ...(extraArgs ?? [])],
-      env: { CSI_ENDPOINT: EnvValue.fromValue(`unix:${CSI_SOCKET}`), ...merged.env },
-      ports: [{ containerPort: this.healthPort, name: 'healthz' }, ...(options.ports ?? [])],
-      hostMounts: [
-        // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
-        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
-        HostMount.readWrite(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' }),
-        HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
-        ...(options.hostMounts ?? []),
-      ],
-      sidecars: [this.registrar(), this.livenessProbe(), ...(options.sidecars ?? [])],
-      volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME), ...(options.volumes ?? [])],
+      ...resolved,
+      args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
     });
   }
 

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu, Probe, TaintEffect } from 'cdk8s-plus-28';
-import { AgentContainer, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
+import { AgentContainer, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
 import { GpuDriverFlavor, GpuDriverInstaller, GpuDriverInstallerProps } from '../../src/presets/gpu-driver-installer';
 import { GpuNodes } from '../../src/presets/gpu-nodes';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -337,6 +337,25 @@ describe('GpuDriverInstaller overrides', () => {
     const partition: AgentContainer = { name: 'partition-gpus', image: 'registry.example.com/partition-gpus:1.0.0', privileged: true };
     const { spec } = build({ initContainers: [partition] });
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['nvidia-driver-installer', 'partition-gpus']);
+  });
+
+  test('DRIVER_CONTAINER: user hostMounts are added after /run/nvidia and /etc/os-release', () => {
+    const { objects } = build({
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      hostMounts: [HostMount.readOnly('/lib/firmware', { mountPath: '/lib/firmware' })],
+    });
+    expect(container(objects).volumeMounts.map((m: any) => m.mountPath)).toEqual(['/run/nvidia', '/host-etc/os-release', '/lib/firmware']);
+  });
+
+  test('podAnnotations are merged, and tolerations: [] replaces every-taint with none', () => {
+    const { daemonSet, spec } = build({ podAnnotations: { 'example.com/owner': 'ml-platform' }, tolerations: [] });
+    expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'ml-platform' });
+    expect(spec.tolerations).toBeUndefined();
+  });
+
+  test('fails (in the core) when a user init container takes the installer\'s name', () => {
+    expect(make({ initContainers: [{ name: 'nvidia-driver-installer', image: 'registry.example.com/installer:1.0.0' }] }))
+      .toThrow(/containerName\/sidecars\/initContainers: got "nvidia-driver-installer"; each container name may appear only once/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Size } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
-import { IntOrPercent, Toleration, UpdateStrategy } from '../../src';
+import { AgentVolume, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
 import { LogFlavor } from '../../src/presets/log-flavor';
 import { LogOutput, LogOutputType } from '../../src/presets/log-output';
@@ -404,9 +404,32 @@ describe('LogAgent overrides', () => {
     expect(config).toContain('_observability_logs-*.log');
   });
 
-  test('a list prop replaces the preset\'s list whole (hostMounts)', () => {
+  test('user hostMounts, volumes and volumeMounts are added after the preset\'s', () => {
+    const { main, spec } = render({
+      hostMounts: [HostMount.readOnly('/var/lib/docker/containers')],
+      volumes: [AgentVolume.fromConfigMap('parsers', 'custom-parsers')],
+      volumeMounts: [{ volumeName: 'parsers', mountPath: '/fluent-bit/etc/parsers' }],
+    });
+    expect(main.volumeMounts.map((m: any) => m.mountPath)).toEqual([
+      '/var/log', '/fluent-bit/state', '/var/lib/docker/containers', '/fluent-bit/etc/conf', '/tmp', '/fluent-bit/etc/parsers',
+    ]);
+    expect(spec.volumes.map((v: any) => v.name)).toEqual(expect.arrayContaining(['config', 'tmp', 'parsers']));
+  });
+
+  test('an empty list adds nothing: hostMounts: [] keeps the preset\'s mounts', () => {
     const { main } = render({ hostMounts: [] });
-    expect(main.volumeMounts.map((m: any) => m.name)).toEqual(['config', 'tmp']);
+    expect(main.volumeMounts.map((m: any) => m.name)).toEqual(['host-var-log', 'state', 'config', 'tmp']);
+  });
+
+  test('tolerations: [] replaces every-taint with none; args replace the preset\'s', () => {
+    const { spec, main } = render({ tolerations: [], args: ['--config=/fluent-bit/etc/conf/fluent-bit.conf'] });
+    expect(spec.tolerations).toBeUndefined();
+    expect(main.args).toEqual(['--config=/fluent-bit/etc/conf/fluent-bit.conf']);
+  });
+
+  test('fails (in the core) when a user mount repeats a preset mount path', () => {
+    expect(() => render({ hostMounts: [HostMount.readWrite('/var/log/app', { mountPath: '/tmp' })] }))
+      .toThrow(/hostMounts\/volumeMounts: got "\/tmp"; each mount path may appear only once/);
   });
 
   test('env and podAnnotations keep what the configuration relies on; the user\'s keys win', () => {

@@ -297,6 +297,41 @@ describe('NetworkAgent overrides', () => {
     ]);
   });
 
+  test('user ports are added after the health port, which the probes keep using', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ports: [{ containerPort: 10249, name: 'metrics' }] });
+    const main = container(synth(chart));
+    expect(main.ports).toEqual([
+      { containerPort: 10256, name: 'healthz', protocol: 'TCP' },
+      { containerPort: 10249, name: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(main.livenessProbe.httpGet.port).toBe(10256);
+  });
+
+  test('labels and podAnnotations are merged with the preset\'s', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { labels: { tier: 'node' }, podAnnotations: { 'example.com/owner': 'network' } });
+    const daemonSet = only(synth(chart), 'DaemonSet');
+    expect(daemonSet.metadata.labels).toMatchObject({ 'tier': 'node', 'app.kubernetes.io/component': 'networking' });
+    expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'network' });
+  });
+
+  test('tolerations: [] replaces every-taint with none', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { tolerations: [] });
+    expect(podSpec(synth(chart)).tolerations).toBeUndefined();
+  });
+
+  test('the CNI installer\'s settings follow the same rule: runAsUser replaces, hostMounts are added', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'cni', {
+      cniInstaller: { image: CILIUM, runAsUser: 1000, runAsNonRoot: true, hostMounts: [HostMount.readOnly('/etc/os-release')] },
+    });
+    const installer = podSpec(synth(chart)).initContainers[0];
+    expect(installer.securityContext.runAsUser).toBe(1000);
+    expect(installer.volumeMounts.map((m: any) => m.name)).toEqual(['cni-bin-dir', 'cni-net-dir', 'host-etc-os-release']);
+  });
+
   test('a CNI agent: the user\'s image, command, args, RBAC, probes, grace period and rollout win', () => {
     // GIVEN a Cilium-like agent
     const chart = newChart({ namespace: 'cilium' });
@@ -418,8 +453,8 @@ describe('NetworkAgent input checks', () => {
       .toThrow(/image: got "registry.k8s.io\/kube-proxy:latest"; expected a pinned version/);
   });
 
-  test('fails (in the core) when the ports no longer include the probes\' port', () => {
-    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ports: [{ containerPort: 10249, name: 'metrics' }] }))
-      .toThrow(/liveness.port: got 10256; the probe's port must be one of the container's ports \(10249\)/);
+  test('fails (in the core) when a user port repeats the preset\'s health port name', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ports: [{ containerPort: 10266, name: 'healthz' }] }))
+      .toThrow(/ports: got "healthz"; each port name may appear only once/);
   });
 });

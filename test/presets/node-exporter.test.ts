@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Capability, EnvFieldPaths, EnvValue, MountPropagation } from 'cdk8s-plus-28';
+import { Capability, EnvValue } from 'cdk8s-plus-28';
 import { HostMount, Toleration } from '../../src';
 import { NodeExporter } from '../../src/presets/node-exporter';
 import { NodeExporterCollector } from '../../src/presets/node-exporter-collector';
@@ -280,28 +280,62 @@ describe('NodeExporter overrides', () => {
     expect(flag(args, '--collector.netdev.device-exclude')).toBe('^veth.*$');
   });
 
-  test('custom host mounts move the path flags with them', () => {
-    // GIVEN the root filesystem mounted at /rootfs
+  test('a user host mount is added after the preset\'s three, which the path flags keep pointing at', () => {
+    // GIVEN a textfile collector directory on the node
     const chart = newChart();
     // WHEN
     new NodeExporter(chart, 'node-exporter', {
-      hostMounts: [
-        HostMount.readOnly('/proc', { mountPath: '/node/proc' }),
-        HostMount.readOnly('/sys', { mountPath: '/node/sys' }),
-        HostMount.readOnly('/', { mountPath: '/rootfs', propagation: MountPropagation.HOST_TO_CONTAINER }),
-      ],
+      hostMounts: [HostMount.readOnly('/var/lib/node-exporter/textfile', { mountPath: '/textfile' })],
+      extraArgs: ['--collector.textfile.directory=/textfile'],
     });
     const objects = synth(chart);
-    const args = container(objects).args;
+    const main = container(objects);
     // THEN
-    expect(flag(args, '--path.procfs')).toBe('/node/proc');
-    expect(flag(args, '--path.sysfs')).toBe('/node/sys');
-    expect(flag(args, '--path.rootfs')).toBe(mountPathOf(objects, '/'));
-    expect(flag(args, '--path.rootfs')).toBe('/rootfs');
-    expect(flag(args, '--path.udev.data')).toBe('/rootfs/run/udev/data');
+    expect(main.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/host/proc', '/host/sys', '/host/root', '/textfile']);
+    expect(mountPathOf(objects, '/var/lib/node-exporter/textfile')).toBe('/textfile');
+    expect(flag(main.args, '--path.procfs')).toBe(mountPathOf(objects, '/proc'));
+    expect(flag(main.args, '--path.sysfs')).toBe(mountPathOf(objects, '/sys'));
+    expect(flag(main.args, '--path.rootfs')).toBe(mountPathOf(objects, '/'));
+    expect(flag(main.args, '--collector.textfile.directory')).toBe('/textfile');
   });
 
-  test('core props given by the user win, whole', () => {
+  test('a user port is added after "metrics", which the Service still targets', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { ports: [{ containerPort: 9101, name: 'textfile-http' }] });
+    const objects = synth(chart);
+    expect(container(objects).ports).toEqual([
+      { containerPort: 9100, name: 'metrics', protocol: 'TCP' },
+      { containerPort: 9101, name: 'textfile-http', protocol: 'TCP' },
+    ]);
+    expect(only(objects, 'Service').spec.ports[0].targetPort).toBe('metrics');
+  });
+
+  test('a user env is merged: its variables are added and HOST_IP stays', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { env: { TZ: EnvValue.fromValue('UTC') } });
+    const main = container(synth(chart));
+    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'HOST_IP', 'TZ']);
+    expect(flag(main.args, '--web.listen-address')).toBe('[$(HOST_IP)]:9100');
+  });
+
+  test('a user env key wins over the preset\'s (HOST_IP)', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { env: { HOST_IP: EnvValue.fromValue('10.0.0.5') } });
+    expect(container(synth(chart)).env).toEqual([
+      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'HOST_IP', value: '10.0.0.5' },
+    ]);
+  });
+
+  test('podAnnotations and labels are merged with the preset\'s', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { labels: { team: 'sre' }, podAnnotations: { 'example.com/owner': 'sre' } });
+    const daemonSet = only(synth(chart), 'DaemonSet');
+    expect(daemonSet.metadata.labels).toMatchObject({ 'team': 'sre', 'app.kubernetes.io/component': 'metrics' });
+    expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'sre' });
+  });
+
+  test('other core props given by the user replace the preset\'s value whole', () => {
     // GIVEN
     const chart = newChart();
     // WHEN
@@ -314,7 +348,6 @@ describe('NodeExporter overrides', () => {
       resources: { memory: { request: Size.mebibytes(100), limit: Size.mebibytes(200) } },
       addCapabilities: [Capability.SYS_TIME],
       args: ['--path.rootfs=/host/root'],
-      env: { LOG: EnvValue.fromValue('debug') },
       createService: false,
     });
     const objects = synth(chart);
@@ -331,17 +364,17 @@ describe('NodeExporter overrides', () => {
       { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
     ]);
     expect(spec.priorityClassName).toBe('system-cluster-critical');
+    // resources replace the preset's whole: the CPU request is the core's default again.
     expect(main.resources).toEqual({ requests: { cpu: '50m', memory: '100Mi' }, limits: { memory: '200Mi' } });
     expect(main.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['SYS_TIME'] });
     expect(main.args).toEqual(['--path.rootfs=/host/root']);
     expect(exporter.args).toEqual(['--path.rootfs=/host/root']);
-    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'LOG']);
   });
 
-  test('an env given whole may keep HOST_IP', () => {
+  test('tolerations: [] replaces every-taint with none', () => {
     const chart = newChart();
-    new NodeExporter(chart, 'node-exporter', { env: { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP), TZ: EnvValue.fromValue('UTC') } });
-    expect(container(synth(chart)).env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'HOST_IP', 'TZ']);
+    new NodeExporter(chart, 'node-exporter', { tolerations: [] });
+    expect(podSpec(synth(chart)).tolerations).toBeUndefined();
   });
 });
 
@@ -381,19 +414,14 @@ describe('NodeExporter fails when', () => {
       .toThrow(/extraArgs: got \["--collector.systemd"\]; extraArgs are appended to the preset's arguments, which `args` replaces/);
   });
 
-  test('fails when the host mounts leave out "/"', () => {
-    expect(make({ hostMounts: [HostMount.readOnly('/proc'), HostMount.readOnly('/sys')] }))
-      .toThrow(/hostMounts: got \["\/proc","\/sys"\]; node exporter reads the host through mounts of "\/proc", "\/sys" and "\/"/);
+  test('fails (in the core) when a user port repeats the name "metrics"', () => {
+    expect(make({ ports: [{ containerPort: 9200, name: 'metrics' }] }))
+      .toThrow(/ports: got "metrics"; each port name may appear only once/);
   });
 
-  test('fails when an env given whole drops HOST_IP', () => {
-    expect(make({ env: { TZ: EnvValue.fromValue('UTC') } }))
-      .toThrow(/env: got \["TZ"\]; the preset listens on \$\(HOST_IP\); include HOST_IP/);
-  });
-
-  test('fails when ports given whole drop the metrics port', () => {
-    expect(make({ ports: [{ containerPort: 9100, name: 'http' }], readiness: undefined }))
-      .toThrow(/ports: got .*; the Service and NetworkPolicy target the port named "metrics"/);
+  test('fails (in the core) when a user host mount repeats a preset mount path', () => {
+    expect(make({ hostMounts: [HostMount.readOnly('/proc', { mountPath: '/host/proc' })] }))
+      .toThrow(/hostMounts\/volumeMounts: got "\/host\/proc"; each mount path may appear only once/);
   });
 
   test('fails when the NetworkPolicy would admit every pod', () => {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size, Yaml } from 'cdk8s';
 import { Capability, EnvValue } from 'cdk8s-plus-28';
-import { Toleration } from '../../src';
+import { AgentVolume, HostMount, Toleration } from '../../src';
 import { SecurityAgent } from '../../src/presets/security-agent';
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
@@ -350,7 +350,7 @@ describe('SecurityAgent runtime sockets and rules', () => {
 });
 
 describe('SecurityAgent overrides', () => {
-  test('core props given by the user win, whole', () => {
+  test('other core props given by the user replace the preset\'s value whole', () => {
     // GIVEN
     const chart = newChart();
     // WHEN
@@ -361,8 +361,7 @@ describe('SecurityAgent overrides', () => {
       priorityClassName: 'security-critical',
       resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(768) } },
       addCapabilities: [Capability.BPF, Capability.PERFMON, Capability.SYS_RESOURCE, Capability.SYS_PTRACE, Capability.DAC_READ_SEARCH],
-      env: { HOST_ROOT: EnvValue.fromValue('/host'), FALCO_LOG: EnvValue.fromValue('debug') },
-      podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/falco': 'localhost/falco' },
+      args: ['/usr/bin/falco', '-o', 'log_level=debug'],
     });
     const objects = synth(chart);
     const spec = podSpec(objects);
@@ -379,8 +378,71 @@ describe('SecurityAgent overrides', () => {
     // resources replace the preset's whole: the CPU request is the core's default again.
     expect(main.resources).toEqual({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '768Mi' } });
     expect(main.securityContext.capabilities.add).toEqual(['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE', 'DAC_READ_SEARCH']);
-    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'HOST_ROOT', 'FALCO_LOG']);
-    expect(only(objects, 'DaemonSet').spec.template.metadata.annotations).toEqual({ 'container.apparmor.security.beta.kubernetes.io/falco': 'localhost/falco' });
+    expect(main.args).toEqual(['/usr/bin/falco', '-o', 'log_level=debug']);
+  });
+
+  test('tolerations: [] replaces every-taint with none', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { tolerations: [] });
+    expect(podSpec(synth(chart)).tolerations).toBeUndefined();
+  });
+
+  test('a user env is merged: its variables are added and HOST_ROOT stays', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { env: { FALCO_LOG: EnvValue.fromValue('debug') } });
+    expect(container(synth(chart)).env).toEqual([
+      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'HOST_ROOT', value: '/host' },
+      { name: 'FALCO_HOSTNAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'FALCO_LOG', value: 'debug' },
+    ]);
+  });
+
+  test('a user env key wins over the preset\'s (FALCO_HOSTNAME)', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { env: { FALCO_HOSTNAME: EnvValue.fromValue('node-a') } });
+    expect(container(synth(chart)).env).toContainEqual({ name: 'FALCO_HOSTNAME', value: 'node-a' });
+  });
+
+  test('podAnnotations are merged: the AppArmor annotation and checksum stay, the user\'s AppArmor profile wins', () => {
+    const annotations = (podAnnotations: { [key: string]: string }) => {
+      const chart = newChart();
+      new SecurityAgent(chart, 'falco', { podAnnotations });
+      return only(synth(chart), 'DaemonSet').spec.template.metadata.annotations;
+    };
+    expect(annotations({ team: 'security' })).toEqual({
+      'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined',
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+      'team': 'security',
+    });
+    expect(annotations({ 'container.apparmor.security.beta.kubernetes.io/falco': 'localhost/falco' })).toEqual({
+      'container.apparmor.security.beta.kubernetes.io/falco': 'localhost/falco',
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+  });
+
+  test('user hostMounts, volumes and volumeMounts are added after the preset\'s', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', {
+      hostMounts: [HostMount.readOnly('/boot', { mountPath: '/host/boot' })],
+      volumes: [AgentVolume.fromConfigMap('extra-config', 'falco-extra')],
+      volumeMounts: [{ volumeName: 'extra-config', mountPath: '/etc/falco/config.d' }],
+    });
+    const objects = synth(chart);
+    expect(container(objects).volumeMounts.map((m: any) => m.mountPath)).toEqual([
+      '/host/proc', '/host/etc', '/sys/kernel', '/host/run/containerd', '/host/run/crio', '/host/boot',
+      '/etc/falco/falco.yaml', '/root/.falco', '/etc/falco/config.d',
+    ]);
+    expect(podSpec(objects).volumes.map((v: any) => v.name)).toEqual(expect.arrayContaining(['falco-config', 'falco-state', 'extra-config']));
+  });
+
+  test('with the kernel module, user initContainers run after the driver loader', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', {
+      driver: SecurityAgentDriver.KERNEL_MODULE,
+      initContainers: [{ name: 'wait-for-module', image: 'registry.example.com/busybox:1.36.1', command: ['true'] }],
+    });
+    expect(podSpec(synth(chart)).initContainers.map((c: any) => c.name)).toEqual(['falco-driver-loader', 'wait-for-module']);
   });
 
   test('a driver loader image can be given with the kernel module', () => {
@@ -409,15 +471,9 @@ describe('SecurityAgent fails when', () => {
       .toThrow(/driverLoaderImage: got "docker.io\/falcosecurity\/falco-driver-loader:0.44.1"; only the kernel module is loaded by an init container/);
   });
 
-  test('fails when an env given whole drops HOST_ROOT', () => {
-    expect(make({ env: { FALCO_LOG: EnvValue.fromValue('debug') } })).toThrow(/env: got \["FALCO_LOG"\]; Falco finds the host under \$HOST_ROOT/);
-  });
-
-  test('fails when pod annotations given whole drop the AppArmor one in least-privileged mode', () => {
-    expect(make({ podAnnotations: { team: 'security' } }))
-      .toThrow(/podAnnotations: got \["team"\]; the runtime's default AppArmor profile keeps Falco from reading other processes; include "container.apparmor.security.beta.kubernetes.io\/falco": "unconfined"/);
-    // A privileged container is not confined anyway.
-    expect(make({ driver: SecurityAgentDriver.MODERN_EBPF_PRIVILEGED, podAnnotations: { team: 'security' } })).not.toThrow();
+  test('fails (in the core) when a user mount repeats a preset mount path', () => {
+    expect(make({ hostMounts: [HostMount.readOnly('/proc', { mountPath: '/host/proc' })] }))
+      .toThrow(/hostMounts\/volumeMounts: got "\/host\/proc"; each mount path may appear only once/);
   });
 
   test('fails when a custom socket sits in a shared directory', () => {

@@ -265,7 +265,7 @@ describe('StorageDaemon overrides', () => {
     expect(csi.healthPort).toBe(9809);
   });
 
-  test('the user\'s hostMounts, ports, sidecars, volumes and env are added to the CSI wiring', () => {
+  test('the user\'s hostMounts, volumeMounts, ports, sidecars and volumes are added to the CSI wiring, env is merged', () => {
     const chart = newChart();
     new StorageDaemon(chart, 'ebs', {
       hostMounts: [HostMount.readOnly('/etc/selinux')],
@@ -283,8 +283,39 @@ describe('StorageDaemon overrides', () => {
     expect(spec.containers.map((c: any) => c.name)).toEqual(['ebs', 'node-driver-registrar', 'liveness-probe', 'metrics-proxy']);
     expect(Object.keys(volumesByName(spec))).toContain('config');
     expect(Object.keys(volumesByName(spec))).toContain('registration-probe');
-    // env replaces the preset's CSI_NODE_NAME; CSI_ENDPOINT stays
-    expect(plugin.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'CSI_ENDPOINT', 'AWS_REGION']);
+    // env is merged: the preset's CSI_ENDPOINT and CSI_NODE_NAME stay
+    expect(plugin.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'CSI_ENDPOINT', 'CSI_NODE_NAME', 'AWS_REGION']);
+  });
+
+  test('a user env key wins over the preset\'s, and labels and podAnnotations are merged', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', {
+      env: { CSI_NODE_NAME: EnvValue.fromValue('node-a') },
+      labels: { team: 'storage' },
+      podAnnotations: { 'example.com/owner': 'storage' },
+    });
+    const objects = synth(chart);
+    expect(container(objects).env).toEqual([
+      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'CSI_ENDPOINT', value: 'unix:/csi/csi.sock' },
+      { name: 'CSI_NODE_NAME', value: 'node-a' },
+    ]);
+    const daemonSet = only(objects, 'DaemonSet');
+    expect(daemonSet.metadata.labels).toMatchObject({ 'team': 'storage', 'app.kubernetes.io/component': 'storage' });
+    expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'storage' });
+  });
+
+  test('tolerations: [] replaces every-taint with none', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { tolerations: [] });
+    expect(podSpec(synth(chart)).tolerations).toBeUndefined();
+  });
+
+  test('fails (in the core) when a user sidecar or port repeats a preset name', () => {
+    expect(() => new StorageDaemon(newChart(), 'ebs', { sidecars: [{ name: 'liveness-probe', image: LIVENESS_PROBE }] }))
+      .toThrow(/containerName\/sidecars\/initContainers: got "liveness-probe"; each container name may appear only once/);
+    expect(() => new StorageDaemon(newChart(), 'ebs', { ports: [{ containerPort: 9809, name: 'healthz' }] }))
+      .toThrow(/ports: got "healthz"; each port name may appear only once/);
   });
 
   test('the user\'s core props win: RBAC, rollout, priority, resources, probe, name and namespace', () => {

@@ -1,0 +1,46 @@
+import * as fc from 'fast-check';
+import { Construct } from 'constructs';
+import * as arb from './arbitraries';
+import { expectNoHoles, fuzz, SEED } from './harness';
+import {
+  DaemonSetOptions, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
+} from '../../src';
+import { only } from '../util/synth';
+
+/**
+ * Every preset takes the core's options: the same generated options (valid and invalid) go
+ * through each preset, with its own props drawn too. The core's checks hold for every preset.
+ */
+const presets: Array<[string, fc.Arbitrary<(scope: Construct, options: DaemonSetOptions) => void>]> = [
+  ['LogAgent', fc.tuple(fc.constantFrom(LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT), fc.constantFrom(
+    LogOutput.stdout(),
+    LogOutput.elasticsearch({ host: 'es.logging.svc' }),
+    LogOutput.loki({ url: 'http://loki:3100' }),
+  )).map(([flavor, output]) => (scope, options) => new LogAgent(scope, 'preset', { ...options, flavor, output }))],
+  ['NodeExporter', fc.boolean().map((service) => (scope, options) => new NodeExporter(scope, 'preset', { ...options, createService: service }))],
+  ['GpuDriverInstaller', fc.constantFrom('550.127.05', '535.104.05', 'bad').map((driverVersion) => (scope, options) => new GpuDriverInstaller(scope, 'preset', { ...options, driverVersion }))],
+  ['SecurityAgent', fc.constant((scope: Construct, options: DaemonSetOptions) => new SecurityAgent(scope, 'preset', options))],
+  ['NetworkAgent', fc.boolean().map((loadKernelModules) => (scope, options) => new NetworkAgent(scope, 'preset', { ...options, loadKernelModules }))],
+  ['StorageDaemon', fc.constantFrom('ebs.csi.aws.com', 'pd.csi.storage.gke.io', 'Bad_Driver').map((driverName) => (scope, options) => new StorageDaemon(scope, 'preset', { ...options, driverName }))],
+];
+
+describe.each(presets)('%s', (name, build) => {
+  test('every generated input ends in a valid manifest or a named error, and loses no user value', () => {
+    const stats = fuzz(fc.tuple(build, arb.options), 300, (chart, [make, options]) => make(chart, options), ([, options], objects) => {
+      expectNoHoles(objects);
+      const ds = only(objects, 'DaemonSet');
+      expect(ds.metadata.labels).toMatchObject(options.labels ?? {});
+      const spec = ds.spec.template.spec;
+      const mounted = spec.containers.flatMap((c: any) => c.volumeMounts ?? []);
+      for (const m of options.hostMounts ?? []) {
+        expect(mounted).toContainEqual(expect.objectContaining({ name: m.volumeName, mountPath: m.mountPath, readOnly: m.isReadOnly }));
+      }
+      if (options.tolerations !== undefined) {
+        expect((spec.tolerations ?? []).length).toBe(options.tolerations.length);
+      }
+    });
+    console.log(`${name} fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} valid manifests, ${stats.rejected} rejected with a named error`);
+    expect(stats.manifests).toBeGreaterThan(0);
+    expect(stats.rejected).toBeGreaterThan(0);
+  });
+});
