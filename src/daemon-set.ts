@@ -14,6 +14,7 @@ import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver 
 import { toDnsLabel } from './private/names';
 import { describe, Problems } from './private/problems';
 import * as rules from './private/rules';
+import { checkShapes, withoutNulls } from './private/shapes';
 import { Toleration } from './toleration';
 import { UpdateStrategy } from './update-strategy';
 
@@ -287,6 +288,11 @@ export class DaemonSet extends Construct {
     const problems = new Problems(`DaemonSet '${this.node.path}'`);
     if (props === undefined || props === null || typeof props !== 'object') {
       problems.add('props', props, 'expected an object with at least `image`');
+      problems.throwIfAny();
+    }
+    props = withoutNulls(props);
+    // Wrong types (from untyped callers) stop here, before any check could trip over them.
+    if (!checkShapes(props, problems)) {
       problems.throwIfAny();
     }
 

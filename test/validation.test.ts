@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Capability, EnvValue, MountPropagation, Probe, Protocol, SeccompProfileType, TaintEffect } from 'cdk8s-plus-28';
+import { Capability, Cpu, EnvValue, MountPropagation, Probe, Protocol, SeccompProfileType, TaintEffect } from 'cdk8s-plus-28';
 import { AgentVolume, DaemonSet, DaemonSetProps, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../src';
 import { newChart, synth } from './util/synth';
 
@@ -133,12 +133,12 @@ describe('fails when', () => {
   test('a memory or CPU request is above its limit', () => {
     expect(make({ resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(128) } } }))
       .toThrow(/resources\.memory\.request: got "256Mi"; must not exceed the memory limit \(128Mi\)/);
-    expect(make({ resources: { cpu: { request: { amount: '2' } as any, limit: { amount: '500m' } as any } } }))
+    expect(make({ resources: { cpu: { request: Cpu.units(2), limit: Cpu.millis(500) } } }))
       .toThrow(/resources\.cpu\.request: got "2"; must not exceed the CPU limit \(500m\)/);
   });
 
   test('a quantity does not parse', () => {
-    expect(make({ resources: { cpu: { request: { amount: 'lots' } as any } } })).toThrow(/resources\.cpu\.request: got "lots"; expected a Kubernetes quantity/);
+    expect(make({ resources: { cpu: { request: Cpu.millis(-5) } } })).toThrow(/resources\.cpu\.request: got "-5m"; expected a Kubernetes quantity/);
   });
 
   test('a probe targets a port the container does not declare', () => {

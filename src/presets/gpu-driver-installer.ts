@@ -385,7 +385,7 @@ export class GpuDriverInstaller extends Construct {
       };
     }
 
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, coreProps));
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, coreProps, this));
   }
 }
 

@@ -273,7 +273,7 @@ export class LogAgent extends Construct {
       tolerations: [Toleration.all()],
       terminationGracePeriodSeconds: 30,
     };
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(presetDefaults, coreProps));
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(presetDefaults, coreProps, this));
 
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { name: configMapName, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },

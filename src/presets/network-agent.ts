@@ -286,7 +286,7 @@ export class NetworkAgent extends Construct {
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
     };
-    const resolved = withDefaults(defaults, options);
+    const resolved = withDefaults(defaults, options, this);
 
     // The preset's own props act on the resolved values: extraArgs come after the args (the
     // preset's or yours), loadKernelModules adds SYS_MODULE to the capabilities (likewise).

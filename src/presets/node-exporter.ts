@@ -285,7 +285,7 @@ export class NodeExporter extends Construct {
       readiness: probe(),
       liveness: probe(),
     };
-    const resolved = withDefaults(defaults, options);
+    const resolved = withDefaults(defaults, options, this);
     // extraArgs come after the preset's arguments (never together with `args`, see above).
     this.args = [...(resolved.args ?? []), ...(extraArgs ?? [])];
     this.daemonSet = new DaemonSet(this, 'DaemonSet', { ...resolved, args: this.args });

@@ -227,7 +227,7 @@ export class SecurityAgent extends Construct {
       liveness: httpProbe({ period: 15, failureThreshold: 3 }),
       readiness: httpProbe({ period: 15, failureThreshold: 3 }),
     };
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, options));
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, options, this));
 
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: this.daemonSet.name, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },

@@ -217,7 +217,7 @@ export class StorageDaemon extends Construct {
       },
       rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
     };
-    const resolved = withDefaults(defaults, options);
+    const resolved = withDefaults(defaults, options, this);
 
     // extraArgs come after the args (the preset's or yours).
     this.daemonSet = new DaemonSet(this, 'DaemonSet', {

@@ -155,6 +155,9 @@ function resolveSecurity(s: ContainerSettings, at: (p: string) => string, proble
     }
   });
   checkUnique(addCapabilities, at('addCapabilities'), 'capability', problems);
+  if (s.seccompProfile !== undefined && !Object.values(SeccompProfileType).includes(s.seccompProfile.type)) {
+    problems.add(at('seccompProfile.type'), s.seccompProfile.type, `expected one of ${Object.values(SeccompProfileType).join(', ')}`);
+  }
   if (s.seccompProfile?.type === SeccompProfileType.LOCALHOST && !s.seccompProfile.localhostProfile) {
     problems.add(at('seccompProfile'), s.seccompProfile, 'a Localhost profile needs localhostProfile (the profile file on the node)');
   }

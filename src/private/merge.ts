@@ -1,3 +1,7 @@
+import { IConstruct } from 'constructs';
+import { Problems } from './problems';
+import { checkShapes } from './shapes';
+
 /**
  * The one rule every preset applies to the user's props (documented in the README):
  * - lists of things the agent needs in its pod — `hostMounts`, `volumes`, `volumeMounts`,
@@ -11,7 +15,13 @@
 export const ADDITIVE_LISTS = ['hostMounts', 'volumes', 'volumeMounts', 'initContainers', 'sidecars', 'ports'] as const;
 export const MERGED_MAPS = ['env', 'labels', 'annotations', 'podAnnotations'] as const;
 
-export function withDefaults<T extends object>(defaults: T, user: Partial<T> | undefined): T {
+export function withDefaults<T extends object>(defaults: T, user: Partial<T> | undefined, owner?: IConstruct): T {
+  // Wrong types from untyped callers are reported against the preset, before they are merged.
+  if (owner !== undefined && user !== undefined) {
+    const problems = new Problems(`${owner.constructor.name} '${owner.node.path}'`);
+    checkShapes(user, problems);
+    problems.throwIfAny();
+  }
   const result: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(user ?? {})) {
     if (value === undefined) {

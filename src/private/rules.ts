@@ -129,10 +129,10 @@ export function containerMountPath(value: string): string | undefined {
   return undefined;
 }
 
-/** A non-negative integer (seconds, counts). */
+/** A non-negative integer (seconds, counts) that fits the API's int32 fields. */
 export function nonNegativeInteger(value: number): string | undefined {
-  if (!Number.isInteger(value) || value < 0) {
-    return 'expected a non-negative integer';
+  if (!Number.isInteger(value) || value < 0 || value > 2147483647) {
+    return 'expected a non-negative integer (at most 2147483647)';
   }
   return undefined;
 }

@@ -33,3 +33,16 @@ test('the core DaemonSet: every generated input ends in a valid manifest or a na
   expect(stats.manifests).toBeGreaterThan(0);
   expect(stats.rejected).toBeGreaterThan(0);
 });
+
+/** Untyped callers: one prop of any JSON-like value (wrong types, nulls, nested junk). */
+const KEYS = ['image', 'name', 'namespace', 'labels', 'annotations', 'podAnnotations', 'args', 'command', 'env', 'ports', 'hostMounts',
+  'volumeMounts', 'volumes', 'resources', 'liveness', 'privileged', 'addCapabilities', 'runAsUser', 'tolerations', 'nodeSelector',
+  'requiredNodeAffinity', 'updateStrategy', 'minReadySeconds', 'hostNetwork', 'initContainers', 'sidecars', 'rbacRules', 'seccompProfile'];
+const untyped = fc.tuple(arb.arbitraries(true).image, fc.constantFrom(...KEYS), fc.anything({ maxDepth: 2 }))
+  .map(([image, key, value]) => ({ image, [key]: value }) as unknown as DaemonSetProps);
+
+test('the core DaemonSet: wrongly typed props end in a named error, never a TypeError', () => {
+  const stats = fuzz(untyped, 1500, (chart, p) => new DaemonSet(chart, 'agent', p), (_p, objects) => expectNoHoles(objects));
+  console.log(`core DaemonSet untyped fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} valid manifests, ${stats.rejected} rejected with a named error`);
+  expect(stats.rejected).toBeGreaterThan(0);
+});

@@ -1,5 +1,5 @@
-import * as fc from 'fast-check';
 import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import * as arb from './arbitraries';
 import { expectNoHoles, fuzz, SEED } from './harness';
 import {
@@ -41,6 +41,20 @@ describe.each(presets)('%s', (name, build) => {
     });
     console.log(`${name} fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} valid manifests, ${stats.rejected} rejected with a named error`);
     expect(stats.manifests).toBeGreaterThan(0);
+    expect(stats.rejected).toBeGreaterThan(0);
+  });
+});
+
+/** Untyped callers: one core prop of any JSON-like value, through every preset. */
+const KEYS = ['name', 'namespace', 'labels', 'args', 'env', 'ports', 'hostMounts', 'volumeMounts', 'volumes', 'resources', 'tolerations',
+  'nodeSelector', 'updateStrategy', 'initContainers', 'sidecars', 'rbacRules', 'podAnnotations', 'addCapabilities', 'runAsUser'];
+const untyped = fc.tuple(fc.constantFrom(...KEYS), fc.anything({ maxDepth: 2 }))
+  .map(([key, value]) => ({ [key]: value }) as unknown as DaemonSetOptions);
+
+describe.each(presets)('%s with wrongly typed props', (name, build) => {
+  test('ends in a named error, never a TypeError', () => {
+    const stats = fuzz(fc.tuple(build, untyped), 200, (chart, [make, options]) => make(chart, options), (_o, objects) => expectNoHoles(objects));
+    console.log(`${name} untyped fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} valid manifests, ${stats.rejected} rejected with a named error`);
     expect(stats.rejected).toBeGreaterThan(0);
   });
 });
