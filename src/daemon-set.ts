@@ -243,7 +243,6 @@ const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
  * Built on the cdk8s-plus-28 DaemonSet (`workload`); the fields cdk8s-plus lacks are set on its
  * L1 object (`apiObject`).
  *
- * @exampleMetadata fixture=with-chart
  * @example
  * new DaemonSet(chart, 'agent', { image: 'registry.example.com/agent:1.2.3' });
  */
