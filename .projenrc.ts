@@ -103,6 +103,10 @@ const previewExample = project.addTask('preview:example', {
   exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts preview --nodes examples/nodes.json dist/manifests/*.k8s.yaml',
 });
 previewExample.prependSpawn(project.tasks.tryFind('synth:example')!);
+project.addTask('preview:vendor', {
+  description: 'Preview a vendor DaemonSet without tolerations on examples/nodes.json (fails: partial coverage)',
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts preview --require-full-coverage --nodes examples/nodes.json examples/vendor-agent.yaml',
+});
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and write bench/results/latest.md',

@@ -381,7 +381,7 @@ describe('NetworkAgent overrides', () => {
   });
 
   test('the docs\' example: kube-proxy\'s conntrack tuning from a privileged --init-only init container', () => {
-    // GIVEN (the same code as docs/presets/network-agent.md)
+    // GIVEN (the same code as the README section of NetworkAgent)
     const chart = newChart();
     const image = 'registry.k8s.io/kube-proxy:v1.31.14';
     const apiServer = { KUBERNETES_SERVICE_HOST: EnvValue.fromValue('10.0.0.10'), KUBERNETES_SERVICE_PORT: EnvValue.fromValue('6443') };

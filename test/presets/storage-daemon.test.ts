@@ -350,7 +350,7 @@ describe('StorageDaemon overrides', () => {
   });
 
   test('the docs\' example: another driver on another kubelet directory, without API access', () => {
-    // GIVEN (the same code as docs/presets/storage-daemon.md)
+    // GIVEN (the same code as the README section of StorageDaemon)
     const chart = newChart();
     new StorageDaemon(chart, 'csi-nfs-node', {
       image: NFS,
