@@ -330,7 +330,8 @@ describe('DaemonSet overrides', () => {
     expect(surge.updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: '25%' });
     expect(render(UpdateStrategy.onDelete()).updateStrategy).toEqual({ type: 'OnDelete' });
     // a surge alone implies no unavailable pod (Kubernetes allows only one of the two non-zero)
-    expect(render(UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.absolute(1) })).updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    const surgeOnly = render(UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.absolute(1) }));
+    expect(surgeOnly.updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
   });
 
   test('host namespaces, priority class and grace period', () => {
