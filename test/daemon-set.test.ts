@@ -3,7 +3,7 @@ import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, ImagePull
 import {
   AgentVolume, DaemonSet, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy,
 } from '../src';
-import { container, newChart, only, podSpec, synth } from './util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
 
@@ -12,10 +12,7 @@ describe('DaemonSet defaults', () => {
   const chart = newChart();
   const ds = new DaemonSet(chart, 'agent', { image: IMAGE });
   // WHEN
-  const objects = synth(chart);
-  const daemonSet = only(objects, 'DaemonSet');
-  const spec = podSpec(objects);
-  const main = container(objects);
+  const { objects, daemonSet, spec, main } = synthAgent(chart);
 
   test('creates exactly a ServiceAccount and a DaemonSet', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);

@@ -1,7 +1,7 @@
 import { Capability, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { NetworkAgent } from '../../src/presets/network-agent';
-import { container, newChart, only, podSpec, synth } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
 const KUBE_PROXY = 'registry.k8s.io/kube-proxy:v1.31.14';
 const CILIUM = 'quay.io/cilium/cilium:v1.16.5';
@@ -21,10 +21,7 @@ describe('NetworkAgent defaults', () => {
   const chart = newChart();
   const agent = new NetworkAgent(chart, 'kube-proxy');
   // WHEN
-  const objects = synth(chart);
-  const daemonSet = only(objects, 'DaemonSet');
-  const spec = podSpec(objects);
-  const main = container(objects);
+  const { objects, daemonSet, spec, main } = synthAgent(chart);
 
   test('creates a ServiceAccount, a ClusterRole and its binding, and a DaemonSet named after the id, in kube-system', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'ServiceAccount']);

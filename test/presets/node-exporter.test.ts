@@ -3,7 +3,7 @@ import { Capability, EnvValue } from 'cdk8s-plus-28';
 import { HostMount, Toleration } from '../../src';
 import { NodeExporter } from '../../src/presets/node-exporter';
 import { NodeExporterCollector } from '../../src/presets/node-exporter-collector';
-import { container, newChart, only, podSpec, synth } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
 const MOUNT_POINTS_EXCLUDE = '^/(dev|proc|sys|run/credentials/.+|run/containerd/.+|run/containers/storage/.+|run/k3s/containerd/.+'
   + '|var/lib/docker/.+|var/lib/containers/storage/.+|var/lib/kubelet/pods/.+)($|/)';
@@ -29,10 +29,7 @@ describe('NodeExporter defaults', () => {
   const chart = newChart();
   const exporter = new NodeExporter(chart, 'node-exporter');
   // WHEN
-  const objects = synth(chart);
-  const daemonSet = only(objects, 'DaemonSet');
-  const spec = podSpec(objects);
-  const main = container(objects);
+  const { objects, daemonSet, spec, main } = synthAgent(chart);
   const service = only(objects, 'Service');
 
   test('creates a ServiceAccount, a DaemonSet and a Service, and no RBAC or NetworkPolicy', () => {

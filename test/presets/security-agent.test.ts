@@ -7,7 +7,7 @@ import { AgentVolume, HostMount, Toleration } from '../../src';
 import { SecurityAgent } from '../../src/presets/security-agent';
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
-import { container, newChart, only, podSpec, synth } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
 const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_PTRACE', 'SYS_RESOURCE'];
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
@@ -39,10 +39,7 @@ describe('SecurityAgent defaults', () => {
   const chart = newChart();
   const agent = new SecurityAgent(chart, 'falco');
   // WHEN
-  const objects = synth(chart);
-  const daemonSet = only(objects, 'DaemonSet');
-  const spec = podSpec(objects);
-  const main = container(objects);
+  const { objects, daemonSet, spec, main } = synthAgent(chart);
   const configMap = only(objects, 'ConfigMap');
   const config = parseYaml(configMap.data['falco.yaml']);
 

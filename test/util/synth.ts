@@ -62,3 +62,9 @@ export function container(objects: any[], name?: string): any {
   }
   return found;
 }
+
+/** Synthesizes a chart with one agent: every object (validated), its DaemonSet, pod spec and main container. */
+export function synthAgent(chart: Chart): { objects: any[]; daemonSet: any; spec: any; main: any } {
+  const objects = synth(chart);
+  return { objects, daemonSet: only(objects, 'DaemonSet'), spec: podSpec(objects), main: container(objects) };
+}
