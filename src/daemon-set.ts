@@ -241,7 +241,10 @@ const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
  * every taint tolerated.
  *
  * Built on the cdk8s-plus-28 DaemonSet (`workload`); the fields cdk8s-plus lacks are set on its
- * L1 object (`apiObject`).
+ * L1 object (`apiObject`). The pods also carry cdk8s-plus's `cdk8s.io/metadata.addr` label,
+ * derived from the construct path (stable while the construct tree is), which cdk8s-plus's
+ * `workload.connections` network-policy API selects by; the DaemonSet's own selector does not
+ * use it.
  *
  * @example
  * new DaemonSet(chart, 'agent', { image: 'registry.example.com/agent:1.2.3' });
