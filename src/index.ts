@@ -1,3 +1,4 @@
+export * from './errors';
 export * from './int-or-percent';
 export * from './update-strategy';
 export * from './toleration';

@@ -1,3 +1,5 @@
+import { ValidationError } from './validation-error';
+
 /**
  * Collects every problem found in a construct's props so that one error reports all of them,
  * each naming the prop, the value received and what is allowed.
@@ -5,7 +7,11 @@
 export class Problems {
   private readonly messages: string[] = [];
 
-  constructor(private readonly subject: string) {}
+  /**
+   * @param subject who the problems belong to, e.g. "NodeExporter 'app/chart/node-exporter'"
+   * @param constructPath the construct path of the construct the user created
+   */
+  constructor(public readonly subject: string, public readonly constructPath: string = '') {}
 
   /** Records a problem: `prop: got <value>; <allowed>`. */
   public add(prop: string, value: unknown, allowed: string): void {
@@ -33,8 +39,7 @@ export class Problems {
     if (this.messages.length === 0) {
       return;
     }
-    const heading = this.messages.length === 1 ? 'Invalid props' : `${this.messages.length} invalid props`;
-    throw new Error(`${heading} for ${this.subject}:\n${this.messages.map((m) => `  - ${m}`).join('\n')}`);
+    throw new ValidationError(this.subject, this.constructPath, this.messages);
   }
 }
 

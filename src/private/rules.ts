@@ -23,6 +23,16 @@ export function dns1123Label(value: string): string | undefined {
   return undefined;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** IsDNS1035Label: Service names (they become DNS names and must start with a letter). */
+export function dns1035Label(value: string): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS1035_LABEL.test(value)) {
+    return 'expected a DNS-1035 label (a Service name): at most 63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit (e.g. "node-exporter")';
+  }
+  return undefined;
+}
+
 /** IsDNS1123Subdomain: names of most objects (at most 253 characters). */
 export function dns1123Subdomain(value: string): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
