@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-node-agents',
@@ -114,6 +114,29 @@ project.addTask('preview:vendor', {
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and write bench/results/latest.md',
   exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
+});
+
+// The integration tier: a kubelet-less v1.20.2 control plane (built once into ~/.cache by
+// test/cluster/build-control-plane.sh) runs the example app and generated fleets, and the preview
+// must say what its DaemonSet controller and scheduler did. Its own jest config, so that
+// `npm test` stays offline and fast.
+project.jest?.addIgnorePattern('/test/cluster/');
+new JsonFile(project, 'test/cluster/jest.config.json', {
+  obj: {
+    rootDir: '../..',
+    testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+    testTimeout: 300_000,
+    verbose: true,
+  },
+});
+project.addTask('test:cluster', {
+  description: 'Build (once) a kubelet-less v1.20.2 control plane and check the placement preview against it',
+  steps: [
+    { exec: 'bash test/cluster/build-control-plane.sh' },
+    { spawn: 'synth:example' },
+    { exec: 'jest --config test/cluster/jest.config.json --runInBand', receiveArgs: true },
+  ],
 });
 
 for (const path of ['/rosetta/', '/examples/', '/bench/', '/.ci/', '/cdk8s.yaml', '.jsii.tabl.json', '/BENCHMARKS.md']) {

@@ -1,0 +1,122 @@
+/**
+ * The placement preview's verdicts against what the real DaemonSet controller and scheduler did.
+ */
+import { Outcome } from './cluster-state';
+import { main } from '../../src/cli/main';
+
+/**
+ * Which verdict of the preview is compared:
+ * - `scheduled`: the DaemonSet controller's decision, against "the controller made a pod";
+ * - `runs`: the scheduler's too, against "the pod was bound", on every entry not `contended`
+ *   (where the scheduling order decides, the preview names the agents at risk instead).
+ */
+export type Verdict = 'scheduled' | 'runs';
+
+/** The verdict the tests assert: `runs` once the preview computes it (issue 12), else `scheduled`. */
+export const VERDICT: Verdict = (process.env.CLUSTER_TEST_VERDICT as Verdict | undefined) ?? 'scheduled';
+
+/** Runs the command line (`cdk8s-node-agents preview --json ...`) in process and parses its output. */
+export function runPreview(args: string[]): any {
+  let out = '';
+  let err = '';
+  const code = main(['preview', '--json', ...args], { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  if (code === 2 || out === '') {
+    throw new Error(`preview ${args.join(' ')} exited ${code}: ${err}`);
+  }
+  const json = JSON.parse(out);
+  const invalid = json.daemonSets.filter((d: any) => d.error !== null);
+  if (invalid.length > 0) {
+    throw new Error(`the preview found invalid DaemonSets: ${invalid.map((d: any) => `${d.namespace}/${d.name}: ${d.error}`).join('; ')}`);
+  }
+  return json;
+}
+
+export interface Disagreement {
+  readonly daemonSet: string;
+  readonly node: string;
+  readonly preview: string;
+  readonly scheduler: string;
+  readonly reasons: string;
+}
+
+export interface Comparison {
+  /** Entries (DaemonSet x node) compared. */
+  readonly compared: number;
+  /** Entries left out because the preview marked them `contended`. */
+  readonly contended: number;
+  /** Pods the scheduler bound / left Pending, over every entry. */
+  readonly bound: number;
+  readonly pending: number;
+  readonly disagreements: Disagreement[];
+}
+
+function schedulerSays(o: { created: boolean; bound: boolean; pendingMessage?: string } | undefined): string {
+  if (o === undefined) {
+    return 'no pod';
+  }
+  return o.bound ? 'bound' : `Pending: ${o.pendingMessage ?? '(no message)'}`;
+}
+
+/** Compares every DaemonSet x node entry of the preview with the cluster's outcome. */
+export function compare(preview: any, outcome: Outcome, nodeNames: string[], verdict: Verdict): Comparison {
+  const disagreements: Disagreement[] = [];
+  let compared = 0;
+  let contended = 0;
+  let bound = 0;
+  let pending = 0;
+  const previewed = new Set<string>();
+  for (const ds of preview.daemonSets) {
+    const key = `${ds.namespace}/${ds.name}`;
+    previewed.add(key);
+    const real = outcome.get(key);
+    if (real === undefined) {
+      disagreements.push({ daemonSet: key, node: '*', preview: 'previewed', scheduler: 'not applied', reasons: '' });
+      continue;
+    }
+    const entries = new Map<string, any>(ds.nodes.map((n: any) => [n.nodeName, n]));
+    for (const node of nodeNames) {
+      const entry = entries.get(node);
+      const o = real.get(node);
+      if (o?.bound) {
+        bound++;
+      } else if (o) {
+        pending++;
+      }
+      if (entry === undefined) {
+        disagreements.push({ daemonSet: key, node, preview: 'no entry', scheduler: schedulerSays(o), reasons: '' });
+        continue;
+      }
+      if (verdict === 'runs' && entry.contended) {
+        contended++;
+        continue;
+      }
+      compared++;
+      const expected = verdict === 'runs' ? entry.runs : entry.scheduled;
+      const actual = verdict === 'runs' ? Boolean(o?.bound) : Boolean(o?.created);
+      if (typeof expected !== 'boolean') {
+        disagreements.push({ daemonSet: key, node, preview: `${verdict} missing`, scheduler: schedulerSays(o), reasons: '' });
+      } else if (expected !== actual) {
+        disagreements.push({
+          daemonSet: key,
+          node,
+          preview: `${verdict}=${expected}${entry.preempts?.length ? ` preempting ${entry.preempts.length}` : ''}`,
+          scheduler: schedulerSays(o),
+          reasons: (entry.reasons ?? []).map((r: any) => r.message ?? String(r)).join('; '),
+        });
+      }
+    }
+  }
+  for (const key of outcome.keys()) {
+    if (!previewed.has(key)) {
+      disagreements.push({ daemonSet: key, node: '*', preview: 'not previewed', scheduler: 'applied', reasons: '' });
+    }
+  }
+  return { compared, contended, bound, pending, disagreements };
+}
+
+/** A plain-text table of disagreements, for failure messages. */
+export function disagreementTable(rows: Disagreement[]): string {
+  const cells = [['DAEMONSET', 'NODE', 'PREVIEW', 'SCHEDULER', 'PREVIEW REASONS'], ...rows.map((r) => [r.daemonSet, r.node, r.preview, r.scheduler, r.reasons])];
+  const widths = cells[0].map((_, col) => Math.min(60, Math.max(...cells.map((row) => row[col].length))));
+  return cells.map((row) => row.map((c, col) => (col === row.length - 1 ? c : c.padEnd(widths[col]))).join('  ')).join('\n');
+}

@@ -1,0 +1,81 @@
+/**
+ * Generated fleets (fleet.ts) applied to a real v1.20.2 control plane, one after the other: nodes
+ * with allocatable, pods already bound, then DaemonSets competing for what is left. On every
+ * DaemonSet x node the preview must say what the DaemonSet controller and the scheduler did.
+ * CLUSTER_FLEETS sets how many fleets (seeds 1..N); CLUSTER_FLEET_SEED runs one seed alone.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { awaitOutcome, clearFleet, createAll, createBoundPods, createNamespace, createNodes, listNodes, listPods } from './cluster-state';
+import { compare, Comparison, disagreementTable, runPreview, VERDICT } from './compare';
+import { ControlPlane, sleep } from './control-plane';
+import { AGENTS_NAMESPACE, generateFleet, PRIORITY_CLASSES, WORKLOADS_NAMESPACE } from './fleet';
+
+const seeds = process.env.CLUSTER_FLEET_SEED
+  ? [Number(process.env.CLUSTER_FLEET_SEED)]
+  : Array.from({ length: Number(process.env.CLUSTER_FLEETS ?? 30) }, (_, i) => i + 1);
+
+let plane: ControlPlane;
+let work: string;
+const totals = { fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, bound: 0, pending: 0, disagreements: 0 };
+
+beforeAll(async () => {
+  plane = await ControlPlane.start();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-fleets-'));
+  await createAll(plane.client, PRIORITY_CLASSES);
+  await createNamespace(plane.client, WORKLOADS_NAMESPACE);
+  await createNamespace(plane.client, AGENTS_NAMESPACE);
+}, 300_000);
+
+afterAll(async () => {
+  console.log(`fleets: ${totals.fleets} fleets, ${totals.nodes} nodes, ${totals.daemonSets} DaemonSets; compared ${totals.compared} DaemonSet x node entries on "${VERDICT}" (${totals.contended} contended left out); the scheduler bound ${totals.bound} agent pods and left ${totals.pending} Pending; ${totals.disagreements} disagreements`);
+  await plane?.stop();
+  if (work) {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test.each(seeds)('fleet %i: the preview is what the controller and the scheduler do', async (seed) => {
+  // GIVEN a generated fleet's nodes and running pods on the control plane
+  const fleet = generateFleet(seed);
+  await createNodes(plane.client, fleet.nodes);
+  await createBoundPods(plane.client, fleet.pods);
+  const dir = path.join(work, `fleet-${seed}`);
+  fs.mkdirSync(dir);
+  const nodesFile = path.join(dir, 'nodes.json');
+  const podsFile = path.join(dir, 'pods.json');
+  const manifestFile = path.join(dir, 'agents.json');
+  fs.writeFileSync(nodesFile, JSON.stringify(await listNodes(plane.client)));
+  fs.writeFileSync(podsFile, JSON.stringify(await listPods(plane.client)));
+  fs.writeFileSync(manifestFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...PRIORITY_CLASSES, ...fleet.daemonSets] }));
+  // The scheduler's cache learns of the bound pods through its watch; give it a moment.
+  await sleep(500);
+
+  // WHEN its DaemonSets are applied at once
+  await createAll(plane.client, fleet.daemonSets);
+  const daemonSets = fleet.daemonSets.map((d) => ({ namespace: d.metadata.namespace, name: d.metadata.name }));
+  const outcome = await awaitOutcome(plane.client, daemonSets);
+  const preview = runPreview([...(VERDICT === 'runs' ? ['--pods', podsFile] : []), '--nodes', nodesFile, manifestFile]);
+  const nodeNames = fleet.nodes.map((n) => n.metadata.name);
+  let result: Comparison;
+  try {
+    result = compare(preview, outcome, nodeNames, VERDICT);
+  } finally {
+    await clearFleet(plane.client, [WORKLOADS_NAMESPACE, AGENTS_NAMESPACE]);
+  }
+  totals.fleets++;
+  totals.nodes += nodeNames.length;
+  totals.daemonSets += daemonSets.length;
+  totals.compared += result.compared;
+  totals.contended += result.contended;
+  totals.bound += result.bound;
+  totals.pending += result.pending;
+  totals.disagreements += result.disagreements.length;
+
+  // THEN the preview agrees on every entry it does not mark contended
+  if (result.disagreements.length > 0) {
+    throw new Error(`fleet ${seed} (${dir}): the preview disagrees with the cluster on ${result.disagreements.length} entries:\n${disagreementTable(result.disagreements)}`);
+  }
+  expect(result.compared).toBe(daemonSets.length * nodeNames.length - result.contended);
+}, 300_000);
