@@ -159,6 +159,12 @@ export interface NodeOutcome {
 /** Per DaemonSet (`namespace/name`), per node name: what the controller and the scheduler did. */
 export type Outcome = Map<string, Map<string, NodeOutcome>>;
 
+export interface Settled {
+  readonly outcome: Outcome;
+  /** The pods (`namespace/name on node`) deleted by the scheduler's preemption on the way. */
+  readonly preempted: string[];
+}
+
 /** The node a DaemonSet pod is for: its binding, or the node affinity the controller gives it. */
 function targetNode(pod: any): string | undefined {
   if (pod.spec.nodeName) {
@@ -190,7 +196,8 @@ function podScheduledCondition(pod: any): any {
  */
 export async function awaitOutcome(
   client: KubeClient, daemonSets: Array<{ namespace: string; name: string }>, timeoutMs = 120_000, quietMs = 3_000,
-): Promise<Outcome> {
+): Promise<Settled> {
+  const preempted = new Set<string>();
   let lastSignature = '';
   let stableSince = Date.now();
   let lastState = '';
@@ -198,6 +205,7 @@ export async function awaitOutcome(
   for (;;) {
     const pods = (await client.get('/api/v1/pods')).items as any[];
     for (const pod of pods.filter((p) => p.metadata.deletionTimestamp && p.spec.nodeName)) {
+      preempted.add(`${pod.metadata.namespace}/${pod.metadata.name} on ${pod.spec.nodeName}`);
       try {
         await client.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
       } catch (e) {
@@ -244,7 +252,7 @@ export async function awaitOutcome(
       lastState = states.join('\n');
       stableSince = Date.now();
     } else if (settled && Date.now() - stableSince >= quietMs) {
-      return outcome;
+      return { outcome, preempted: [...preempted] };
     }
     if (Date.now() > deadline) {
       throw new Error(`the DaemonSet controller and the scheduler did not settle in ${timeoutMs / 1000}s:\n${lastState}`);

@@ -120,3 +120,26 @@ export function disagreementTable(rows: Disagreement[]): string {
   const widths = cells[0].map((_, col) => Math.min(60, Math.max(...cells.map((row) => row[col].length))));
   return cells.map((row) => row.map((c, col) => (col === row.length - 1 ? c : c.padEnd(widths[col]))).join('  ')).join('\n');
 }
+
+/**
+ * The fit reasons in the scheduler's message for one Pending pod. The message counts reasons over
+ * every node ("0/4 nodes are available: 1 Insufficient memory, 3 node(s) didn't match Pod's node
+ * affinity."); the affinity and taint ones are the other nodes' (the controller pins the pod to
+ * one node whose taints it tolerates) and are left out.
+ */
+function reasonsOf(message: string): string[] {
+  const list = message.replace(/^\d+\/\d+ nodes are available: /, '').replace(/\.$/, '');
+  return list.split(/, (?=\d+ )/).map((r) => r.replace(/^\d+ /, ''))
+    .filter((r) => !/node affinity|node selector|had taint/.test(r));
+}
+
+/** Every fit reason the scheduler gave for a Pending agent pod, once per pod. */
+export function pendingReasons(outcome: Outcome): string[] {
+  return [...outcome.values()].flatMap((perNode) => [...perNode.values()]).filter((o) => !o.bound).flatMap((o) => reasonsOf(o.pendingMessage ?? ''));
+}
+
+/** The Pending agent pods and the scheduler's message for each. */
+export function pendingTable(outcome: Outcome): string {
+  const rows = [...outcome].flatMap(([ds, perNode]) => [...perNode].filter(([, o]) => !o.bound).map(([node, o]) => `  ${ds} on ${node}: ${o.pendingMessage}`));
+  return `Pending agent pods (${rows.length}):${rows.length ? `\n${rows.join('\n')}` : ' none'}`;
+}

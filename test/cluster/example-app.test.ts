@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { awaitOutcome, createAll, createNodes, listNodes, listPods, removePath, SchemaFields } from './cluster-state';
-import { compare, disagreementTable, runPreview, VERDICT } from './compare';
+import { compare, disagreementTable, pendingTable, runPreview, VERDICT } from './compare';
 import { ControlPlane } from './control-plane';
 
 const MANIFESTS = path.join(__dirname, '..', '..', 'dist', 'manifests');
@@ -57,13 +57,14 @@ test('the preview of the example app is what the controller and the scheduler do
   console.log(`Fields v1.20.2 does not know, stripped before applying:\n  ${unknown.join('\n  ') || '(none)'}`);
   await createAll(plane.client, objects);
   const daemonSets = objects.filter((o) => o.kind === 'DaemonSet').map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name }));
-  const outcome = await awaitOutcome(plane.client, daemonSets);
+  const { outcome, preempted } = await awaitOutcome(plane.client, daemonSets);
 
   // THEN the preview (of the files as synthesized, on the nodes as the API server returns them) agrees
   const preview = runPreview([...(VERDICT === 'runs' ? ['--pods', podsFile] : []), '--nodes', nodesFile, ...files]);
   const nodeNames = inventory.items.map((n: any) => n.metadata.name);
   const result = compare(preview, outcome, nodeNames, VERDICT);
-  console.log(`example app: ${daemonSets.length} DaemonSets x ${nodeNames.length} nodes; compared ${result.compared} entries on "${VERDICT}" (${result.contended} contended left out); the scheduler bound ${result.bound} pods, left ${result.pending} Pending`);
+  console.log(`example app: ${daemonSets.length} DaemonSets x ${nodeNames.length} nodes; compared ${result.compared} entries on "${VERDICT}" (${result.contended} contended left out); the scheduler bound ${result.bound} pods, left ${result.pending} Pending; preempted: ${preempted.join(', ') || 'none'}`);
+  console.log(pendingTable(outcome));
   expect(unknown.filter((u) => u.includes('spec.template'))).toEqual([]);
   expect(daemonSets.length).toBeGreaterThan(0);
   if (result.disagreements.length > 0) {

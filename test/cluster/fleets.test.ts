@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { awaitOutcome, clearFleet, createAll, createBoundPods, createNamespace, createNodes, listNodes, listPods } from './cluster-state';
-import { compare, Comparison, disagreementTable, runPreview, VERDICT } from './compare';
+import { compare, Comparison, disagreementTable, pendingReasons, runPreview, VERDICT } from './compare';
 import { ControlPlane, sleep } from './control-plane';
 import { AGENTS_NAMESPACE, generateFleet, PRIORITY_CLASSES, WORKLOADS_NAMESPACE } from './fleet';
 
@@ -18,7 +18,9 @@ const seeds = process.env.CLUSTER_FLEET_SEED
 
 let plane: ControlPlane;
 let work: string;
-const totals = { fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, bound: 0, pending: 0, disagreements: 0 };
+const totals = { fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, bound: 0, pending: 0, preempted: 0, disagreements: 0 };
+/** How often each reason of the scheduler's came up, over every Pending agent pod. */
+const reasons = new Map<string, number>();
 
 beforeAll(async () => {
   plane = await ControlPlane.start();
@@ -29,9 +31,11 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  console.log(`fleets: ${totals.fleets} fleets, ${totals.nodes} nodes, ${totals.daemonSets} DaemonSets; compared ${totals.compared} DaemonSet x node entries on "${VERDICT}" (${totals.contended} contended left out); the scheduler bound ${totals.bound} agent pods and left ${totals.pending} Pending; ${totals.disagreements} disagreements`);
+  console.log(`fleets: ${totals.fleets} fleets, ${totals.nodes} nodes, ${totals.daemonSets} DaemonSets; compared ${totals.compared} DaemonSet x node entries on "${VERDICT}" (${totals.contended} contended left out); the scheduler bound ${totals.bound} agent pods and left ${totals.pending} Pending; ${totals.preempted} pods preempted; ${totals.disagreements} disagreements`);
+  console.log(`The scheduler's reasons for the Pending agent pods:\n${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${String(n).padStart(4)}  ${r}`).join('\n')}`);
   await plane?.stop();
-  if (work) {
+  // A fleet that disagreed keeps its inputs (nodes.json, pods.json, agents.json) for the preview.
+  if (work && totals.disagreements === 0) {
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
@@ -55,7 +59,7 @@ test.each(seeds)('fleet %i: the preview is what the controller and the scheduler
   // WHEN its DaemonSets are applied at once
   await createAll(plane.client, fleet.daemonSets);
   const daemonSets = fleet.daemonSets.map((d) => ({ namespace: d.metadata.namespace, name: d.metadata.name }));
-  const outcome = await awaitOutcome(plane.client, daemonSets);
+  const { outcome, preempted } = await awaitOutcome(plane.client, daemonSets);
   const preview = runPreview([...(VERDICT === 'runs' ? ['--pods', podsFile] : []), '--nodes', nodesFile, manifestFile]);
   const nodeNames = fleet.nodes.map((n) => n.metadata.name);
   let result: Comparison;
@@ -71,7 +75,11 @@ test.each(seeds)('fleet %i: the preview is what the controller and the scheduler
   totals.contended += result.contended;
   totals.bound += result.bound;
   totals.pending += result.pending;
+  totals.preempted += preempted.length;
   totals.disagreements += result.disagreements.length;
+  for (const reason of pendingReasons(outcome)) {
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
 
   // THEN the preview agrees on every entry it does not mark contended
   if (result.disagreements.length > 0) {
