@@ -40,16 +40,18 @@ export async function createNamespace(client: KubeClient, name: string): Promise
 }
 
 /**
- * Creates pods already bound to their nodes (`spec.nodeName` set, as after scheduling) and sets
- * the phase of those whose `status.phase` is given (Succeeded and Failed pods free their node).
+ * Creates pods already bound to their nodes (`spec.nodeName` set, as after scheduling) and gives
+ * each the status its kubelet would have: Running since an hour ago, or the `status.phase` given
+ * (Succeeded and Failed pods free their node). The start time matters: among pods of one
+ * priority, the scheduler's preemption spares the longest running (`MoreImportantPod`), and a pod
+ * without one counts as started now.
  */
 export async function createBoundPods(client: KubeClient, pods: any[]): Promise<void> {
+  const startTime = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   await Promise.all(pods.map(async (pod) => {
     const { status, ...rest } = pod;
     await client.create(rest);
-    if (status?.phase) {
-      await client.mergePatch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { status: { phase: status.phase } });
-    }
+    await client.mergePatch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { status: { phase: status?.phase ?? 'Running', startTime } });
   }));
 }
 
@@ -189,10 +191,11 @@ function podScheduledCondition(pod: any): any {
  * decided each (bound, or PodScheduled=False with its reason and no preemption under way), and
  * nothing has changed for `quietMs`; then returns the outcome per DaemonSet and node.
  *
- * There is no kubelet, so this also does the kubelet's last step for pods being deleted (by
- * preemption): it removes them (grace period 0) once they are Terminating, as a kubelet does
- * when their containers have stopped. Without it a preempted pod stays Terminating forever and
- * the preemptor stays Pending.
+ * There is no kubelet, so this stands in for the two things of a kubelet's that the scheduler
+ * sees: it sets the start time of a pod bound to a node, and it removes a pod being deleted (by
+ * preemption) once it is Terminating, as a kubelet does when its containers have stopped (without
+ * it a preempted pod stays Terminating forever and the preemptor stays Pending). Readiness is
+ * never set: nothing here runs.
  */
 export async function awaitOutcome(
   client: KubeClient, daemonSets: Array<{ namespace: string; name: string }>, timeoutMs = 120_000, quietMs = 3_000,
@@ -208,6 +211,19 @@ export async function awaitOutcome(
       preempted.add(`${pod.metadata.namespace}/${pod.metadata.name} on ${pod.spec.nodeName}`);
       try {
         await client.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+      } catch (e) {
+        if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) {
+          throw e;
+        }
+      }
+    }
+    // The kubelet stand-in, part two: a kubelet sets a pod's start time when it takes the pod.
+    for (const pod of pods.filter((p) => p.spec.nodeName && !p.status?.startTime && !p.metadata.deletionTimestamp)) {
+      try {
+        await client.mergePatch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, {
+          metadata: { uid: pod.metadata.uid },
+          status: { startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+        });
       } catch (e) {
         if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) {
           throw e;
