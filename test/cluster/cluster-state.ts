@@ -134,13 +134,17 @@ export function removePath(obj: any, path: string): void {
   }
 }
 
-/** Creates each object in order, as `kubectl apply -f` does with the files of a directory. */
+/**
+ * Creates each object in order, as `kubectl apply -f` does with the files of a directory. Objects
+ * other than DaemonSets that already exist (namespaces, accounts, roles of an app applied before)
+ * are kept as they are.
+ */
 export async function createAll(client: KubeClient, objects: any[]): Promise<void> {
   for (const obj of objects) {
     try {
       await client.create(obj);
     } catch (e) {
-      if (e instanceof KubeApiError && e.status === 409 && obj.kind === 'Namespace') {
+      if (e instanceof KubeApiError && e.status === 409 && obj.kind !== 'DaemonSet') {
         continue;
       }
       throw e;
