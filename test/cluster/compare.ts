@@ -52,6 +52,8 @@ export interface Comparison {
   readonly compared: number;
   /** Entries left out of `runs` because the preview marked them `contended`. */
   readonly contended: number;
+  /** Of those, how many went the preview's likely way anyway (informational). */
+  readonly contendedAsLikely: number;
   /** Entries left out of `runs` because only a kubelet would refuse the pod (see BEYOND_THE_CONTROL_PLANE). */
   readonly beyond: number;
   /** Pods the scheduler bound / left Pending, over every entry. */
@@ -75,6 +77,7 @@ export function compare(preview: any, outcome: Outcome, nodeNames: string[], ver
   const disagreements: Disagreement[] = [];
   let compared = 0;
   let contended = 0;
+  let contendedAsLikely = 0;
   let beyond = 0;
   let bound = 0;
   let pending = 0;
@@ -110,6 +113,7 @@ export function compare(preview: any, outcome: Outcome, nodeNames: string[], ver
       }
       if (entry.contended) {
         contended++;
+        contendedAsLikely += entry.runs === Boolean(o?.bound) ? 1 : 0;
       } else if ((entry.reasons ?? []).some((r: any) => BEYOND_THE_CONTROL_PLANE.has(r.kind))) {
         beyond++;
       } else if (typeof entry.runs !== 'boolean') {
@@ -130,7 +134,7 @@ export function compare(preview: any, outcome: Outcome, nodeNames: string[], ver
       disagreements.push({ daemonSet: key, node: '*', preview: 'not previewed', scheduler: 'applied', reasons: '' });
     }
   }
-  return { compared, contended, beyond, bound, pending, disagreements };
+  return { compared, contended, contendedAsLikely, beyond, bound, pending, disagreements };
 }
 
 function reasonText(entry: any): string {

@@ -73,7 +73,7 @@ test.each(inventories)('the preview of the example app is what the controller an
   const result = compare(preview, outcome, nodeNames, VERDICT);
   await clearFleet(plane.client, [...new Set(daemonSets.map((d) => d.namespace))]);
   console.log(`example app on ${label}: ${daemonSets.length} DaemonSets x ${nodeNames.length} nodes; compared ${result.compared} entries on "${VERDICT}"`
-    + ` (left out of runs: ${result.contended} contended, ${result.beyond} beyond the control plane); the scheduler bound ${result.bound} pods,`
+    + ` (left out of runs: ${result.contended} contended, of which ${result.contendedAsLikely} went the likely way; ${result.beyond} beyond the control plane); the scheduler bound ${result.bound} pods,`
     + ` left ${result.pending} Pending; preempted: ${preempted.join(', ') || 'none'}\n${pendingTable(outcome)}`);
   expect(unknown.filter((u) => u.includes('spec.template'))).toEqual([]);
   expect(daemonSets.length).toBeGreaterThan(0);

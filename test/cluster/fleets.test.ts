@@ -18,7 +18,7 @@ const seeds = process.env.CLUSTER_FLEET_SEED
 
 let plane: ControlPlane;
 let work: string;
-const totals = { fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, beyond: 0, bound: 0, pending: 0, preempted: 0, disagreements: 0 };
+const totals = { fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, contendedAsLikely: 0, beyond: 0, bound: 0, pending: 0, preempted: 0, disagreements: 0 };
 /** How often each reason of the scheduler's came up, over every Pending agent pod. */
 const reasons = new Map<string, number>();
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.log(`fleets: ${totals.fleets} fleets, ${totals.nodes} nodes, ${totals.daemonSets} DaemonSets; compared ${totals.compared} DaemonSet x node entries on "${VERDICT}"`
-    + ` (left out of runs: ${totals.contended} contended, ${totals.beyond} beyond the control plane);`
+    + ` (left out of runs: ${totals.contended} contended, of which ${totals.contendedAsLikely} went the likely way; ${totals.beyond} beyond the control plane);`
     + ` the scheduler bound ${totals.bound} agent pods and left ${totals.pending} Pending; ${totals.preempted} pods preempted; ${totals.disagreements} disagreements`);
   console.log(`The scheduler's reasons for the Pending agent pods:\n${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${String(n).padStart(4)}  ${r}`).join('\n')}`);
   await plane?.stop();
@@ -76,6 +76,7 @@ test.each(seeds)('fleet %i: the preview is what the controller and the scheduler
   totals.daemonSets += daemonSets.length;
   totals.compared += result.compared;
   totals.contended += result.contended;
+  totals.contendedAsLikely += result.contendedAsLikely;
   totals.beyond += result.beyond;
   totals.bound += result.bound;
   totals.pending += result.pending;
