@@ -19,7 +19,8 @@ const seeds = process.env.CLUSTER_FLEET_SEED
 let plane: ControlPlane;
 let work: string;
 const totals = {
-  fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, contendedAsLikely: 0, beyond: 0, bound: 0, pending: 0, preempted: 0, disagreements: 0,
+  fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, contendedAsLikely: 0, beyond: 0,
+  bound: 0, pending: 0, preempted: 0, disagreements: 0,
 };
 /** How often each reason of the scheduler's came up, over every Pending agent pod. */
 const reasons = new Map<string, number>();
