@@ -18,10 +18,8 @@ const seeds = process.env.CLUSTER_FLEET_SEED
 
 let plane: ControlPlane;
 let work: string;
-const totals = {
-  fleets: 0, nodes: 0, daemonSets: 0, compared: 0, contended: 0, contendedAsLikely: 0, beyond: 0,
-  bound: 0, pending: 0, preempted: 0, disagreements: 0,
-};
+const COUNTS = ['fleets', 'nodes', 'daemonSets', 'compared', 'contended', 'contendedAsLikely', 'beyond', 'bound', 'pending', 'preempted', 'disagreements'] as const;
+const totals = Object.fromEntries(COUNTS.map((k) => [k, 0])) as Record<typeof COUNTS[number], number>;
 /** How often each reason of the scheduler's came up, over every Pending agent pod. */
 const reasons = new Map<string, number>();
 
