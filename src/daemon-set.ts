@@ -10,7 +10,7 @@ import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
-import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
+import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
 import { presetProblems } from './private/preset-problems';
 import { describe, Problems } from './private/problems';
@@ -458,9 +458,17 @@ export class DaemonSet extends Construct {
 
   private checkProbePorts(props: DaemonSetProps, main: BuiltContainer, problems: Problems): void {
     for (const probe of ['liveness', 'readiness', 'startup'] as const) {
-      const port = probePort(props[probe]);
-      if (port !== undefined && !main.portNumbers.includes(port)) {
-        problems.add(`${probe}.port`, port, `the probe's port must be one of the container's ports (${main.portNumbers.join(', ') || 'none declared'}); add it to \`ports\``);
+      const target = probeTarget(props[probe]);
+      if (target === undefined || target.kind === 'exec') {
+        continue;
+      }
+      const declared = main.portNumbers.join(', ') || 'none declared';
+      if (target.port === undefined) {
+        // cdk8s-plus falls back to port 80, which an agent rarely listens on: the probe would
+        // fail forever and the pod never become ready (or be restarted in a loop).
+        problems.add(`${probe}.port`, undefined, `an ${target.kind} probe needs the port the agent listens on (declared: ${declared}); e.g. Probe.fromHttpGet('/healthz', { port: ${main.portNumbers[0] ?? 8080} })`);
+      } else if (!main.portNumbers.includes(target.port)) {
+        problems.add(`${probe}.port`, target.port, `the probe's port must be one of the container's ports (${declared}); add it to \`ports\``);
       }
     }
   }
@@ -507,7 +515,11 @@ export class DaemonSet extends Construct {
         const prop = `requiredNodeAffinity[${i}].requirements[${j}]`;
         problems.check(`${prop}.key`, r.key, rules.qualifiedName(r.key));
         problems.check(prop, r.values, r._problem());
-        r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+        // In/NotIn values are compared with label values (a non-label value never matches: our
+        // own rule, it catches typos); Gt/Lt values are integers, negative ones included.
+        if (r.operator === 'In' || r.operator === 'NotIn') {
+          r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+        }
       });
     });
     this.tolerations.forEach((t, i) => {
@@ -523,11 +535,12 @@ export class DaemonSet extends Construct {
       problems.add(`updateStrategy.${field}`, value, allowed);
     }
     // A surge pod cannot start next to the old one when both need the same host port.
+    // With hostNetwork every port the agent opens is the node's, declared or not.
     const surge = this.updateStrategy.maxSurge;
     if (surge && !surge.isZero()) {
-      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined || this.hostNetwork));
-      if (hostPorts.length > 0) {
-        problems.add('updateStrategy.maxSurge', surge.toString(), 'a surge rollout starts the new pod beside the old one, which cannot bind the same host port; use maxSurge 0 with hostNetwork or host ports');
+      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined));
+      if (this.hostNetwork || hostPorts.length > 0) {
+        problems.add('updateStrategy.maxSurge', surge.toString(), `a surge rollout starts the new pod beside the old one, which cannot bind the same ${this.hostNetwork ? 'node ports (hostNetwork: every port the agent opens, declared or not)' : 'host port'}; use maxSurge 0 (roll with maxUnavailable)`);
       }
     }
   }
