@@ -215,6 +215,16 @@ export interface DaemonSetOptions extends ContainerSettings {
   readonly automountServiceAccountToken?: boolean;
 
   /**
+   * The pod's `fsGroup`: the group that owns the files of its Secret, ConfigMap and emptyDir
+   * volumes, added to every container's groups, so that a non-root agent can read its own
+   * Secrets (mode 0440). The kubelet never applies it to host paths.
+   *
+   * @default - the group of the first non-root container when the pod mounts a Secret or
+   * ConfigMap; none otherwise
+   */
+  readonly fsGroup?: number;
+
+  /**
    * Why this version is rolled out, shown by `kubectl rollout history`
    * (the `kubernetes.io/change-cause` annotation).
    *
@@ -334,6 +344,13 @@ export class DaemonSet extends Construct {
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
     this.checkProbePorts(props, main, problems);
     this.checkPod(props, [main, ...sidecars], problems);
+    // The kubelet writes Secret and ConfigMap files as root: a non-root agent reads them through
+    // the pod's fsGroup (group-readable modes), or not at all.
+    const nonRoot = all.find((c) => c.security.runAsUser !== 0);
+    const fsGroup = props.fsGroup ?? (nonRoot !== undefined && volumes.hasKeyed ? nonRoot.security.runAsGroup : undefined);
+    if (props.fsGroup !== undefined && (!Number.isInteger(props.fsGroup) || props.fsGroup < 0 || props.fsGroup > 2147483647)) {
+      problems.add('fsGroup', props.fsGroup, 'expected an integer group ID from 0 to 2147483647');
+    }
     problems.throwIfAny();
 
     // RBAC: a dedicated ServiceAccount; a token and a ClusterRole only when the agent calls the API.
@@ -378,7 +395,7 @@ export class DaemonSet extends Construct {
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', this.serviceAccountName),
       automountServiceAccountToken: props.automountServiceAccountToken ?? rbacRules.length > 0,
       // Pod-level runAsNonRoot only when every container is non-root (each also sets its own).
-      securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot) },
+      securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot), fsGroup },
       hostNetwork: this.hostNetwork,
       dns: { policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST) },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
@@ -551,9 +568,16 @@ class PodVolumes implements VolumeResolver {
   private readonly byName = new Map<string, { key: string; volume: kplus.Volume }>();
   private readonly declared = new Map<string, AgentVolume>();
 
+  /** Whether any Secret or ConfigMap volume is declared (their files are root's and the fsGroup's). */
+  public readonly hasKeyed: boolean;
+
   constructor(private readonly scope: Construct, volumes: AgentVolume[], problems: Problems) {
+    this.hasKeyed = volumes.some((v) => v._keyed);
     volumes.forEach((v, i) => {
       problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
+      for (const [field, value, allowed] of v._problems()) {
+        problems.add(`volumes[${i}].${field}`, value, allowed);
+      }
       if (this.declared.has(v.name)) {
         problems.add(`volumes[${i}].name`, v.name, 'each volume name may appear only once');
       }

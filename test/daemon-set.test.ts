@@ -449,7 +449,9 @@ describe('DaemonSet overrides', () => {
     expect(spec.securityContext.runAsNonRoot).toBe(false);
     const byName = Object.fromEntries(spec.volumes.map((v: any) => [v.name, v]));
     expect(byName.config.configMap).toEqual({ name: 'agent-config', defaultMode: 0o444 });
-    expect(byName.tls.secret).toEqual({ secretName: 'agent-tls', defaultMode: 0o400, items: [{ key: 'tls.crt', path: 'cert.pem' }] });
+    // Group-readable, and the group is the agent's: the kubelet writes the files as root.
+    expect(byName.tls.secret).toEqual({ secretName: 'agent-tls', defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'cert.pem' }] });
+    expect(spec.securityContext.fsGroup).toBe(65534);
     expect(byName.scratch.emptyDir).toEqual({ sizeLimit: '64Mi' });
     expect(spec.containers[0].volumeMounts).toEqual([
       { name: 'config', mountPath: '/etc/agent', readOnly: true },
