@@ -17,7 +17,9 @@ export function apiServerProblems(o: any): string[] {
   const where = `${o.kind}/${o.metadata?.name}`;
   const bad = (msg: string) => p.push(`${where}: ${msg}`);
   const name = o.metadata?.name;
-  const nameRule = ['Namespace', 'Service'].includes(o.kind) ? DNS_LABEL : DNS_SUBDOMAIN;
+  // RBAC objects: ValidateRBACName is path.IsValidPathSegmentName (no "/" or "%", not "." or "..").
+  const nameRule = ['Namespace', 'Service'].includes(o.kind) ? DNS_LABEL
+    : ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(o.kind) ? /^(?!\.\.?$)[^/%]+$/ : DNS_SUBDOMAIN;
   if (typeof name !== 'string' || name.length > (o.kind === 'Namespace' || o.kind === 'Service' ? 63 : 253) || !nameRule.test(name)) {
     bad(`invalid metadata.name ${JSON.stringify(name)}`);
   }
