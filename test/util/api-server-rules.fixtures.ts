@@ -47,8 +47,13 @@ export function daemonSet(): any {
             readinessProbe: { tcpSocket: { port: 'metrics' } },
             resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
             securityContext: {
-              allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
-              runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, capabilities: { drop: ['ALL'] },
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              runAsUser: 65534,
+              runAsGroup: 65534,
+              capabilities: { drop: ['ALL'] },
             },
             volumeMounts: [
               { name: 'host-var-log', mountPath: '/var/log', readOnly: true },
@@ -326,7 +331,8 @@ export const FIXTURES: readonly RuleFixture[] = [
 
   // Security contexts.
   fx('security-context.privilege-escalation', 'privileged with allowPrivilegeEscalation false', daemonSet,
-    (o) => { main(o).securityContext.privileged = true; }, (o) => { Object.assign(main(o).securityContext, { privileged: true, allowPrivilegeEscalation: true }); }),
+    (o) => { main(o).securityContext.privileged = true; },
+    (o) => { Object.assign(main(o).securityContext, { privileged: true, allowPrivilegeEscalation: true }); }),
   fx('security-context.privilege-escalation', 'CAP_SYS_ADMIN with allowPrivilegeEscalation false', daemonSet,
     (o) => { main(o).securityContext.capabilities.add = ['CAP_SYS_ADMIN']; }, (o) => { main(o).securityContext.capabilities.add = ['SYS_ADMIN']; }),
   fx('security-context.ids', 'a runAsUser above 2^31-1', daemonSet, (o) => { main(o).securityContext.runAsUser = 2147483648; }, (o) => { main(o).securityContext.runAsUser = 2147483647; }),
@@ -410,12 +416,20 @@ export const FIXTURES: readonly RuleFixture[] = [
   fx('rbac.subjects', 'an unknown subject kind', clusterRoleBinding, (o) => { o.subjects.push({ kind: 'Robot', name: 'r2' }); }, (o) => { o.subjects.push({ kind: 'User', name: 'r2' }); }),
   fx('rbac.subjects', 'an upper-case ServiceAccount subject', clusterRoleBinding, (o) => { o.subjects[0].name = 'Fluent_Bit'; }, (o) => { o.subjects[0].name = 'fluent-bit.v2'; }),
   fx('rbac.subjects', 'a Group subject with the core API group', clusterRoleBinding,
-    (o) => { o.subjects.push({ kind: 'Group', name: 'system:nodes', apiGroup: 'v1' }); }, (o) => { o.subjects.push({ kind: 'Group', name: 'system:nodes', apiGroup: 'rbac.authorization.k8s.io' }); }),
+    (o) => { o.subjects.push({ kind: 'Group', name: 'system:nodes', apiGroup: 'v1' }); },
+    (o) => { o.subjects.push({ kind: 'Group', name: 'system:nodes', apiGroup: 'rbac.authorization.k8s.io' }); }),
 
   // Kubelet.
-  fx('kubelet.run-as-non-root', 'runAsNonRoot with runAsUser 0', daemonSet, (o) => { main(o).securityContext.runAsUser = 0; }, (o) => { Object.assign(main(o).securityContext, { runAsUser: 0, runAsNonRoot: false }); }),
+  fx('kubelet.run-as-non-root', 'runAsNonRoot with runAsUser 0', daemonSet,
+    (o) => { main(o).securityContext.runAsUser = 0; }, (o) => { Object.assign(main(o).securityContext, { runAsUser: 0, runAsNonRoot: false }); }),
   fx('kubelet.run-as-non-root', 'pod-level runAsNonRoot with a container runAsUser 0', daemonSet,
-    (o) => { delete main(o).securityContext.runAsNonRoot; main(o).securityContext.runAsUser = 0; }, (o) => { delete main(o).securityContext.runAsNonRoot; }),
+    (o) => { delete main(o).securityContext.runAsNonRoot; main(o).securityContext.runAsUser = 0; },
+    (o) => { delete main(o).securityContext.runAsNonRoot; }),
+  fx('kubelet.volume-item-key', 'a ConfigMap item key with "/"', daemonSet,
+    (o) => { volume(o, 'config').configMap.items[0].key = 'conf/agent.yaml'; }, (o) => { volume(o, 'config').configMap.items[0].key = 'conf_agent.yaml'; }),
+  fx('kubelet.volume-item-key', 'a Secret item key with a space', daemonSet,
+    (o) => { volume(o, 'credentials').secret.items = [{ key: 'api token', path: 'token' }]; },
+    (o) => { Object.assign(volume(o, 'credentials').secret, { optional: true, items: [{ key: 'api token', path: 'token' }] }); }),
   fx('kubelet.host-network-dns', 'hostNetwork with the default dnsPolicy', daemonSet,
     (o) => { pod(o).hostNetwork = true; delete pod(o).dnsPolicy; }, (o) => { pod(o).hostNetwork = true; pod(o).dnsPolicy = 'ClusterFirstWithHostNet'; }),
 ];

@@ -165,7 +165,8 @@ function kindRule(kinds: readonly string[], id: string, mirrors: string, check: 
   });
 }
 
-function nameRule(id: string, mirrors: string, applies: (kind: string) => boolean, valid: (name: unknown) => boolean, allowed: string): ApiServerRule {
+function nameRule(id: string, mirrors: string, applies: (kind: string) => boolean, valid: (name: unknown) => boolean, allowed: string)
+  : ApiServerRule {
   return rule(id, mirrors, (o, bad) => {
     if (!applies(o?.kind)) {
       return;
@@ -1153,6 +1154,17 @@ export const API_SERVER_RULES: readonly ApiServerRule[] = [
       const sc = c.securityContext ?? {};
       if ((sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) === true && (sc.runAsUser ?? spec.securityContext?.runAsUser) === 0) {
         bad(`${where}: runAsNonRoot with runAsUser 0 never starts`);
+      }
+    }
+  }, 'kubelet'),
+  rule('kubelet.volume-item-key', 'kubelet configmap/secret volume makePayload (pkg/volume/configmap, pkg/volume/secret): an item key the object lacks fails the mount unless the volume is optional; core IsConfigMapKey bounds the keys a ConfigMap or Secret can hold', (o, bad) => {
+    for (const v of podSpecOf(o)?.volumes ?? []) {
+      for (const source of [v.configMap, v.secret].filter(Boolean)) {
+        if (source.optional === true) {
+          continue;
+        }
+        (source.items ?? []).filter((it: any) => isString(it.key) && it.key !== '' && !isConfigMapKey(it.key))
+          .forEach((it: any) => bad(`volume ${v.name}: item key ${json(it.key)} can never exist in a ConfigMap or Secret, so the pod never starts`));
       }
     }
   }, 'kubelet'),
