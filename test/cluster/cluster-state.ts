@@ -41,17 +41,20 @@ export async function createNamespace(client: KubeClient, name: string): Promise
 
 /**
  * Creates pods already bound to their nodes (`spec.nodeName` set, as after scheduling) and gives
- * each the status its kubelet would have: Running since an hour ago, or the `status.phase` given
+ * each the status its kubelet would have: Running since an hour or more, or the `status.phase` given
  * (Succeeded and Failed pods free their node). The start time matters: among pods of one
  * priority, the scheduler's preemption spares the longest running (`MoreImportantPod`), and a pod
  * without one counts as started now.
  */
 export async function createBoundPods(client: KubeClient, pods: any[]): Promise<void> {
-  const startTime = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  await Promise.all(pods.map(async (pod) => {
+  // One minute apart in the given order, the last an hour ago: no two tie, as on a real node.
+  const startTime = (k: number) => new Date(Date.now() - 3600_000 - (pods.length - k) * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await Promise.all(pods.map(async (pod, k) => {
     const { status, ...rest } = pod;
     await client.create(rest);
-    await client.mergePatch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { status: { phase: status?.phase ?? 'Running', startTime } });
+    await client.mergePatch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, {
+      status: { phase: status?.phase ?? 'Running', startTime: startTime(k) },
+    });
   }));
 }
 
