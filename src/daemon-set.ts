@@ -14,7 +14,7 @@ import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver 
 import { toDnsLabel } from './private/names';
 import { describe, Problems } from './private/problems';
 import * as rules from './private/rules';
-import { checkShapes, withoutNulls } from './private/shapes';
+import { checkProps, withoutNulls } from './private/shapes';
 import { Toleration } from './toleration';
 import { UpdateStrategy } from './update-strategy';
 
@@ -294,7 +294,7 @@ export class DaemonSet extends Construct {
     }
     props = withoutNulls(props);
     // Wrong types (from untyped callers) stop here, before any check could trip over them.
-    if (!checkShapes(props, problems)) {
+    if (!checkProps('DaemonSetProps', props, problems)) {
       problems.throwIfAny();
     }
 

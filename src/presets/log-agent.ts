@@ -14,6 +14,7 @@ import { withDefaults } from '../private/merge';
 import { toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkPresetProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 
 /**
@@ -166,6 +167,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
+    props = checkPresetProps(this, props);
     const problems = new Problems(`LogAgent '${this.node.path}'`);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, ...coreProps } = props;
 
