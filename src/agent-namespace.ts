@@ -6,6 +6,7 @@ import { PodSecurity, PodSecurityLevel } from './pod-security';
 import { toDnsLabel } from './private/names';
 import { Problems } from './private/problems';
 import * as rules from './private/rules';
+import { checkConstructProps } from './private/shapes';
 
 /** Props of an `AgentNamespace`. */
 export interface AgentNamespaceProps {
@@ -54,6 +55,7 @@ export class AgentNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`AgentNamespace '${this.node.path}'`);
     this.name = props.name ?? toDnsLabel(id);
     problems.check('name', this.name, rules.dns1123Label(this.name));

@@ -9,7 +9,7 @@ import { withDefaults } from '../private/merge';
 import { toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
-import { checkPresetProps } from '../private/shapes';
+import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 import { UpdateStrategy } from '../update-strategy';
 
@@ -252,7 +252,7 @@ export class GpuDriverInstaller extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuDriverInstallerProps = {}) {
     super(scope, id);
-    props = checkPresetProps(this, props);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`GpuDriverInstaller '${this.node.path}'`);
     const {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,

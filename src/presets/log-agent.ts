@@ -14,7 +14,7 @@ import { withDefaults } from '../private/merge';
 import { toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
-import { checkPresetProps } from '../private/shapes';
+import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 
 /**
@@ -167,7 +167,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
-    props = checkPresetProps(this, props);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`LogAgent '${this.node.path}'`);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, ...coreProps } = props;
 

@@ -9,7 +9,7 @@ import { withDefaults } from '../private/merge';
 import { toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
-import { checkPresetProps } from '../private/shapes';
+import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 
 /** kube-proxy, the last patch release of the 1.31 line, from the registry Kubernetes documents. */
@@ -201,7 +201,7 @@ export class NetworkAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
-    props = checkPresetProps(this, props);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`NetworkAgent '${this.node.path}'`);
     const {
       image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,

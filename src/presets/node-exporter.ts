@@ -8,7 +8,7 @@ import { withDefaults } from '../private/merge';
 import { toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
-import { checkPresetProps } from '../private/shapes';
+import { checkConstructProps } from '../private/shapes';
 
 /** Who may scrape the node exporter, for `NodeExporterProps.networkPolicy`. */
 export interface NodeExporterNetworkPolicyOptions {
@@ -209,7 +209,7 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
-    props = checkPresetProps(this, props);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`NodeExporter '${this.node.path}'`);
     const {
       image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,

@@ -12,7 +12,7 @@ import { withDefaults } from '../private/merge';
 import { shortHash, toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
-import { checkPresetProps } from '../private/shapes';
+import { checkConstructProps } from '../private/shapes';
 
 /**
  * Props of a `SecurityAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
@@ -134,7 +134,7 @@ export class SecurityAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
-    props = checkPresetProps(this, props);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`SecurityAgent '${this.node.path}'`);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, ...options } = props;
 

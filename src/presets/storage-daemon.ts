@@ -10,7 +10,7 @@ import { withDefaults } from '../private/merge';
 import { toDnsLabel } from '../private/names';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
-import { checkPresetProps } from '../private/shapes';
+import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
@@ -154,7 +154,7 @@ export class StorageDaemon extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
-    props = checkPresetProps(this, props);
+    props = checkConstructProps(this, props);
     const problems = new Problems(`StorageDaemon '${this.node.path}'`);
     const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
 

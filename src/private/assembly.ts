@@ -63,7 +63,7 @@ export interface JsiiType {
 /** The root of this package: `src/private/..` when run by ts-node or ts-jest, `lib/private/..` when installed. */
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
-class Assembly {
+export class Assembly {
   private text?: string;
   private whole?: { [fqn: string]: JsiiType };
   private readonly cut = new Map<string, JsiiType | undefined>();

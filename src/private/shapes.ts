@@ -83,10 +83,10 @@ export function propsStructOf(owner: IConstruct): string {
 }
 
 /**
- * Checks a preset's props before it reads them: throws the library's error naming the preset
- * and the prop; returns the props with nulls removed (see `withoutNulls`).
+ * Checks a construct's props before it reads them (presets, AgentNamespace): throws the library's
+ * error naming the construct and the prop; returns the props with nulls removed (`withoutNulls`).
  */
-export function checkPresetProps<T extends object>(owner: IConstruct, props: T | undefined): T {
+export function checkConstructProps<T extends object>(owner: IConstruct, props: T | undefined): T {
   const structName = propsStructOf(owner);
   const problems = new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
   checkProps(structName, props ?? {}, problems);
@@ -251,8 +251,7 @@ function expectation(ref: TypeRef): string {
     return ({ string: 'a string', number: 'a finite number', boolean: 'true or false', date: 'a Date', json: 'a JSON object' } as { [p: string]: string })[ref.primitive] ?? 'any value';
   }
   if (ref.collection !== undefined) {
-    const element = ref.collection.elementtype;
-    const of = element.primitive !== undefined ? `${element.primitive}s` : expectation(element).replace(/^an? /, '');
+    const of = plural(ref.collection.elementtype);
     return ref.collection.kind === 'array' ? `a list of ${of}` : `an object of names to ${of}`;
   }
   if (ref.union !== undefined) {
@@ -266,15 +265,33 @@ function expectation(ref: TypeRef): string {
     return ref.fqn!;
   }
   if (type.kind === 'enum') {
-    const values = Object.values(runtimeValue(type.fqn) as object).map((v) => JSON.stringify(v));
-    const shown = values.length > 8 ? [...values.slice(0, 8), `... (${values.length} in all)`] : values;
-    return `${article(type.name)} ${type.name}, one of ${shown.join(', ')}`;
+    const values = Object.values(runtimeValue(type.fqn) as object).map(String);
+    return values.length > 8
+      ? `one of ${values.slice(0, 8).join(', ')}, ... (${type.name}, ${values.length} values)`
+      : `one of ${values.join(', ')} (${type.name})`;
   }
   if (type.kind === 'class') {
-    const makers = factoriesOf(type);
-    return `${article(type.name)} ${type.name}${makers.length > 0 ? ` (${makers.join(', ')})` : ''}`;
+    return `${article(type.name)} ${type.name}${factories(type)}`;
   }
   return type.datatype ? structExpectation(type) : `an object implementing ${type.name}`;
+}
+
+/** The elements of a list or map, for "a list of ...". */
+function plural(ref: TypeRef): string {
+  const type = ref.fqn !== undefined ? findType(ref.fqn) : undefined;
+  if (ref.primitive !== undefined) {
+    return ref.primitive === 'boolean' ? 'booleans' : `${ref.primitive}s`;
+  }
+  if (type?.kind === 'enum') {
+    return `${type.name} values`;
+  }
+  if (type?.kind === 'class') {
+    return `${type.name}${factories(type)}`;
+  }
+  if (type?.datatype) {
+    return `objects (${type.name})`;
+  }
+  return expectation(ref).replace(/^an? /, '');
 }
 
 function structExpectation(type: JsiiType): string {
@@ -301,14 +318,15 @@ function typeName(ref: TypeRef): string {
   return ref.fqn!.split('.').pop()!;
 }
 
-/** How the class's values are made: its static factories and constants (at most six shown). */
-function factoriesOf(type: JsiiType): string[] {
+/** How the class's values are made: " (its static factories and constants)", at most six shown. */
+function factories(type: JsiiType): string {
   const returnsIt = (ref: TypeRef | undefined) => ref?.fqn === type.fqn || ref?.collection?.elementtype.fqn === type.fqn;
   const makers = [
     ...(type.methods ?? []).filter((m) => m.static && returnsIt(m.returns?.type)).map((m) => `${type.name}.${m.name}()`),
     ...(type.properties ?? []).filter((p) => p.static && returnsIt(p.type)).map((p) => `${type.name}.${p.name}`),
   ];
-  return makers.length > 6 ? [...makers.slice(0, 6), '...'] : makers;
+  const shown = makers.length > 6 ? [...makers.slice(0, 6), '...'] : makers;
+  return shown.length > 0 ? ` (${shown.join(', ')})` : '';
 }
 
 /** For a string where a class value belongs: the factory or constant of (nearly) that name. */

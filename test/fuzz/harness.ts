@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
+import { Errors } from '../../src';
 import { newChart, synth } from '../util/synth';
 
 /** Seeded and reproducible; FUZZ_SEED and FUZZ_RUNS override for a longer local hunt. */
@@ -7,7 +8,7 @@ export const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
 
 /** The shape of every error the library raises for bad input: the construct, the prop, the value. */
-const LIBRARY_ERROR = /^(Invalid props|\d+ invalid props) for [A-Za-z]+ '[^']+':\n( {2}- [^\n]+: got [^\n]+(\n|$))+/;
+const LIBRARY_ERROR = /^(Invalid props|\d+ invalid props) for ([A-Za-z]+ '[^']+'|[A-Za-z]+\.[A-Za-z]+\(\)):\n( {2}- [^\n]+: got [^\n]+(\n|$))+/;
 /** cdk8s's wrapper around `node.addValidation` errors, at synth. */
 const SYNTH_ERROR = /^Validation failed with the following errors:\n/;
 
@@ -34,7 +35,8 @@ export function fuzz<T>(arb: fc.Arbitrary<T>, runs: number,
       objects = synth(chart);
     } catch (e) {
       const error = e as Error;
-      if (error.constructor !== Error || !(LIBRARY_ERROR.test(error.message) || SYNTH_ERROR.test(error.message))) {
+      const known = (Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message)) || (error.constructor === Error && SYNTH_ERROR.test(error.message));
+      if (!known) {
         throw new Error(`not a library error (${error.constructor.name}): ${error.message}\n${error.stack}`);
       }
       stats.rejected++;
