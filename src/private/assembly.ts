@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
 
 /**
  * Read access to jsii assemblies (the `.jsii` file the jsii compile writes at a package's root,
@@ -10,7 +9,8 @@ import * as zlib from 'zlib';
  * Start-up cost matters (every CLI run and every synth loads the library), so nothing is read
  * until a check needs it, and types are cut out of the file one by one rather than parsing the
  * whole assembly: cdk8s-plus-28's is 2.8 MB, which takes 50-140 ms to parse whole on a busy
- * 2-core machine, against about 5 ms to read it and cut out the few structs the checks need.
+ * 2-core machine. Its bytes are searched undecoded, and only structs are ever looked up on the
+ * path where the props are right (classes and enums are checked against their run-time values).
  */
 
 /** A jsii type reference (`@jsii/spec` TypeReference), as far as the checks use it. */
@@ -64,7 +64,7 @@ export interface JsiiType {
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 export class Assembly {
-  private text?: string;
+  private bytes?: Buffer;
   private whole?: { [fqn: string]: JsiiType };
   private readonly cut = new Map<string, JsiiType | undefined>();
 
@@ -81,50 +81,52 @@ export class Assembly {
   /** Every type of the assembly (parses the whole file: for tests and tools, not the hot path). */
   public all(): { [fqn: string]: JsiiType } {
     if (this.whole === undefined) {
-      this.whole = (JSON.parse(this.read()).types ?? {}) as { [fqn: string]: JsiiType };
+      this.whole = (JSON.parse(this.read().toString('utf8')).types ?? {}) as { [fqn: string]: JsiiType };
     }
     return this.whole;
   }
 
-  private read(): string {
-    if (this.text === undefined) {
+  /** The assembly's bytes, undecoded: searching bytes spares decoding megabytes of UTF-8. */
+  private read(): Buffer {
+    if (this.bytes === undefined) {
       if (!fs.existsSync(this.file)) {
         throw new Error(`The jsii assembly ${this.file} is missing: the library checks untyped props against it. `
           + 'In a checkout of cdk8s-node-agents, compile first (`npx projen compile`); an installed package always has it.');
       }
-      let text = fs.readFileSync(this.file, 'utf8');
+      let bytes = fs.readFileSync(this.file);
       // A small `.jsii` may be a redirect to a compressed assembly (jsii --compress-assembly).
-      for (let hops = 0; text.length < 1000 && hops < 3; hops++) {
-        const redirect = JSON.parse(text);
+      for (let hops = 0; bytes.length < 1000 && hops < 3; hops++) {
+        const redirect = JSON.parse(bytes.toString('utf8'));
         if (redirect.schema !== 'jsii/file-redirect') {
           break;
         }
         const data = fs.readFileSync(path.resolve(path.dirname(this.file), redirect.filename));
-        text = (redirect.compression === 'gzip' ? zlib.gunzipSync(data) : data).toString('utf8');
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        bytes = redirect.compression === 'gzip' ? (require('zlib') as typeof import('zlib')).gunzipSync(data) : data;
       }
-      this.text = text;
+      this.bytes = bytes;
     }
-    return this.text;
+    return this.bytes;
   }
 
-  /** The type's JSON object, cut out of the text as the value of its key in `types`. */
+  /** The type's JSON object, cut out of the bytes as the value of its key in `types`. */
   private cutOut(fqn: string): JsiiType | undefined {
-    const text = this.read();
-    const key = `${JSON.stringify(fqn)}:`;
-    for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) {
+    const bytes = this.read();
+    const key = Buffer.from(`${JSON.stringify(fqn)}:`);
+    for (let at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + 1)) {
       let start = at + key.length;
-      while (/\s/.test(text[start])) {
+      while (start < bytes.length && WHITESPACE.includes(bytes[start])) {
         start++;
       }
-      if (text[start] !== '{') {
+      if (bytes[start] !== OPEN_BRACE) {
         continue;
       }
-      const end = objectEnd(text, start);
+      const end = objectEnd(bytes, start);
       if (end < 0) {
         return undefined;
       }
       try {
-        const type = JSON.parse(text.slice(start, end));
+        const type = JSON.parse(bytes.toString('utf8', start, end));
         if (type.fqn === fqn) {
           return type;
         }
@@ -136,20 +138,26 @@ export class Assembly {
   }
 }
 
-/** The index just after the JSON object that starts at `start`, or -1. */
-function objectEnd(text: string, start: number): number {
+const WHITESPACE = [0x20, 0x0a, 0x0d, 0x09];
+const OPEN_BRACE = 0x7b;
+
+/**
+ * The index just after the JSON object that starts at `start`, or -1. Works on UTF-8 bytes:
+ * the bytes of a multi-byte character are never quotes, backslashes or brackets.
+ */
+function objectEnd(bytes: Buffer, start: number): number {
   let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\') {
+  for (let i = start; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x22) { // "
+      for (i++; i < bytes.length && bytes[i] !== 0x22; i++) {
+        if (bytes[i] === 0x5c) { // \
           i++;
         }
       }
-    } else if (c === '{' || c === '[') {
+    } else if (c === 0x7b || c === 0x5b) { // { [
       depth++;
-    } else if (c === '}' || c === ']') {
+    } else if (c === 0x7d || c === 0x5d) { // } ]
       depth--;
       if (depth === 0) {
         return i + 1;
@@ -214,17 +222,28 @@ export function structProperties(type: JsiiType): Map<string, Property> {
  * package's types are exported by its index (required late: the checks run after loading).
  */
 export function runtimeValue(fqn: string): unknown {
+  if (runtimeValues.has(fqn)) {
+    return runtimeValues.get(fqn);
+  }
   const pkg = packageOf(fqn);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   let value: any = pkg === ownPackage() ? require('../index') : require(pkg);
   for (const part of fqn.slice(pkg.length + 1).split('.')) {
     value = value?.[part];
   }
-  const file = findType(fqn)?.locationInModule?.filename;
-  if (value === undefined && pkg === ownPackage() && file !== undefined) {
-    // Called while the index is still loading (a constant built by a factory): its own module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    value = require(path.join(__dirname, '..', file.replace(/^src\//, '').replace(/\.ts$/, '')))[fqn.split('.').pop()!];
+  if (value === undefined && pkg === ownPackage()) {
+    // A struct (no run-time value), or a class asked for while the index is still loading (a
+    // constant built by a factory): then its own module has it.
+    const file = findType(fqn)?.locationInModule?.filename;
+    if (file !== undefined && findType(fqn)?.datatype !== true) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      value = require(path.join(__dirname, '..', file.replace(/^src\//, '').replace(/\.ts$/, '')))[fqn.split('.').pop()!];
+    }
+  }
+  if (value !== undefined) {
+    runtimeValues.set(fqn, value);
   }
   return value;
 }
+
+const runtimeValues = new Map<string, unknown>();

@@ -138,8 +138,9 @@ function stripValue(ref: TypeRef, value: unknown): unknown {
   if (ref.collection?.kind === 'map' && isObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripValue(element!, v)]));
   }
-  const type = ref.fqn !== undefined ? findType(ref.fqn) : undefined;
-  return type?.datatype && isPlainObject(value) ? stripStruct(type, value) : value;
+  // Only a plain object can be a struct (class instances are left alone, unread).
+  const type = ref.fqn !== undefined && isPlainObject(value) ? findType(ref.fqn) : undefined;
+  return type?.datatype ? stripStruct(type, value) : value;
 }
 
 function checkStruct(type: JsiiType, value: unknown, at: string, problems: Sink, name?: string): void {
@@ -205,27 +206,38 @@ function checkValue(ref: TypeRef, value: unknown, at: string, problems: Sink): v
 }
 
 function checkNamed(fqn: string, value: unknown, at: string, problems: Sink): void {
-  const type = findType(fqn);
-  if (type === undefined) {
-    throw new Error(`${fqn} is not in its jsii assembly: the assembly is stale (npx projen compile)`);
+  // Classes and enums are checked against their run-time values, without reading the assembly
+  // (it is read for the error message only); structs have no run-time value.
+  const runtime = runtimeValue(fqn);
+  if (typeof runtime === 'function') {
+    if (!(value instanceof runtime)) {
+      problems.add(at, value, `expected ${expectation({ fqn })}${classSuggestion(findType(fqn), value)}`);
+    }
+    return;
   }
-  if (type.kind === 'enum') {
-    const values = Object.values(runtimeValue(fqn) as object) as unknown[];
+  if (typeof runtime === 'object' && runtime !== null) {
+    const values = enumValues(runtime);
     if (!values.includes(value)) {
       const suggestion = typeof value === 'string' ? didYouMean(value, values.map(String), (v) => JSON.stringify(v)) : '';
       problems.add(at, value, `expected ${expectation({ fqn })}${suggestion}`);
     }
-  } else if (type.kind === 'class') {
-    const cls = runtimeValue(fqn);
-    if (typeof cls !== 'function' || !(value instanceof cls)) {
-      problems.add(at, value, `expected ${expectation({ fqn })}${classSuggestion(type, value)}`);
-    }
-  } else if (type.datatype) {
+    return;
+  }
+  const type = findType(fqn);
+  if (type === undefined) {
+    throw new Error(`${fqn} is not in its jsii assembly: the assembly is stale (npx projen compile)`);
+  }
+  if (type.datatype) {
     checkStruct(type, value, at, problems);
   } else if (!isObject(value) && typeof value !== 'function') {
     // A behavioural interface (e.g. IConstruct): any object may implement it.
     problems.add(at, value, `expected an object implementing ${type.name}`);
   }
+}
+
+/** An enum's values (a TypeScript enum object; numeric enums also map values back to names). */
+function enumValues(enumObject: object): unknown[] {
+  return Object.entries(enumObject).filter(([k]) => Number.isNaN(Number(k))).map(([, v]) => v);
 }
 
 function fits(ref: TypeRef, value: unknown): boolean {
@@ -265,7 +277,7 @@ function expectation(ref: TypeRef): string {
     return ref.fqn!;
   }
   if (type.kind === 'enum') {
-    const values = Object.values(runtimeValue(type.fqn) as object).map(String);
+    const values = enumValues(runtimeValue(type.fqn) as object).map(String);
     return values.length > 8
       ? `one of ${values.slice(0, 8).join(', ')}, ... (${type.name}, ${values.length} values)`
       : `one of ${values.join(', ')} (${type.name})`;
@@ -330,8 +342,8 @@ function factories(type: JsiiType): string {
 }
 
 /** For a string where a class value belongs: the factory or constant of (nearly) that name. */
-function classSuggestion(type: JsiiType, value: unknown): string {
-  if (typeof value !== 'string') {
+function classSuggestion(type: JsiiType | undefined, value: unknown): string {
+  if (typeof value !== 'string' || type === undefined) {
     return '';
   }
   const constants = (type.properties ?? []).filter((p) => p.static && p.type.fqn === type.fqn).map((p) => p.name);
