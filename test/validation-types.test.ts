@@ -5,10 +5,10 @@ import {
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, IntOrPercent, LogAgent, LogOutput, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
 } from '../src';
+import { newChart, podSpec, synth } from './util/synth';
 import { assemblyOf, JsiiType, ownPackage, structProperties } from '../src/private/assembly';
 import { Problems } from '../src/private/problems';
 import { checkProps } from '../src/private/shapes';
-import { newChart, podSpec, synth } from './util/synth';
 
 /**
  * Callers without a type checker (plain JavaScript, `as any`, a jsii language passing null or the
@@ -177,7 +177,11 @@ describe('null counts as absent', () => {
     const without = newChart();
     // WHEN
     new NodeExporter(withNulls, 'ne', {
-      name: null, labels: null, ports: null, port: null, networkPolicy: null,
+      name: null,
+      labels: null,
+      ports: null,
+      port: null,
+      networkPolicy: null,
       resources: { cpu: null, memory: { request: null, limit: null } },
       sidecars: [{ name: 'sidecar', image: IMAGE, args: null, resources: null }],
     } as any);

@@ -35,7 +35,8 @@ export function fuzz<T>(arb: fc.Arbitrary<T>, runs: number,
       objects = synth(chart);
     } catch (e) {
       const error = e as Error;
-      const known = (Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message)) || (error.constructor === Error && SYNTH_ERROR.test(error.message));
+      const known = (Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message))
+        || (error.constructor === Error && SYNTH_ERROR.test(error.message));
       if (!known) {
         throw new Error(`not a library error (${error.constructor.name}): ${error.message}\n${error.stack}`);
       }

@@ -25,7 +25,8 @@ function wrong(ref: TypeRef): fc.Arbitrary<unknown> {
     return fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
   }
   if (ref.primitive === 'number') {
-    return fc.oneof(fc.string(), fc.boolean(), fc.constantFrom(Number.NaN, Infinity, -Infinity), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+    return fc.oneof(fc.string(), fc.boolean(), fc.constantFrom(Number.NaN, Infinity, -Infinity),
+      fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
   }
   if (ref.primitive === 'boolean') {
     return fc.oneof(fc.integer(), fc.string(), fc.constantFrom('true', 'false'), fc.object({ maxDepth: 1 }));
@@ -34,7 +35,8 @@ function wrong(ref: TypeRef): fc.Arbitrary<unknown> {
     return fc.oneof(notAnObject, fc.object({ maxDepth: 1 }), fc.array(wrong(ref.collection.elementtype), { minLength: 1, maxLength: 3 }));
   }
   if (ref.collection?.kind === 'map') {
-    return fc.oneof(notAnObject, fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(key, wrong(ref.collection.elementtype), { minKeys: 1, maxKeys: 2 }));
+    const entries = fc.dictionary(key, wrong(ref.collection.elementtype), { minKeys: 1, maxKeys: 2 });
+    return fc.oneof(notAnObject, fc.array(fc.string(), { maxLength: 2 }), entries);
   }
   const type = findType(ref.fqn!)!;
   if (type.kind === 'enum') {
@@ -71,7 +73,8 @@ describe.each(constructs)('%s', (name, build) => {
 
   test('a wrongly typed value for any prop ends in a ValidationError naming the prop', () => {
     const seen = new Set<string>();
-    fc.assert(fc.property(fc.constantFrom(...properties).chain((p: Property) => wrong(p.type).map((value) => [p.name, value] as const)), ([prop, value]) => {
+    const draws = fc.constantFrom(...properties).chain((p: Property) => wrong(p.type).map((value) => [p.name, value] as const));
+    fc.assert(fc.property(draws, ([prop, value]) => {
       seen.add(prop);
       let thrown: unknown;
       try {
