@@ -35,9 +35,9 @@ export function fuzz<T>(arb: fc.Arbitrary<T>, runs: number,
       objects = synth(chart);
     } catch (e) {
       const error = e as Error;
-      const known = (Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message))
-        || (error.constructor === Error && SYNTH_ERROR.test(error.message));
-      if (!known) {
+      const libraryError = Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message);
+      const synthError = error.constructor === Error && SYNTH_ERROR.test(error.message);
+      if (!libraryError && !synthError) {
         throw new Error(`not a library error (${error.constructor.name}): ${error.message}\n${error.stack}`);
       }
       stats.rejected++;
