@@ -6,7 +6,7 @@ import {
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
 } from '../src';
 import { newChart, podSpec, synth } from './util/synth';
-import { assemblyOf, JsiiType, ownPackage, structProperties } from '../src/private/assembly';
+import { assemblyOf, JsiiType, ownPackage, runtimeValue, structProperties } from '../src/private/assembly';
 import { Problems } from '../src/private/problems';
 import { checkProps } from '../src/private/shapes';
 
@@ -257,6 +257,20 @@ describe('every struct of the assembly is checked (a new prop can never escape)'
     const e = errorOf(() => makers[name](newChart(), { zzUnknown: 1 }));
     // THEN
     expect(e.message).toMatch(new RegExp(`for ${name} 'test/construct':\\n {2}- zzUnknown: got 1; unknown prop zzUnknown of ${name}Props`));
+  });
+
+  // Placement and reporting read manifests and node lists (`any`) and check those themselves.
+  const OWN_CHECKS = ['Errors', 'NodeInventory', 'PlacementPreview', 'RolloutPlan', 'PodSecurity'];
+  const factories = types.filter((t) => t.kind === 'class' && !OWN_CHECKS.includes(t.name))
+    .flatMap((t) => (t.methods ?? []).filter((m) => m.static && (m.parameters ?? []).length > 0).map((m) => [`${t.name}.${m.name}`, t, m] as const));
+  test.each(factories)('%s reports every argument of the wrong type', (name, type, method) => {
+    // GIVEN a value of no jsii type for every parameter
+    const args = method.parameters!.map(() => Symbol('wrong'));
+    // WHEN
+    const e = errorOf(() => (runtimeValue(type.fqn) as any)[method.name](...args));
+    // THEN each is named
+    expect(e.message).toMatch(new RegExp(`^Invalid props for ${name.replace('.', '\\.')}\\(\\)|invalid props for ${name.replace('.', '\\.')}\\(\\)`));
+    expect(Errors.problemsOf(e).map((m) => m.split(':')[0].replace(/\[0\]$/, ''))).toEqual(method.parameters!.map((p) => p.name));
   });
 
   test('a user\'s subclass of a preset is checked against the preset\'s props', () => {

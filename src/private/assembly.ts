@@ -247,3 +247,26 @@ export function runtimeValue(fqn: string): unknown {
 }
 
 const runtimeValues = new Map<string, unknown>();
+
+let staleness: string | undefined;
+
+/**
+ * For error messages about props the assembly does not know: when the library runs from its
+ * TypeScript sources (tests, ts-node) and a source file is newer than `.jsii`, the assembly may
+ * simply be stale. Installed packages run from lib/ and never get this hint.
+ */
+export function staleAssemblyHint(): string {
+  if (staleness === undefined) {
+    staleness = '';
+    const assembly = path.join(PACKAGE_ROOT, '.jsii');
+    if (__filename.endsWith('.ts') && fs.existsSync(assembly)) {
+      const built = fs.statSync(assembly).mtimeMs;
+      const newer = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true }).some((e) =>
+        (e.isDirectory() ? newer(path.join(dir, e.name)) : e.name.endsWith('.ts') && fs.statSync(path.join(dir, e.name)).mtimeMs > built));
+      if (newer(path.join(PACKAGE_ROOT, 'src'))) {
+        staleness = ' (the jsii assembly is older than src/: if you just added this prop, run `npx projen compile`)';
+      }
+    }
+  }
+  return staleness;
+}

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { findType, JsiiType, Parameter, runtimeValue, structProperties, TypeRef } from './assembly';
+import { findType, JsiiType, Parameter, runtimeValue, staleAssemblyHint, structProperties, TypeRef } from './assembly';
 import { Problems } from './problems';
 import { didYouMean } from './suggest';
 
@@ -164,7 +164,7 @@ function checkStruct(type: JsiiType, value: unknown, at: string, problems: Sink,
     if (!properties.has(key) && v !== undefined) {
       const suggestion = didYouMean(key, properties.keys());
       const allowed = suggestion || (properties.size <= 8 ? `; its props are ${[...properties.keys()].join(', ')}` : '');
-      problems.add(join(at, key), v, `unknown prop ${key} of ${type.name}${allowed}`);
+      problems.add(join(at, key), v, `unknown prop ${key} of ${type.name}${allowed}${staleAssemblyHint()}`);
     }
   }
 }
