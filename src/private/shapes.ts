@@ -112,7 +112,9 @@ function structType(structName: string): JsiiType {
 }
 
 function stripStruct(type: JsiiType, value: unknown): unknown {
-  if (!isObject(value)) {
+  // Only a plain object is copied: an object whose props are getters (a class instance, a jsii
+  // proxy) would lose them in a copy of its own keys.
+  if (!isPlainObject(value)) {
     return value;
   }
   const properties = structProperties(type);
@@ -135,7 +137,7 @@ function stripValue(ref: TypeRef, value: unknown): unknown {
   if (ref.collection?.kind === 'array' && Array.isArray(value)) {
     return value.map((v) => stripValue(element!, v));
   }
-  if (ref.collection?.kind === 'map' && isObject(value)) {
+  if (ref.collection?.kind === 'map' && isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripValue(element!, v)]));
   }
   // Only a plain object can be a struct (class instances are left alone, unread).
