@@ -61,7 +61,8 @@ export function arbitraries(valid: boolean) {
   // "/" mounted at "/" would hide the container's own filesystem: valid draws mount it elsewhere.
   const hostMount = fc.tuple(hostPath, fc.boolean(), propagation, hostPathType).map(([p, ro, prop, type]) => {
     const mountPath = valid && p === '/' ? '/host/root' : undefined;
-    return ro ? HostMount.readOnly(p, { propagation: prop, type, mountPath }) : HostMount.readWrite(p, { propagation: prop, type, mountPath });
+    const options = { propagation: prop, type, mountPath };
+    return ro ? HostMount.readOnly(p, options) : HostMount.readWrite(p, options);
   });
   const term = fc.array(requirement, { minLength: valid ? 1 : 0, maxLength: 2 }).map((r) => NodeAffinityTerm.allOf(...r));
   const rollingUpdate = fc.record({ maxUnavailable: opt(intOrPercent), maxSurge: valid ? fc.constant(undefined) : opt(intOrPercent) })

@@ -60,7 +60,8 @@ const validPresets: Array<[string, fc.Arbitrary<(scope: Construct, options: Daem
 
 describe.each(validPresets)('%s with valid props only', (name, build) => {
   test('every input drawn as valid synthesizes (no over-rejection)', () => {
-    const stats = fuzz(fc.tuple(build, arb.presetSafeOptions), 150, (chart, [make, options]) => make(chart, options), (_o, objects) => expectNoHoles(objects));
+    const inputs = fc.tuple(build, arb.presetSafeOptions);
+    const stats = fuzz(inputs, 150, (chart, [make, options]) => make(chart, options), (_o, objects) => expectNoHoles(objects));
     console.log(`${name} valid-only fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} manifests, ${stats.rejected} rejected`);
     expect(stats.rejected).toBe(0);
   });
