@@ -216,6 +216,7 @@ describe('the value classes check their arguments', () => {
     [() => LogOutput.loki({ url: 'http://loki:3100', lables: {} } as any), /lables: got \{\}; unknown prop lables of LokiOutputOptions; did you mean labels\?/],
     [() => LogOutput.elasticsearch(undefined as any), /options: got undefined; required: expected an object/],
     [() => LogOutput.openSearch({ host: 'os', port: '9200' } as any), /port: got "9200"; expected a finite number/],
+    [() => DaemonSet.mergeOptions({ image: IMAGE }, { hostMount: [] } as any), /DaemonSet\.mergeOptions\(\):\n {2}- userOptions\.hostMount: got \[\]; unknown prop hostMount of DaemonSetOptions; did you mean hostMounts\?/],
   ])('%s', (build, error) => {
     expect(errorOf(build).message).toMatch(error);
   });

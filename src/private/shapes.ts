@@ -46,6 +46,9 @@ export function checkArgs(method: string, args: unknown[], hints: { [parameter: 
   }
   const problems = new Problems(`${method}()`);
   const parameters: Parameter[] = signature.parameters ?? [];
+  const isStruct = (p: Parameter) => p.type.fqn !== undefined && findType(p.type.fqn)?.datatype === true;
+  // One options struct: its props are named as the caller wrote them; several: under their names.
+  const structPrefix = (p: Parameter) => (parameters.filter(isStruct).length > 1 ? p.name : '');
   parameters.forEach((p, i) => {
     const hint = hints[p.name];
     const sink: Sink = hint === undefined ? problems : { add: (prop, value, allowed) => problems.add(prop, value, `${allowed}; ${hint}`) };
@@ -58,8 +61,7 @@ export function checkArgs(method: string, args: unknown[], hints: { [parameter: 
           sink.add(at, value, `required: expected ${expectation(p.type)}`);
         }
       } else if (struct?.datatype) {
-        // An options struct: its props are named as the caller wrote them.
-        checkStruct(struct, value, '', sink, p.name);
+        checkStruct(struct, value, structPrefix(p), sink, p.name);
       } else {
         checkValue(p.type, value, at, sink);
       }
