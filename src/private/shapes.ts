@@ -13,7 +13,7 @@ import { UpdateStrategy } from '../update-strategy';
  * never a silently malformed manifest. jsii languages are typed, so this only ever fires for
  * plain JavaScript or `as any`. `null` counts as absent, like `undefined`.
  */
-type Shape = 'string' | 'number' | 'boolean' | 'strings' | 'stringMap' | 'object' | 'objects' | 'env' | 'resources' | Function;
+type Shape = 'string' | 'number' | 'boolean' | 'strings' | 'numbers' | 'list' | 'stringMap' | 'object' | 'objects' | 'env' | 'resources' | Function;
 
 const CONTAINER_SHAPES: { [prop: string]: Shape } = {
   imagePullPolicy: 'string',
@@ -36,6 +36,9 @@ const CONTAINER_SHAPES: { [prop: string]: Shape } = {
   allowPrivilegeEscalation: 'boolean',
   seccompProfile: 'object',
   workingDir: 'string',
+  envFrom: 'list',
+  lifecycle: 'object',
+  restartPolicy: 'string',
 };
 
 const POD_SHAPES: { [prop: string]: Shape } = {
@@ -67,6 +70,18 @@ const POD_SHAPES: { [prop: string]: Shape } = {
   serviceAccountName: 'string',
   automountServiceAccountToken: 'boolean',
   changeCause: 'string',
+  imagePullSecrets: 'strings',
+  hostAliases: 'objects',
+  dnsConfig: 'object',
+  runtimeClassName: 'string',
+  supplementalGroups: 'numbers',
+  seLinuxOptions: 'object',
+  preferredNodeAffinity: 'objects',
+  hostUsers: 'boolean',
+  serviceAccountAnnotations: 'stringMap',
+  podLabels: 'stringMap',
+  namespacedRbacRules: 'objects',
+  metrics: 'object',
 };
 
 /** Records a problem for every prop of the wrong type; returns whether all were right. */
@@ -104,6 +119,10 @@ function shapeProblem(value: any, shape: Shape): string | undefined {
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'expected a list of strings';
     case 'stringMap':
       return isMap(value) ? undefined : 'expected an object of string keys to string values';
+    case 'numbers':
+      return Array.isArray(value) && value.every((v) => typeof v === 'number') ? undefined : 'expected a list of numbers';
+    case 'list':
+      return Array.isArray(value) ? undefined : 'expected a list';
     case 'object':
       return isMap(value) ? undefined : 'expected an object';
     case 'objects':
