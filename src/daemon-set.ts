@@ -879,6 +879,7 @@ class PodVolumes implements VolumeResolver {
   constructor(private readonly scope: Construct, volumes: AgentVolume[], problems: Problems) {
     volumes.forEach((v, i) => {
       problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
+      v._check(`volumes[${i}]`, problems);
       if (this.declared.has(v.name)) {
         problems.add(`volumes[${i}].name`, v.name, 'each volume name may appear only once');
       }
