@@ -72,7 +72,9 @@ export class AgentMetrics {
 
   /**
    * A ServiceMonitor and the headless Service it finds the pods through (for Prometheus setups
-   * that only select ServiceMonitors).
+   * that only select ServiceMonitors). The Service is labelled
+   * `cdk8s-node-agents/metrics-service: <its name>` and the monitor selects it by that label
+   * and the DaemonSet's selector labels, so no other Service of the agent is scraped twice.
    */
   public static serviceMonitor(options: ServiceMonitorOptions = {}): AgentMetrics {
     return new AgentMetrics('ServiceMonitor', options, options.serviceName);
@@ -151,8 +153,11 @@ export class AgentMetrics {
     }
     const serviceName = this.serviceName ?? `${target.name}-metrics`;
     const containerPort = target.ports.find((p) => p.name === this.port)!;
+    // Selected by this label too, so that another Service of the agent (NodeExporter has one)
+    // is not scraped a second time.
+    const serviceLabel = { [METRICS_SERVICE_LABEL]: serviceName };
     const service = new k8s.KubeService(scope, 'MetricsService', {
-      metadata: { name: serviceName, namespace: target.namespace, labels: { ...target.labels } },
+      metadata: { name: serviceName, namespace: target.namespace, labels: { ...target.labels, ...serviceLabel } },
       spec: {
         // Headless: Prometheus needs each pod's endpoint, never a load-balanced address.
         clusterIp: 'None',
@@ -165,14 +170,16 @@ export class AgentMetrics {
       kind: 'ServiceMonitor',
       metadata: { name: target.name, namespace: target.namespace, labels },
       spec: {
-        // Every Service with the agent's selector labels and a port of this name is scraped.
-        selector: { matchLabels: { ...target.selectorLabels } },
+        selector: { matchLabels: { ...target.selectorLabels, ...serviceLabel } },
         endpoints: [endpoint],
       },
     });
     return { monitor, service };
   }
 }
+
+/** The label that marks the Service a ServiceMonitor of this library scrapes (its value: the Service's name). */
+const METRICS_SERVICE_LABEL = 'cdk8s-node-agents/metrics-service';
 
 /** A Prometheus duration: whole seconds as "30s", anything finer in milliseconds. */
 function promDuration(d: Duration): string {

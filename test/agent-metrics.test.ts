@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ContainerRestartPolicy } from 'cdk8s-plus-28';
-import { AgentMetrics, DaemonSet, DaemonSetProps } from '../src';
-import { newChart, only, synth } from './util/synth';
+import { AgentMetrics, DaemonSet, DaemonSetProps, NodeExporter } from '../src';
+import { all, newChart, only, synth } from './util/synth';
 import { prometheusProblems } from './util/prometheus-schema';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
@@ -78,7 +78,7 @@ describe('AgentMetrics.serviceMonitor', () => {
     expect(only(objects, 'Service')).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'agent-metrics', namespace: 'monitoring', labels: LABELS },
+      metadata: { name: 'agent-metrics', namespace: 'monitoring', labels: { ...LABELS, 'cdk8s-node-agents/metrics-service': 'agent-metrics' } },
       spec: {
         clusterIP: 'None',
         selector: SELECTOR,
@@ -90,11 +90,26 @@ describe('AgentMetrics.serviceMonitor', () => {
       kind: 'ServiceMonitor',
       metadata: { name: 'agent', namespace: 'monitoring', labels: LABELS },
       spec: {
-        selector: { matchLabels: SELECTOR },
+        selector: { matchLabels: { ...SELECTOR, 'cdk8s-node-agents/metrics-service': 'agent-metrics' } },
         endpoints: [{ port: 'metrics', path: '/metrics', interval: '60s', relabelings: [NODE_LABEL] }],
       },
     });
     expect(ds.metricsService).toBeDefined();
+  });
+
+  test('on a preset with its own Service (NodeExporter), selects only the metrics Service', () => {
+    // GIVEN
+    const chart = newChart({ namespace: 'monitoring' });
+    new NodeExporter(chart, 'node-exporter', { metrics: AgentMetrics.serviceMonitor() });
+    // WHEN
+    const objects = synth(chart);
+    const monitor = only(objects, 'ServiceMonitor');
+    const selected = all(objects, 'Service').filter((svc) =>
+      Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => svc.metadata.labels?.[k] === v));
+    // THEN
+    expect(all(objects, 'Service')).toHaveLength(2);
+    expect(selected.map((svc) => svc.metadata.name)).toEqual(['node-exporter-metrics']);
+    expect(only(objects, 'DaemonSet').spec.template.spec.containers[0].ports.map((p: any) => p.name)).toContain(monitor.spec.endpoints[0].port);
   });
 
   test('with its own Service name', () => {

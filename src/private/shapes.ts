@@ -38,7 +38,6 @@ const CONTAINER_SHAPES: { [prop: string]: Shape } = {
   workingDir: 'string',
   envFrom: 'list',
   lifecycle: 'object',
-  restartPolicy: 'string',
 };
 
 const POD_SHAPES: { [prop: string]: Shape } = {
