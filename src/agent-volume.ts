@@ -14,9 +14,11 @@ export interface KeyedVolumeOptions {
   readonly items?: { [key: string]: string };
 
   /**
-   * File mode bits of the projected files (decimal, e.g. 0o400 = 256).
+   * File mode bits of the projected files, 0 to 0o777 (in decimal 0 to 511; e.g. 0o440 = 288).
+   * The files belong to root and to the pod's `fsGroup`, so the group bits are what a non-root
+   * agent reads through.
    *
-   * @default 0o444 for ConfigMaps, 0o400 for Secrets
+   * @default 0o444 for ConfigMaps; 0o440 for Secrets (root and the pod's fsGroup only)
    */
   readonly defaultMode?: number;
 
@@ -196,7 +198,7 @@ export interface CsiInlineVolumeOptions {
 export class AgentVolume {
   /** The files of a ConfigMap (mode 0444 by default). */
   public static fromConfigMap(name: string, configMapName: string, options: KeyedVolumeOptions = {}): AgentVolume {
-    return new AgentVolume(name, (scope, id) => Volume.fromConfigMap(scope, id, ConfigMap.fromConfigMapName(scope, `${id}-source`, configMapName), {
+    return new AgentVolume(name, 'configMap', options, (scope, id) => Volume.fromConfigMap(scope, id, ConfigMap.fromConfigMapName(scope, `${id}-source`, configMapName), {
       name,
       items: toItems(options.items),
       defaultMode: options.defaultMode ?? 0o444,
@@ -204,19 +206,23 @@ export class AgentVolume {
     }));
   }
 
-  /** The files of a Secret (mode 0400 by default: only the container user can read them). */
+  /**
+   * The files of a Secret, mode 0440 by default: owned by root and the pod's `fsGroup`, which the
+   * core sets to the agent's group when a non-root container mounts a Secret or ConfigMap, so the
+   * agent (and root) can read them and other users on the node cannot.
+   */
   public static fromSecret(name: string, secretName: string, options: KeyedVolumeOptions = {}): AgentVolume {
-    return new AgentVolume(name, (scope, id) => Volume.fromSecret(scope, id, Secret.fromSecretName(scope, `${id}-source`, secretName), {
+    return new AgentVolume(name, 'secret', options, (scope, id) => Volume.fromSecret(scope, id, Secret.fromSecretName(scope, `${id}-source`, secretName), {
       name,
       items: toItems(options.items),
-      defaultMode: options.defaultMode ?? 0o400,
+      defaultMode: options.defaultMode ?? 0o440,
       optional: options.optional,
     }));
   }
 
   /** A scratch directory that lives as long as the pod (the writable place for a read-only root filesystem). */
   public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): AgentVolume {
-    return new AgentVolume(name, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
+    return new AgentVolume(name, 'emptyDir', {}, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
       medium: options.inMemory ? EmptyDirMedium.MEMORY : undefined,
       sizeLimit: options.sizeLimit,
     }));
@@ -233,7 +239,7 @@ export class AgentVolume {
    * ]);
    */
   public static fromProjected(name: string, sources: ProjectedSource[], options: ProjectedVolumeOptions = {}): AgentVolume {
-    const volume = new AgentVolume(name, (scope, id) => rawVolume(scope, id, name, {
+    const volume = new AgentVolume(name, 'projected', { defaultMode: options.defaultMode }, (scope, id) => rawVolume(scope, id, name, {
       projected: { sources: sources.map((s) => s._toKube()), defaultMode: options.defaultMode },
     }));
     volume.check = (prop, problems) => {
@@ -250,7 +256,6 @@ export class AgentVolume {
       });
       const paths = sources.filter((s) => s instanceof ProjectedSource).flatMap((s) => s._paths);
       new Set(paths.filter((p, i) => paths.indexOf(p) !== i)).forEach((p) => problems.add(`${prop}.sources`, p, 'each file path may appear in only one source (the API server rejects conflicting paths)'));
-      checkMode(options.defaultMode, `${prop}.defaultMode`, problems);
     };
     return volume;
   }
@@ -261,7 +266,7 @@ export class AgentVolume {
    * Security level; the driver must support the Ephemeral volume lifecycle mode.
    */
   public static fromCsi(name: string, driver: string, options: CsiInlineVolumeOptions = {}): AgentVolume {
-    const volume = new AgentVolume(name, (scope, id) => rawVolume(scope, id, name, {
+    const volume = new AgentVolume(name, 'csi', {}, (scope, id) => rawVolume(scope, id, name, {
       csi: {
         driver,
         readOnly: options.readOnly ?? true,
@@ -293,12 +298,30 @@ export class AgentVolume {
   private constructor(
     /** The volume name, which containers use in `volumeMounts`. */
     public readonly name: string,
+    /** The volume's source kind: "configMap", "secret", "emptyDir", "projected" or "csi". */
+    public readonly kind: string,
+    private readonly options: KeyedVolumeOptions,
     private readonly bind: (scope: Construct, id: string) => Volume,
   ) {}
 
   /** Records what is wrong with the volume's options. @internal */
   public _check(prop: string, problems: Problems): void {
     this.check(prop, problems);
+  }
+
+  /** Whether the kubelet writes the files as root and the pod's fsGroup (ConfigMap, Secret, projected). @internal */
+  public get _keyed(): boolean {
+    return this.kind === 'configMap' || this.kind === 'secret' || this.kind === 'projected';
+  }
+
+  /** What is wrong with the options: [field, value, what is allowed]. @internal */
+  public _problems(): Array<[string, unknown, string]> {
+    const mode = this.options.defaultMode;
+    // validateSecretVolumeSource / validateConfigMapVolumeSource: 0 <= mode <= 0777.
+    if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
+      return [['defaultMode', mode, 'expected file mode bits from 0 to 0o777 (decimal 0 to 511); write octal with 0o, e.g. 0o440 (a decimal 777 is 0o1411)']];
+    }
+    return [];
   }
 
   /** Creates the cdk8s-plus volume. @internal */
@@ -314,12 +337,6 @@ export class AgentVolume {
 function rawVolume(scope: Construct, id: string, name: string, source: Omit<k8s.Volume, 'name'>): Volume {
   const VolumeClass = Volume as unknown as new (s: Construct, i: string, n: string, c: Omit<k8s.Volume, 'name'>) => Volume;
   return new VolumeClass(scope, id, name, source);
-}
-
-function checkMode(mode: number | undefined, prop: string, problems: Problems): void {
-  if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
-    problems.add(prop, mode, 'expected file mode bits from 0 to 0o777 (511), e.g. 0o440');
-  }
 }
 
 /** validateLocalDescendingPath: a relative path without ".." segments. */

@@ -43,6 +43,8 @@ describe('AgentVolume.fromProjected', () => {
       },
     }]);
     expect(main.volumeMounts).toEqual([{ name: 'credentials', mountPath: '/mnt/credentials', readOnly: true }]);
+    // The kubelet writes the files as root and the pod's fsGroup: the agent's group reads them.
+    expect(spec.securityContext.fsGroup).toBe(65534);
     expect(ds.podSecurity().level).toBe(PodSecurityLevel.RESTRICTED);
   });
 
@@ -66,7 +68,7 @@ describe('AgentVolume.fromProjected', () => {
 
   test('fails when the mode is out of range', () => {
     expect(make([AgentVolume.fromProjected('v', [ProjectedSource.secret('s')], { defaultMode: 777 })]))
-      .toThrow(/volumes\[0\]\.defaultMode: got 777; expected file mode bits from 0 to 0o777 \(511\)/);
+      .toThrow(/volumes\[0\]\.defaultMode: got 777; expected file mode bits from 0 to 0o777/);
   });
 });
 
@@ -90,6 +92,8 @@ describe('AgentVolume.fromCsi', () => {
       },
     }]);
     expect(ds.podSecurity().level).toBe(PodSecurityLevel.RESTRICTED);
+    // The CSI driver decides ownership (its fsGroupPolicy); the core adds no fsGroup for it.
+    expect(spec.securityContext.fsGroup).toBeUndefined();
   });
 
   test('writable with a filesystem type when asked', () => {

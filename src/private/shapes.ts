@@ -81,6 +81,7 @@ const POD_SHAPES: { [prop: string]: Shape } = {
   podLabels: 'stringMap',
   namespacedRbacRules: 'objects',
   metrics: 'object',
+  fsGroup: 'number',
 };
 
 /** Records a problem for every prop of the wrong type; returns whether all were right. */
