@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import {
   ConfigMap, ContainerRestartPolicy, DnsPolicy, Env, Handler, Probe, Secret,
 } from 'cdk8s-plus-28';
-import { DaemonSet, DaemonSetProps, NodeAffinityTerm, NodeRequirement, PodSecurityLevel } from '../src';
+import { DaemonSet, DaemonSetProps, NodeAffinityTerm, NodeInventory, NodeRequirement, PodSecurityLevel } from '../src';
 import { all, container, newChart, only, synth, synthAgent } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
@@ -280,6 +280,19 @@ describe('preferredNodeAffinity', () => {
     expect(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
       { weight: 1, preference: { matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] } },
     ]);
+  });
+
+  test('never changes which nodes run the agent (the placement preview ignores it, as the controller does)', () => {
+    // GIVEN one node with an SSD and one without
+    const { ds } = agent({ preferredNodeAffinity: [{ weight: 100, term: ssd }] });
+    const inventory = NodeInventory.fromNodes([
+      { name: 'fast', labels: { 'kubernetes.io/os': 'linux', 'disktype': 'ssd' } },
+      { name: 'slow', labels: { 'kubernetes.io/os': 'linux' } },
+    ]);
+    // WHEN
+    const preview = ds.previewPlacement(inventory);
+    // THEN
+    expect(preview.scheduledNodeNames.sort()).toEqual(['fast', 'slow']);
   });
 
   test.each([
