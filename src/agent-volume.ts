@@ -292,8 +292,8 @@ export class AgentVolume {
     return volume;
   }
 
-  /** Checks of the factory's own options, recorded by the DaemonSet. */
-  private check: (prop: string, problems: Problems) => void = () => undefined;
+  /** Checks of the factory's own options (projected, CSI), recorded by the DaemonSet. */
+  private check?: (prop: string, problems: Problems) => void;
 
   private constructor(
     /** The volume name, which containers use in `volumeMounts`. */
@@ -306,7 +306,7 @@ export class AgentVolume {
 
   /** Records what is wrong with the volume's options. @internal */
   public _check(prop: string, problems: Problems): void {
-    this.check(prop, problems);
+    this.check?.(prop, problems);
   }
 
   /** Whether the kubelet writes the files as root and the pod's fsGroup (ConfigMap, Secret, projected). @internal */

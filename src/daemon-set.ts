@@ -586,7 +586,10 @@ export class DaemonSet extends Construct {
       securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot), fsGroup },
       hostNetwork: this.hostNetwork,
       // cdk8s-plus refuses dnsPolicy NONE without nameservers; dnsConfig itself is patched below.
-      dns: { policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST), nameservers: props.dnsConfig?.nameservers },
+      dns: {
+        policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST),
+        nameservers: props.dnsConfig?.nameservers,
+      },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
       isolate: false,
     });

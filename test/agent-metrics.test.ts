@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { ContainerRestartPolicy } from 'cdk8s-plus-28';
 import { AgentMetrics, DaemonSet, DaemonSetProps, NodeExporter } from '../src';
-import { all, newChart, only, synth } from './util/synth';
 import { prometheusProblems } from './util/prometheus-schema';
+import { all, newChart, only, synth } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
 const SELECTOR = { 'app.kubernetes.io/name': 'agent', 'app.kubernetes.io/instance': 'agent' };

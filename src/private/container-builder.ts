@@ -342,7 +342,9 @@ function checkLifecycle(lifecycle: ContainerLifecycle | undefined, prop: string,
       problems.add(`${prop}.${hook}`, handler, 'expected a Handler made with Handler.fromCommand(...), Handler.fromHttpGet(...) or Handler.fromTcpSocket(...)');
       continue;
     }
-    const action = handler as unknown as { httpGetOptions?: { port?: number }; tcpSocketOptions?: { port?: number }; commandOptions?: { command: string[] } };
+    // cdk8s-plus keeps a handler's options private; read them as probeTarget reads a probe's.
+    type Action = { httpGetOptions?: { port?: number }; tcpSocketOptions?: { port?: number }; commandOptions?: { command: string[] } };
+    const action = handler as unknown as Action;
     const network = action.httpGetOptions ?? action.tcpSocketOptions;
     if (network !== undefined) {
       if (network.port === undefined) {
