@@ -101,8 +101,10 @@ export class ProjectedSource {
    */
   public static serviceAccountToken(path: string, options: ServiceAccountTokenOptions = {}): ProjectedSource {
     const expiration = options.expiration ?? Duration.hours(1);
+    // NaN (reported by _check) when an untyped caller passes something that is not a Duration.
+    const seconds = expiration instanceof Duration ? expiration.toSeconds({ integral: false }) : NaN;
     return new ProjectedSource(
-      { serviceAccountToken: { path, audience: options.audience, expirationSeconds: expiration.toSeconds({ integral: false }) } },
+      { serviceAccountToken: { path, audience: options.audience, expirationSeconds: seconds } },
       [path],
     );
   }
@@ -138,7 +140,7 @@ export class ProjectedSource {
       problems.check(`${prop}.path`, token.path, relativePath(token.path));
       const seconds = token.expirationSeconds!;
       if (!Number.isInteger(seconds) || seconds < 600 || seconds > 2 ** 32) {
-        problems.add(`${prop}.expiration`, `${seconds}s`, 'expected a whole number of seconds from 10 minutes (600) to 2^32');
+        problems.add(`${prop}.expiration`, Number.isNaN(seconds) ? 'not a Duration' : `${seconds}s`, 'expected a Duration of whole seconds from 10 minutes (600 s) to 2^32 s, e.g. Duration.hours(1)');
       }
       if (token.audience !== undefined && (typeof token.audience !== 'string' || token.audience.length === 0)) {
         problems.add(`${prop}.audience`, token.audience, 'expected a non-empty audience, or leave it out');
@@ -283,7 +285,12 @@ export class AgentVolume {
       if (options.nodePublishSecretName !== undefined) {
         problems.check(`${prop}.nodePublishSecretName`, options.nodePublishSecretName, rules.dns1123Subdomain(options.nodePublishSecretName));
       }
-      for (const [key, value] of Object.entries(options.volumeAttributes ?? {})) {
+      const attributes = options.volumeAttributes;
+      if (attributes !== undefined && (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))) {
+        problems.add(`${prop}.volumeAttributes`, attributes, 'expected an object of string keys to string values');
+        return;
+      }
+      for (const [key, value] of Object.entries(attributes ?? {})) {
         if (typeof value !== 'string') {
           problems.add(`${prop}.volumeAttributes.${key}`, value, 'expected a string value');
         }

@@ -703,11 +703,16 @@ export class DaemonSet extends Construct {
       if (!Array.isArray(alias?.hostnames) || alias.hostnames.length === 0) {
         problems.add(`hostAliases[${i}].hostnames`, alias?.hostnames, 'expected at least one host name');
       }
-      (alias?.hostnames ?? []).forEach((h, j) => problems.check(`hostAliases[${i}].hostnames[${j}]`, h, rules.dns1123Subdomain(h)));
+      if (Array.isArray(alias?.hostnames)) {
+        alias.hostnames.forEach((h, j) => problems.check(`hostAliases[${i}].hostnames[${j}]`, h, rules.dns1123Subdomain(h)));
+      }
     });
     // validatePodDNSConfig: at most 3 nameservers (IPs), 32 search domains, named options.
     const dns = props.dnsConfig;
-    if (dns !== undefined) {
+    const dnsListsOk = dns === undefined || ['nameservers', 'searches'].map((f) => isStringList((dns as any)[f], `dnsConfig.${f}`, problems)).every(Boolean);
+    if (dns?.options !== undefined && !Array.isArray(dns.options)) {
+      problems.add('dnsConfig.options', dns.options, 'expected a list of { name, value? }');
+    } else if (dns !== undefined && dnsListsOk) {
       const nameservers = dns.nameservers ?? [];
       if (nameservers.length > 3) {
         problems.add('dnsConfig.nameservers', nameservers, 'expected at most 3 nameservers (the resolver reads no more)');
@@ -757,7 +762,10 @@ export class DaemonSet extends Construct {
       w.term.requirements.forEach((r, j) => {
         problems.check(`${prop}.term.requirements[${j}].key`, r.key, rules.qualifiedName(r.key));
         problems.check(`${prop}.term.requirements[${j}]`, r.values, r._problem());
-        r.values.forEach((v) => problems.check(`${prop}.term.requirements[${j}].values`, v, rules.labelValue(v)));
+        // As for required terms: In/NotIn values are label values, Gt/Lt values integers.
+        if (r.operator === 'In' || r.operator === 'NotIn') {
+          r.values.forEach((v) => problems.check(`${prop}.term.requirements[${j}].values`, v, rules.labelValue(v)));
+        }
       });
     });
     // validateHostUsers: a user namespace cannot be combined with the node's namespaces.
@@ -783,6 +791,9 @@ export class DaemonSet extends Construct {
       problems.add('automountServiceAccountToken', false, 'namespacedRbacRules grant API access that the agent could not use without its token; remove one of them');
     }
     namespacedRules.forEach((rule, i) => {
+      if (!['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceUrLs'].map((f) => isStringList((rule as any)?.[f], `namespacedRbacRules[${i}].${f}`, problems)).every(Boolean)) {
+        return;
+      }
       if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
         problems.add(`namespacedRbacRules[${i}].verbs`, rule?.verbs, 'expected at least one verb, e.g. ["get", "list", "watch"]');
       }
@@ -999,6 +1010,15 @@ function registerAppValidation(daemonSet: DaemonSet): void {
       return errors;
     },
   });
+}
+
+/** Whether `value` is absent or a list of strings; records a problem if it is neither. */
+function isStringList(value: unknown, prop: string, problems: Problems): boolean {
+  if (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+    return true;
+  }
+  problems.add(prop, value, 'expected a list of strings');
+  return false;
 }
 
 function isNativeSidecar(c: AgentContainer | undefined): boolean {

@@ -55,12 +55,13 @@ describe('AgentVolume.fromProjected', () => {
 
   test.each([
     ['no sources', [], /volumes\[0\]\.sources: got \[\]; expected at least one ProjectedSource/],
-    ['a token valid for 5 minutes', [ProjectedSource.serviceAccountToken('t', { expiration: Duration.minutes(5) })], /volumes\[0\]\.sources\[0\]\.expiration: got "300s"; expected a whole number of seconds from 10 minutes \(600\)/],
+    ['a token valid for 5 minutes', [ProjectedSource.serviceAccountToken('t', { expiration: Duration.minutes(5) })], /volumes\[0\]\.sources\[0\]\.expiration: got "300s"; expected a Duration of whole seconds from 10 minutes \(600 s\)/],
     ['an absolute token path', [ProjectedSource.serviceAccountToken('/token')], /volumes\[0\]\.sources\[0\]\.path: got "\/token"; expected a relative path/],
     ['an empty audience', [ProjectedSource.serviceAccountToken('t', { audience: '' })], /volumes\[0\]\.sources\[0\]\.audience: got ""; expected a non-empty audience/],
     ['a bad Secret name', [ProjectedSource.secret('Agent_TLS')], /volumes\[0\]\.sources\[0\]\.name: got "Agent_TLS"; expected a DNS-1123 subdomain/],
     ['an item path with ..', [ProjectedSource.configMap('cfg', { items: { a: '../a' } })], /volumes\[0\]\.sources\[0\]\.items\.a: got "\.\.\/a"; expected a relative path/],
     ['two sources writing one file', [ProjectedSource.serviceAccountToken('token'), ProjectedSource.secret('s', { items: { t: 'token' } })], /volumes\[0\]\.sources: got "token"; each file path may appear in only one source/],
+    ['an expiration that is not a Duration (untyped callers)', [ProjectedSource.serviceAccountToken('t', { expiration: 3600 as any })], /volumes\[0\]\.sources\[0\]\.expiration: got "not a Duration"/],
     ['something that is not a ProjectedSource', [{ secret: { name: 'x' } } as any], /volumes\[0\]\.sources\[0\]: got .*expected a ProjectedSource/],
   ])('fails when given %s', (_, sources, error) => {
     expect(make([AgentVolume.fromProjected('v', sources as ProjectedSource[])])).toThrow(error);
@@ -106,6 +107,11 @@ describe('AgentVolume.fromCsi', () => {
     [`${'a'.repeat(60)}.csi.io`, /volumes\[0\]\.driver: got "a{60}\.csi\.io"; expected a CSI driver name: a DNS-1123 subdomain of at most 63 characters/],
   ])('fails when the driver is %j', (driver, error) => {
     expect(make([AgentVolume.fromCsi('v', driver)])).toThrow(error);
+  });
+
+  test('fails when the attributes are not an object (untyped callers)', () => {
+    expect(make([AgentVolume.fromCsi('v', 'secrets-store.csi.k8s.io', { volumeAttributes: 'class=agent' as any })]))
+      .toThrow(/volumes\[0\]\.volumeAttributes: got "class=agent"; expected an object of string keys to string values/);
   });
 
   test('fails when the publish Secret name is invalid', () => {

@@ -205,6 +205,9 @@ describe('hostAliases and dnsConfig', () => {
     [{ dnsConfig: { searches: ['-bad-'] } }, /dnsConfig\.searches\[0\]: got "-bad-"/],
     [{ dnsConfig: { options: [{ name: '' }] } }, /dnsConfig\.options\[0\]\.name: got ""; expected the option name/],
     [{ dnsPolicy: DnsPolicy.NONE }, /dnsConfig\.nameservers: got undefined; dnsPolicy NONE takes resolv.conf from dnsConfig alone/],
+    [{ dnsConfig: { nameservers: '10.0.0.10' as any } }, /dnsConfig\.nameservers: got "10.0.0.10"; expected a list of strings/],
+    [{ dnsConfig: { options: { ndots: '2' } as any } }, /dnsConfig\.options: got \{"ndots":"2"\}; expected a list of \{ name, value\? \}/],
+    [{ hostAliases: [{ ip: '10.0.0.1', hostnames: 'logs' as any }] }, /hostAliases\[0\]\.hostnames: got "logs"; expected at least one host name/],
   ] as Array<[Partial<DaemonSetProps>, RegExp]>)('fails when %#: %p', (props, error) => {
     expect(make(props)).toThrow(error);
   });
@@ -269,6 +272,12 @@ describe('preferredNodeAffinity', () => {
         ],
       },
     });
+  });
+
+  test('Gt and Lt take negative integers, as in required terms', () => {
+    const { spec } = agent({ preferredNodeAffinity: [{ weight: 3, term: NodeAffinityTerm.allOf(NodeRequirement.gt('temperature', -5)) }] });
+    expect(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference)
+      .toEqual({ matchExpressions: [{ key: 'temperature', operator: 'Gt', values: ['-5'] }] });
   });
 
   test('next to required node affinity, which it leaves alone', () => {
@@ -462,6 +471,7 @@ describe('namespacedRbacRules', () => {
     [{ namespacedRbacRules: [{ nonResourceUrLs: ['/metrics'], verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.nonResourceUrLs: got \["\/metrics"\]; non-resource URLs are cluster-scoped/],
     [{ namespacedRbacRules: [{ resources: ['pods'], verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.apiGroups: got undefined; expected the API groups/],
     [{ namespacedRbacRules: rules, automountServiceAccountToken: false }, /automountServiceAccountToken: got false; namespacedRbacRules grant API access/],
+    [{ namespacedRbacRules: [{ apiGroups: [''], resources: 'pods' as any, verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.resources: got "pods"; expected a list of strings/],
   ] as Array<[Partial<DaemonSetProps>, RegExp]>)('fails when %j', (props, error) => {
     expect(make(props)).toThrow(error);
   });
