@@ -27,9 +27,10 @@ describe('defaults: no new field is emitted unless asked for', () => {
 
   test('the pod has none of the optional fields', () => {
     // THEN
-    for (const field of ['imagePullSecrets', 'hostAliases', 'dnsConfig', 'runtimeClassName', 'hostUsers', 'affinity']) {
+    for (const field of ['imagePullSecrets', 'hostAliases', 'dnsConfig', 'runtimeClassName', 'hostUsers']) {
       expect(spec[field]).toBeUndefined();
     }
+    expect(spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
     expect(spec.securityContext.supplementalGroups).toBeUndefined();
     expect(spec.securityContext.seLinuxOptions).toBeUndefined();
   });
@@ -262,16 +263,16 @@ describe('preferredNodeAffinity', () => {
   const ssd = NodeAffinityTerm.allOf(NodeRequirement.in('disktype', ['ssd']));
   const large = NodeAffinityTerm.allOf(NodeRequirement.gt('cpu-count', 8));
 
-  test('alone: the pod\'s preferred node affinity, with weights', () => {
+  test('the pod\'s preferred node affinity, with weights, next to the default required term', () => {
+    // GIVEN / WHEN
     const { spec } = agent({ preferredNodeAffinity: [{ weight: 80, term: ssd }, { weight: 20, term: large }] });
-    expect(spec.affinity).toEqual({
-      nodeAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 80, preference: { matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] } },
-          { weight: 20, preference: { matchExpressions: [{ key: 'cpu-count', operator: 'Gt', values: ['8'] }] } },
-        ],
-      },
-    });
+    // THEN
+    expect(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 80, preference: { matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] } },
+      { weight: 20, preference: { matchExpressions: [{ key: 'cpu-count', operator: 'Gt', values: ['8'] }] } },
+    ]);
+    // the required term (virtual nodes excluded by default) is the core's, unchanged
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toHaveLength(1);
   });
 
   test('Gt and Lt take negative integers, as in required terms', () => {
@@ -282,7 +283,7 @@ describe('preferredNodeAffinity', () => {
 
   test('next to required node affinity, which it leaves alone', () => {
     const required = NodeAffinityTerm.allOf(NodeRequirement.exists('node-role.kubernetes.io/worker'));
-    const { spec } = agent({ requiredNodeAffinity: [required], preferredNodeAffinity: [{ weight: 1, term: ssd }] });
+    const { spec } = agent({ requiredNodeAffinity: [required], preferredNodeAffinity: [{ weight: 1, term: ssd }], excludeVirtualNodes: false });
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual({
       nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/worker', operator: 'Exists' }] }],
     });

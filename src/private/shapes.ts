@@ -82,6 +82,8 @@ const POD_SHAPES: { [prop: string]: Shape } = {
   namespacedRbacRules: 'objects',
   metrics: 'object',
   fsGroup: 'number',
+  excludeVirtualNodes: 'boolean',
+  imagePlatforms: 'strings',
 };
 
 /** Records a problem for every prop of the wrong type; returns whether all were right. */
