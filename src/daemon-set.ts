@@ -670,7 +670,8 @@ export class DaemonSet extends Construct {
     // Weighted terms through cdk8s-plus's scheduling API too, next to the required ones.
     for (const w of props.preferredNodeAffinity ?? []) {
       const requirements = w.term.requirements.map((r) => r._toKube());
-      this.workload.scheduling.attract({ labelSelector: requirements.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode, { weight: w.weight });
+      const node = { labelSelector: requirements.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode;
+      this.workload.scheduling.attract(node, { weight: w.weight });
     }
     // ephemeral-storage: the container's whole resources (cdk8s-plus renders it in whole GiB only).
     [main, ...sidecars].forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/containers/${i}/resources`, c.resourcesPatch));

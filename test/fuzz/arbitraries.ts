@@ -102,7 +102,8 @@ export function arbitraries(valid: boolean) {
     imagePullSecrets: fc.uniqueArray(maybeBad(dnsLabel, fc.constant('Bad_Secret')), { maxLength: 2 }),
     runtimeClassName: maybeBad(fc.constantFrom('nvidia', 'runc', 'gvisor'), fc.constant('gVisor')),
     supplementalGroups: fc.array(maybeBad(fc.integer({ min: 0, max: 65535 }), fc.constant(-1)), { maxLength: 2 }),
-    preferredNodeAffinity: fc.array(fc.record({ weight: maybeBad(fc.integer({ min: 1, max: 100 }), fc.constantFrom(0, 101)), term }), { maxLength: 2 }),
+    preferredNodeAffinity: fc.array(fc.record({ weight: maybeBad(fc.integer({ min: 1, max: 100 }), fc.constantFrom(0, 101)), term }),
+      { maxLength: 2 }),
     podLabels: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
     hostAliases: fc.array(fc.record({
       ip: maybeBad(fc.constantFrom('10.0.0.1', 'fd00::1'), fc.constant('10.0.0.256')),
