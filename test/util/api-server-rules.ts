@@ -1218,7 +1218,8 @@ export const API_SERVER_RULES: readonly ApiServerRule[] = [
         if (!isString(t.path) || t.path === '' || t.path.startsWith('/') || t.path.split('/').includes('..')) {
           bad(`volume ${v.name}: token path ${json(t.path)} is not a relative path inside the volume`);
         }
-        if (t.expirationSeconds !== undefined && !(Number.isInteger(t.expirationSeconds) && t.expirationSeconds >= 600 && t.expirationSeconds <= 2 ** 32)) {
+        const seconds = t.expirationSeconds;
+        if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 600 && seconds <= 2 ** 32)) {
           bad(`volume ${v.name}: token expirationSeconds ${json(t.expirationSeconds)} is not between 600 and 2^32`);
         }
       }
