@@ -682,7 +682,9 @@ export class DaemonSet extends Construct {
         namespace: this.namespace,
         labels: this.labels,
         selectorLabels: this.selectorLabels,
-        ports: [main, ...sidecars, ...inits].flatMap((c) => c.props.ports ?? []).map((p) => ({ name: p.name, number: p.number })),
+        // The containers that keep running (a plain init container's port is gone when scraped).
+        ports: [main, ...sidecars, ...inits.filter((_, i) => isNativeSidecar(props.initContainers![i]))]
+          .flatMap((c) => c.props.ports ?? []).map((p) => ({ name: p.name, number: p.number })),
       });
       this.monitor = bound.monitor;
       this.metricsService = bound.service;
