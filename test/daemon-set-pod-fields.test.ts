@@ -2,7 +2,10 @@ import { Size } from 'cdk8s';
 import {
   ConfigMap, ContainerRestartPolicy, DnsPolicy, Env, Handler, Probe, Secret,
 } from 'cdk8s-plus-28';
-import { DaemonSet, DaemonSetProps, NodeAffinityTerm, NodeInventory, NodeRequirement, PodSecurityLevel } from '../src';
+import {
+  DaemonSet, DaemonSetOptions, DaemonSetProps, GpuDriverInstaller, LogAgent, NetworkAgent, NodeAffinityTerm, NodeExporter, NodeInventory,
+  NodeRequirement, PodSecurityLevel, SecurityAgent, StorageDaemon,
+} from '../src';
 import { all, container, newChart, only, synth, synthAgent } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
@@ -545,5 +548,40 @@ describe('every new field at once', () => {
     const objects = synth(chart);
     // THEN
     expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('every preset inherits the pod settings', () => {
+  const PRESETS: Array<[string, (chart: any, options: DaemonSetOptions) => unknown]> = [
+    ['LogAgent', (c, o) => new LogAgent(c, 'preset', o)],
+    ['NodeExporter', (c, o) => new NodeExporter(c, 'preset', o)],
+    ['GpuDriverInstaller', (c, o) => new GpuDriverInstaller(c, 'preset', o)],
+    ['SecurityAgent', (c, o) => new SecurityAgent(c, 'preset', o)],
+    ['NetworkAgent', (c, o) => new NetworkAgent(c, 'preset', o)],
+    ['StorageDaemon', (c, o) => new StorageDaemon(c, 'preset', o)],
+  ];
+
+  test.each(PRESETS)('%s', (_name, create) => {
+    // GIVEN
+    const chart = newChart({ namespace: 'agents' });
+    // WHEN
+    create(chart, {
+      imagePullSecrets: ['mirror-credentials'],
+      runtimeClassName: 'runc',
+      podLabels: { team: 'platform' },
+      hostAliases: [{ ip: '10.0.0.5', hostnames: ['mirror.internal'] }],
+      serviceAccountAnnotations: { 'example.com/owner': 'platform' },
+    });
+    const objects = synth(chart);
+    const daemonSet = only(objects, 'DaemonSet');
+    // THEN
+    expect(daemonSet.spec.template.spec).toMatchObject({
+      imagePullSecrets: [{ name: 'mirror-credentials' }],
+      runtimeClassName: 'runc',
+      hostAliases: [{ ip: '10.0.0.5', hostnames: ['mirror.internal'] }],
+    });
+    expect(daemonSet.spec.template.metadata.labels.team).toBe('platform');
+    expect(daemonSet.spec.selector.matchLabels.team).toBeUndefined();
+    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'example.com/owner': 'platform' });
   });
 });
