@@ -61,6 +61,8 @@ project.addDevDeps(
   // Schema validation of every synthesized object in the tests (4.x: engines node>=14).
   'kubernetes-models@^4.5.1',
   '@kubernetes-models/validate@^4',
+  // The ServiceMonitor/PodMonitor CRD schemas (4.4.x shares base 5 / validate 4 with the above).
+  '@kubernetes-models/prometheus-operator@~4.4.4',
   // Property-based tests of the input checks.
   'fast-check@^3',
   // An independent Pod Security Standards checker to cross-check PodSecurity.evaluate (offline).

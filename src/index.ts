@@ -6,6 +6,7 @@ export * from './node-affinity';
 export * from './host-mount';
 export * from './agent-volume';
 export * from './agent-container';
+export * from './agent-metrics';
 export * from './daemon-set';
 export * from './pod-security';
 export * from './agent-namespace';
