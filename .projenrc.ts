@@ -67,6 +67,9 @@ project.addDevDeps(
   '@monokle/validation@^0.33.0',
   // Lint rules that catch assertions that never run (`expect(x).toBeDefined;`) and tests without one.
   'eslint-plugin-jest@^28',
+  // The generated falco.yaml is validated against Falco's own config JSON schema (draft-06).
+  'ajv@^8',
+  'ajv-formats@^2',
 );
 project.eslint?.addPlugins('jest');
 project.eslint?.addRules({

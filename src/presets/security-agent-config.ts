@@ -18,9 +18,13 @@ export interface FalcoConfigOptions {
 }
 
 /**
- * The configuration as an object. Complete on purpose: it sets no `config_files`, so the
- * image's /etc/falco/config.d (which declares the container plugin again, and would make Falco
- * abort on a duplicate plugin) is never read.
+ * The configuration as an object. Complete on purpose: it sets no `config_files`, so Falco reads
+ * no file beside it (Falco 0.44.1 reads only the files `config_files` lists). The image's own
+ * falco.yaml lists /etc/falco/config.d, whose falco.container_plugin.yaml says
+ * `load_plugins: [container]`: merged with the default `append` strategy into a falco.yaml that
+ * already loads the plugin, the list would name it twice, and libsinsp refuses a second plugin
+ * of one name ("found another plugin with name container. Aborting."). Every value Falco runs
+ * with is then in this one file, whose checksum rolls the pods.
  */
 export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]: unknown } {
   const kmod = options.driver === SecurityAgentDriver.KERNEL_MODULE;

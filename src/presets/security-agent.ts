@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
@@ -28,12 +28,28 @@ export interface SecurityAgentProps extends DaemonSetOptions {
   readonly image?: string;
 
   /**
-   * How Falco gets kernel events. Only `MODERN_EBPF` runs without privileged containers; the
-   * others are explicit opt-ins.
+   * How Falco gets kernel events: the modern eBPF probe, or the kernel module (an explicit
+   * opt-in that adds a privileged init container).
    *
    * @default SecurityAgentDriver.MODERN_EBPF
    */
   readonly driver?: SecurityAgentDriver;
+
+  /**
+   * Run Falco in a privileged container, as the Falco chart does by default. `false` selects
+   * the least-privileged mode of the modern eBPF probe instead: the BPF, PERFMON, SYS_RESOURCE
+   * and SYS_PTRACE capabilities and AppArmor `unconfined`.
+   *
+   * The least-privileged mode needs `kernel.perf_event_paranoid` at 2 or lower on every node
+   * (`sysctl kernel.perf_event_paranoid`): Falco attaches some of its programs with
+   * `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2
+   * (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu nodes).
+   * The upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the kernel
+   * module.
+   *
+   * @default true
+   */
+  readonly privileged?: boolean;
 
   /**
    * The falco-driver-loader image of the privileged init container that loads the kernel
@@ -66,26 +82,29 @@ const HEALTHZ = '/healthz';
 const CONFIG_VOLUME = 'falco-config';
 const RULES_VOLUME = 'falco-rules';
 const STATE_VOLUME = 'falco-state';
+const CHECKSUM_ANNOTATION = 'checksum/config';
 const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
 
 /**
  * Falco, the runtime security agent, on every node: a DaemonSet, its ConfigMap (falco.yaml
  * and custom rules) and a ServiceAccount without any permission.
  *
- * The default is the least-privileged mode of Falco's modern eBPF probe: no privileged
- * container anywhere, the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities added to an
- * otherwise empty set (the Falco chart adds them to the runtime's default set, and its own
- * default is a privileged container). The kernel module is an explicit opt-in
+ * The default is Falco's modern eBPF probe in a privileged container, as the Falco chart's
+ * default: it starts on every common node image. Its least-privileged mode (four capabilities
+ * instead of privileged) is an explicit opt-in, `privileged: false`, for nodes whose
+ * `kernel.perf_event_paranoid` is 2 or lower (not Debian's or Ubuntu's kernels: see
+ * `SecurityAgentProps.privileged`). The kernel module is another opt-in
  * (`driver: SecurityAgentDriver.KERNEL_MODULE`) and is the only mode with an init container.
  *
  * Host access it needs, and why:
- * - **root** (UID 0): Linux grants the capabilities of a container to its root user only
- *   (Kubernetes has no ambient capabilities), so Falco cannot run as non-root.
- * - **capabilities** BPF and PERFMON (load the probe, open its ring buffers), SYS_RESOURCE
- *   (raise the locked-memory limit on kernels before 5.11), SYS_PTRACE (read other processes'
- *   /proc entries when Falco builds its process table).
- * - **AppArmor unconfined** (least-privileged mode only, as the chart does): the runtime's
- *   default profile forbids ptrace-reading processes outside the container.
+ * - **root** (UID 0) in every mode: Linux grants a container's capabilities (or a privileged
+ *   container's) to its root user only (Kubernetes has no ambient capabilities).
+ * - **privileged** (default): loading eBPF programs and attaching them, on every kernel the
+ *   chart supports. With `privileged: false`, the capabilities BPF and PERFMON (load the probe,
+ *   open its ring buffers and perf events), SYS_RESOURCE (raise the locked-memory limit on
+ *   kernels before 5.11), SYS_PTRACE (read other processes' /proc entries), and AppArmor
+ *   `unconfined` (the runtime's default profile forbids reading other processes; a privileged
+ *   container is not confined by it anyway).
  * - **`/proc` at /host/proc, `/etc` at /host/etc, `/sys/kernel`** read-only: the process table, the
  *   host's identity, and the kernel's BTF and tracing files (the chart's `sysfsMountPath`).
  *   With the kernel module, **`/dev`** (at /host/dev, the module's devices) and **`/sys/module`**
@@ -94,7 +113,7 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * - **runtime sockets** read-only (see `SecurityAgentRuntimeSocket`), for container metadata.
  *
  * No host PID namespace and no host network, like the chart: Falco reads the host's processes
- * through /host/proc, and the modern probe sees every process from the kernel.
+ * through /host/proc, and the probe sees every process from the kernel.
  *
  * No RBAC: the default configuration asks the Kubernetes API for nothing (pod and namespace
  * names come from the runtime's CRI labels). The chart's only Role (configmaps get, list,
@@ -104,10 +123,12 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * Other choices: every taint tolerated (the chart tolerates only the control-plane taints; a
  * node without the agent is a node without detection), the chart's requests (100m CPU, 512Mi)
  * and memory limit (1024Mi) but no CPU limit (a throttled Falco drops events), the chart's
- * probes on the webserver's /healthz (port 8765, named "web"), JSON alerts on stdout, a
- * read-only root filesystem with an emptyDir for /root/.falco, and the rules shipped in the
- * image (no falcoctl fetching rules at run time, so what runs is what was pinned). No priority
- * class (the chart sets none): set `priorityClassName` to keep the agent on full nodes.
+ * probes on the webserver's /healthz (port 8765), JSON alerts on stdout, a read-only root
+ * filesystem with an emptyDir for /root/.falco, and the rules shipped in the image (no
+ * falcoctl fetching rules at run time, so what runs is what was pinned). No priority class
+ * (the chart sets none): set `priorityClassName` to keep the agent on full nodes. A
+ * `checksum/config` pod annotation, computed from the ConfigMap as synthesized, rolls the pods
+ * whenever the configuration changes.
  *
  * @example
  * new SecurityAgent(chart, 'falco', { namespace: 'falco' });
@@ -126,6 +147,8 @@ export class SecurityAgent extends Construct {
   public readonly image: string;
   /** The driver chosen. */
   public readonly driver: SecurityAgentDriver;
+  /** Whether Falco runs privileged (false: the least-privileged mode, with four capabilities). */
+  public readonly privileged: boolean;
   /** The runtime sockets mounted. */
   public readonly runtimeSockets: SecurityAgentRuntimeSocket[];
   /** The generated falco.yaml. */
@@ -142,7 +165,13 @@ export class SecurityAgent extends Construct {
       problems.add('driver', this.driver, `expected one of ${Object.values(SecurityAgentDriver).join(', ')}`);
     }
     const kmod = this.driver === SecurityAgentDriver.KERNEL_MODULE;
-    const leastPrivileged = this.driver === SecurityAgentDriver.MODERN_EBPF;
+    this.privileged = options.privileged ?? true;
+    if (!this.privileged && kmod) {
+      problems.add('privileged', false, 'the kernel module runs only in a privileged container; use driver: SecurityAgentDriver.MODERN_EBPF for the least-privileged mode');
+    }
+    if (options.runAsUser !== undefined && options.runAsUser !== 0) {
+      problems.add('runAsUser', options.runAsUser, 'Falco must run as root (0): Linux gives a container\'s capabilities, and a privileged container\'s, to its root user only, and Falco cannot load its probe without them');
+    }
     if (driverLoaderImage !== undefined && !kmod) {
       problems.add('driverLoaderImage', driverLoaderImage, 'only the kernel module is loaded by an init container; remove it or use driver: SecurityAgentDriver.KERNEL_MODULE');
     }
@@ -183,10 +212,9 @@ export class SecurityAgent extends Construct {
       ...(ruleNames.length > 0 ? [{ volumeName: RULES_VOLUME, mountPath: '/etc/falco/rules.d' }] : []),
     ];
 
-    const podAnnotations: { [key: string]: string } = { 'checksum/config': shortHash(JSON.stringify(configData), 16) };
-    if (leastPrivileged) {
-      podAnnotations[appArmorKey] = 'unconfined';
-    }
+    // The annotation, not the appArmorProfile field (Kubernetes 1.30+): cdk8s-plus-28's 1.28
+    // types drop the field, and the API server copies the annotation into it (see the docs).
+    const podAnnotations: { [key: string]: string } = this.privileged ? {} : { [appArmorKey]: 'unconfined' };
 
     const httpProbe = (timing: { initialDelay?: number; period: number; failureThreshold: number }) => Probe.fromHttpGet(HEALTHZ, {
       port: WEB_PORT,
@@ -210,14 +238,14 @@ export class SecurityAgent extends Construct {
       volumes,
       volumeMounts,
       podAnnotations,
-      // Relaxed from the core's defaults: Falco must be root (see the class doc), and either
-      // holds the four capabilities of the least-privileged mode or, when opted in, is privileged.
+      // Relaxed from the core's defaults: Falco must be root (see the class doc), and is either
+      // privileged or, when asked for, holds the four capabilities of the least-privileged mode.
       runAsUser: 0,
       runAsGroup: 0,
       runAsNonRoot: false,
-      ...(leastPrivileged
-        ? { addCapabilities: [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }
-        : { privileged: true }),
+      ...(this.privileged
+        ? { privileged: true }
+        : { privileged: false, addCapabilities: [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }),
       initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [],
       resources: {
         cpu: { request: Cpu.millis(100) },
@@ -233,7 +261,20 @@ export class SecurityAgent extends Construct {
       metadata: { name: this.daemonSet.name, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
       data: configData,
     });
+
+    // Computed when the chart is synthesized, from the ConfigMap as it is then: a change made
+    // through the escape hatch (ApiObject.of(agent.configMap).addJsonPatch) rolls the pods too.
+    if (options.podAnnotations?.[CHECKSUM_ANNOTATION] === undefined) {
+      const configMap = this.configMap;
+      this.daemonSet.workload.podMetadata.addAnnotation(CHECKSUM_ANNOTATION, Lazy.any({ produce: () => configChecksum(configMap) }));
+    }
   }
+}
+
+/** A hash of what the pods read from the ConfigMap: its data, as synthesized. */
+function configChecksum(configMap: ApiObject): string {
+  const { data, binaryData } = configMap.toJson();
+  return shortHash(JSON.stringify({ data, binaryData }), 16);
 }
 
 /**
