@@ -97,6 +97,13 @@ project.testTask.spawn(rosetta);
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
+// The integration tier: the agents' real binaries where they install here (Debian's
+// prometheus-node-exporter), run as root; not part of `test`. `.ci/run` runs it after `npm test`.
+project.addTask('test:integration', {
+  description: 'Run the integration tests (test/integration/, real agent binaries; needs root and Debian\'s apt repositories)',
+  exec: 'jest --config test/integration/jest.config.json --coverage=false',
+});
+
 // The example app: every preset, synthesized to dist/manifests/ (cdk8s.yaml points there too).
 project.addTask('synth:example', {
   description: 'Synthesize the example app (every preset) to dist/manifests/',
