@@ -170,7 +170,8 @@ export class SecurityAgent extends Construct {
     if (!this.privileged && kmod) {
       problems.add('privileged', false, 'the kernel module runs only in a privileged container; use driver: SecurityAgentDriver.MODERN_EBPF for the least-privileged mode');
     }
-    if (options.runAsUser !== undefined && options.runAsUser !== 0) {
+    const nonRoot = options.runAsUser !== undefined && options.runAsUser !== 0;
+    if (nonRoot) {
       problems.add('runAsUser', options.runAsUser, 'Falco must run as root (0): Linux gives a container\'s capabilities, and a privileged container\'s, to its root user only, and Falco cannot load its probe without them');
     }
     if (driverLoaderImage !== undefined && !kmod) {
@@ -241,9 +242,11 @@ export class SecurityAgent extends Construct {
       runAsUser: 0,
       runAsGroup: 0,
       runAsNonRoot: false,
+      // (With a non-root runAsUser, already reported above, no capabilities: the core would
+      // report them too, as capabilities the user never set.)
       ...(this.privileged
         ? { privileged: true }
-        : { privileged: false, addCapabilities: [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }),
+        : { privileged: false, addCapabilities: nonRoot ? [] : [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }),
       initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [],
       resources: {
         cpu: { request: Cpu.millis(100) },

@@ -541,6 +541,16 @@ describe('SecurityAgent fails when', () => {
       .toThrow(/privileged: got false; the kernel module runs only in a privileged container; use driver: SecurityAgentDriver.MODERN_EBPF for the least-privileged mode/);
   });
 
+  test('fails with one error that lists the preset\'s and the core\'s problems, naming the user\'s construct', () => {
+    // GIVEN a non-root user in least-privileged mode and an unpinned image (a core rule)
+    // WHEN / THEN the runAsUser reason is the preset's, not a core complaint about capabilities the user never set
+    expect(make({ privileged: false, runAsUser: 1000, image: 'falco' })).toThrow(new RegExp([
+      '^2 invalid props for SecurityAgent \'test/falco\':',
+      '  - runAsUser: got 1000; Falco must run as root \\(0\\)[^\\n]*',
+      '  - image: got "falco"; expected a tag or digest[^\\n]*$',
+    ].join('\n')));
+  });
+
   test.each([[{}], [{ privileged: false }]])('fails when a non-root user is given (%j)', (props) => {
     expect(make({ ...props, runAsUser: 1000 }))
       .toThrow(/runAsUser: got 1000; Falco must run as root \(0\): Linux gives a container's capabilities, and a privileged container's, to its root user only/);
