@@ -4,6 +4,7 @@
  */
 import { Yaml } from 'cdk8s';
 import { SecurityAgentDriver } from './security-agent-driver';
+import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
 
 /** Where the rules shipped in the Falco image live, and where custom rules are mounted. */
@@ -15,6 +16,9 @@ export interface FalcoConfigOptions {
   readonly sockets: SecurityAgentRuntimeSocket[];
   readonly webserverPort: number;
   readonly healthzPath: string;
+  readonly priority: SecurityAgentPriority;
+  /** Where alerts are also POSTed (falcosidekick), if anywhere. */
+  readonly httpOutputUrl?: string;
 }
 
 /**
@@ -56,12 +60,15 @@ export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]:
       library_path: 'libcontainer.so',
       init_config: { label_max_len: 100, with_size: false, hooks: ['create'], engines },
     }],
-    priority: 'debug',
+    priority: options.priority,
+    // JSON alerts: what log collectors parse, and what falcosidekick expects over HTTP.
     json_output: true,
     json_include_output_property: true,
     json_include_tags_property: true,
     stdout_output: { enabled: true },
     syslog_output: { enabled: false },
+    // Falco's defaults for the rest (user agent, CA path /etc/ssl/certs of the image).
+    http_output: options.httpOutputUrl === undefined ? { enabled: false } : { enabled: true, url: options.httpOutputUrl },
     log_stderr: true,
     log_syslog: false,
     log_level: 'info',
@@ -71,8 +78,28 @@ export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]:
       listen_port: options.webserverPort,
       listen_address: '0.0.0.0',
       k8s_healthz_endpoint: options.healthzPath,
-      prometheus_metrics_enabled: false,
+      // /metrics on the webserver's port; only served when metrics.enabled is true too.
+      prometheus_metrics_enabled: true,
       ssl_enabled: false,
+    },
+    // The Falco chart's values when its `metrics.enabled` is set (charts/falco/values.yaml,
+    // falco-9.1.0): no metrics alert (output_rule), no per-CPU series. The Prometheus endpoint
+    // computes its values at each scrape; the interval paces only the other outputs.
+    metrics: {
+      enabled: true,
+      interval: '1h',
+      output_rule: false,
+      rules_counters_enabled: true,
+      resource_utilization_enabled: true,
+      state_counters_enabled: true,
+      kernel_event_counters_enabled: true,
+      kernel_event_counters_per_cpu_enabled: false,
+      libbpf_stats_enabled: true,
+      plugins_metrics_enabled: true,
+      kernel_iter_event_counters_enabled: true,
+      jemalloc_stats_enabled: false,
+      convert_memory_to_mb: true,
+      include_empty_values: false,
     },
   };
 }

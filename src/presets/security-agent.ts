@@ -7,6 +7,7 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
+import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
 import { shortHash } from '../private/names';
 import { PresetScope } from '../private/preset-base';
@@ -75,6 +76,30 @@ export interface SecurityAgentProps extends DaemonSetOptions {
    * @default - only the rules shipped in the Falco image
    */
   readonly customRules?: { [fileName: string]: string };
+
+  /**
+   * The least severe priority of the rules Falco loads and runs (falco.yaml's `priority`).
+   *
+   * @default SecurityAgentPriority.DEBUG (every rule, Falco's default)
+   */
+  readonly minimumPriority?: SecurityAgentPriority;
+
+  /**
+   * Also POST every alert, as JSON, to an HTTP endpoint: typically falcosidekick
+   * (`{ url: 'http://falcosidekick.falco.svc:2801' }`), which forwards them to chat, SIEM and
+   * other sinks. Alerts always go to stdout too.
+   *
+   * @default - stdout only
+   */
+  readonly httpOutput?: SecurityAgentHttpOutput;
+}
+
+/** Where the security agent POSTs its alerts (Falco's `http_output`). */
+export interface SecurityAgentHttpOutput {
+  /**
+   * The endpoint's URL, http or https (https is verified against the image's CA certificates).
+   */
+  readonly url: string;
 }
 
 const WEB_PORT = 8765;
@@ -123,7 +148,8 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * Other choices: every taint tolerated (the chart tolerates only the control-plane taints; a
  * node without the agent is a node without detection), the chart's requests (100m CPU, 512Mi)
  * and memory limit (1024Mi) but no CPU limit (a throttled Falco drops events), the chart's
- * probes on the webserver's /healthz (port 8765), JSON alerts on stdout, a read-only root
+ * probes on the webserver's /healthz (port 8765, named "metrics": the same port serves Falco's
+ * Prometheus metrics, turned on), JSON alerts on stdout (and to `httpOutput`), a read-only root
  * filesystem with an emptyDir for /root/.falco, and the rules shipped in the image (no
  * falcoctl fetching rules at run time, so what runs is what was pinned). No priority class
  * (the chart sets none): set `priorityClassName` to keep the agent on full nodes. A
@@ -149,6 +175,8 @@ export class SecurityAgent extends Construct {
   public readonly driver: SecurityAgentDriver;
   /** Whether Falco runs privileged (false: the least-privileged mode, with four capabilities). */
   public readonly privileged: boolean;
+  /** The least severe priority of the rules Falco runs. */
+  public readonly minimumPriority: SecurityAgentPriority;
   /** The runtime sockets mounted. */
   public readonly runtimeSockets: SecurityAgentRuntimeSocket[];
   /** The generated falco.yaml. */
@@ -156,7 +184,7 @@ export class SecurityAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
-    const { image, driver, driverLoaderImage, runtimeSockets, customRules, ...options } = props;
+    const { image, driver, driverLoaderImage, runtimeSockets, customRules, minimumPriority, httpOutput, ...options } = props;
     const preset = new PresetScope(this, id, options);
     const problems = preset.problems;
 
@@ -181,11 +209,23 @@ export class SecurityAgent extends Construct {
     checkSockets(this.runtimeSockets, problems);
     const rulesFiles = customRules ?? {};
     checkRules(rulesFiles, problems);
+    this.minimumPriority = minimumPriority ?? SecurityAgentPriority.DEBUG;
+    if (!Object.values(SecurityAgentPriority).includes(this.minimumPriority)) {
+      problems.add('minimumPriority', this.minimumPriority, `expected one of ${Object.values(SecurityAgentPriority).join(', ')}`);
+    }
+    const httpOutputUrl = checkHttpOutput(httpOutput, problems);
 
     const { name } = preset;
     const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${preset.containerName}`;
 
-    this.falcoConfig = falcoConfigYaml({ driver: this.driver, sockets: this.runtimeSockets, webserverPort: WEB_PORT, healthzPath: HEALTHZ });
+    this.falcoConfig = falcoConfigYaml({
+      driver: this.driver,
+      sockets: this.runtimeSockets,
+      webserverPort: WEB_PORT,
+      healthzPath: HEALTHZ,
+      priority: this.minimumPriority,
+      httpOutputUrl,
+    });
     const configData: { [key: string]: string } = { 'falco.yaml': this.falcoConfig, ...rulesFiles };
     const ruleNames = Object.keys(rulesFiles).sort();
 
@@ -232,7 +272,9 @@ export class SecurityAgent extends Construct {
         HOST_ROOT: EnvValue.fromValue('/host'),
         FALCO_HOSTNAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
       },
-      ports: [{ containerPort: WEB_PORT, name: 'web' }],
+      // The webserver serves /healthz and Prometheus' /metrics on one port (the chart names it
+      // "web"): named "metrics" so that monitors find it by name.
+      ports: [{ containerPort: WEB_PORT, name: 'metrics' }],
       hostMounts,
       volumes,
       volumeMounts,
@@ -333,6 +375,24 @@ function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Problems)
     }
     seen.add(s.socketPath);
   });
+}
+
+function checkHttpOutput(output: SecurityAgentHttpOutput | undefined, problems: Problems): string | undefined {
+  if (output === undefined) {
+    return undefined;
+  }
+  const url = output?.url;
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol) || parsed.hostname === '' || /\s/.test(url)) {
+    problems.add('httpOutput.url', url, 'expected an absolute http:// or https:// URL, e.g. "http://falcosidekick.falco.svc:2801"');
+    return undefined;
+  }
+  return url;
 }
 
 function checkRules(files: { [fileName: string]: string }, problems: Problems): void {

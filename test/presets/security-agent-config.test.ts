@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { Yaml } from 'cdk8s';
 import { SecurityAgent, SecurityAgentProps } from '../../src/presets/security-agent';
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
+import { SecurityAgentPriority } from '../../src/presets/security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
 import { newChart, only, synth } from '../util/synth';
 
@@ -49,6 +50,7 @@ describe('falco.yaml against Falco 0.44.1\'s config schema', () => {
       ],
     }],
     ['custom rules', { customRules: { 'my-rules.yaml': '- list: a\n  items: []\n' } }],
+    ['an HTTP output and a minimum priority', { httpOutput: { url: 'http://falcosidekick.falco.svc:2801' }, minimumPriority: SecurityAgentPriority.WARNING }],
   ];
 
   test.each(cases)('%s: valid', (_name, props) => {
@@ -56,6 +58,12 @@ describe('falco.yaml against Falco 0.44.1\'s config schema', () => {
     const config = synthesizedFalcoYaml(props);
     // THEN
     expect(schemaProblems(config)).toEqual([]);
+  });
+
+  test('the schema checks the HTTP output URL (format uri)', () => {
+    const config = synthesizedFalcoYaml({ httpOutput: { url: 'http://falcosidekick.falco.svc:2801' } });
+    expect(schemaProblems({ ...config, http_output: { enabled: true, url: 'not a url' } }))
+      .toEqual([expect.stringMatching(/^\/http_output\/url: must match format "uri"/)]);
   });
 
   test('the schema rejects what Falco would not know (so that the check above can fail)', () => {

@@ -6,6 +6,7 @@ import { Capability, EnvValue } from 'cdk8s-plus-28';
 import { AgentVolume, HostMount, Toleration } from '../../src';
 import { SecurityAgent, SecurityAgentProps } from '../../src/presets/security-agent';
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
+import { SecurityAgentPriority } from '../../src/presets/security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
@@ -121,8 +122,8 @@ describe('SecurityAgent defaults', () => {
     ]);
   });
 
-  test('probes the webserver /healthz on port 8765 with the chart timings', () => {
-    expect(main.ports).toEqual([{ containerPort: 8765, name: 'web', protocol: 'TCP' }]);
+  test('probes the webserver /healthz on port 8765 (named "metrics", it serves /metrics too) with the chart timings', () => {
+    expect(main.ports).toEqual([{ containerPort: 8765, name: 'metrics', protocol: 'TCP' }]);
     const httpGet = { path: '/healthz', port: 8765, scheme: 'HTTP' };
     expect(main.startupProbe).toEqual({ httpGet, initialDelaySeconds: 3, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 20 });
     expect(main.livenessProbe).toEqual({ httpGet, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 });
@@ -160,10 +161,35 @@ describe('SecurityAgent defaults', () => {
       listen_port: 8765,
       listen_address: '0.0.0.0',
       k8s_healthz_endpoint: '/healthz',
-      prometheus_metrics_enabled: false,
+      prometheus_metrics_enabled: true,
       ssl_enabled: false,
     });
     expect(config.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d']);
+  });
+
+  test('falco.yaml turns on the metrics that /metrics serves, with the chart\'s values', () => {
+    expect(config.metrics).toEqual({
+      enabled: true,
+      interval: '1h',
+      output_rule: false,
+      rules_counters_enabled: true,
+      resource_utilization_enabled: true,
+      state_counters_enabled: true,
+      kernel_event_counters_enabled: true,
+      kernel_event_counters_per_cpu_enabled: false,
+      libbpf_stats_enabled: true,
+      plugins_metrics_enabled: true,
+      kernel_iter_event_counters_enabled: true,
+      jemalloc_stats_enabled: false,
+      convert_memory_to_mb: true,
+      include_empty_values: false,
+    });
+  });
+
+  test('falco.yaml runs every rule (priority debug) and has no HTTP output', () => {
+    expect(agent.minimumPriority).toBe(SecurityAgentPriority.DEBUG);
+    expect(config.priority).toBe('debug');
+    expect(config.http_output).toEqual({ enabled: false });
   });
 
   test('falco.yaml loads the container plugin once, with the CRI engine on the mounted sockets', () => {
@@ -418,6 +444,33 @@ describe('SecurityAgent runtime sockets and rules', () => {
   });
 });
 
+describe('SecurityAgent outputs and priority', () => {
+  test('httpOutput POSTs alerts to falcosidekick, and stdout stays on', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    const agent = new SecurityAgent(chart, 'falco', { httpOutput: { url: 'http://falcosidekick.falco.svc:2801' } });
+    const config = parseYaml(only(synth(chart), 'ConfigMap').data['falco.yaml']);
+    // THEN
+    expect(config.http_output).toEqual({ enabled: true, url: 'http://falcosidekick.falco.svc:2801' });
+    expect(config.stdout_output).toEqual({ enabled: true });
+    expect(config.json_output).toBe(true);
+    expect(agent.falcoConfig).toContain('url: http://falcosidekick.falco.svc:2801');
+  });
+
+  test('an https URL is accepted', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { httpOutput: { url: 'https://alerts.example.com/falco' } });
+    expect(parseYaml(only(synth(chart), 'ConfigMap').data['falco.yaml']).http_output.url).toBe('https://alerts.example.com/falco');
+  });
+
+  test.each(Object.values(SecurityAgentPriority))('minimumPriority %s becomes falco.yaml\'s priority', (priority) => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { minimumPriority: priority });
+    expect(parseYaml(only(synth(chart), 'ConfigMap').data['falco.yaml']).priority).toBe(priority);
+  });
+});
+
 describe('SecurityAgent overrides', () => {
   test('other core props given by the user replace the preset\'s value whole', () => {
     // GIVEN
@@ -534,6 +587,15 @@ describe('SecurityAgent fails when', () => {
 
   test('fails when the driver is unknown', () => {
     expect(make({ driver: 'ebpf' })).toThrow(/Invalid props for SecurityAgent 'test\/falco':\n {2}- driver: got "ebpf"; expected one of modern_ebpf, kmod/);
+  });
+
+  test('fails when minimumPriority is not a Falco priority', () => {
+    expect(make({ minimumPriority: 'info' }))
+      .toThrow(/minimumPriority: got "info"; expected one of emergency, alert, critical, error, warning, notice, informational, debug/);
+  });
+
+  test.each(['falcosidekick:2801', 'ftp://sidekick.example.com', 'http://', '', 'http://side kick'])('fails when the httpOutput URL is %j', (url) => {
+    expect(make({ httpOutput: { url } })).toThrow(/httpOutput.url: got .*; expected an absolute http:\/\/ or https:\/\/ URL/);
   });
 
   test('fails when the kernel module is asked to run unprivileged', () => {
