@@ -108,6 +108,8 @@ const CONFIG_VOLUME = 'falco-config';
 const RULES_VOLUME = 'falco-rules';
 const STATE_VOLUME = 'falco-state';
 const CHECKSUM_ANNOTATION = 'checksum/config';
+/** The least-privileged mode's capabilities, as the Falco chart's `leastPrivileged`. */
+const LEAST_PRIVILEGED_CAPABILITIES = [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE];
 const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
 
 /**
@@ -288,7 +290,7 @@ export class SecurityAgent extends Construct {
       // report them too, as capabilities the user never set.)
       ...(this.privileged
         ? { privileged: true }
-        : { privileged: false, addCapabilities: nonRoot ? [] : [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }),
+        : { privileged: false, addCapabilities: nonRoot ? [] : LEAST_PRIVILEGED_CAPABILITIES }),
       initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [],
       resources: {
         cpu: { request: Cpu.millis(100) },
