@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AgentPort } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterCollector } from './node-exporter-collector';
@@ -35,6 +36,88 @@ export interface NodeExporterNetworkPolicyOptions {
  * replaces the preset's value.
  */
 export interface NodeExporterProps extends DaemonSetOptions {
+  // The core's props whose default this preset changes, with the preset's default.
+
+  /**
+   * Use the node's network namespace: the network collectors read the namespace the exporter
+   * runs in, and Prometheus scrapes the node's address. With `false`, the metrics are the
+   * pod's own network (its one interface), and the exporter listens on the pod's addresses.
+   *
+   * @default true
+   */
+  readonly hostNetwork?: boolean;
+
+  /**
+   * Run in the node's PID namespace. Not needed: `--path.procfs` points at the host's /proc,
+   * mounted at /host/proc, whose processes and `1/mountinfo` are the host's whatever namespace
+   * the exporter runs in (see docs/presets/node-exporter.md).
+   *
+   * @default false
+   */
+  readonly hostPid?: boolean;
+
+  /**
+   * CPU and memory of the exporter, merged per resource (a CPU-only value keeps the memory
+   * request and limit). No CPU limit, so that a scrape is never throttled.
+   *
+   * @default - cpu request 50m; memory request 64Mi, limit 180Mi (kube-prometheus's limit)
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * The `app.kubernetes.io/component` label.
+   *
+   * @default "metrics"
+   */
+  readonly component?: string;
+
+  /**
+   * The container's arguments, replacing the preset's whole (prefer the preset's props and
+   * `extraArgs`).
+   *
+   * @default - the path flags (--path.procfs=/host/proc, --path.sysfs=/host/sys,
+   * --path.rootfs=/host/root, --path.udev.data=/host/root/run/udev/data),
+   * --web.listen-address, the exclude patterns, and the collector flags
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables, merged with the preset's (your keys win).
+   *
+   * @default - HOST_IP (status.hostIP) when listening on the node's address only
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Ports, added after the preset's.
+   *
+   * @default - "metrics" on `port` (9100)
+   */
+  readonly ports?: AgentPort[];
+
+  /**
+   * Host paths, added after the preset's.
+   *
+   * @default - /proc, /sys and / read-only at /host/proc, /host/sys and /host/root (/ with
+   * HostToContainer propagation), and the D-Bus system socket read-only with the systemd or
+   * logind collector
+   */
+  readonly hostMounts?: HostMount[];
+
+  /**
+   * The readiness probe.
+   *
+   * @default - HTTP GET / on the metrics port, timeout 5 s
+   */
+  readonly readiness?: Probe;
+
+  /**
+   * The liveness probe.
+   *
+   * @default - HTTP GET / on the metrics port, timeout 5 s
+   */
+  readonly liveness?: Probe;
+
   /**
    * The node exporter image, pinned.
    *

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
-import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
+import { Capability, ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentContainer } from '../agent-container';
+import { AgentContainer, AgentPort } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
@@ -21,6 +21,121 @@ import * as rules from '../private/rules';
  * replaces the preset's value.
  */
 export interface SecurityAgentProps extends DaemonSetOptions {
+  // The core's props whose default this preset changes, with the preset's default
+  // (`privileged` is further down, with the driver).
+
+  /**
+   * The user Falco runs as. Only root works: Linux gives a container's capabilities (and a
+   * privileged container's) to its root user only, and Falco needs them to load its probe.
+   *
+   * @default 0
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * The group Falco runs as.
+   *
+   * @default 0
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * Whether the kubelet must refuse to start the container as root.
+   *
+   * @default false
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * Capabilities added to the container (replacing the preset's list).
+   *
+   * @default - none when privileged (the default); BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE
+   * with `privileged: false`
+   */
+  readonly addCapabilities?: Capability[];
+
+  /**
+   * CPU and memory of Falco, merged per resource (a CPU-only value keeps the memory request and
+   * limit). No CPU limit: a throttled Falco drops kernel events.
+   *
+   * @default - cpu request 100m; memory request 512Mi, limit 1024Mi (the Falco chart's)
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * The `app.kubernetes.io/component` label.
+   *
+   * @default "security"
+   */
+  readonly component?: string;
+
+  /**
+   * The container's arguments.
+   *
+   * @default ["/usr/bin/falco"]
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables, merged with the preset's (your keys win).
+   *
+   * @default - HOST_ROOT=/host (where Falco and its container plugin find the host's files)
+   * and FALCO_HOSTNAME (the node's name, in every alert)
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Ports, added after the preset's.
+   *
+   * @default - "metrics" on 8765: Falco's webserver (/healthz and Prometheus' /metrics)
+   */
+  readonly ports?: AgentPort[];
+
+  /**
+   * Pod annotations, merged with the preset's (your keys win).
+   *
+   * @default - "checksum/config" (a hash of the ConfigMap as synthesized, which rolls the pods
+   * when it changes), and the AppArmor annotation `unconfined` with `privileged: false`
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Host paths, added after the preset's.
+   *
+   * @default - /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only
+   * (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets'
+   * directories read-only under /host
+   */
+  readonly hostMounts?: HostMount[];
+
+  /**
+   * The startup probe.
+   *
+   * @default - HTTP GET /healthz on 8765: after 3 s, every 5 s, 20 failures allowed (the chart's)
+   */
+  readonly startup?: Probe;
+
+  /**
+   * The liveness probe.
+   *
+   * @default - HTTP GET /healthz on 8765, every 15 s, 3 failures (the chart's)
+   */
+  readonly liveness?: Probe;
+
+  /**
+   * The readiness probe.
+   *
+   * @default - HTTP GET /healthz on 8765, every 15 s, 3 failures (the chart's)
+   */
+  readonly readiness?: Probe;
+
+  /**
+   * Init containers, added after the preset's.
+   *
+   * @default - the falco-driver-loader with the kernel module; none otherwise
+   */
+  readonly initContainers?: AgentContainer[];
+
   /**
    * The Falco image, pinned.
    *
