@@ -1,7 +1,6 @@
 import { Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentPort } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterCollector } from './node-exporter-collector';
@@ -32,92 +31,28 @@ export interface NodeExporterNetworkPolicyOptions {
 /**
  * Props of a `NodeExporter`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); `resources`
+ * are merged per resource; any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents;
+ * reasons and sources in docs/presets/node-exporter.md):
+ * - `hostNetwork`: true (the network collectors read the namespace the exporter runs in);
+ *   `dnsPolicy`: CLUSTER_FIRST_WITH_HOST_NET
+ * - `hostPid`: false, as the core: the mounted host /proc is read whatever the PID namespace
+ * - `resources`: requests 50m CPU and 64Mi memory, memory limit 180Mi, no CPU limit
+ * - `component`: "metrics"
+ * - `args`: the path flags (/host/proc, /host/sys, /host/root, /host/root/run/udev/data),
+ *   `--web.listen-address`, the exclude patterns and the collector flags
+ * - `env`: HOST_IP (status.hostIP) when listening on the node's address only
+ * - `ports`: "metrics" on `port` (9100)
+ * - `hostMounts`: /proc, /sys and / read-only at /host/proc, /host/sys and /host/root (/ with
+ *   HostToContainer), and /var/run/dbus/system_bus_socket read-only with the systemd or
+ *   logind collector
+ * - `readiness`, `liveness`: HTTP GET / on the metrics port, timeout 5 s
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface NodeExporterProps extends DaemonSetOptions {
-  // The core's props whose default this preset changes, with the preset's default.
-
-  /**
-   * Use the node's network namespace: the network collectors read the namespace the exporter
-   * runs in, and Prometheus scrapes the node's address. With `false`, the metrics are the
-   * pod's own network (its one interface), and the exporter listens on the pod's addresses.
-   *
-   * @default true
-   */
-  readonly hostNetwork?: boolean;
-
-  /**
-   * Run in the node's PID namespace. Not needed: `--path.procfs` points at the host's /proc,
-   * mounted at /host/proc, whose processes and `1/mountinfo` are the host's whatever namespace
-   * the exporter runs in (see docs/presets/node-exporter.md).
-   *
-   * @default false
-   */
-  readonly hostPid?: boolean;
-
-  /**
-   * CPU and memory of the exporter, merged per resource (a CPU-only value keeps the memory
-   * request and limit). No CPU limit, so that a scrape is never throttled.
-   *
-   * @default - cpu request 50m; memory request 64Mi, limit 180Mi (kube-prometheus's limit)
-   */
-  readonly resources?: ContainerResources;
-
-  /**
-   * The `app.kubernetes.io/component` label.
-   *
-   * @default "metrics"
-   */
-  readonly component?: string;
-
-  /**
-   * The container's arguments, replacing the preset's whole (prefer the preset's props and
-   * `extraArgs`).
-   *
-   * @default - the path flags (--path.procfs=/host/proc, --path.sysfs=/host/sys,
-   * --path.rootfs=/host/root, --path.udev.data=/host/root/run/udev/data),
-   * --web.listen-address, the exclude patterns, and the collector flags
-   */
-  readonly args?: string[];
-
-  /**
-   * Environment variables, merged with the preset's (your keys win).
-   *
-   * @default - HOST_IP (status.hostIP) when listening on the node's address only
-   */
-  readonly env?: { [name: string]: EnvValue };
-
-  /**
-   * Ports, added after the preset's.
-   *
-   * @default - "metrics" on `port` (9100)
-   */
-  readonly ports?: AgentPort[];
-
-  /**
-   * Host paths, added after the preset's.
-   *
-   * @default - /proc, /sys and / read-only at /host/proc, /host/sys and /host/root (/ with
-   * HostToContainer propagation), and the D-Bus system socket read-only with the systemd or
-   * logind collector
-   */
-  readonly hostMounts?: HostMount[];
-
-  /**
-   * The readiness probe.
-   *
-   * @default - HTTP GET / on the metrics port, timeout 5 s
-   */
-  readonly readiness?: Probe;
-
-  /**
-   * The liveness probe.
-   *
-   * @default - HTTP GET / on the metrics port, timeout 5 s
-   */
-  readonly liveness?: Probe;
-
   /**
    * The node exporter image, pinned.
    *

@@ -3,7 +3,7 @@
  *
  * Either runs in a privileged container by default (as the Falco chart does). The modern eBPF
  * probe can instead run with four capabilities (`privileged: false`), on nodes that allow it:
- * see `SecurityAgentProps.privileged`.
+ * see `SecurityAgentProps`.
  */
 export enum SecurityAgentDriver {
   /**

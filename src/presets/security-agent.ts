@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
-import { Capability, ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
+import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentContainer, AgentPort } from '../agent-container';
+import { AgentContainer } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
@@ -17,125 +17,40 @@ import * as rules from '../private/rules';
 /**
  * Props of a `SecurityAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); `resources`
+ * are merged per resource; any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents;
+ * reasons and sources in docs/presets/security-agent.md):
+ * - `privileged`: **true**, as the Falco chart's default. `false` selects the least-privileged
+ *   mode of the modern eBPF probe: the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities
+ *   and AppArmor `unconfined`. It needs `kernel.perf_event_paranoid` at 2 or lower on every
+ *   node (`sysctl kernel.perf_event_paranoid`): Falco attaches some programs with
+ *   `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2
+ *   (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu
+ *   nodes); the upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the
+ *   kernel module.
+ * - `runAsUser`, `runAsGroup`: 0 (only root works: a container's capabilities, and a
+ *   privileged container's, apply to root only; a non-root user is rejected);
+ *   `runAsNonRoot`: false
+ * - `addCapabilities`: none when privileged; BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE with
+ *   `privileged: false`
+ * - `resources`: requests 100m CPU and 512Mi memory, memory limit 1024Mi (the chart's), no CPU
+ *   limit (a throttled Falco drops events)
+ * - `component`: "security"; `args`: ["/usr/bin/falco"]
+ * - `env`: HOST_ROOT=/host and FALCO_HOSTNAME (the node's name)
+ * - `ports`: "metrics" on 8765 (Falco's webserver: /healthz and Prometheus' /metrics)
+ * - `podAnnotations`: "checksum/config" (a hash of the ConfigMap as synthesized), and the
+ *   AppArmor annotation `unconfined` with `privileged: false`
+ * - `hostMounts`: /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only
+ *   (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets'
+ *   directories read-only under /host
+ * - `startup`, `liveness`, `readiness`: HTTP GET /healthz on 8765 with the chart's timings
+ * - `initContainers`: the falco-driver-loader with the kernel module
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface SecurityAgentProps extends DaemonSetOptions {
-  // The core's props whose default this preset changes, with the preset's default
-  // (`privileged` is further down, with the driver).
-
-  /**
-   * The user Falco runs as. Only root works: Linux gives a container's capabilities (and a
-   * privileged container's) to its root user only, and Falco needs them to load its probe.
-   *
-   * @default 0
-   */
-  readonly runAsUser?: number;
-
-  /**
-   * The group Falco runs as.
-   *
-   * @default 0
-   */
-  readonly runAsGroup?: number;
-
-  /**
-   * Whether the kubelet must refuse to start the container as root.
-   *
-   * @default false
-   */
-  readonly runAsNonRoot?: boolean;
-
-  /**
-   * Capabilities added to the container (replacing the preset's list).
-   *
-   * @default - none when privileged (the default); BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE
-   * with `privileged: false`
-   */
-  readonly addCapabilities?: Capability[];
-
-  /**
-   * CPU and memory of Falco, merged per resource (a CPU-only value keeps the memory request and
-   * limit). No CPU limit: a throttled Falco drops kernel events.
-   *
-   * @default - cpu request 100m; memory request 512Mi, limit 1024Mi (the Falco chart's)
-   */
-  readonly resources?: ContainerResources;
-
-  /**
-   * The `app.kubernetes.io/component` label.
-   *
-   * @default "security"
-   */
-  readonly component?: string;
-
-  /**
-   * The container's arguments.
-   *
-   * @default ["/usr/bin/falco"]
-   */
-  readonly args?: string[];
-
-  /**
-   * Environment variables, merged with the preset's (your keys win).
-   *
-   * @default - HOST_ROOT=/host (where Falco and its container plugin find the host's files)
-   * and FALCO_HOSTNAME (the node's name, in every alert)
-   */
-  readonly env?: { [name: string]: EnvValue };
-
-  /**
-   * Ports, added after the preset's.
-   *
-   * @default - "metrics" on 8765: Falco's webserver (/healthz and Prometheus' /metrics)
-   */
-  readonly ports?: AgentPort[];
-
-  /**
-   * Pod annotations, merged with the preset's (your keys win).
-   *
-   * @default - "checksum/config" (a hash of the ConfigMap as synthesized, which rolls the pods
-   * when it changes), and the AppArmor annotation `unconfined` with `privileged: false`
-   */
-  readonly podAnnotations?: { [key: string]: string };
-
-  /**
-   * Host paths, added after the preset's.
-   *
-   * @default - /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only
-   * (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets'
-   * directories read-only under /host
-   */
-  readonly hostMounts?: HostMount[];
-
-  /**
-   * The startup probe.
-   *
-   * @default - HTTP GET /healthz on 8765: after 3 s, every 5 s, 20 failures allowed (the chart's)
-   */
-  readonly startup?: Probe;
-
-  /**
-   * The liveness probe.
-   *
-   * @default - HTTP GET /healthz on 8765, every 15 s, 3 failures (the chart's)
-   */
-  readonly liveness?: Probe;
-
-  /**
-   * The readiness probe.
-   *
-   * @default - HTTP GET /healthz on 8765, every 15 s, 3 failures (the chart's)
-   */
-  readonly readiness?: Probe;
-
-  /**
-   * Init containers, added after the preset's.
-   *
-   * @default - the falco-driver-loader with the kernel module; none otherwise
-   */
-  readonly initContainers?: AgentContainer[];
-
   /**
    * The Falco image, pinned.
    *
@@ -150,22 +65,6 @@ export interface SecurityAgentProps extends DaemonSetOptions {
    * @default SecurityAgentDriver.MODERN_EBPF
    */
   readonly driver?: SecurityAgentDriver;
-
-  /**
-   * Run Falco in a privileged container, as the Falco chart does by default. `false` selects
-   * the least-privileged mode of the modern eBPF probe instead: the BPF, PERFMON, SYS_RESOURCE
-   * and SYS_PTRACE capabilities and AppArmor `unconfined`.
-   *
-   * The least-privileged mode needs `kernel.perf_event_paranoid` at 2 or lower on every node
-   * (`sysctl kernel.perf_event_paranoid`): Falco attaches some of its programs with
-   * `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2
-   * (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu nodes).
-   * The upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the kernel
-   * module.
-   *
-   * @default true
-   */
-  readonly privileged?: boolean;
 
   /**
    * The falco-driver-loader image of the privileged init container that loads the kernel
@@ -235,7 +134,7 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * default: it starts on every common node image. Its least-privileged mode (four capabilities
  * instead of privileged) is an explicit opt-in, `privileged: false`, for nodes whose
  * `kernel.perf_event_paranoid` is 2 or lower (not Debian's or Ubuntu's kernels: see
- * `SecurityAgentProps.privileged`). The kernel module is another opt-in
+ * `SecurityAgentProps`). The kernel module is another opt-in
  * (`driver: SecurityAgentDriver.KERNEL_MODULE`) and is the only mode with an init container.
  *
  * Host access it needs, and why:
