@@ -69,6 +69,9 @@ project.addDevDeps(
   '@monokle/validation@^0.33.0',
   // Lint rules that catch assertions that never run (`expect(x).toBeDefined;`) and tests without one.
   'eslint-plugin-jest@^28',
+  // The generated falco.yaml is validated against Falco's own config JSON schema (draft-06).
+  'ajv@^8',
+  'ajv-formats@^2',
 );
 project.eslint?.addPlugins('jest');
 project.eslint?.addRules({
@@ -95,6 +98,13 @@ project.testTask.spawn(rosetta);
 // the build packages JavaScript only; `package-all` stays for machines that have them.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The integration tier: the agents' real binaries where they install here (Debian's
+// prometheus-node-exporter), run as root; not part of `test`. `.ci/run` runs it after `npm test`.
+project.addTask('test:integration', {
+  description: 'Run the integration tests (test/integration/, real agent binaries; needs root and Debian\'s apt repositories)',
+  exec: 'jest --config test/integration/jest.config.json --coverage=false',
+});
 
 // The example app: every preset, synthesized to dist/manifests/ (cdk8s.yaml points there too).
 project.addTask('synth:example', {

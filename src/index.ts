@@ -21,5 +21,6 @@ export * from './presets/log-agent';
 export * from './presets/node-exporter-collector';
 export * from './presets/node-exporter';
 export * from './presets/security-agent-driver';
+export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
