@@ -16,7 +16,7 @@ import { installFrom, QuickStart, readQuickStart } from './readme-quick-start';
 import { VIRTUAL_NODES_EXCLUDED, only, validateManifest } from '../util/synth';
 
 const ROOT = path.join(__dirname, '..', '..');
-const LIBRARY = require(path.join(ROOT, 'package.json')).name as string;
+const LIBRARY: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
 const OUTPUT = 'dist/agents.k8s.yaml';
 
 const timings: Array<[string, number]> = [];
@@ -106,7 +106,7 @@ afterAll(() => {
   if (work && !process.env.QUICKSTART_KEEP) {
     fs.rmSync(work, { recursive: true, force: true });
   } else if (work) {
-    process.stdout.write(`  kept (QUICKSTART_KEEP is set)\n`);
+    process.stdout.write('  kept (QUICKSTART_KEEP is set)\n');
   }
 });
 
