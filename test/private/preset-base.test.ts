@@ -1,7 +1,8 @@
 import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  DaemonSet, Errors, GpuDriverFlavor, HostMount, Toleration, GpuDriverInstaller, LogAgent, LogFlavor, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
+  DaemonSet, Errors, GpuDriverFlavor, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, NetworkAgent, NodeExporter, SecurityAgent,
+  StorageDaemon, Toleration,
 } from '../../src';
 import { newChart, synth } from '../util/synth';
 
