@@ -78,6 +78,7 @@ let manifest: string;
 let objects: any[];
 
 beforeAll(() => {
+  // GIVEN the README's files in an empty folder and the library packed as the registry would serve it
   quickStart = readQuickStart();
   if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js')) || !fs.existsSync(path.join(ROOT, '.jsii'))) {
     throw new Error('no compiled library in lib/: run `npx projen compile` first (`npm run test:quickstart` does)');
@@ -92,6 +93,7 @@ beforeAll(() => {
   for (const [name, text] of Object.entries(quickStart.files)) {
     fs.writeFileSync(path.join(app, name), text);
   }
+  // WHEN the README's install and synth commands run there (each test below is a THEN)
   timed('npm install', () => sh(installFrom(quickStart.install, LIBRARY, tarball), app));
   synthLog = timed(quickStart.synth, () => sh(quickStart.synth, app));
   manifest = fs.readFileSync(path.join(app, OUTPUT), 'utf8');
@@ -103,10 +105,11 @@ afterAll(() => {
     ? ['cdk8s', 'cdk8s-plus-28', 'constructs', 'cdk8s-cli', 'typescript', 'ts-node'].map((p) => `${p}@${installed(p)}`).join(' ')
     : '-';
   process.stdout.write(`\nquick start in ${app}\n  installed: ${versions}\n${timings.map(([step, s]) => `  ${step}: ${s.toFixed(1)} s\n`).join('')}`);
+  // Removed unless QUICKSTART_KEEP=1 (to look at a failure: the errors carry the commands' output).
   if (work && !process.env.QUICKSTART_KEEP) {
     fs.rmSync(work, { recursive: true, force: true });
   } else if (work) {
-    process.stdout.write('  kept (QUICKSTART_KEEP is set)\n');
+    process.stdout.write('  kept: QUICKSTART_KEEP is set\n');
   }
 });
 
