@@ -16,11 +16,15 @@ const NODES = path.join(__dirname, '..', '..', 'examples', 'nodes.json');
 
 let plane: ControlPlane;
 let work: string;
+let agentNamespaces: string[] = [];
 
 beforeAll(async () => {
   plane = await ControlPlane.start();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-example-'));
 }, 300_000);
+
+// Each inventory leaves an empty cluster (but for the app's other objects), also when it fails.
+afterEach(() => clearFleet(plane.client, agentNamespaces), 120_000);
 
 afterAll(async () => {
   await plane?.stop();
@@ -68,13 +72,13 @@ test.each(inventories)('the preview of the example app is what the controller an
   console.log(`Fields v1.20.2 does not know, stripped before applying:\n  ${unknown.join('\n  ') || '(none)'}`);
   await createAll(plane.client, objects);
   const daemonSets = objects.filter((o) => o.kind === 'DaemonSet').map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name }));
+  agentNamespaces = [...new Set(daemonSets.map((d) => d.namespace))];
   const { outcome, preempted } = await awaitOutcome(plane.client, daemonSets);
 
   // THEN the preview (of the files as synthesized, on the nodes as the API server returns them) agrees
   const preview = runPreview([...(VERDICT === 'runs' ? ['--pods', podsFile] : []), '--nodes', nodesFile, ...files]);
   const nodeNames = inventory.items.map((n: any) => n.metadata.name);
   const result = compare(preview, outcome, nodeNames, VERDICT);
-  await clearFleet(plane.client, [...new Set(daemonSets.map((d) => d.namespace))]);
   console.log(`example app on ${label}: ${daemonSets.length} DaemonSets x ${nodeNames.length} nodes; compared ${result.compared} entries on "${VERDICT}"`
     + ` (left out of runs: ${result.contended} contended, of which ${result.contendedAsLikely} went the likely way; ${result.beyond} beyond the control plane); the scheduler bound ${result.bound} pods,`
     + ` left ${result.pending} Pending; preempted: ${preempted.join(', ') || 'none'}\n${pendingTable(outcome)}`);
