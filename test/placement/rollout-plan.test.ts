@@ -80,7 +80,7 @@ describe('waves and duration', () => {
   test('minimum duration is waves x minReadySeconds', () => {
     const plan = RolloutPlan.forManifest(daemonSet(rolling({ maxUnavailable: 3 }), 30), 10);
     expect(plan).toMatchObject({ waves: 4, minReadySeconds: 30, minimumDurationSeconds: 120 });
-    expect(plan.summary).toBe('RollingUpdate over 10 nodes: 3 pods unavailable at a time (maxUnavailable 3, no surge); at least 4 waves, at least 120s with minReadySeconds 30');
+    expect(plan.summary).toBe('RollingUpdate over 10 nodes: 3 pods unavailable at a time (maxUnavailable 3, no surge); at least 4 waves, at least 120s with minReadySeconds 30; about 120s (4 × (readiness 0s + minReadySeconds 30s))');
   });
 
   test('an integer larger than the node count is not scaled; all nodes go in one wave', () => {
