@@ -455,7 +455,10 @@ function renderText(options: Options, inventory: NodeInventory, pods: PodInvento
       continue;
     }
     const p = r.preview;
-    out += `  Pods on ${p.scheduledCount} of ${p.eligibleCount} eligible node${p.eligibleCount === 1 ? '' : 's'} (${p.totalCount} in the inventory); running on ${p.runningCount}\n`;
+    const onEligible = p.nodes.filter((n) => n.eligible && n.scheduled).length;
+    const onVirtual = p.scheduledCount - onEligible;
+    const virtualText = onVirtual > 0 ? ` + ${onVirtual} on node${onVirtual === 1 ? '' : 's'} that cannot run DaemonSet pods` : '';
+    out += `  Pods on ${onEligible} of ${p.eligibleCount} eligible node${p.eligibleCount === 1 ? '' : 's'} (${p.totalCount} in the inventory)${virtualText}; running on ${p.runningCount}\n`;
     out += `  Architectures: ${p.architectures.join(', ') || '-'}${p.imagePlatforms ? ` (image published for ${p.imagePlatforms.join(', ')})` : ''}\n`;
     const notRunning = p.nodes.filter((n) => n.scheduled && !n.runs);
     const uncovered = p.nodes.filter((n) => n.eligible && !n.scheduled);
@@ -521,9 +524,9 @@ function range(values: number[], format: (v: number) => string): string {
   if (values.length === 0) {
     return '-';
   }
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  return min === max ? format(min) : `${format(min)}-${format(max)}`;
+  const min = format(Math.min(...values));
+  const max = format(Math.max(...values));
+  return min === max ? min : `${min}-${max}`;
 }
 
 const percent = (v: number) => `${Math.round(v * 100)}%`;

@@ -63,16 +63,15 @@ export function parseQuantity(text: unknown, milli = false): number | undefined 
 
 const BINARY_UNITS: Array<[string, number]> = [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
 
-/** Bytes in the largest binary unit, exact when it divides, else to one decimal (`1.5Gi`). */
+/** Bytes in the largest binary unit that divides them (`1400Mi`), else to one decimal in the largest unit (`1.3Gi`). */
 export function formatBytes(bytes: number): string {
   const magnitude = Math.abs(bytes);
-  for (const [unit, size] of BINARY_UNITS) {
-    if (magnitude >= size) {
-      const value = bytes / size;
-      return Number.isInteger(value) ? `${value}${unit}` : `${Math.round(value * 10) / 10}${unit}`;
-    }
+  const exact = BINARY_UNITS.find(([, size]) => magnitude >= size && bytes % size === 0);
+  if (exact !== undefined) {
+    return `${bytes / exact[1]}${exact[0]}`;
   }
-  return String(bytes);
+  const largest = BINARY_UNITS.find(([, size]) => magnitude >= size);
+  return largest === undefined ? String(bytes) : `${Math.round((bytes / largest[1]) * 10) / 10}${largest[0]}`;
 }
 
 /** Milli-CPU as Kubernetes writes it: `2` for 2000m, else `250m`. */

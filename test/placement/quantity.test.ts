@@ -33,7 +33,9 @@ describe('parseQuantity (resource.ParseQuantity, then Value() or MilliValue(), r
 describe('formatting', () => {
   test('bytes in the largest binary unit', () => {
     expect(formatBytes(512 * 2 ** 20)).toBe('512Mi');
-    expect(formatBytes(1.5 * 2 ** 30)).toBe('1.5Gi');
+    expect(formatBytes(1.5 * 2 ** 30)).toBe('1536Mi');
+    expect(formatBytes(2 ** 30 + 1)).toBe('1Gi');
+    expect(formatBytes(1.5 * 2 ** 30 + 1)).toBe('1.5Gi');
     expect(formatBytes(2 ** 10)).toBe('1Ki');
     expect(formatBytes(1000)).toBe('1000');
   });
