@@ -1,4 +1,4 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
@@ -6,9 +6,7 @@ import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
-import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
-import { Problems } from '../private/problems';
+import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
 import { UpdateStrategy } from '../update-strategy';
 
@@ -153,8 +151,9 @@ export class StorageDaemon extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
-    const problems = new Problems(`StorageDaemon '${this.node.path}'`);
     const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
+    const preset = new PresetScope(this, id, options, { namespace: 'kube-system' });
+    const problems = preset.problems;
 
     this.image = image ?? DEFAULT_IMAGE;
     this.driverName = driverName ?? DEFAULT_DRIVER_NAME;
@@ -173,11 +172,8 @@ export class StorageDaemon extends Construct {
     this.livenessProbeImage = livenessProbeImage ?? DEFAULT_LIVENESS_PROBE_IMAGE;
     this.healthPort = healthPort ?? 9808;
     problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
-    problems.throwIfAny();
 
     const defaults: DaemonSetProps = {
-      name: toDnsLabel(id),
-      namespace: Chart.of(this).namespace ?? 'kube-system',
       component: 'storage',
       image: this.image,
       priorityClassName: 'system-node-critical',
@@ -195,9 +191,10 @@ export class StorageDaemon extends Construct {
       ports: [{ containerPort: this.healthPort, name: 'healthz' }],
       hostMounts: [
         // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
-        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
+        // Shared by design with the kubelet and every other CSI plugin; the socket directory is this driver's own.
+        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir', shared: true }),
         HostMount.readWrite(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' }),
-        HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
+        HostMount.readWrite('/dev', { volumeName: 'device-dir', shared: true }),
       ],
       sidecars: [this.registrar(), this.livenessProbe()],
       volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME)],
@@ -217,10 +214,10 @@ export class StorageDaemon extends Construct {
       },
       rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
     };
-    const resolved = withDefaults(defaults, options, this);
+    const resolved = preset.merge(defaults, options);
 
     // extraArgs come after the args (the preset's or yours).
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = preset.createDaemonSet({
       ...resolved,
       args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
     });
@@ -241,7 +238,7 @@ export class StorageDaemon extends Construct {
       runAsUser: 0,
       hostMounts: [
         this.socketMount(),
-        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir' }),
+        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir', shared: true }),
       ],
       // The registrar notes a successful registration next to the registration path.
       volumeMounts: [{ volumeName: REGISTRATION_PROBE_VOLUME, mountPath: this.socketDir, readOnly: false }],
