@@ -433,17 +433,18 @@ function renderText(options: Options, inventory: NodeInventory, pods: PodInvento
     return out;
   }
   out += '\n';
-  const rows = [['DAEMONSET', 'PODS', 'RUNNING', 'ELIGIBLE', 'NODES', 'COVERAGE', 'ROLLOUT']];
+  // RUNNING last: scripts parse the columns before it.
+  const rows = [['DAEMONSET', 'PODS', 'ELIGIBLE', 'NODES', 'COVERAGE', 'ROLLOUT', 'RUNNING']];
   for (const r of results) {
     const p = r.preview;
     rows.push([
       label(r),
       p ? String(p.scheduledCount) : '-',
-      p ? String(p.runningCount) : '-',
       p ? String(p.eligibleCount) : '-',
       p ? String(p.totalCount) : '-',
       p ? (p.fullCoverage ? 'full' : 'PARTIAL') : '-',
       shortRollout(r),
+      p ? String(p.runningCount) : '-',
     ]);
   }
   out += table(rows);

@@ -71,9 +71,9 @@ describe('text output', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`Node inventory: 5 nodes (${f('nodes.json')})`);
     expect(lines[1]).toBe('note: 5 of 5 nodes report no status.allocatable: resources and pod slots are not checked there (host ports are)');
-    expect(lines).toContain('DAEMONSET                 PODS  RUNNING  ELIGIBLE  NODES  COVERAGE  ROLLOUT');
-    expect(lines).toContain('monitoring/node-exporter  5     5        5         5      full      1 unavailable, 5 waves, ~50s');
-    expect(lines).toContain('logging/fluent-bit        2     2        3         5      PARTIAL   1 unavailable, 2 waves, ~60s');
+    expect(lines).toContain('DAEMONSET                 PODS  ELIGIBLE  NODES  COVERAGE  ROLLOUT                       RUNNING');
+    expect(lines).toContain('monitoring/node-exporter  5     5         5      full      1 unavailable, 5 waves, ~50s  5');
+    expect(lines).toContain('logging/fluent-bit        2     3         5      PARTIAL   1 unavailable, 2 waves, ~60s  2');
     expect(r.stdout).not.toContain('not-a-daemonset');
   });
 
@@ -109,7 +109,7 @@ describe('--require-full-coverage', () => {
   test('exits 0 when every eligible node gets a pod', () => {
     const r = run('preview', '--require-full-coverage', `--nodes=${f('nodes.json')}`, f('gpu-driver.yaml'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('gpu-operator/gpu-driver  1     1        1         5      full      surge 1, 1 wave, ~0s');
+    expect(r.stdout).toContain('gpu-operator/gpu-driver  1     1         5      full      surge 1, 1 wave, ~0s  1');
   });
 });
 
@@ -140,7 +140,7 @@ describe('invalid DaemonSets and other inputs', () => {
   test('a DaemonSet the API server would reject exits 1 even without --require-full-coverage', () => {
     const r = run('preview', '--nodes', f('nodes.json'), f('invalid-rollout.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('kube-system/surge-without-zero  5     5        5         5      full      INVALID');
+    expect(r.stdout).toContain('kube-system/surge-without-zero  5     5         5      full      INVALID  5');
     expect(r.stderr).toContain('maxSurge 1 with maxUnavailable 1 (maxUnavailable defaults to 1 when absent), which the API server rejects');
     const json = JSON.parse(run('preview', '--json', '--nodes', f('nodes.json'), f('invalid-rollout.yaml')).stdout);
     expect(json.ok).toBe(false);
@@ -151,7 +151,7 @@ describe('invalid DaemonSets and other inputs', () => {
   test('a DaemonSet with a field of the wrong type exits 1 and names the field', () => {
     const r = run('preview', '--nodes', f('nodes.json'), f('malformed-daemonset.yaml'), f('gpu-driver.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('kube-system/unquoted     -     -        -         -      -         INVALID');
+    expect(r.stdout).toContain('kube-system/unquoted     -     -         -      -         INVALID               -');
     expect(r.stdout).toContain('gpu-operator/gpu-driver');
     expect(r.stderr).toContain('spec.template.spec.nodeSelector["gpu-count"] is number 2; expected a string (quote it in YAML)');
   });
@@ -160,7 +160,7 @@ describe('invalid DaemonSets and other inputs', () => {
     const r = run('preview', '--nodes', f('nodes.yaml'), f('app.k8s.yaml'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Node inventory: 2 nodes');
-    expect(r.stdout).toContain('logging/fluent-bit        1     1        2         2      PARTIAL');
+    expect(r.stdout).toContain('logging/fluent-bit        1     2         2      PARTIAL   1 unavailable, 1 wave, ~30s   1');
   });
 
   test('reads DaemonSets inside List documents and skips other apiVersions with a warning', () => {
@@ -263,7 +263,7 @@ describe('a fleet: node allocatable, pods already running, agents competing', ()
   test('--only reports one DaemonSet while the others still take their share', () => {
     const r = run('preview', '--require-fit', '--only', 'logging/fluent-bit', '--nodes', nodes, '--pods', pods, agents);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('logging/fluent-bit  4     4        4         5      full      1 unavailable, 4 waves, ~0s');
+    expect(r.stdout).toContain('logging/fluent-bit  4     4         5      full      1 unavailable, 4 waves, ~0s  4');
     expect(r.stdout).not.toContain('security/falco');
     const falco = run('preview', '--only', 'security/falco', '--nodes', nodes, '--pods', pods, agents);
     expect(falco.stdout).toContain('Insufficient memory: needs 512Mi memory, 304Mi free of 1400Mi allocatable');
