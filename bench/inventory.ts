@@ -212,8 +212,15 @@ export function podsJson(nodes: string[], podCount: number, daemonSetNames: stri
     const bound = phase !== 'Pending';
     const image = random.pick(IMAGES);
     const containerStatus = (cname: string) => ({
-      containerID: `containerd://${hex(random, 64)}`, image, imageID: `${image.split(':')[0]}@sha256:${hex(random, 64)}`,
-      lastState: {}, name: cname, ready: true, restartCount: random.int(3), started: true, state: { running: { startedAt: time } },
+      containerID: `containerd://${hex(random, 64)}`,
+      image,
+      imageID: `${image.split(':')[0]}@sha256:${hex(random, 64)}`,
+      lastState: {},
+      name: cname,
+      ready: true,
+      restartCount: random.int(3),
+      started: true,
+      state: { running: { startedAt: time } },
     });
     items.push({
       apiVersion: 'v1',

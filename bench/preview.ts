@@ -54,7 +54,7 @@ export function runPreview(options: PreviewOptions): PreviewResults {
     { label: 'NodeInventory + PodInventory .fromKubectlJson', fn: () => [NodeInventory.fromKubectlJson(text), PodInventory.fromKubectlJson(podsText)], runs: [] },
     { label: `FleetPreview of ${options.daemonSets} DaemonSets with fit, inventories already read`, fn: () => FleetPreview.forManifests(manifests, inventory, { pods }), runs: [] },
     {
-      label: `both fromKubectlJson + FleetPreview with fit (the target)`,
+      label: 'both fromKubectlJson + FleetPreview with fit (the target)',
       fn: () => FleetPreview.forManifests(manifests, NodeInventory.fromKubectlJson(text), { pods: PodInventory.fromKubectlJson(podsText) }),
       runs: [],
     },

@@ -619,7 +619,9 @@ function renderSummary(options: Options, inventory: NodeInventory, pods: PodInve
   return out;
 }
 
-function toJson(options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[], ok: boolean): unknown {
+function toJson(
+  options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[], ok: boolean,
+): unknown {
   return {
     ok,
     inventory: { file: options.nodesFile, nodeCount: inventory.nodeCount },

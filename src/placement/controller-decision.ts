@@ -28,7 +28,9 @@ export interface ControllerDecision {
   readonly reasons: PlacementReason[];
 }
 
-export function decide(ds: ParsedDaemonSet, terms: CompiledTerm[] | undefined, tolerations: ParsedToleration[], node: InventoryNode): ControllerDecision {
+export function decide(
+  ds: ParsedDaemonSet, terms: CompiledTerm[] | undefined, tolerations: ParsedToleration[], node: InventoryNode,
+): ControllerDecision {
   const labels = node.labels ?? {};
   const reasons: PlacementReason[] = [];
 

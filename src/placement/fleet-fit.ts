@@ -145,7 +145,9 @@ function fitReason(f: FilterFailure): PlacementReason {
   };
 }
 
-function verdictOf(decision: ControllerDecision, virtual: string | undefined, outcome: FitOutcome | undefined, reasons: PlacementReason[], runs: boolean): string {
+function verdictOf(
+  decision: ControllerDecision, virtual: string | undefined, outcome: FitOutcome | undefined, reasons: PlacementReason[], runs: boolean,
+): string {
   if (!decision.scheduled) {
     return `no pod: ${reasons[0]?.message ?? 'not targeted'}`;
   }
@@ -166,7 +168,9 @@ function verdictOf(decision: ControllerDecision, virtual: string | undefined, ou
 }
 
 /** Computes every DaemonSet on every node of the inventory. */
-export function computeFleet(dss: ParsedDaemonSet[], inventory: NodeInventory, pods: BoundPod[] | undefined, classes: PriorityClassTable): FleetResult {
+export function computeFleet(
+  dss: ParsedDaemonSet[], inventory: NodeInventory, pods: BoundPod[] | undefined, classes: PriorityClassTable,
+): FleetResult {
   const agents = dss.map((ds, i) => prepareAgent(ds, i, classes));
   const nodeCount = inventory.nodes.length;
   const placements: NodePlacement[][] = agents.map(() => new Array(nodeCount));
@@ -271,7 +275,9 @@ export function computeFleet(dss: ParsedDaemonSet[], inventory: NodeInventory, p
           surgeBlocked[d].push(node.name);
         }
       }
-      const runs = decision.scheduled && virtual === undefined && outcome !== undefined && outcome.binds && reasons.length === decision.reasons.length;
+      // Runs: bound, and nothing after binding (image platform, cordon) added a reason.
+      const runs = decision.scheduled && virtual === undefined && outcome !== undefined && outcome.binds
+        && reasons.length === decision.reasons.length;
       if (runs) {
         running.push(agent.key);
       } else if (decision.scheduled) {

@@ -147,6 +147,8 @@ export class NodeInventory {
   /** The number of nodes. */
   public readonly nodeCount: number;
 
+  private byName?: Map<string, InventoryNode>;
+
   private constructor(nodes: InventoryNode[]) {
     const seen = new Set<string>();
     for (const node of nodes) {
@@ -169,7 +171,6 @@ export class NodeInventory {
     return this.byName.get(name);
   }
 
-  private byName?: Map<string, InventoryNode>;
 }
 
 function nodeFromKubectl(obj: { [key: string]: unknown }, where: string): InventoryNode {

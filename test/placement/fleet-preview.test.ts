@@ -1,7 +1,9 @@
 import { FleetPreview, InventoryNode, NodeInventory, PlacementPreview, PlacementReasonKind, PodInventory } from '../../src/placement';
 
 /** A DaemonSet with the given pod spec fields; `container` is merged into its only container. */
-function agent(name: string, container: { [key: string]: unknown } = {}, podSpec: { [key: string]: unknown } = {}, metadata: { [key: string]: unknown } = {}): any {
+type Fields = { [key: string]: unknown };
+
+function agent(name: string, container: Fields = {}, podSpec: Fields = {}, metadata: Fields = {}): any {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -18,7 +20,9 @@ function agent(name: string, container: { [key: string]: unknown } = {}, podSpec
 
 const requests = (r: { [key: string]: string }) => ({ resources: { requests: r } });
 
-function node(name: string, allocatable: { [key: string]: string } | undefined, labels: { [key: string]: string } = {}, extra: Partial<InventoryNode> = {}): InventoryNode {
+type Strings = { [key: string]: string };
+
+function node(name: string, allocatable: Strings | undefined, labels: Strings = {}, extra: Partial<InventoryNode> = {}): InventoryNode {
   return { name, labels, ...(allocatable ? { allocatable: { pods: '110', ...allocatable } } : {}), ...extra };
 }
 
@@ -143,7 +147,8 @@ describe('NodeResourcesFit', () => {
 });
 
 describe('NodePorts', () => {
-  const exporter = (name: string, hostIP?: string, protocol?: string) => agent(name, { ports: [{ containerPort: 9100, ...(hostIP ? { hostIP } : {}), ...(protocol ? { protocol } : {}) }] }, { hostNetwork: true });
+  const exporter = (name: string, hostIP?: string, protocol?: string) =>
+    agent(name, { ports: [{ containerPort: 9100, ...(hostIP ? { hostIP } : {}), ...(protocol ? { protocol } : {}) }] }, { hostNetwork: true });
 
   test('a host-network agent needs every container port on the host, and names the pod holding it', () => {
     const pods = podList(pod('monitoring/prometheus-node-exporter-x7k2p', 'n', { hostNetwork: true, containers: [{ name: 'e', ports: [{ containerPort: 9100, hostPort: 9100 }] }] }));
@@ -341,10 +346,18 @@ describe('nodes that cannot run DaemonSet pods', () => {
   });
 
   test('an agent whose affinity excludes them has no pod there, and fits', () => {
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [
-      { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
-      { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
-    ] }] } } };
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{
+            matchExpressions: [
+              { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+              { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
+            ],
+          }],
+        },
+      },
+    };
     const p = fleet([agent('core', {}, { affinity, tolerations: [{ operator: 'Exists' }] })], nodes).daemonSets[0];
     expect(p).toMatchObject({ scheduledCount: 1, runningCount: 1, fits: true, fullCoverage: true, warnings: [] });
   });

@@ -158,7 +158,8 @@ describe('forInventory', () => {
 
 describe('rollout reality (forPreview)', () => {
   /** A DaemonSet asking for `memory`, with probes on its container. */
-  function agent(memory: string, updateStrategy?: unknown, container: { [key: string]: unknown } = {}, podSpec: { [key: string]: unknown } = {}): any {
+  type Fields = { [key: string]: unknown };
+  function agent(memory: string, updateStrategy?: unknown, container: Fields = {}, podSpec: Fields = {}): any {
     const ds = daemonSet(updateStrategy, 10);
     ds.spec.template.spec = { ...podSpec, containers: [{ name: 'a', image: 'a:1', resources: { requests: { memory } }, ...container }] };
     return ds;
@@ -204,7 +205,9 @@ describe('rollout reality (forPreview)', () => {
     };
     const p = plan(agent('64Mi', rolling({ maxUnavailable: 2 }), probes));
     // THEN 6 nodes, 2 at a time: 3 waves of (35 + 10) s
-    expect(p).toMatchObject({ stalls: false, unavailablePods: 0, waves: 3, readinessSeconds: 35, minReadySeconds: 10, estimatedDurationSeconds: 135 });
+    expect(p).toMatchObject({
+      stalls: false, unavailablePods: 0, waves: 3, readinessSeconds: 35, minReadySeconds: 10, estimatedDurationSeconds: 135,
+    });
     expect(p.readinessAssumption).toMatch(/readiness assumed 35s: container "a" is Ready after its probes' initialDelaySeconds \+ successThreshold × periodSeconds, startup probe first/);
     expect(p.summary).toMatch(/; about 135s \(3 × \(readiness 35s \+ minReadySeconds 10s\)\)$/);
   });
