@@ -114,7 +114,7 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     inventory = readInventory(options.nodesFile, io);
     pods = options.podsFile === undefined ? undefined : readPods(options.podsFile);
     const files = expandFiles(options.files);
-    const found = files.flatMap((file) => readObjects(file, io).map((obj) => ({ file, obj })));
+    const found = files.flatMap((file) => readObjects(file).map((obj) => ({ file, obj })));
     const daemonSets = found.filter((f) => isDaemonSet(f.obj, f.file, io));
     const priorityClasses = found.map((f) => f.obj).filter((o) => (o as { kind?: unknown }).kind === 'PriorityClass');
     const valid: Array<{ file: string; obj: unknown }> = [];
@@ -363,7 +363,7 @@ function readPods(file: string): PodInventory {
 }
 
 /** Every object of a file (inside `List` documents too). */
-function readObjects(file: string, _io: CliIo): unknown[] {
+function readObjects(file: string): unknown[] {
   const docs = readDocuments(file, readText(file, 'manifest'), 'manifest');
   return docs.flatMap((doc) => (isList(doc) ? doc.items : [doc])).filter((obj) => typeof obj === 'object' && obj !== null);
 }
