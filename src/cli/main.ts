@@ -538,7 +538,12 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
   const groups = new Map<string, number[]>();
   inventory.nodes.forEach((node, i) => {
     const name = node.labels?.[options.groupBy] ?? `(no ${options.groupBy})`;
-    groups.set(name, [...(groups.get(name) ?? []), i]);
+    const group = groups.get(name);
+    if (group === undefined) {
+      groups.set(name, [i]);
+    } else {
+      group.push(i);
+    }
   });
   return [...groups.entries()].map(([name, indexes]) => {
     const fits: NodeFit[] = indexes.map((i) => fleet.nodes[i]);
