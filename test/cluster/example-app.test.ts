@@ -76,7 +76,7 @@ test.each(inventories)('the preview of the example app is what the controller an
   const { outcome, preempted } = await awaitOutcome(plane.client, daemonSets);
 
   // THEN the preview (of the files as synthesized, on the nodes as the API server returns them) agrees
-  const preview = runPreview([...(VERDICT === 'runs' ? ['--pods', podsFile] : []), '--nodes', nodesFile, ...files]);
+  const preview = runPreview(['--pods', podsFile, '--nodes', nodesFile, ...files]);
   const nodeNames = inventory.items.map((n: any) => n.metadata.name);
   const result = compare(preview, outcome, nodeNames, VERDICT);
   console.log(`example app on ${label}: ${daemonSets.length} DaemonSets x ${nodeNames.length} nodes; compared ${result.compared} entries on "${VERDICT}"`

@@ -68,7 +68,7 @@ test.each(seeds)('fleet %i: the preview is what the controller and the scheduler
   const daemonSets = fleet.daemonSets.map((d) => ({ namespace: d.metadata.namespace, name: d.metadata.name }));
   const { outcome, preempted } = await awaitOutcome(plane.client, daemonSets);
   fs.writeFileSync(path.join(dir, 'pods-after.json'), JSON.stringify(await listPods(plane.client)));
-  const preview = runPreview([...(VERDICT === 'runs' ? ['--pods', podsFile] : []), '--nodes', nodesFile, manifestFile]);
+  const preview = runPreview(['--pods', podsFile, '--nodes', nodesFile, manifestFile]);
   const nodeNames = fleet.nodes.map((n) => n.metadata.name);
   const result = compare(preview, outcome, nodeNames, VERDICT);
   totals.fleets++;
