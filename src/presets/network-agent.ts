@@ -1,5 +1,5 @@
 import { Chart, Duration, Size } from 'cdk8s';
-import { Capability, ContainerResources, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
+import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
@@ -57,6 +57,23 @@ export interface CniInstaller extends ContainerSettings {
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
  * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
  * replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents):
+ * - `namespace`: the chart's, else "kube-system" (some clusters admit critical pods only there)
+ * - `hostNetwork`: true; `dnsPolicy`: DnsPolicy.DEFAULT for kube-proxy or a host-name
+ *   `apiServerHost`, else CLUSTER_FIRST_WITH_HOST_NET
+ * - `priorityClassName`: "system-node-critical"
+ * - `updateStrategy`: RollingUpdate, maxUnavailable 1, maxSurge 0
+ * - `terminationGracePeriodSeconds`: 5
+ * - `command`: ["/usr/local/bin/kube-proxy"]; `args`: see docs/presets/network-agent.md
+ * - `runAsUser`: 0; `readOnlyRootFilesystem`: false; `addCapabilities`: [NET_ADMIN, NET_RAW]
+ * - `resources`: requests 100m CPU and 64Mi memory, memory limit 512Mi
+ * - `rbacRules`: nodes get/list/watch, services list/watch, endpointslices list/watch,
+ *   events.k8s.io events create/patch
+ * - `ports`: healthz (10256) and metrics (10249); `hostMounts`: /lib/modules (read-only),
+ *   /run/xtables.lock (read-write)
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface NetworkAgentProps extends DaemonSetOptions {
   /**
@@ -159,88 +176,6 @@ export interface NetworkAgentProps extends DaemonSetOptions {
    */
   readonly metricsPort?: number;
 
-  // Props of the core whose default this preset changes, redeclared with the preset's default.
-
-  /**
-   * The namespace.
-   *
-   * @default - the chart's namespace, else "kube-system" (some clusters admit
-   * critical-priority pods only there)
-   */
-  readonly namespace?: string;
-
-  /**
-   * Use the node's network namespace.
-   *
-   * @default true (the agent programs the node's own network namespace)
-   */
-  readonly hostNetwork?: boolean;
-
-  /**
-   * The pod's DNS policy.
-   *
-   * @default - DnsPolicy.DEFAULT (the node's resolver) for kube-proxy, or when `apiServerHost`
-   * is a host name; else DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET
-   */
-  readonly dnsPolicy?: DnsPolicy;
-
-  /**
-   * The priority class.
-   *
-   * @default "system-node-critical"
-   */
-  readonly priorityClassName?: string;
-
-  /**
-   * How pods are replaced when the template changes.
-   *
-   * @default - RollingUpdate, maxUnavailable 1, maxSurge 0 (one node at a time)
-   */
-  readonly updateStrategy?: UpdateStrategy;
-
-  /**
-   * Seconds the pod has to stop after SIGTERM.
-   *
-   * @default 5 (the rules stay in the kernel while the pod is replaced)
-   */
-  readonly terminationGracePeriodSeconds?: number;
-
-  /**
-   * The container's user ID.
-   *
-   * @default 0 (added capabilities only take effect for root, and iptables requires root)
-   */
-  readonly runAsUser?: number;
-
-  /**
-   * Mount the container's root filesystem read-only.
-   *
-   * @default false (the image's iptables wrapper relinks /usr/sbin on its first call and fails
-   * without that write; see the class doc)
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-
-  /**
-   * Capabilities added after dropping ALL.
-   *
-   * @default [NET_ADMIN, NET_RAW] (plus SYS_MODULE with `loadKernelModules`)
-   */
-  readonly addCapabilities?: Capability[];
-
-  /**
-   * CPU and memory.
-   *
-   * @default - requests 100m CPU and 64Mi memory, memory limit 512Mi
-   */
-  readonly resources?: ContainerResources;
-
-  /**
-   * RBAC rules of the agent's ClusterRole.
-   *
-   * @default - kube-proxy's: nodes get/list/watch, services list/watch, endpointslices
-   * list/watch, events.k8s.io events create/patch
-   */
-  readonly rbacRules?: k8s.PolicyRule[];
 }
 
 /**
