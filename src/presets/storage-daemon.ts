@@ -2,7 +2,6 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
-import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
@@ -21,8 +20,6 @@ const DEFAULT_LIVENESS_PROBE_IMAGE = 'registry.k8s.io/sig-storage/livenessprobe:
 /** Where every container of the pod sees the plugin's socket directory. */
 const CSI_DIR = '/csi';
 const CSI_SOCKET = `${CSI_DIR}/csi.sock`;
-/** The emptyDir the registrar writes its registration marker into (for its own liveness probe). */
-const REGISTRATION_PROBE_VOLUME = 'registration-probe';
 
 /** The CSI sidecars are small Go programs that only relay calls over a local socket. */
 const SIDECAR_RESOURCES: ContainerResources = {
@@ -88,6 +85,25 @@ export interface StorageDaemonProps extends DaemonSetOptions {
    * @default 9808
    */
   readonly healthPort?: number;
+
+  /**
+   * The port the node-driver-registrar serves `/healthz` on (`--http-endpoint`), which its
+   * liveness probe requests: it fails while the registration socket is missing or does not
+   * answer. Change it when two plugins on the host network would share it.
+   *
+   * @default 9809 (the CSI sidecars' convention)
+   */
+  readonly registrarHealthPort?: number;
+
+  /**
+   * The port the EBS plugin serves Prometheus metrics on, declared on the plugin container as
+   * `metrics`; the default args turn the endpoint on (`--http-endpoint=0.0.0.0:<port>`, as the
+   * EBS chart's `node.enableMetrics`). When you give your own `args` (another driver), no metrics
+   * port is declared unless you set it, and your args must start the driver's metrics server.
+   *
+   * @default - 3302 (the EBS chart's) with the preset's args; none with your own `args`
+   */
+  readonly metricsPort?: number;
 }
 
 /**
@@ -109,25 +125,32 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  *   kubelet's registration directory belong to root. They mount only the socket directory,
  *   read-only (connecting to a socket needs no write access to the mount); the registrar also
  *   gets the registration directory `<kubeletDir>/plugins_registry` (Directory) read-write to
- *   create its registration socket, and an emptyDir where it notes a successful registration,
- *   checked by its exec liveness probe (EBS does the same).
+ *   create its registration socket.
  * - **Health**: the livenessprobe sidecar serves `/healthz` on `healthPort` (9808); the port is
- *   declared on the plugin container, whose liveness probe requests it (EBS's thresholds).
+ *   declared on the plugin container, whose liveness probe requests it (EBS's thresholds). The
+ *   registrar serves its own `/healthz` on `registrarHealthPort` (9809), which fails while its
+ *   registration socket is missing or does not answer, and its liveness probe requests it: the
+ *   exec probe EBS uses (`--mode=kubelet-registration-probe`) exits 0 since node-driver-registrar
+ *   v2.9.0 and so can never fail.
+ * - **Metrics**: the EBS plugin's metrics server on port 3302, named `metrics`
+ *   (`--http-endpoint`, the EBS chart's `node.enableMetrics`).
  * - **Every taint tolerated, `system-node-critical`** (EBS), **rolling update with at most 10%
  *   of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted or
  *   unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
  *   time, which would take hours on large clusters.
  * - **Pod network** (EBS): the plugin talks to the kubelet over the socket, not the network.
- * - **Least RBAC**: `get` on nodes (the driver reads its node's topology when instance metadata
- *   is unavailable). EBS's chart also grants nodes patch/list/watch and csinodes get to remove
- *   its startup taint, and volumeattachments get/list/watch for its pre-stop hook: add them
- *   with `rbacRules` if you use those features.
+ * - **Least RBAC**: get, list and watch on nodes: get to read its node's topology when instance
+ *   metadata is unavailable, list and watch for the nodes informer of the not-ready taint
+ *   watcher that the plugin starts at every start. EBS's chart also grants nodes patch and
+ *   csinodes get (to remove the `ebs.csi.aws.com/agent-not-ready` taint, if you taint nodes
+ *   with it) and volumeattachments get/list/watch for its pre-stop hook: add them with
+ *   `rbacRules` if you use those features.
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
  *   pods only there.
  *
  * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
  * `initContainers`, `sidecars` and `ports` you give are added to the preset's (the plugin's three
- * host mounts, its health port, the two sidecars and the registrar's emptyDir); `env`, `labels`,
+ * host mounts, its health and metrics ports, the two sidecars); `env`, `labels`,
  * `annotations` and `podAnnotations` are merged (your keys win, e.g. over CSI_ENDPOINT and
  * CSI_NODE_NAME); any other prop replaces the preset's value.
  */
@@ -150,11 +173,18 @@ export class StorageDaemon extends Construct {
   public readonly livenessProbeImage: string;
   /** The port of the health endpoint. */
   public readonly healthPort: number;
+  /** The port of the registrar's health endpoint. */
+  public readonly registrarHealthPort: number;
+  /** The port of the plugin's metrics endpoint, if it has one. */
+  public readonly metricsPort?: number;
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
     const problems = new Problems(`StorageDaemon '${this.node.path}'`);
-    const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
+    const {
+      image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
+      metricsPort, ...options
+    } = props;
 
     this.image = image ?? DEFAULT_IMAGE;
     this.driverName = driverName ?? DEFAULT_DRIVER_NAME;
@@ -173,6 +203,19 @@ export class StorageDaemon extends Construct {
     this.livenessProbeImage = livenessProbeImage ?? DEFAULT_LIVENESS_PROBE_IMAGE;
     this.healthPort = healthPort ?? 9808;
     problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
+    this.registrarHealthPort = registrarHealthPort ?? 9809;
+    problems.check('registrarHealthPort', this.registrarHealthPort, rules.portNumber(this.registrarHealthPort));
+    if (this.registrarHealthPort === this.healthPort) {
+      problems.add('registrarHealthPort', this.registrarHealthPort, `must differ from healthPort (${this.healthPort}): the sidecars share the pod's network`);
+    }
+    // The preset's args are EBS's, which start the metrics server; with the user's args, only if asked.
+    this.metricsPort = metricsPort ?? (options.args === undefined ? 3302 : undefined);
+    if (this.metricsPort !== undefined) {
+      problems.check('metricsPort', this.metricsPort, rules.portNumber(this.metricsPort));
+      if (this.metricsPort === this.healthPort || this.metricsPort === this.registrarHealthPort) {
+        problems.add('metricsPort', this.metricsPort, 'must differ from healthPort and registrarHealthPort: the containers share the pod\'s network');
+      }
+    }
     problems.throwIfAny();
 
     const defaults: DaemonSetProps = {
@@ -186,13 +229,18 @@ export class StorageDaemon extends Construct {
         'node',
         '--endpoint=$(CSI_ENDPOINT)',
         `--csi-mount-point-prefix=${this.kubeletDir}/plugins/kubernetes.io/csi/${this.driverName}/`,
+        // The node plugin's metrics (EBS's chart: node.enableMetrics).
+        ...(this.metricsPort !== undefined ? [`--http-endpoint=0.0.0.0:${this.metricsPort}`] : []),
         '--v=2',
       ],
       env: {
         CSI_ENDPOINT: EnvValue.fromValue(`unix:${CSI_SOCKET}`),
         CSI_NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
       },
-      ports: [{ containerPort: this.healthPort, name: 'healthz' }],
+      ports: [
+        { containerPort: this.healthPort, name: 'healthz' },
+        ...(this.metricsPort !== undefined ? [{ containerPort: this.metricsPort, name: 'metrics' }] : []),
+      ],
       hostMounts: [
         // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
         HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
@@ -200,7 +248,6 @@ export class StorageDaemon extends Construct {
         HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
       ],
       sidecars: [this.registrar(), this.livenessProbe()],
-      volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME)],
       // CSI mounting requires privileged (see the class doc); it also makes the container root.
       privileged: true,
       liveness: Probe.fromHttpGet('/healthz', {
@@ -215,7 +262,10 @@ export class StorageDaemon extends Construct {
         cpu: { request: Cpu.millis(10) },
         memory: { request: Size.mebibytes(40), limit: Size.mebibytes(256) },
       },
-      rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+      // get: its node's topology when instance metadata is unavailable (pkg/cloud/metadata/k8s.go);
+      // list and watch: the not-ready taint watcher's nodes informer, started at every start
+      // (pkg/driver/node.go, startNotReadyTaintWatcher).
+      rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }],
     };
     const resolved = withDefaults(defaults, options, this);
 
@@ -236,16 +286,18 @@ export class StorageDaemon extends Construct {
     return {
       name: 'node-driver-registrar',
       image: this.nodeDriverRegistrarImage,
-      args: [`--csi-address=${CSI_SOCKET}`, registrationArg, '--v=2'],
+      args: [`--csi-address=${CSI_SOCKET}`, registrationArg, `--http-endpoint=:${this.registrarHealthPort}`, '--v=2'],
       // Root: the plugin's socket and the registration directory belong to root.
       runAsUser: 0,
       hostMounts: [
         this.socketMount(),
         HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir' }),
       ],
-      // The registrar notes a successful registration next to the registration path.
-      volumeMounts: [{ volumeName: REGISTRATION_PROBE_VOLUME, mountPath: this.socketDir, readOnly: false }],
-      liveness: Probe.fromCommand(['/csi-node-driver-registrar', registrationArg, '--mode=kubelet-registration-probe'], {
+      ports: [{ containerPort: this.registrarHealthPort, name: 'reg-healthz' }],
+      // /healthz fails while the registration socket is missing or does not answer; the exec
+      // probe `--mode=kubelet-registration-probe` is a no-op since v2.9.0 (exits 0).
+      liveness: Probe.fromHttpGet('/healthz', {
+        port: this.registrarHealthPort,
         initialDelaySeconds: Duration.seconds(30),
         periodSeconds: Duration.seconds(90),
         timeoutSeconds: Duration.seconds(15),

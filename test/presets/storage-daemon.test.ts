@@ -75,11 +75,12 @@ describe('StorageDaemon defaults', () => {
     });
   });
 
-  test('the plugin runs the EBS node service on the CSI socket', () => {
+  test('the plugin runs the EBS node service on the CSI socket, with its metrics server on', () => {
     expect(plugin.args).toEqual([
       'node',
       '--endpoint=$(CSI_ENDPOINT)',
       '--csi-mount-point-prefix=/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/',
+      '--http-endpoint=0.0.0.0:3302',
       '--v=2',
     ]);
     expect(plugin.env).toEqual([
@@ -125,21 +126,23 @@ describe('StorageDaemon defaults', () => {
     }
   });
 
-  test('the registrar: socket directory read-only, registration directory read-write, an emptyDir for its probe marker', () => {
+  test('the registrar: socket directory read-only, registration directory read-write, a /healthz that fails without a live registration socket', () => {
     expect(registrar.args).toEqual([
       '--csi-address=/csi/csi.sock',
       '--kubelet-registration-path=/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock',
+      '--http-endpoint=:9809',
       '--v=2',
     ]);
     expect(registrar.volumeMounts).toEqual([
       { name: 'plugin-dir', mountPath: '/csi', readOnly: true },
       { name: 'registration-dir', mountPath: '/registration', readOnly: false },
-      { name: 'registration-probe', mountPath: '/var/lib/kubelet/plugins/ebs.csi.aws.com', readOnly: false },
     ]);
     expect(volumes['registration-dir'].hostPath).toEqual({ path: '/var/lib/kubelet/plugins_registry', type: 'Directory' });
-    expect(volumes['registration-probe']).toEqual({ name: 'registration-probe', emptyDir: {} });
+    expect(csi.registrarHealthPort).toBe(9809);
+    expect(registrar.ports).toEqual([{ containerPort: 9809, name: 'reg-healthz', protocol: 'TCP' }]);
+    // not the exec probe in --mode=kubelet-registration-probe, which exits 0 since v2.9.0
     expect(registrar.livenessProbe).toEqual({
-      exec: { command: ['/csi-node-driver-registrar', '--kubelet-registration-path=/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock', '--mode=kubelet-registration-probe'] },
+      httpGet: { path: '/healthz', port: 9809, scheme: 'HTTP' },
       initialDelaySeconds: 30,
       periodSeconds: 90,
       timeoutSeconds: 15,
@@ -164,8 +167,6 @@ describe('StorageDaemon defaults', () => {
     const hostSocket = `${volumes['plugin-dir'].hostPath.path}/${socketInContainer.slice(pluginDir.mountPath.length + 1)}`;
     expect(registration).toBe(hostSocket);
     expect(registration).toBe(csi.registrationPath);
-    // The registrar's probe marker lands next to the registration path.
-    expect(registrar.volumeMounts.find((m: any) => m.name === 'registration-probe').mountPath).toBe(registration.replace(/\/csi\.sock$/, ''));
   });
 
   test('health: the livenessprobe sidecar serves the port the plugin declares and probes', () => {
@@ -173,7 +174,11 @@ describe('StorageDaemon defaults', () => {
     expect(probe.args).toEqual(['--csi-address=/csi/csi.sock', '--http-endpoint=:9808']);
     expect(probe.volumeMounts).toEqual([{ name: 'plugin-dir', mountPath: '/csi', readOnly: true }]);
     expect(probe.ports).toBeUndefined();
-    expect(plugin.ports).toEqual([{ containerPort: 9808, name: 'healthz', protocol: 'TCP' }]);
+    expect(plugin.ports).toEqual([
+      { containerPort: 9808, name: 'healthz', protocol: 'TCP' },
+      { containerPort: 3302, name: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(csi.metricsPort).toBe(3302);
     expect(plugin.livenessProbe).toEqual({
       httpGet: { path: '/healthz', port: 9808, scheme: 'HTTP' },
       initialDelaySeconds: 10,
@@ -198,14 +203,14 @@ describe('StorageDaemon defaults', () => {
     expect(plugin.resources).toEqual({ requests: { cpu: '10m', memory: '40Mi' }, limits: { memory: '256Mi' } });
   });
 
-  test('grants exactly get on nodes and mounts the token', () => {
-    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
+  test('grants exactly get, list and watch on nodes (the taint watcher\'s informer) and mounts the token', () => {
+    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
     expect(only(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'ebs-csi-node', namespace: 'kube-system' }]);
     expect(spec.automountServiceAccountToken).toBe(true);
   });
 
-  test('has exactly the five volumes of the layout', () => {
-    expect(Object.keys(volumes).sort()).toEqual(['device-dir', 'kubelet-dir', 'plugin-dir', 'registration-dir', 'registration-probe']);
+  test('has exactly the four host volumes of the layout', () => {
+    expect(Object.keys(volumes).sort()).toEqual(['device-dir', 'kubelet-dir', 'plugin-dir', 'registration-dir']);
   });
 });
 
@@ -233,8 +238,9 @@ describe('StorageDaemon overrides', () => {
     expect(volumes['plugin-dir'].hostPath.path).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io');
     expect(volumes['registration-dir'].hostPath.path).toBe('/var/lib/k0s/kubelet/plugins_registry');
     expect(argValue(registrar, '--kubelet-registration-path=')).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io/csi.sock');
-    expect(registrar.livenessProbe.exec.command[1]).toBe('--kubelet-registration-path=/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io/csi.sock');
-    expect(registrar.volumeMounts[2].mountPath).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io');
+    // with the user's args, no metrics port unless asked for
+    expect(csi.metricsPort).toBeUndefined();
+    expect(container(objects).ports.map((p: any) => p.name)).toEqual(['healthz']);
   });
 
   test('the default args follow driverName and kubeletDir; extraArgs are appended', () => {
@@ -244,6 +250,7 @@ describe('StorageDaemon overrides', () => {
       'node',
       '--endpoint=$(CSI_ENDPOINT)',
       '--csi-mount-point-prefix=/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.example.com/',
+      '--http-endpoint=0.0.0.0:3302',
       '--v=2',
       '--volume-attach-limit=25',
     ]);
@@ -255,13 +262,21 @@ describe('StorageDaemon overrides', () => {
       nodeDriverRegistrarImage: 'public.ecr.aws/csi-components/csi-node-driver-registrar:v2.14.0-eksbuild.4',
       livenessProbeImage: 'public.ecr.aws/csi-components/livenessprobe:v2.16.0-eksbuild.4',
       healthPort: 9809,
+      registrarHealthPort: 9810,
+      metricsPort: 3303,
     });
     const objects = synth(chart);
     expect(container(objects, 'node-driver-registrar').image).toBe('public.ecr.aws/csi-components/csi-node-driver-registrar:v2.14.0-eksbuild.4');
     expect(container(objects, 'liveness-probe').image).toBe('public.ecr.aws/csi-components/livenessprobe:v2.16.0-eksbuild.4');
     expect(container(objects, 'liveness-probe').args).toContain('--http-endpoint=:9809');
-    expect(container(objects).ports).toEqual([{ containerPort: 9809, name: 'healthz', protocol: 'TCP' }]);
+    expect(container(objects).ports).toEqual([
+      { containerPort: 9809, name: 'healthz', protocol: 'TCP' },
+      { containerPort: 3303, name: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(container(objects).args).toContain('--http-endpoint=0.0.0.0:3303');
     expect(container(objects).livenessProbe.httpGet.port).toBe(9809);
+    expect(container(objects, 'node-driver-registrar').args).toContain('--http-endpoint=:9810');
+    expect(container(objects, 'node-driver-registrar').livenessProbe.httpGet.port).toBe(9810);
     expect(csi.healthPort).toBe(9809);
   });
 
@@ -269,7 +284,7 @@ describe('StorageDaemon overrides', () => {
     const chart = newChart();
     new StorageDaemon(chart, 'ebs', {
       hostMounts: [HostMount.readOnly('/etc/selinux')],
-      ports: [{ containerPort: 3302, name: 'metrics' }],
+      ports: [{ containerPort: 8080, name: 'debug' }],
       volumes: [AgentVolume.fromConfigMap('config', 'ebs-config')],
       volumeMounts: [{ volumeName: 'config', mountPath: '/etc/ebs' }],
       sidecars: [{ name: 'metrics-proxy', image: 'registry.example.com/metrics-proxy:1.0.0' }],
@@ -279,10 +294,9 @@ describe('StorageDaemon overrides', () => {
     const spec = podSpec(objects);
     const plugin = container(objects);
     expect(plugin.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/kubelet', '/csi', '/dev', '/etc/selinux', '/etc/ebs']);
-    expect(plugin.ports.map((p: any) => p.name)).toEqual(['healthz', 'metrics']);
+    expect(plugin.ports.map((p: any) => p.name)).toEqual(['healthz', 'metrics', 'debug']);
     expect(spec.containers.map((c: any) => c.name)).toEqual(['ebs', 'node-driver-registrar', 'liveness-probe', 'metrics-proxy']);
     expect(Object.keys(volumesByName(spec))).toContain('config');
-    expect(Object.keys(volumesByName(spec))).toContain('registration-probe');
     // env is merged: the preset's CSI_ENDPOINT and CSI_NODE_NAME stay
     expect(plugin.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'CSI_ENDPOINT', 'CSI_NODE_NAME', 'AWS_REGION']);
   });
@@ -357,11 +371,20 @@ describe('StorageDaemon overrides', () => {
       driverName: 'nfs.csi.k8s.io',
       kubeletDir: '/var/lib/k0s/kubelet',
       args: ['--nodeid=$(NODE_NAME)', '--endpoint=$(CSI_ENDPOINT)', '--v=2'],
+      hostNetwork: true,
+      healthPort: 29653,
+      registrarHealthPort: 29654,
       rbacRules: [],
     });
     // WHEN
     const objects = synth(chart);
-    // THEN rbacRules: [] means no ClusterRole and no token
+    // THEN the node plugin is on the host network (as csi-driver-nfs deploy/v4.7.0/csi-nfs-node.yaml), with NFS's ports
+    expect(podSpec(objects).hostNetwork).toBe(true);
+    expect(podSpec(objects).dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(container(objects).ports).toEqual([{ containerPort: 29653, name: 'healthz', protocol: 'TCP' }]);
+    expect(container(objects, 'liveness-probe').args).toContain('--http-endpoint=:29653');
+    expect(container(objects, 'node-driver-registrar').args).toContain('--http-endpoint=:29654');
+    // rbacRules: [] means no ClusterRole and no token
     expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
     expect(podSpec(objects).automountServiceAccountToken).toBe(false);
     expect(container(objects).image).toBe(NFS);
@@ -394,6 +417,15 @@ describe('StorageDaemon input checks', () => {
   test('fails when healthPort is not a port number', () => {
     expect(() => new StorageDaemon(newChart(), 'csi', { healthPort: 0 }))
       .toThrow(/healthPort: got 0; expected an integer port number from 1 to 65535/);
+  });
+
+  test('fails when a port is shared by two of the pod\'s servers', () => {
+    expect(() => new StorageDaemon(newChart(), 'csi', { registrarHealthPort: 9808 }))
+      .toThrow(/registrarHealthPort: got 9808; must differ from healthPort \(9808\)/);
+    expect(() => new StorageDaemon(newChart(), 'csi', { metricsPort: 9809 }))
+      .toThrow(/metricsPort: got 9809; must differ from healthPort and registrarHealthPort/);
+    expect(() => new StorageDaemon(newChart(), 'csi', { registrarHealthPort: 70000 }))
+      .toThrow(/registrarHealthPort: got 70000; expected an integer port number/);
   });
 
   test('reports every problem at once', () => {
