@@ -10,8 +10,9 @@ import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
-import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
+import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
+import { presetProblems } from './private/preset-problems';
 import { describe, Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkShapes, withoutNulls } from './private/shapes';
@@ -284,10 +285,15 @@ export class DaemonSet extends Construct {
   public readonly clusterRole?: k8s.KubeClusterRole;
   /** The ClusterRoleBinding, when `rbacRules` were given. */
   public readonly clusterRoleBinding?: k8s.KubeClusterRoleBinding;
+  /** The path of the construct the user created (the preset's, or this one's). @internal */
+  public readonly _ownerPath: string;
 
   constructor(scope: Construct, id: string, props: DaemonSetProps) {
     super(scope, id);
-    const problems = new Problems(`DaemonSet '${this.node.path}'`);
+    // Created by a preset: report into the preset's collector, so the user gets one error for
+    // the construct they made (and the preset's problems and the core's in one round).
+    const problems = presetProblems(scope) ?? new Problems(`DaemonSet '${this.node.path}'`, this.node.path);
+    this._ownerPath = problems.constructPath || this.node.path;
     if (props === undefined || props === null || typeof props !== 'object') {
       problems.add('props', props, 'expected an object with at least `image`');
       problems.throwIfAny();
@@ -452,9 +458,17 @@ export class DaemonSet extends Construct {
 
   private checkProbePorts(props: DaemonSetProps, main: BuiltContainer, problems: Problems): void {
     for (const probe of ['liveness', 'readiness', 'startup'] as const) {
-      const port = probePort(props[probe]);
-      if (port !== undefined && !main.portNumbers.includes(port)) {
-        problems.add(`${probe}.port`, port, `the probe's port must be one of the container's ports (${main.portNumbers.join(', ') || 'none declared'}); add it to \`ports\``);
+      const target = probeTarget(props[probe]);
+      if (target === undefined || target.kind === 'exec') {
+        continue;
+      }
+      const declared = main.portNumbers.join(', ') || 'none declared';
+      if (target.port === undefined) {
+        // cdk8s-plus falls back to port 80, which an agent rarely listens on: the probe would
+        // fail forever and the pod never become ready (or be restarted in a loop).
+        problems.add(`${probe}.port`, undefined, `an ${target.kind} probe needs the port the agent listens on (declared: ${declared}); e.g. Probe.fromHttpGet('/healthz', { port: ${main.portNumbers[0] ?? 8080} })`);
+      } else if (!main.portNumbers.includes(target.port)) {
+        problems.add(`${probe}.port`, target.port, `the probe's port must be one of the container's ports (${declared}); add it to \`ports\``);
       }
     }
   }
@@ -501,7 +515,11 @@ export class DaemonSet extends Construct {
         const prop = `requiredNodeAffinity[${i}].requirements[${j}]`;
         problems.check(`${prop}.key`, r.key, rules.qualifiedName(r.key));
         problems.check(prop, r.values, r._problem());
-        r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+        // In/NotIn values are compared with label values (a non-label value never matches: our
+        // own rule, it catches typos); Gt/Lt values are integers, negative ones included.
+        if (r.operator === 'In' || r.operator === 'NotIn') {
+          r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+        }
       });
     });
     this.tolerations.forEach((t, i) => {
@@ -517,11 +535,12 @@ export class DaemonSet extends Construct {
       problems.add(`updateStrategy.${field}`, value, allowed);
     }
     // A surge pod cannot start next to the old one when both need the same host port.
+    // With hostNetwork every port the agent opens is the node's, declared or not.
     const surge = this.updateStrategy.maxSurge;
     if (surge && !surge.isZero()) {
-      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined || this.hostNetwork));
-      if (hostPorts.length > 0) {
-        problems.add('updateStrategy.maxSurge', surge.toString(), 'a surge rollout starts the new pod beside the old one, which cannot bind the same host port; use maxSurge 0 with hostNetwork or host ports');
+      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined));
+      if (this.hostNetwork || hostPorts.length > 0) {
+        problems.add('updateStrategy.maxSurge', surge.toString(), `a surge rollout starts the new pod beside the old one, which cannot bind the same ${this.hostNetwork ? 'node ports (hostNetwork: every port the agent opens, declared or not)' : 'host port'}; use maxSurge 0 (roll with maxUnavailable)`);
       }
     }
   }

@@ -5,8 +5,7 @@ import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { Toleration } from '../toleration';
@@ -277,11 +276,12 @@ export class GpuDriverInstaller extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuDriverInstallerProps = {}) {
     super(scope, id);
-    const problems = new Problems(`GpuDriverInstaller '${this.node.path}'`);
     const {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
       allowParallelRollout, ...coreProps
     } = props;
+    const preset = new PresetScope(this, id, coreProps);
+    const problems = preset.problems;
 
     this.flavor = flavor ?? GpuDriverFlavor.COS;
     if (!Object.values(GpuDriverFlavor).includes(this.flavor)) {
@@ -334,7 +334,6 @@ export class GpuDriverInstaller extends Construct {
     if (!allowParallelRollout) {
       checkRolloutWidth(updateStrategy, problems);
     }
-    problems.throwIfAny();
 
     // Each part given replaces that part only: a CPU-only override keeps the installer's memory
     // request and its absence of a limit (a limit would OOM-kill compiles on large nodes).
@@ -342,7 +341,6 @@ export class GpuDriverInstaller extends Construct {
     const versionLabel = this.driverVersion ?? rules.imageTag(this.image);
     const common = {
       image: this.image,
-      name: toDnsLabel(id),
       component: 'gpu-driver',
       // Pods labelled with the driver they install (the core would use the pause image's tag).
       labels: versionLabels(versionLabel),
@@ -386,7 +384,7 @@ export class GpuDriverInstaller extends Construct {
         containerName: 'pause',
         // The installer runs first; `initContainers` you give run after it.
         initContainers: [installer],
-        resources: mergeResources(PAUSE_RESOURCES, coreProps.resources),
+        resources: PAUSE_RESOURCES,
         // Relaxed, as GKE's COS DaemonSet: metadata server and Cloud Storage reached directly.
         hostNetwork: true,
       };
@@ -400,7 +398,7 @@ export class GpuDriverInstaller extends Construct {
         // Relaxed: the driver container is the installer and must stay up (see the class doc).
         privileged: true,
         readOnlyRootFilesystem: false,
-        resources: mergeResources(resources, coreProps.resources),
+        resources,
         hostMounts: [
           HostMount.readWrite('/run/nvidia', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, propagation: MountPropagation.BIDIRECTIONAL }),
           HostMount.readOnly('/etc/os-release', { mountPath: '/host-etc/os-release', type: HostPathVolumeType.FILE }),
@@ -419,8 +417,8 @@ export class GpuDriverInstaller extends Construct {
       };
     }
 
-    // `resources` was merged per part above; the rest follows the merge rule.
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, { ...coreProps, resources: undefined }, this));
+    // The merge rule merges `resources` per resource: a CPU-only override keeps the memory sizing.
+    this.daemonSet = preset.createDaemonSet(preset.merge(defaults, coreProps));
   }
 }
 

@@ -1,4 +1,4 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from '../agent-container';
@@ -6,7 +6,7 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { UpdateStrategy } from '../update-strategy';
@@ -258,11 +258,13 @@ export class NetworkAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
-    const problems = new Problems(`NetworkAgent '${this.node.path}'`);
     const {
       image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
       apiServerHost, apiServerPort, metricsPort, ...options
     } = props;
+    // kube-system and a short grace period unless you say otherwise (see the class doc).
+    const preset = new PresetScope(this, id, options, { namespace: 'kube-system', terminationGracePeriodSeconds: 5 });
+    const problems = preset.problems;
 
     this.image = image ?? DEFAULT_IMAGE;
     this.healthPort = healthPort ?? 10256;
@@ -302,15 +304,12 @@ export class NetworkAgent extends Construct {
         + 'or a client configuration in args (--kubeconfig=..., --config=...)');
     }
     const installer = cniInstaller && this.buildInstaller(cniInstaller, problems);
-    problems.throwIfAny();
 
     // The node's resolver: kube-proxy resolves nothing but the API server, and the cluster DNS
     // is reached through a Service, i.e. through the rules kube-proxy has yet to write.
     const nodeResolver = this.isKubeProxy || (apiServerHost !== undefined && !IP_ADDRESS.test(apiServerHost));
 
     const defaults: DaemonSetProps = {
-      name: toDnsLabel(id),
-      namespace: Chart.of(this).namespace ?? 'kube-system',
       component: 'networking',
       image: this.image,
       // The agent programs the node's own network namespace.
@@ -318,7 +317,6 @@ export class NetworkAgent extends Construct {
       dnsPolicy: nodeResolver ? DnsPolicy.DEFAULT : undefined,
       priorityClassName: 'system-node-critical',
       updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(1) }),
-      terminationGracePeriodSeconds: 5,
       command: [KUBE_PROXY_COMMAND],
       args: [
         '--hostname-override=$(NODE_NAME)',
@@ -378,7 +376,7 @@ export class NetworkAgent extends Construct {
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
     };
-    const resolved = withDefaults(defaults, options, this);
+    const resolved = preset.merge(defaults, options);
 
     // The preset's own props act on the resolved values: extraArgs come after the args (the
     // preset's or yours), loadKernelModules adds SYS_MODULE to the capabilities (likewise).
@@ -388,7 +386,7 @@ export class NetworkAgent extends Construct {
     }
     this.capabilities = capabilities;
 
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = preset.createDaemonSet({
       ...resolved,
       args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
       addCapabilities: capabilities,
