@@ -1,4 +1,4 @@
-import { Capability, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
+import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { NetworkAgent } from '../../src/presets/network-agent';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
@@ -492,6 +492,29 @@ describe('NetworkAgent and the API server', () => {
     const main = container(synth(chart));
     expect(main.ports).toEqual([{ containerPort: 10256, name: 'healthz', protocol: 'TCP' }]);
     expect(main.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+  });
+});
+
+describe('NetworkAgent on the preset base', () => {
+  test('a CPU-only resources override keeps the preset\'s memory request and limit', () => {
+    // GIVEN only a CPU request
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, resources: { cpu: { request: Cpu.millis(250) } } });
+    // THEN memory stays kube-proxy's 64Mi/512Mi
+    expect(container(synth(chart)).resources).toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { memory: '512Mi' } });
+  });
+
+  test('namespace and grace period fall back to kube-system and 5 s, and the user\'s win', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, namespace: 'networking', terminationGracePeriodSeconds: 20 });
+    const objects = synth(chart);
+    expect(only(objects, 'DaemonSet').metadata.namespace).toBe('networking');
+    expect(podSpec(objects).terminationGracePeriodSeconds).toBe(20);
+  });
+
+  test('fails once, naming the user\'s construct, with the preset\'s and the core\'s problems together', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { image: 'registry.k8s.io/kube-proxy:latest' }))
+      .toThrow(/2 invalid props for NetworkAgent 'test\/kube-proxy':\n {2}- apiServerHost: got undefined; kube-proxy needs[^\n]*\n {2}- image: got "registry.k8s.io\/kube-proxy:latest"/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Capability, EnvValue, Probe } from 'cdk8s-plus-28';
+import { Capability, Cpu, EnvValue, Probe } from 'cdk8s-plus-28';
 import { AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
 import { StorageDaemon } from '../../src/presets/storage-daemon';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -395,6 +395,25 @@ describe('StorageDaemon overrides', () => {
   test('fails (in the core) when privileged is turned off: Bidirectional needs it', () => {
     expect(() => new StorageDaemon(newChart(), 'ebs', { privileged: false, addCapabilities: [Capability.SYS_ADMIN] }))
       .toThrow(/hostMounts\[0\].propagation: got "Bidirectional"; Bidirectional propagation is only allowed in a privileged container/);
+  });
+});
+
+describe('StorageDaemon on the preset base', () => {
+  test('a CPU-only resources override keeps the plugin\'s memory request and limit; the sidecars keep theirs', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { resources: { cpu: { request: Cpu.millis(100) } } });
+    const objects = synth(chart);
+    expect(container(objects).resources).toEqual({ requests: { cpu: '100m', memory: '40Mi' }, limits: { memory: '256Mi' } });
+    expect(container(objects, 'liveness-probe').resources).toEqual({ requests: { cpu: '10m', memory: '20Mi' }, limits: { memory: '64Mi' } });
+  });
+
+  test('the namespace falls back to kube-system, the chart\'s wins', () => {
+    const inKubeSystem = newChart();
+    new StorageDaemon(inKubeSystem, 'ebs');
+    expect(only(synth(inKubeSystem), 'DaemonSet').metadata.namespace).toBe('kube-system');
+    const inStorage = newChart({ namespace: 'storage' });
+    new StorageDaemon(inStorage, 'ebs');
+    expect(only(synth(inStorage), 'DaemonSet').metadata.namespace).toBe('storage');
   });
 });
 
