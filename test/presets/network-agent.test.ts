@@ -159,7 +159,8 @@ describe('NetworkAgent with a CNI installer', () => {
   test('only the init container has the CNI directories, read-write, as root and unprivileged', () => {
     // GIVEN
     const chart = newChart();
-    new NetworkAgent(chart, 'cni', { ...API,
+    new NetworkAgent(chart, 'cni', {
+      ...API,
       cniInstaller: { image: CILIUM, command: ['/install-plugin.sh'] },
     });
     // WHEN
@@ -197,7 +198,8 @@ describe('NetworkAgent with a CNI installer', () => {
   test('custom CNI directories, mount paths, name and installer settings', () => {
     // GIVEN GKE's CNI binary directory
     const chart = newChart();
-    const agent = new NetworkAgent(chart, 'cni', { ...API,
+    const agent = new NetworkAgent(chart, 'cni', {
+      ...API,
       cniBinDir: '/home/kubernetes/bin',
       cniConfDir: '/etc/cni/conf.d',
       cniInstaller: {
@@ -229,7 +231,8 @@ describe('NetworkAgent with a CNI installer', () => {
 
   test('the installer runs before the user\'s init containers', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'cni', { ...API,
+    new NetworkAgent(chart, 'cni', {
+      ...API,
       cniInstaller: { image: CILIUM },
       initContainers: [{ name: 'mount-bpf-fs', image: CILIUM, privileged: true }],
     });
@@ -298,7 +301,8 @@ describe('NetworkAgent overrides', () => {
 
   test('user hostMounts are added to the lock and /lib/modules', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'cilium', { ...API,
+    new NetworkAgent(chart, 'cilium', {
+      ...API,
       hostMounts: [HostMount.readWrite('/etc/cni/net.d', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'etc-cni-netd' })],
     });
     expect(container(synth(chart)).volumeMounts.map((m: any) => [m.mountPath, m.readOnly])).toEqual([
@@ -336,7 +340,8 @@ describe('NetworkAgent overrides', () => {
 
   test('the CNI installer\'s settings follow the same rule: runAsGroup replaces, hostMounts are added', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'cni', { ...API,
+    new NetworkAgent(chart, 'cni', {
+      ...API,
       cniInstaller: { image: CILIUM, runAsGroup: 1000, hostMounts: [HostMount.readOnly('/etc/os-release')] },
     });
     const installer = podSpec(synth(chart)).initContainers[0];
