@@ -34,8 +34,23 @@ export enum GpuDriverFlavor {
 /**
  * Props of `GpuDriverInstaller`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations`, `podAnnotations` and `resources` (per resource) are merged
+ * (your keys win); any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents):
+ * - `priorityClassName`: "system-node-critical"
+ * - `updateStrategy`: UpdateStrategy.onDelete()
+ * - `tolerations`: every taint; `requiredNodeAffinity`: from `gpuNodes`
+ * - `hostPid`: true; `hostNetwork`: true with COS, false with DRIVER_CONTAINER
+ * - the installer container: privileged, root, writable root filesystem; requests 150m CPU
+ *   and 512Mi memory, no memory limit (`resources` with DRIVER_CONTAINER,
+ *   `installerResources` with either flavor)
+ * - COS's `pause` container (`resources` with COS): requests 10m CPU and 8Mi, limit 16Mi
+ * - `labels`: `app.kubernetes.io/version` is the driver version (COS without one: the
+ *   installer image's tag)
+ * - `automountServiceAccountToken`: false, `rbacRules`: none (the installer never calls the API)
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface GpuDriverInstallerProps extends DaemonSetOptions {
   /**

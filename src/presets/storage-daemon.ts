@@ -28,8 +28,23 @@ const SIDECAR_RESOURCES: ContainerResources = {
 /**
  * Props of `StorageDaemon`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations`, `podAnnotations` and `resources` (per resource) are merged
+ * (your keys win); any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents):
+ * - `namespace`: the chart's, else "kube-system"
+ * - `priorityClassName`: "system-node-critical"
+ * - `updateStrategy`: RollingUpdate, maxUnavailable 10%, maxSurge 0
+ * - `privileged`: true (the plugin container; root, read-only root filesystem)
+ * - `args`: EBS's node args (see docs/presets/storage-daemon.md); `env`: CSI_ENDPOINT,
+ *   CSI_NODE_NAME
+ * - `resources`: requests 10m CPU and 40Mi memory, memory limit 256Mi
+ * - `rbacRules`: nodes get, list and watch
+ * - `ports`: healthz (9808) and metrics (3302); `sidecars`: node-driver-registrar and
+ *   liveness-probe; `hostMounts`: the kubelet directory (Bidirectional), the socket directory,
+ *   /dev
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface StorageDaemonProps extends DaemonSetOptions {
   /**
