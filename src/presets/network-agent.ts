@@ -153,7 +153,7 @@ export interface NetworkAgentProps extends DaemonSetOptions {
    * (`dnsPolicy: Default`): the cluster DNS is itself reached through a Service.
    *
    * @default - none: required for kube-proxy; a CNI agent uses the `kubernetes` Service (which
-   * works once kube-proxy runs on the node)
+   * works once kube-proxy runs on the node; an agent that replaces kube-proxy needs it too)
    */
   readonly apiServerHost?: string;
 
