@@ -254,9 +254,10 @@ export class StorageDaemon extends Construct {
       ],
       hostMounts: [
         // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
-        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
+        // Shared by design with the kubelet and every other CSI plugin; the socket directory is this driver's own.
+        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir', shared: true }),
         HostMount.readWrite(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' }),
-        HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
+        HostMount.readWrite('/dev', { volumeName: 'device-dir', shared: true }),
       ],
       sidecars: [this.registrar(), this.livenessProbe()],
       // CSI mounting requires privileged (see the class doc); it also makes the container root.
@@ -302,7 +303,7 @@ export class StorageDaemon extends Construct {
       runAsUser: 0,
       hostMounts: [
         this.socketMount(),
-        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir' }),
+        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir', shared: true }),
       ],
       ports: [{ containerPort: this.registrarHealthPort, name: 'reg-healthz' }],
       // /healthz fails while the registration socket is missing or does not answer; the exec

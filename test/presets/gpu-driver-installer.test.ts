@@ -3,7 +3,7 @@ import { Cpu, Probe, TaintEffect } from 'cdk8s-plus-28';
 import { AgentContainer, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
 import { GpuDriverFlavor, GpuDriverInstaller, GpuDriverInstallerProps } from '../../src/presets/gpu-driver-installer';
 import { GpuNodes } from '../../src/presets/gpu-nodes';
-import { container, newChart, only, podSpec, synth } from '../util/synth';
+import { container, newChart, only, podSpec, synth, VIRTUAL_NODES_EXCLUDED } from '../util/synth';
 
 function build(props: GpuDriverInstallerProps = {}) {
   const chart = newChart();
@@ -72,6 +72,7 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
               { key: 'cloud.google.com/gke-accelerator', operator: 'Exists' },
               { key: 'cloud.google.com/gke-gpu-driver-version', operator: 'DoesNotExist' },
               { key: 'cloud.google.com/gke-confidential-nodes-instance-type', operator: 'DoesNotExist' },
+              ...VIRTUAL_NODES_EXCLUDED,
             ],
           }],
         },
@@ -202,7 +203,7 @@ describe('GpuDriverInstaller DRIVER_CONTAINER flavor', () => {
 
   test('selects nvidia.com/gpu.present=true nodes; host PID but pod network', () => {
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(spec.hostPID).toBe(true);
     expect(spec.hostNetwork).toBe(false);
@@ -251,19 +252,20 @@ describe('GpuDriverInstaller overrides', () => {
     const terms = (gpuNodes: GpuNodes) => build({ gpuNodes }).spec
       .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms(GpuNodes.withLabel('feature.node.kubernetes.io/pci-10de.present', 'true'))).toEqual([
-      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }] },
+      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.withLabelKey('cloud.google.com/gke-accelerator'))).toEqual([
-      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }] },
+      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.gpuPresent())).toEqual([
-      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.matching(NodeRequirement.in('pool', ['a100', 'h100']), NodeRequirement.doesNotExist('driver-preinstalled')))).toEqual([
       {
         matchExpressions: [
           { key: 'pool', operator: 'In', values: ['a100', 'h100'] },
           { key: 'driver-preinstalled', operator: 'DoesNotExist' },
+          ...VIRTUAL_NODES_EXCLUDED,
         ],
       },
     ]);
@@ -290,7 +292,7 @@ describe('GpuDriverInstaller overrides', () => {
   test('requiredNodeAffinity replaces the GPU node selection whole', () => {
     const { spec } = build({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] });
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
+      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
   });
 
@@ -471,5 +473,16 @@ describe('GpuDriverInstaller synthesizes schema-valid manifests', () => {
     const { objects } = build(props);
     // THEN
     expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
+  });
+});
+
+describe('GpuDriverInstaller beside other agents', () => {
+  test('fails when two COS installers would install into one directory on one node', () => {
+    // GIVEN two installers selecting the same GKE GPU nodes
+    const chart = newChart();
+    new GpuDriverInstaller(chart, 'gpu');
+    new GpuDriverInstaller(chart, 'gpu-2');
+    // THEN the install directory is claimed twice (/dev and /etc are shared by design)
+    expect(() => synth(chart)).toThrow(/both claim writable host path \/home\/kubernetes\/bin\/nvidia/);
   });
 });

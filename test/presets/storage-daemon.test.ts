@@ -417,6 +417,25 @@ describe('StorageDaemon on the preset base', () => {
   });
 });
 
+describe('StorageDaemon beside other agents', () => {
+  test('fails when two plugins on the host network keep the same health ports; distinct ports and drivers share the kubelet directory, /dev and the registration directory', () => {
+    // GIVEN two NFS-like plugins on the host network with the default ports
+    const clash = newChart();
+    new StorageDaemon(clash, 'nfs', { image: NFS, driverName: 'nfs.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true });
+    new StorageDaemon(clash, 'smb', { image: NFS, driverName: 'smb.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true });
+    // THEN the node's ports are claimed twice
+    expect(() => synth(clash)).toThrow(/both claim host port 9808\/TCP/);
+    // GIVEN distinct ports
+    const fine = newChart();
+    new StorageDaemon(fine, 'nfs', { image: NFS, driverName: 'nfs.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true });
+    new StorageDaemon(fine, 'smb', {
+      image: NFS, driverName: 'smb.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true, healthPort: 29643, registrarHealthPort: 29644,
+    });
+    // THEN the shared host paths are not reported
+    expect(synth(fine).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
+  });
+});
+
 describe('StorageDaemon input checks', () => {
   test('fails when driverName is not a CSI driver name', () => {
     expect(() => new StorageDaemon(newChart(), 'csi', { driverName: 'EBS_CSI' }))
