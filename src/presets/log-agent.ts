@@ -13,6 +13,7 @@ import { HostMount } from '../host-mount';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 
 /**
@@ -165,6 +166,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, ...coreProps } = props;
     const preset = new PresetScope(this, id, coreProps);
     const problems = preset.problems;

@@ -1,5 +1,6 @@
 import { HOST_NAME, INDEX_NAME, LOKI_DYNAMIC_LABELS, LOKI_LABEL_NAME, LOKI_LABEL_VALUE, lokiEndpoint } from './log-output-rules';
 import * as rules from '../private/rules';
+import { checkArgs } from '../private/shapes';
 
 /** The kind of backend a `LogOutput` ships to. */
 export enum LogOutputType {
@@ -100,16 +101,19 @@ export interface LokiOutputOptions {
 export class LogOutput {
   /** Ships to Elasticsearch (bulk API), one index. */
   public static elasticsearch(options: ElasticsearchOutputOptions): LogOutput {
+    checkArgs('LogOutput.elasticsearch', [options]);
     return LogOutput.search(LogOutputType.ELASTICSEARCH, options);
   }
 
   /** Ships to OpenSearch (bulk API), one index. Not supported by Filebeat. */
   public static openSearch(options: ElasticsearchOutputOptions): LogOutput {
+    checkArgs('LogOutput.openSearch', [options]);
     return LogOutput.search(LogOutputType.OPENSEARCH, options);
   }
 
   /** Pushes to Grafana Loki. Not supported by Filebeat; Fluentd needs an image with the Loki plugin. */
   public static loki(options: LokiOutputOptions): LogOutput {
+    checkArgs('LogOutput.loki', [options]);
     const o = options ?? ({} as LokiOutputOptions);
     return new LogOutput(LogOutputType.LOKI, {
       url: o.url,

@@ -7,6 +7,7 @@ import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
@@ -193,6 +194,7 @@ export class StorageDaemon extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const {
       image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
       metricsPort, ...options
