@@ -61,12 +61,17 @@ project.addDevDeps(
   // Schema validation of every synthesized object in the tests (4.x: engines node>=14).
   'kubernetes-models@^4.5.1',
   '@kubernetes-models/validate@^4',
+  // The ServiceMonitor/PodMonitor CRD schemas (4.4.x shares base 5 / validate 4 with the above).
+  '@kubernetes-models/prometheus-operator@~4.4.4',
   // Property-based tests of the input checks.
   'fast-check@^3',
   // An independent Pod Security Standards checker to cross-check PodSecurity.evaluate (offline).
   '@monokle/validation@^0.33.0',
   // Lint rules that catch assertions that never run (`expect(x).toBeDefined;`) and tests without one.
   'eslint-plugin-jest@^28',
+  // The generated falco.yaml is validated against Falco's own config JSON schema (draft-06).
+  'ajv@^8',
+  'ajv-formats@^2',
 );
 project.eslint?.addPlugins('jest');
 project.eslint?.addRules({
@@ -93,6 +98,13 @@ project.testTask.spawn(rosetta);
 // the build packages JavaScript only; `package-all` stays for machines that have them.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The integration tier: the agents' real binaries where they install here (Debian's
+// prometheus-node-exporter), run as root; not part of `test`. `.ci/run` runs it after `npm test`.
+project.addTask('test:integration', {
+  description: 'Run the integration tests (test/integration/, real agent binaries; needs root and Debian\'s apt repositories)',
+  exec: 'jest --config test/integration/jest.config.json --coverage=false',
+});
 
 // The example app: every preset, synthesized to dist/manifests/ (cdk8s.yaml points there too).
 project.addTask('synth:example', {

@@ -1,49 +1,61 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart } from 'cdk8s';
 import * as ts from 'typescript';
-import * as lib from '../../src';
 import { newChart, synth } from '../util/synth';
 
 /**
- * The TypeScript examples of the preset pages (docs/presets/*.md) synthesize manifests the API
- * server would accept (test/docs-examples.test.ts compiles them). Each ```ts block is a fragment
- * with its own imports that puts constructs into `chart` (the `with-chart` fixture).
+ * The TypeScript examples of the preset pages run and synthesize valid manifests (that they
+ * compile is test/docs-examples.test.ts's job). A page's examples are whole programs
+ * (`fixture=program`, they create `chart`) or fragments that put constructs into a `chart` they
+ * are given (`fixture=with-chart`).
  */
-const PAGES = ['network-agent.md', 'gpu-driver-installer.md', 'storage-daemon.md'];
-const DOCS = join(__dirname, '..', '..', 'docs', 'presets');
+const ROOT = path.join(__dirname, '..', '..');
+const PAGES: { readonly page: string; readonly fixture: 'program' | 'with-chart' }[] = [
+  { page: 'docs/presets/node-exporter.md', fixture: 'program' },
+  { page: 'docs/presets/security-agent.md', fixture: 'program' },
+  { page: 'docs/presets/network-agent.md', fixture: 'with-chart' },
+  { page: 'docs/presets/gpu-driver-installer.md', fixture: 'with-chart' },
+  { page: 'docs/presets/storage-daemon.md', fixture: 'with-chart' },
+];
 
-interface Example { readonly page: string; readonly index: number; readonly code: string }
-
-function examples(page: string): Example[] {
-  const text = readFileSync(join(DOCS, page), 'utf-8');
-  return [...text.matchAll(/```ts[^\n]*\n([\s\S]*?)```/g)].map((m, index) => ({ page, index, code: m[1] }));
+interface Example {
+  readonly page: string;
+  readonly index: number;
+  readonly fixture: 'program' | 'with-chart';
+  readonly code: string;
 }
 
-const ALL = PAGES.flatMap(examples);
-/** Runs one example against `chart`, with 'cdk8s-node-agents' resolved to the library's source. */
-function run(example: Example, chart: Chart): void {
-  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true };
-  const js = ts.transpileModule(example.code, { compilerOptions }).outputText;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const localRequire = (name: string) => (name === 'cdk8s-node-agents' ? lib : require(name));
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('require', 'exports', 'chart', js)(localRequire, {}, chart);
-}
+const examples: Example[] = PAGES.flatMap(({ page, fixture }) => {
+  const text = fs.readFileSync(path.join(ROOT, page), 'utf8');
+  return [...text.matchAll(/^```ts[^\n]*\n([\s\S]*?)^```$/gm)].map((m, index) => ({
+    page,
+    index,
+    fixture,
+    // The package name as a user imports it, resolved to this checkout's source.
+    code: m[1].replace(/from 'cdk8s-node-agents'/g, `from '${path.join(ROOT, 'src').replace(/\\/g, '/')}'`),
+  }));
+});
 
 describe('the preset pages\' examples', () => {
   test('there are examples on every page', () => {
-    for (const page of PAGES) {
-      expect(examples(page).length).toBeGreaterThan(0);
-    }
+    expect(PAGES.map((p) => examples.filter((e) => e.page === p.page).length).every((n) => n > 0)).toBe(true);
   });
 
-  test.each(ALL.map((e) => [`${e.page} #${e.index + 1}`, e] as const))('%s synthesizes a manifest the API server accepts', (_, example) => {
-    // GIVEN the example's constructs in a chart
-    const chart = newChart();
-    run(example, chart);
-    // WHEN / THEN synth validates every object against the schema and the API server's rules
-    const objects = synth(chart);
+  test.each(examples.map((e) => [`${e.page} #${e.index}`, e] as const))('%s runs and synthesizes a valid manifest', (_name, example) => {
+    // GIVEN the example, transpiled; a program's `chart` is handed back, a fragment gets one
+    const given = newChart();
+    const code = example.fixture === 'program' ? `${example.code}\nexport const __chart = chart;\n` : example.code;
+    const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+    const module = { exports: {} as { __chart?: Chart } };
+    // WHEN it runs
+    if (example.fixture === 'program') {
+      new Function('require', 'module', 'exports', js)(require, module, module.exports);
+    } else {
+      new Function('require', 'module', 'exports', 'chart', js)(require, module, module.exports, given);
+    }
+    // THEN its chart synthesizes objects that pass the schema and API-server checks
+    const objects = synth(module.exports.__chart ?? given);
     expect(objects.filter((o) => o.kind === 'DaemonSet').length).toBeGreaterThan(0);
   });
 });
