@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
@@ -40,7 +40,8 @@ const SIDECAR_RESOURCES: ContainerResources = {
  * - `args`: EBS's node args (see docs/presets/storage-daemon.md); `env`: CSI_ENDPOINT,
  *   CSI_NODE_NAME
  * - `resources`: requests 10m CPU and 40Mi memory, memory limit 256Mi
- * - `rbacRules`: nodes get, list and watch
+ * - `rbacRules`: nodes get, list and watch; volumeattachments list and watch (EBS's args only)
+ * - `lifecycle`: EBS's pre-stop hook (EBS's args only)
  * - `ports`: healthz (9808) and metrics (3302); `sidecars`: node-driver-registrar and
  *   liveness-probe; `hostMounts`: the kubelet directory (Bidirectional), the socket directory,
  *   /dev
@@ -148,17 +149,20 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  *   v2.9.0 and so can never fail.
  * - **Metrics**: the EBS plugin's metrics server on port 3302, named `metrics`
  *   (`--http-endpoint`, the EBS chart's `node.enableMetrics`).
+ * - **Pre-stop hook** (EBS): `aws-ebs-csi-driver pre-stop-hook` waits, on a node being drained,
+ *   until the node's VolumeAttachments are gone, so that volumes are unmounted before the plugin
+ *   stops (bounded by the 30 s grace period). Only with the preset's (EBS's) args.
  * - **Every taint tolerated, `system-node-critical`** (EBS), **rolling update with at most 10%
  *   of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted or
  *   unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
  *   time, which would take hours on large clusters.
  * - **Pod network** (EBS): the plugin talks to the kubelet over the socket, not the network.
  * - **Least RBAC**: get, list and watch on nodes: get to read its node's topology when instance
- *   metadata is unavailable, list and watch for the nodes informer of the not-ready taint
- *   watcher that the plugin starts at every start. EBS's chart also grants nodes patch and
- *   csinodes get (to remove the `ebs.csi.aws.com/agent-not-ready` taint, if you taint nodes
- *   with it) and volumeattachments get/list/watch for its pre-stop hook: add them with
- *   `rbacRules` if you use those features.
+ *   metadata is unavailable (and for the pre-stop hook's drain check), list and watch for the
+ *   nodes informer of the not-ready taint watcher that the plugin starts at every start; list
+ *   and watch on volumeattachments for the pre-stop hook (EBS's args only). EBS's chart also
+ *   grants nodes patch and csinodes get, to remove the `ebs.csi.aws.com/agent-not-ready` taint
+ *   if you taint nodes with it: add them with `rbacRules` if you use it.
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
  *   pods only there.
  *
@@ -224,8 +228,10 @@ export class StorageDaemon extends Construct {
     if (this.registrarHealthPort === this.healthPort) {
       problems.add('registrarHealthPort', this.registrarHealthPort, `must differ from healthPort (${this.healthPort}): the sidecars share the pod's network`);
     }
-    // The preset's args are EBS's, which start the metrics server; with the user's args, only if asked.
-    this.metricsPort = metricsPort ?? (options.args === undefined ? 3302 : undefined);
+    // The preset's args are EBS's: the metrics server and the pre-stop hook are EBS's too; with
+    // the user's args (another driver), metrics only if asked and no hook.
+    const ebs = options.args === undefined;
+    this.metricsPort = metricsPort ?? (ebs ? 3302 : undefined);
     if (this.metricsPort !== undefined) {
       problems.check('metricsPort', this.metricsPort, rules.portNumber(this.metricsPort));
       if (this.metricsPort === this.healthPort || this.metricsPort === this.registrarHealthPort) {
@@ -276,10 +282,17 @@ export class StorageDaemon extends Construct {
         cpu: { request: Cpu.millis(10) },
         memory: { request: Size.mebibytes(40), limit: Size.mebibytes(256) },
       },
-      // get: its node's topology when instance metadata is unavailable (pkg/cloud/metadata/k8s.go);
-      // list and watch: the not-ready taint watcher's nodes informer, started at every start
-      // (pkg/driver/node.go, startNotReadyTaintWatcher).
-      rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }],
+      // EBS's pre-stop hook: on a node being drained, wait until the node's VolumeAttachments are
+      // gone, so that volumes are unmounted before the plugin stops (cmd/hooks/prestop.go).
+      lifecycle: ebs ? { preStop: Handler.fromCommand(['/bin/aws-ebs-csi-driver', 'pre-stop-hook']) } : undefined,
+      rbacRules: [
+        // get: its node's topology when instance metadata is unavailable (pkg/cloud/metadata/k8s.go),
+        // and the pre-stop hook's drain check; list and watch: the not-ready taint watcher's nodes
+        // informer, started at every start (pkg/driver/node.go, startNotReadyTaintWatcher).
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        // The pre-stop hook's VolumeAttachments informer and list (cmd/hooks/prestop.go).
+        ...(ebs ? [{ apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: ['list', 'watch'] }] : []),
+      ],
     };
     const resolved = preset.merge(defaults, options);
 

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Capability, Cpu, EnvValue, Probe } from 'cdk8s-plus-28';
+import { Capability, Cpu, EnvValue, Handler, Probe } from 'cdk8s-plus-28';
 import { AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
 import { StorageDaemon } from '../../src/presets/storage-daemon';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -61,6 +61,12 @@ describe('StorageDaemon defaults', () => {
     expect(csi.kubeletDir).toBe('/var/lib/kubelet');
     expect(csi.socketDir).toBe('/var/lib/kubelet/plugins/ebs.csi.aws.com');
     expect(csi.registrationPath).toBe('/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock');
+  });
+
+  test('the plugin runs EBS\'s pre-stop hook; the sidecars have none', () => {
+    expect(plugin.lifecycle).toEqual({ preStop: { exec: { command: ['/bin/aws-ebs-csi-driver', 'pre-stop-hook'] } } });
+    expect(registrar.lifecycle).toBeUndefined();
+    expect(probe.lifecycle).toBeUndefined();
   });
 
   test('the plugin is privileged, root, with a read-only root filesystem', () => {
@@ -203,8 +209,11 @@ describe('StorageDaemon defaults', () => {
     expect(plugin.resources).toEqual({ requests: { cpu: '10m', memory: '40Mi' }, limits: { memory: '256Mi' } });
   });
 
-  test('grants exactly get, list and watch on nodes (the taint watcher\'s informer) and mounts the token', () => {
-    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
+  test('grants exactly get, list and watch on nodes (the taint watcher\'s informer) and list, watch on volumeattachments (the pre-stop hook), and mounts the token', () => {
+    expect(only(objects, 'ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: ['list', 'watch'] },
+    ]);
     expect(only(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'ebs-csi-node', namespace: 'kube-system' }]);
     expect(spec.automountServiceAccountToken).toBe(true);
   });
@@ -238,8 +247,10 @@ describe('StorageDaemon overrides', () => {
     expect(volumes['plugin-dir'].hostPath.path).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io');
     expect(volumes['registration-dir'].hostPath.path).toBe('/var/lib/k0s/kubelet/plugins_registry');
     expect(argValue(registrar, '--kubelet-registration-path=')).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io/csi.sock');
-    // with the user's args, no metrics port unless asked for
+    // with the user's args (another driver), no metrics port unless asked for, no EBS hook or its RBAC
     expect(csi.metricsPort).toBeUndefined();
+    expect(container(objects).lifecycle).toBeUndefined();
+    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
     expect(container(objects).ports.map((p: any) => p.name)).toEqual(['healthz']);
   });
 
@@ -317,6 +328,12 @@ describe('StorageDaemon overrides', () => {
     const daemonSet = only(objects, 'DaemonSet');
     expect(daemonSet.metadata.labels).toMatchObject({ 'team': 'storage', 'app.kubernetes.io/component': 'storage' });
     expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'storage' });
+  });
+
+  test('the user\'s lifecycle replaces the pre-stop hook', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { lifecycle: { preStop: Handler.fromCommand(['/bin/sleep', '5']) } });
+    expect(container(synth(chart)).lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sleep', '5'] } } });
   });
 
   test('tolerations: [] replaces every-taint with none', () => {
