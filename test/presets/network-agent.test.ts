@@ -1,5 +1,5 @@
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
-import { DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
+import { AgentMetrics, DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { NetworkAgent } from '../../src/presets/network-agent';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
@@ -524,6 +524,16 @@ describe('NetworkAgent on the preset base', () => {
 });
 
 describe('NetworkAgent metrics', () => {
+  test('a PodMonitor scrapes kube-proxy\'s port named metrics', () => {
+    // GIVEN kube-proxy with a PodMonitor
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, metrics: AgentMetrics.podMonitor() });
+    // WHEN
+    const monitor = only(synth(chart), 'PodMonitor');
+    // THEN it scrapes the declared port by name
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics' })]);
+  });
+
   test('metricsPort moves the declared port and the bind address', () => {
     const chart = newChart();
     new NetworkAgent(chart, 'kube-proxy', { ...API, metricsPort: 10259 });

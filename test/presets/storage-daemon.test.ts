@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Capability, Cpu, EnvValue, Handler, Probe } from 'cdk8s-plus-28';
-import { AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
+import { AgentMetrics, AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
 import { StorageDaemon } from '../../src/presets/storage-daemon';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
@@ -431,6 +431,20 @@ describe('StorageDaemon on the preset base', () => {
     const inStorage = newChart({ namespace: 'storage' });
     new StorageDaemon(inStorage, 'ebs');
     expect(only(synth(inStorage), 'DaemonSet').metadata.namespace).toBe('storage');
+  });
+});
+
+describe('StorageDaemon metrics', () => {
+  test('a PodMonitor scrapes the EBS plugin\'s port named metrics', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { metrics: AgentMetrics.podMonitor() });
+    const monitor = only(synth(chart), 'PodMonitor');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics' })]);
+  });
+
+  test('fails when a monitor is asked of another driver without a metrics port', () => {
+    expect(() => new StorageDaemon(newChart(), 'nfs', { image: NFS, args: ['--endpoint=$(CSI_ENDPOINT)'], metrics: AgentMetrics.podMonitor() }))
+      .toThrow(/metrics\.port: got "metrics"; Prometheus scrapes a named container port, and the pod has none named "metrics"/);
   });
 });
 
