@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-node-agents',
@@ -92,6 +92,27 @@ const rosetta = project.addTask('rosetta:compile', {
   exec: 'jsii-rosetta extract --compile --fail',
 });
 project.testTask.spawn(rosetta);
+
+// The README's quick start, run as a newcomer would: in a fresh folder, its install line (the
+// library packed with `npm pack`, the rest from the npm registry), its files, `npx cdk8s synth`;
+// the manifest checked against what the README says. Needs the registry, so not part of `test`.
+project.jest?.addIgnorePattern('/test/quickstart/');
+new JsonFile(project, 'test/quickstart/jest.config.json', {
+  obj: {
+    rootDir: '../..',
+    testMatch: ['<rootDir>/test/quickstart/**/*.test.ts'],
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+    testTimeout: 600_000,
+    verbose: true,
+  },
+});
+project.addTask('test:quickstart', {
+  description: 'Run the README\'s quick start in a fresh folder against the packed library (needs the npm registry)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'jest --config test/quickstart/jest.config.json --runInBand', receiveArgs: true },
+  ],
+});
 
 // `package` in projen's default runs jsii-pacmak for every language outside CI. Python, Java, Go
 // and .NET packaging needs PyPI, Maven Central and toolchains this environment cannot reach, so
