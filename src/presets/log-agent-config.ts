@@ -28,6 +28,9 @@ export const CONTAINER_LOGS = '/var/log/containers/*.log';
 export const USERNAME_ENV = 'LOG_OUTPUT_USERNAME';
 export const PASSWORD_ENV = 'LOG_OUTPUT_PASSWORD';
 
+/** Filebeat reads a file once it holds this many bytes (its fingerprint; 64 is Filebeat's minimum). */
+export const FILEBEAT_FINGERPRINT_LENGTH = 64;
+
 /** What the configuration depends on. */
 export interface LogConfigContext {
   readonly profile: LogFlavorProfile;
@@ -223,6 +226,11 @@ function fluentd(ctx: LogConfigContext): string {
       '@id filter_kubernetes_metadata',
     ]),
     block('match kubernetes.**', fluentdOutput(output)),
+    // Fluentd's own log events (tag fluent.*) go to this label and are dropped here, so they can
+    // never reach an output that matches them (they still go to the container's stdout).
+    block('label @FLUENT_LOG', [
+      block('match fluent.**', ['@type null', '@id ignore_fluent_logs']),
+    ]),
   ].join('\n\n') + '\n';
 }
 
@@ -305,9 +313,12 @@ function filebeat(ctx: LogConfigContext): string {
     '    paths:',
     `      - ${q(CONTAINER_LOGS)}`,
     // The container log files are symlinks into /var/log/pods; fingerprints identify a file
-    // across renames and inode reuse.
+    // across renames and inode reuse. A file is read once it holds `length` bytes: 64 (the
+    // smallest Filebeat accepts) instead of the default 1024, so that a pod that logs one line
+    // is shipped too (a CRI line has a 40-byte prefix).
     '    prospector.scanner.symlinks: true',
     '    prospector.scanner.fingerprint.enabled: true',
+    `    prospector.scanner.fingerprint.length: ${FILEBEAT_FINGERPRINT_LENGTH}`,
     '    file_identity.fingerprint: ~',
     '    prospector.scanner.exclude_files:',
     `      - '${globToRegex(ownLogsGlob(ctx))}'`,
@@ -318,6 +329,10 @@ function filebeat(ctx: LogConfigContext): string {
     '      - add_kubernetes_metadata:',
     '          node: ${NODE_NAME}',
     '          use_kubeadm: false',
+    // Explicit, so that the ClusterRole (no replicasets, no jobs) never depends on a default.
+    '          add_resource_metadata:',
+    '            deployment: false',
+    '            cronjob: false',
     '          matchers:',
     '            - logs_path:',
     '                logs_path: "/var/log/containers/"',
