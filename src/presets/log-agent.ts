@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -90,7 +90,8 @@ const CHECKSUM_ANNOTATION = 'checksum/config';
  * Creates a `DaemonSet` (with its ServiceAccount, a ClusterRole with exactly the read access the
  * flavor's metadata enrichment uses, and the binding) and a ConfigMap `<name>-config` with the
  * configuration. A checksum of the ConfigMap's data is the pod annotation `checksum/config`, so
- * any configuration change rolls the pods (as the fluent-bit chart does).
+ * any configuration change rolls the pods (as the fluent-bit chart does); it is computed at synth
+ * from the rendered ConfigMap, so data added or patched after construction counts too.
  *
  * Host access, and why:
  * - `/var/log` read-only (hostPath Directory): `/var/log/containers/*.log` are symlinks into
@@ -157,8 +158,6 @@ export class LogAgent extends Construct {
   public readonly image: string;
   /** The host directory with the read positions. */
   public readonly stateHostPath: string;
-  /** The SHA-256 of the ConfigMap's data, also the pods' `checksum/config` annotation. */
-  public readonly configChecksum: string;
   /** The ConfigMap with the configuration files. */
   public readonly configMap: kplus.ConfigMap;
   /** The agent's DaemonSet (with its ServiceAccount and RBAC). */
@@ -222,7 +221,6 @@ export class LogAgent extends Construct {
       flushSeconds: Number.isInteger(grace) && grace > 5 ? grace - 5 : 1,
     });
     const data = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
-    this.configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
     const configMapName = `${name}-config`;
 
     // Environment the configuration relies on (the user's `env` is merged over it).
@@ -240,8 +238,6 @@ export class LogAgent extends Construct {
       command: profile.command,
       args: profile.args,
       env: requiredEnv,
-      // Any configuration change rolls the pods.
-      podAnnotations: { [CHECKSUM_ANNOTATION]: this.configChecksum },
       ports: [{ containerPort: profile.httpPort, name: 'http' }],
       liveness: profile.liveness,
       readiness: profile.readiness,
@@ -279,6 +275,25 @@ export class LogAgent extends Construct {
       metadata: { name: configMapName, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
       data,
     });
+
+    // Any configuration change rolls the pods: the checksum is computed at synth from the
+    // ConfigMap as it is rendered, so data added later (`configMap.addData`) or patched into the
+    // object (`ApiObject.of(configMap).addJsonPatch`) changes it too. A value the user sets in
+    // `podAnnotations` wins.
+    if (coreProps.podAnnotations?.[CHECKSUM_ANNOTATION] === undefined) {
+      this.daemonSet.workload.podMetadata.addAnnotation(CHECKSUM_ANNOTATION, Lazy.any({ produce: () => this.configChecksum }));
+    }
+  }
+
+  /**
+   * The SHA-256 of the ConfigMap's rendered `data` (and `binaryData`, if any), as hex: the pods'
+   * `checksum/config` annotation. Read at synth, it includes changes made after construction.
+   */
+  public get configChecksum(): string {
+    const rendered = ApiObject.of(this.configMap).toJson();
+    const sorted = (m: { [key: string]: string } = {}) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+    const content = rendered.binaryData === undefined ? sorted(rendered.data) : { binaryData: sorted(rendered.binaryData), data: sorted(rendered.data) };
+    return createHash('sha256').update(JSON.stringify(content)).digest('hex');
   }
 }
 

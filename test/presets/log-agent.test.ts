@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Size } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import { AgentVolume, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
@@ -368,6 +368,54 @@ describe('LogAgent outputs', () => {
     const b = render({ output: LogOutput.elasticsearch({ host: 'es' }) }).agent.configChecksum;
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(b).not.toBe(a);
+  });
+});
+
+describe('LogAgent config checksum (config changes roll the pods)', () => {
+  const sha = (data: Record<string, string>) => createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  const annotation = (objects: any[]) => only(objects, 'DaemonSet').spec.template.metadata.annotations['checksum/config'];
+
+  test('follows data added to the ConfigMap after construction', () => {
+    // GIVEN
+    const chart = newChart();
+    const agent = new LogAgent(chart, 'logs');
+    const before = agent.configChecksum;
+    // WHEN
+    agent.configMap.addData('extra.conf', '[FILTER]\n    Name grep\n');
+    const objects = synth(chart);
+    // THEN
+    const data = only(objects, 'ConfigMap').data;
+    expect(Object.keys(data)).toEqual(['extra.conf', 'fluent-bit.conf']);
+    expect(annotation(objects)).toBe(sha(data));
+    expect(annotation(objects)).not.toBe(before);
+    expect(agent.configChecksum).toBe(annotation(objects));
+  });
+
+  test('follows a JSON patch on the ConfigMap object (the escape hatch)', () => {
+    // GIVEN
+    const chart = newChart();
+    const agent = new LogAgent(chart, 'logs', { flavor: LogFlavor.FILEBEAT });
+    const before = annotation(synth(chart));
+    // WHEN
+    ApiObject.of(agent.configMap).addJsonPatch(JsonPatch.replace('/data/filebeat.yml', 'output.console: {}\n'));
+    const objects = synth(chart);
+    // THEN
+    expect(only(objects, 'ConfigMap').data).toEqual({ 'filebeat.yml': 'output.console: {}\n' });
+    expect(annotation(objects)).toBe(sha({ 'filebeat.yml': 'output.console: {}\n' }));
+    expect(annotation(objects)).not.toBe(before);
+  });
+
+  test('covers binaryData too', () => {
+    const chart = newChart();
+    const agent = new LogAgent(chart, 'logs');
+    const before = agent.configChecksum;
+    agent.configMap.addBinaryData('geoip.mmdb', Buffer.from('db').toString('base64'));
+    expect(annotation(synth(chart))).not.toBe(before);
+  });
+
+  test('a checksum/config the user sets in podAnnotations wins', () => {
+    const { objects } = render({ podAnnotations: { 'checksum/config': 'pinned' } });
+    expect(annotation(objects)).toBe('pinned');
   });
 });
 
