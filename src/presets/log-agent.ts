@@ -65,7 +65,7 @@ export interface LogAgentProps extends DaemonSetOptions {
    * The host directory that keeps the read positions (Fluent Bit's tail DB, Fluentd's pos file,
    * Filebeat's registry) across restarts and upgrades. Created if missing (DirectoryOrCreate).
    *
-   * @default - /var/lib/<flavor>-state/<namespace>-<name>
+   * @default - /var/lib/<flavor>-state/<namespace>/<name>
    */
   readonly stateHostPath?: string;
 
@@ -103,7 +103,9 @@ const CHECKSUM_ANNOTATION = 'checksum/config';
  *   (type Directory) or creates it (no type).
  * - a read-write state directory, `stateHostPath` (DirectoryOrCreate, like Filebeat's
  *   `/var/lib/filebeat-data`), so read positions survive restarts: no re-shipping, no gaps.
- *   Its default path contains the namespace and name, so two agents never share it.
+ *   Its default path is `/var/lib/<flavor>-state/<namespace>/<name>`, so two agents never share
+ *   it. (Earlier versions used `<namespace>-<name>`, which collided; agents upgraded from it start
+ *   with no read positions and ship the logs still on the node once more.)
  * - the ConfigMap read-only, and an emptyDir at /tmp (64Mi) as the only other writable place:
  *   the root filesystem is read-only.
  *
@@ -201,7 +203,9 @@ export class LogAgent extends Construct {
     const containerName = coreProps.containerName ?? name;
     const grace = coreProps.terminationGracePeriodSeconds ?? 30;
 
-    this.stateHostPath = stateHostPath ?? `/var/lib/${this.flavor}-state/${namespace}-${name}`;
+    // One directory per namespace, then per name: neither may contain "/", so two agents never
+    // share one (with "<ns>-<name>", namespace c + name a-b and namespace c-a + name b did).
+    this.stateHostPath = stateHostPath ?? `/var/lib/${this.flavor}-state/${namespace}/${name}`;
     problems.check('stateHostPath', this.stateHostPath, rules.absoluteHostPath(this.stateHostPath)
       ?? (this.stateHostPath.replace(/\/+$/, '') === '' ? 'expected a dedicated directory, not "/"' : undefined));
     // A surge pod would run beside the old one on the same node, both tailing the same files

@@ -108,11 +108,11 @@ describe('LogAgent defaults', () => {
     ]);
     expect(spec.volumes).toEqual([
       { name: 'host-var-log', hostPath: { path: '/var/log', type: 'Directory' } },
-      { name: 'state', hostPath: { path: '/var/lib/fluent-bit-state/default-logs', type: 'DirectoryOrCreate' } },
+      { name: 'state', hostPath: { path: '/var/lib/fluent-bit-state/default/logs', type: 'DirectoryOrCreate' } },
       { name: 'config', configMap: { name: 'logs-config', defaultMode: 0o444 } },
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
     ]);
-    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/default-logs');
+    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/default/logs');
   });
 
   test('grants exactly GET on pods (the kubernetes filter reads each pod), with the token mounted', () => {
@@ -182,7 +182,7 @@ describe.each(FLAVORS)('LogAgent flavor %s', (flavor) => {
     for (const path of writes) {
       const mount = mountOf(main, path);
       expect({ path, mount: mount?.name, readOnly: mount?.readOnly }).toEqual({ path, mount: 'state', readOnly: false });
-      expect(spec.volumes.find((v: any) => v.name === 'state').hostPath).toEqual({ path: `/var/lib/${flavor}-state/default-logs`, type: 'DirectoryOrCreate' });
+      expect(spec.volumes.find((v: any) => v.name === 'state').hostPath).toEqual({ path: `/var/lib/${flavor}-state/default/logs`, type: 'DirectoryOrCreate' });
     }
     // the file the agent starts with is in the ConfigMap, which is mounted read-only
     const configMount = mountOf(main, configFile);
@@ -441,7 +441,7 @@ describe('LogAgent overrides', () => {
     expect(main.image).toBe('registry.example.com/fluent-bit:4.0.8-custom');
     expect(agent.image).toBe('registry.example.com/fluent-bit:4.0.8-custom');
     // the state directory and the own-log exclusion follow the name and namespace
-    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/logging-fluent-bit');
+    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/logging/fluent-bit');
     expect(config).toMatch(/Exclude_Path\s+\/var\/log\/containers\/fluent-bit-\*_logging_fluent-bit-\*\.log/);
   });
 
@@ -505,6 +505,16 @@ describe('LogAgent overrides', () => {
 
   test.each(FLAVORS)('configOverride for %s needs its main file only', (flavor) => {
     expect(render({ flavor, configOverride: { [MAIN_FILE[flavor]]: '# mine\n' } }).configMap.data).toEqual({ [MAIN_FILE[flavor]]: '# mine\n' });
+  });
+
+  test('default state directories never collide: namespace c + name a-b vs namespace c-a + name b', () => {
+    // GIVEN two agents whose "<namespace>-<name>" would be the same
+    const a = render({ namespace: 'c', name: 'a-b' });
+    const b = render({ namespace: 'c-a', name: 'b' });
+    // WHEN / THEN
+    const path = (spec: any) => spec.volumes.find((v: any) => v.name === 'state').hostPath.path;
+    expect(path(a.spec)).toBe('/var/lib/fluent-bit-state/c/a-b');
+    expect(path(b.spec)).toBe('/var/lib/fluent-bit-state/c-a/b');
   });
 
   test('stateHostPath moves the state directory', () => {
