@@ -12,6 +12,7 @@ import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
+import { presetProblems } from './private/preset-problems';
 import { describe, Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkShapes, withoutNulls } from './private/shapes';
@@ -284,10 +285,15 @@ export class DaemonSet extends Construct {
   public readonly clusterRole?: k8s.KubeClusterRole;
   /** The ClusterRoleBinding, when `rbacRules` were given. */
   public readonly clusterRoleBinding?: k8s.KubeClusterRoleBinding;
+  /** The path of the construct the user created (the preset's, or this one's). @internal */
+  public readonly _ownerPath: string;
 
   constructor(scope: Construct, id: string, props: DaemonSetProps) {
     super(scope, id);
-    const problems = new Problems(`DaemonSet '${this.node.path}'`);
+    // Created by a preset: report into the preset's collector, so the user gets one error for
+    // the construct they made (and the preset's problems and the core's in one round).
+    const problems = presetProblems(scope) ?? new Problems(`DaemonSet '${this.node.path}'`, this.node.path);
+    this._ownerPath = problems.constructPath || this.node.path;
     if (props === undefined || props === null || typeof props !== 'object') {
       problems.add('props', props, 'expected an object with at least `image`');
       problems.throwIfAny();

@@ -1,4 +1,4 @@
-import { DaemonSet, LogAgent, NodeExporter } from '../src';
+import { DaemonSet, Errors, LogAgent, NodeExporter } from '../src';
 import { newChart } from './util/synth';
 
 /**
@@ -37,7 +37,7 @@ describe('fails when a prop has the wrong type', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(Error);
-    expect((thrown as Error).constructor).toBe(Error);
+    expect(Errors.isValidationError(thrown)).toBe(true);
     expect((thrown as Error).message).toMatch(/^(Invalid props|\d+ invalid props) for DaemonSet 'test\/agent':/);
     expect((thrown as Error).message).toMatch(error);
   });

@@ -5,8 +5,7 @@ import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { Toleration } from '../toleration';
@@ -251,11 +250,12 @@ export class GpuDriverInstaller extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuDriverInstallerProps = {}) {
     super(scope, id);
-    const problems = new Problems(`GpuDriverInstaller '${this.node.path}'`);
     const {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
       allowParallelRollout, ...coreProps
     } = props;
+    const preset = new PresetScope(this, id, coreProps);
+    const problems = preset.problems;
 
     this.flavor = flavor ?? GpuDriverFlavor.COS;
     if (!Object.values(GpuDriverFlavor).includes(this.flavor)) {
@@ -306,7 +306,6 @@ export class GpuDriverInstaller extends Construct {
     if (!allowParallelRollout) {
       checkRolloutWidth(updateStrategy, problems);
     }
-    problems.throwIfAny();
 
     const resources = {
       cpu: installerResources?.cpu ?? INSTALLER_RESOURCES.cpu,
@@ -315,7 +314,6 @@ export class GpuDriverInstaller extends Construct {
     };
     const common = {
       image: this.image,
-      name: toDnsLabel(id),
       component: 'gpu-driver',
       // Pods labelled with the driver they install (the core would use the pause image's tag).
       labels: { 'app.kubernetes.io/version': this.driverVersion },
@@ -385,7 +383,7 @@ export class GpuDriverInstaller extends Construct {
       };
     }
 
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, coreProps, this));
+    this.daemonSet = preset.createDaemonSet(preset.merge(defaults, coreProps));
   }
 }
 

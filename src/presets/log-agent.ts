@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -10,8 +10,7 @@ import { LogOutput, LogOutputType } from './log-output';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { Toleration } from '../toleration';
@@ -167,8 +166,9 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
-    const problems = new Problems(`LogAgent '${this.node.path}'`);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, ...coreProps } = props;
+    const preset = new PresetScope(this, id, coreProps);
+    const problems = preset.problems;
 
     this.flavor = flavor ?? LogFlavor.FLUENT_BIT;
     if (!Object.values(LogFlavor).includes(this.flavor)) {
@@ -196,12 +196,10 @@ export class LogAgent extends Construct {
       problems.add('image', undefined, 'no published fluentd-kubernetes-daemonset image has the Loki plugin; pass an image with fluent-plugin-grafana-loki and fluent-plugin-kubernetes_metadata_filter, or use LogFlavor.FLUENT_BIT');
     }
 
-    // The same names the core resolves, needed before it runs: the ConfigMap's name goes into
-    // the pod's volumes, and the agent skips its own log files by pod and container name.
-    const name = coreProps.name ?? toDnsLabel(id);
-    const namespace = coreProps.namespace ?? Chart.of(this).namespace ?? 'default';
-    const containerName = coreProps.containerName ?? name;
-    const grace = coreProps.terminationGracePeriodSeconds ?? 30;
+    // The names the core will use: the ConfigMap's name goes into the pod's volumes, and the
+    // agent skips its own log files by pod and container name.
+    const { name, namespace, containerName } = preset;
+    const grace = preset.terminationGracePeriodSeconds;
 
     // One directory per namespace, then per name: neither may contain "/", so two agents never
     // share one (with "<ns>-<name>", namespace c + name a-b and namespace c-a + name b did).
@@ -214,9 +212,10 @@ export class LogAgent extends Construct {
     if (surge !== undefined && !surge.isZero()) {
       problems.add('updateStrategy.maxSurge', surge.toString(), 'two agents on one node would share the state directory (read positions); roll with maxUnavailable instead');
     }
-    problems.throwIfAny();
 
-    const files = configOverride ?? renderLogConfig({
+    // With bad props there is nothing to render; the core adds its own problems and one error
+    // lists them all (createDaemonSet throws).
+    const files = problems.count > 0 ? {} : configOverride ?? renderLogConfig({
       profile,
       output: this.output!,
       name,
@@ -237,7 +236,6 @@ export class LogAgent extends Construct {
 
     const presetDefaults: DaemonSetProps = {
       image: this.image,
-      name,
       component: 'logging',
       command: profile.command,
       args: profile.args,
@@ -271,9 +269,8 @@ export class LogAgent extends Construct {
       ],
       rbacRules: profile.rbacRules,
       tolerations: [Toleration.all()],
-      terminationGracePeriodSeconds: 30,
     };
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(presetDefaults, coreProps, this));
+    this.daemonSet = preset.createDaemonSet(preset.merge(presetDefaults, coreProps));
 
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { name: configMapName, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },

@@ -1,4 +1,4 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Capability, Cpu, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from '../agent-container';
@@ -6,7 +6,7 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { UpdateStrategy } from '../update-strategy';
@@ -200,11 +200,13 @@ export class NetworkAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
-    const problems = new Problems(`NetworkAgent '${this.node.path}'`);
     const {
       image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
       apiServerHost, apiServerPort, ...options
     } = props;
+    // kube-system and a short grace period unless you say otherwise (see the class doc).
+    const preset = new PresetScope(this, id, options, { namespace: 'kube-system', terminationGracePeriodSeconds: 5 });
+    const problems = preset.problems;
 
     this.image = image ?? DEFAULT_IMAGE;
     this.healthPort = healthPort ?? 10256;
@@ -227,18 +229,14 @@ export class NetworkAgent extends Construct {
     }
     const apiServerEnv = resolveApiServerEnv(apiServerHost, apiServerPort, problems);
     const installer = cniInstaller && this.buildInstaller(cniInstaller, problems);
-    problems.throwIfAny();
 
     const defaults: DaemonSetProps = {
-      name: toDnsLabel(id),
-      namespace: Chart.of(this).namespace ?? 'kube-system',
       component: 'networking',
       image: this.image,
       // The agent programs the node's own network namespace.
       hostNetwork: true,
       priorityClassName: 'system-node-critical',
       updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(1) }),
-      terminationGracePeriodSeconds: 5,
       command: ['/usr/local/bin/kube-proxy'],
       args: [
         '--hostname-override=$(NODE_NAME)',
@@ -286,7 +284,7 @@ export class NetworkAgent extends Construct {
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
     };
-    const resolved = withDefaults(defaults, options, this);
+    const resolved = preset.merge(defaults, options);
 
     // The preset's own props act on the resolved values: extraArgs come after the args (the
     // preset's or yours), loadKernelModules adds SYS_MODULE to the capabilities (likewise).
@@ -296,7 +294,7 @@ export class NetworkAgent extends Construct {
     }
     this.capabilities = capabilities;
 
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = preset.createDaemonSet({
       ...resolved,
       args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
       addCapabilities: capabilities,

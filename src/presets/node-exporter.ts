@@ -4,8 +4,7 @@ import { Construct } from 'constructs';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterCollector } from './node-exporter-collector';
-import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 
@@ -208,11 +207,12 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
-    const problems = new Problems(`NodeExporter '${this.node.path}'`);
     const {
       image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,
       netDevicesExclude, extraArgs, createService, networkPolicy, ...options
     } = props;
+    const preset = new PresetScope(this, id, options);
+    const problems = preset.problems;
 
     this.image = image ?? NodeExporter.DEFAULT_IMAGE;
     this.port = port ?? 9100;
@@ -264,12 +264,10 @@ export class NodeExporter extends Construct {
         checkLabels('networkPolicy.scraperNamespaceLabels', networkPolicy.scraperNamespaceLabels, problems);
       }
     }
-    problems.throwIfAny();
 
     const probe = () => Probe.fromHttpGet('/', { port: this.port, timeoutSeconds: Duration.seconds(5) });
     const defaults: DaemonSetProps = {
       image: this.image,
-      name: toDnsLabel(id),
       component: 'metrics',
       args: presetArgs,
       env: allInterfaces ? {} : { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) },
@@ -285,10 +283,10 @@ export class NodeExporter extends Construct {
       readiness: probe(),
       liveness: probe(),
     };
-    const resolved = withDefaults(defaults, options, this);
+    const resolved = preset.merge(defaults, options);
     // extraArgs come after the preset's arguments (never together with `args`, see above).
     this.args = [...(resolved.args ?? []), ...(extraArgs ?? [])];
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', { ...resolved, args: this.args });
+    this.daemonSet = preset.createDaemonSet({ ...resolved, args: this.args });
     const ds = this.daemonSet;
 
     if (serviceWanted) {

@@ -8,8 +8,8 @@ import { HostMount } from '../host-mount';
 import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
-import { withDefaults } from '../private/merge';
-import { shortHash, toDnsLabel } from '../private/names';
+import { shortHash } from '../private/names';
+import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 
@@ -133,8 +133,9 @@ export class SecurityAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
-    const problems = new Problems(`SecurityAgent '${this.node.path}'`);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, ...options } = props;
+    const preset = new PresetScope(this, id, options);
+    const problems = preset.problems;
 
     this.image = image ?? SecurityAgent.DEFAULT_IMAGE;
     this.driver = driver ?? SecurityAgentDriver.MODERN_EBPF;
@@ -151,10 +152,8 @@ export class SecurityAgent extends Construct {
     const rulesFiles = customRules ?? {};
     checkRules(rulesFiles, problems);
 
-    const name = options.name ?? toDnsLabel(id);
-    const containerName = options.containerName ?? name;
-    const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${containerName}`;
-    problems.throwIfAny();
+    const { name } = preset;
+    const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${preset.containerName}`;
 
     this.falcoConfig = falcoConfigYaml({ driver: this.driver, sockets: this.runtimeSockets, webserverPort: WEB_PORT, healthzPath: HEALTHZ });
     const configData: { [key: string]: string } = { 'falco.yaml': this.falcoConfig, ...rulesFiles };
@@ -198,7 +197,6 @@ export class SecurityAgent extends Construct {
 
     const defaults: DaemonSetProps = {
       image: this.image,
-      name,
       component: 'security',
       args: ['/usr/bin/falco'],
       env: {
@@ -227,7 +225,7 @@ export class SecurityAgent extends Construct {
       liveness: httpProbe({ period: 15, failureThreshold: 3 }),
       readiness: httpProbe({ period: 15, failureThreshold: 3 }),
     };
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', withDefaults(defaults, options, this));
+    this.daemonSet = preset.createDaemonSet(preset.merge(defaults, options));
 
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: this.daemonSet.name, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },

@@ -1,4 +1,4 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
@@ -6,9 +6,7 @@ import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
-import { withDefaults } from '../private/merge';
-import { toDnsLabel } from '../private/names';
-import { Problems } from '../private/problems';
+import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
 import { UpdateStrategy } from '../update-strategy';
 
@@ -153,8 +151,9 @@ export class StorageDaemon extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
-    const problems = new Problems(`StorageDaemon '${this.node.path}'`);
     const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
+    const preset = new PresetScope(this, id, options, { namespace: 'kube-system' });
+    const problems = preset.problems;
 
     this.image = image ?? DEFAULT_IMAGE;
     this.driverName = driverName ?? DEFAULT_DRIVER_NAME;
@@ -173,11 +172,8 @@ export class StorageDaemon extends Construct {
     this.livenessProbeImage = livenessProbeImage ?? DEFAULT_LIVENESS_PROBE_IMAGE;
     this.healthPort = healthPort ?? 9808;
     problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
-    problems.throwIfAny();
 
     const defaults: DaemonSetProps = {
-      name: toDnsLabel(id),
-      namespace: Chart.of(this).namespace ?? 'kube-system',
       component: 'storage',
       image: this.image,
       priorityClassName: 'system-node-critical',
@@ -217,10 +213,10 @@ export class StorageDaemon extends Construct {
       },
       rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
     };
-    const resolved = withDefaults(defaults, options, this);
+    const resolved = preset.merge(defaults, options);
 
     // extraArgs come after the args (the preset's or yours).
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = preset.createDaemonSet({
       ...resolved,
       args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
     });

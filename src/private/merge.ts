@@ -9,18 +9,22 @@ import { checkShapes } from './shapes';
  *   preset's, so adding a mount never drops the one the agent needs;
  * - maps — `env`, `labels`, `annotations`, `podAnnotations` — are merged: the user's entries are
  *   added, and a key the user sets wins;
+ * - `resources` is merged per resource: a resource the user gives (`cpu`, `memory`,
+ *   `ephemeralStorage`) replaces the preset's request and limit for that resource, the others
+ *   keep the preset's sizing (a CPU-only override must not drop a preset's memory limit);
  * - every other prop the user sets (not undefined) replaces the preset's value whole
  *   (`args`, `tolerations`, `resources`, `updateStrategy`, `rbacRules`, ...).
  */
 export const ADDITIVE_LISTS = ['hostMounts', 'volumes', 'volumeMounts', 'initContainers', 'sidecars', 'ports'] as const;
-export const MERGED_MAPS = ['env', 'labels', 'annotations', 'podAnnotations'] as const;
+export const MERGED_MAPS = ['env', 'labels', 'annotations', 'podAnnotations', 'resources'] as const;
 
-export function withDefaults<T extends object>(defaults: T, user: Partial<T> | undefined, owner?: IConstruct): T {
+export function withDefaults<T extends object>(defaults: T, user: Partial<T> | undefined, owner?: IConstruct, problems?: Problems): T {
   // Wrong types from untyped callers are reported against the preset, before they are merged.
   if (owner !== undefined && user !== undefined) {
-    const problems = new Problems(`${owner.constructor.name} '${owner.node.path}'`);
-    checkShapes(user, problems);
-    problems.throwIfAny();
+    const collector = problems ?? new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
+    if (!checkShapes(user, collector)) {
+      collector.throwIfAny();
+    }
   }
   const result: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(user ?? {})) {
@@ -31,7 +35,7 @@ export function withDefaults<T extends object>(defaults: T, user: Partial<T> | u
     if ((ADDITIVE_LISTS as readonly string[]).includes(key) && Array.isArray(preset) && Array.isArray(value)) {
       result[key] = [...preset, ...value];
     } else if ((MERGED_MAPS as readonly string[]).includes(key) && isPlainObject(preset) && isPlainObject(value)) {
-      result[key] = { ...preset, ...value };
+      result[key] = { ...preset, ...definedEntries(value) };
     } else {
       result[key] = value;
     }
@@ -41,4 +45,8 @@ export function withDefaults<T extends object>(defaults: T, user: Partial<T> | u
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function definedEntries(map: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(map).filter(([, v]) => v !== undefined));
 }

@@ -6,6 +6,8 @@ import { ValidationError } from './validation-error';
  */
 export class Problems {
   private readonly messages: string[] = [];
+  /** What was reported before `startDerived`: the same value failing the same rule again is not news. */
+  private reportedBefore?: Set<string>;
 
   /**
    * @param subject who the problems belong to, e.g. "NodeExporter 'app/chart/node-exporter'"
@@ -15,7 +17,20 @@ export class Problems {
 
   /** Records a problem: `prop: got <value>; <allowed>`. */
   public add(prop: string, value: unknown, allowed: string): void {
-    this.messages.push(`${prop}: got ${describe(value)}; ${allowed}`);
+    const finding = `got ${describe(value)}; ${allowed}`;
+    if (this.reportedBefore?.has(finding)) {
+      return;
+    }
+    this.messages.push(`${prop}: ${finding}`);
+  }
+
+  /**
+   * From now on, checks run on values derived from props already checked (a preset's port
+   * becomes the core's `ports[0].containerPort`): a value already reported failing the same rule
+   * is not reported again under the derived prop's name.
+   */
+  public startDerived(): void {
+    this.reportedBefore = new Set(this.messages.map((m) => m.slice(m.indexOf(': got ') + 2)));
   }
 
   /** Records a problem with the given `check` result if it is a string (an error message). */

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as fc from 'fast-check';
+import { Errors } from '../../src';
 import { newChart, synth } from '../util/synth';
 
 /** Seeded and reproducible; FUZZ_SEED and FUZZ_RUNS override for a longer local hunt. */
@@ -34,7 +35,9 @@ export function fuzz<T>(arb: fc.Arbitrary<T>, runs: number,
       objects = synth(chart);
     } catch (e) {
       const error = e as Error;
-      if (error.constructor !== Error || !(LIBRARY_ERROR.test(error.message) || SYNTH_ERROR.test(error.message))) {
+      const libraryError = Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message);
+      const synthError = error.constructor === Error && SYNTH_ERROR.test(error.message);
+      if (!libraryError && !synthError) {
         throw new Error(`not a library error (${error.constructor.name}): ${error.message}\n${error.stack}`);
       }
       stats.rejected++;

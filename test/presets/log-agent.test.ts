@@ -445,6 +445,13 @@ describe('LogAgent overrides', () => {
     expect(config).toMatch(/Exclude_Path\s+\/var\/log\/containers\/fluent-bit-\*_logging_fluent-bit-\*\.log/);
   });
 
+  test('resources merge per resource: a CPU-only override keeps Fluentd\'s 256Mi request and 512Mi limit', () => {
+    // GIVEN / WHEN
+    const { main } = render({ flavor: LogFlavor.FLUENTD, resources: { cpu: { request: Cpu.millis(300) } } });
+    // THEN
+    expect(main.resources).toEqual({ requests: { cpu: '300m', memory: '256Mi' }, limits: { memory: '512Mi' } });
+  });
+
   test('the chart namespace is the agent\'s namespace', () => {
     const { objects, configMap, config } = render({}, 'observability');
     expect(only(objects, 'DaemonSet').metadata.namespace).toBe('observability');
@@ -609,5 +616,12 @@ describe('LogAgent fails when', () => {
 
   test('a core prop is invalid: the core reports it', () => {
     expect(make({ terminationGracePeriodSeconds: -1 })).toThrow(/terminationGracePeriodSeconds: got -1; expected a non-negative integer/);
+  });
+
+  test('the preset\'s and the core\'s problems come in one error, naming the user\'s construct', () => {
+    // GIVEN a bad output (the preset's check) and a bad grace period (the core's)
+    const props = { output: LogOutput.elasticsearch({ host: 'es', port: 0 }), stateHostPath: 'rel', terminationGracePeriodSeconds: -1 };
+    // WHEN / THEN
+    expect(make(props)).toThrow(/^3 invalid props for LogAgent 'test\/logs':\n {2}- output\.port: got 0;.*\n {2}- stateHostPath: got "rel";.*\n {2}- terminationGracePeriodSeconds: got -1;/);
   });
 });

@@ -372,8 +372,8 @@ describe('SecurityAgent overrides', () => {
       { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
     ]);
     expect(spec.priorityClassName).toBe('security-critical');
-    // resources replace the preset's whole: the CPU request is the core's default again.
-    expect(main.resources).toEqual({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '768Mi' } });
+    // resources merge per resource: memory is the user's, the CPU request stays the preset's.
+    expect(main.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '768Mi' } });
     expect(main.securityContext.capabilities.add).toEqual(['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE', 'DAC_READ_SEARCH']);
     expect(main.args).toEqual(['/usr/bin/falco', '-o', 'log_level=debug']);
   });

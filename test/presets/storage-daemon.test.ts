@@ -345,7 +345,8 @@ describe('StorageDaemon overrides', () => {
     expect(daemonSet.spec.updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 1, maxSurge: 0 });
     expect(podSpec(objects).priorityClassName).toBe('storage-critical');
     expect(podSpec(objects).terminationGracePeriodSeconds).toBe(60);
-    expect(container(objects).resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } });
+    // resources merge per resource: memory is the user's, the CPU request stays the preset's.
+    expect(container(objects).resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } });
     expect(container(objects).livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 9808, scheme: 'HTTP' }, failureThreshold: 3 });
   });
 

@@ -1,0 +1,76 @@
+import { Chart } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  Errors, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
+} from '../../src';
+import { newChart, synth } from '../util/synth';
+
+/** Every preset, built with the given core props (plus what it needs to be valid). */
+const PRESETS: Array<[string, (chart: Chart, props: any) => void]> = [
+  ['LogAgent (Fluentd)', (c, p) => new LogAgent(c, 'agent', { flavor: LogFlavor.FLUENTD, ...p })],
+  ['NodeExporter', (c, p) => new NodeExporter(c, 'agent', p)],
+  ['GpuDriverInstaller (driver container)', (c, p) => new GpuDriverInstaller(c, 'agent', { flavor: GpuDriverFlavor.DRIVER_CONTAINER, ...p })],
+  ['SecurityAgent', (c, p) => new SecurityAgent(c, 'agent', p)],
+  ['NetworkAgent', (c, p) => new NetworkAgent(c, 'agent', { apiServerHost: '10.0.0.1', apiServerPort: 6443, ...p })],
+  ['StorageDaemon', (c, p) => new StorageDaemon(c, 'agent', p)],
+];
+
+function mainContainer(objects: any[]): any {
+  const ds = objects.find((o) => o.kind === 'DaemonSet');
+  return ds.spec.template.spec.containers[0];
+}
+
+describe.each(PRESETS)('%s on the preset base', (_name, build) => {
+  test('a CPU-only resources override keeps the preset\'s memory request and limit', () => {
+    // GIVEN the preset's own sizing
+    const plain = newChart();
+    build(plain, {});
+    const presetResources = mainContainer(synth(plain)).resources;
+
+    // WHEN only the CPU request is overridden
+    const chart = newChart();
+    build(chart, { resources: { cpu: { request: Cpu.millis(333) } } });
+    const resources = mainContainer(synth(chart)).resources;
+
+    // THEN CPU is the user's and memory is still the preset's
+    expect(resources.requests.cpu).toBe('333m');
+    expect(resources.limits?.cpu).toBeUndefined();
+    expect(resources.requests.memory).toBe(presetResources.requests.memory);
+    expect(resources.limits?.memory).toBe(presetResources.limits?.memory);
+  });
+
+  test('fails with one validation error naming the preset, with the preset\'s and the core\'s problems together', () => {
+    // GIVEN a bad core prop (the core checks it) and a bad preset-level image (checked by the core too)
+    const chart = newChart();
+    let thrown: unknown;
+    try {
+      build(chart, { minReadySeconds: -1, priorityClassName: 'Not_Valid' });
+    } catch (e) {
+      thrown = e;
+    }
+    // THEN one ValidationError, for the construct the user made, listing both problems
+    expect(Errors.isValidationError(thrown)).toBe(true);
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/^2 invalid props for [A-Za-z]+ 'test\/agent':\n/);
+    expect(message).toMatch(/minReadySeconds: got -1/);
+    expect(message).toMatch(/priorityClassName: got "Not_Valid"/);
+    expect(message).not.toMatch(/test\/agent\/DaemonSet/);
+    expect(Errors.problemsOf(thrown)).toHaveLength(2);
+  });
+});
+
+test('fails with the preset\'s own problem and the core\'s in one error (NodeExporter port and a core prop)', () => {
+  // GIVEN a preset-level problem and a core-level problem
+  const chart = newChart();
+  // THEN both are reported at once, and the derived container port is not reported twice
+  expect(() => new NodeExporter(chart, 'exporter', { port: 70000, revisionHistoryLimit: -2 })).toThrow(
+    /^2 invalid props for NodeExporter 'test\/exporter':\n {2}- port: got 70000; [^\n]+\n {2}- revisionHistoryLimit: got -2; /,
+  );
+});
+
+test('Errors.isValidationError is false for other errors and values', () => {
+  expect(Errors.isValidationError(new Error('x'))).toBe(false);
+  expect(Errors.isValidationError(undefined)).toBe(false);
+  expect(Errors.isValidationError({ problems: [] })).toBe(false);
+  expect(Errors.problemsOf(new Error('x'))).toEqual([]);
+});
