@@ -18,6 +18,13 @@ export interface LogFlavorProfile {
   readonly stateDirectory: string;
   /** The port of the agent's HTTP health/monitoring endpoint. */
   readonly httpPort: number;
+  /**
+   * The port that serves Prometheus metrics (the same as `httpPort` for Fluent Bit), or undefined
+   * when the flavor has no Prometheus endpoint (Filebeat: JSON at /stats only).
+   */
+  readonly metricsPort?: number;
+  /** The path of the Prometheus metrics. */
+  readonly metricsPath?: string;
   readonly command?: string[];
   readonly args?: string[];
   /** Environment the generated configuration relies on (besides NODE_NAME, which the core adds). */
@@ -67,6 +74,8 @@ export function profileOf(flavor: LogFlavor): LogFlavorProfile {
         mainConfigFile: 'fluent-bit.conf',
         stateDirectory: '/fluent-bit/state',
         httpPort: 2020,
+        metricsPort: 2020,
+        metricsPath: '/api/v2/metrics/prometheus',
         command: ['/fluent-bit/bin/fluent-bit'],
         args: ['--workdir=/fluent-bit/etc', '--config=/fluent-bit/etc/conf/fluent-bit.conf'],
         env: {},
@@ -86,6 +95,9 @@ export function profileOf(flavor: LogFlavor): LogFlavorProfile {
         mainConfigFile: 'fluent.conf',
         stateDirectory: '/fluentd/state',
         httpPort: 24220,
+        // fluent-plugin-prometheus (in every fluentd-kubernetes-daemonset image), its own port.
+        metricsPort: 24231,
+        metricsPath: '/metrics',
         env: {
           // The image's entrypoint runs `fluentd -c /fluentd/etc/$FLUENTD_CONF`.
           FLUENTD_CONF: EnvValue.fromValue('fluent.conf'),

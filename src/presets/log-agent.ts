@@ -3,10 +3,12 @@ import { ApiObject, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PASSWORD_ENV, renderLogConfig, USERNAME_ENV } from './log-agent-config';
+import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
 import { defaultImage, profileOf } from './log-agent-profile';
+import { LogFilter } from './log-filter';
 import { LogFlavor } from './log-flavor';
-import { LogOutput, LogOutputType } from './log-output';
+import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
+import { AgentVolumeMount } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
@@ -76,6 +78,35 @@ export interface LogAgentProps extends DaemonSetOptions {
    * @default false
    */
   readonly mountDockerLogs?: boolean;
+
+  /**
+   * Namespaces whose container logs are never read (e.g. a noisy load test, or the namespace of
+   * the log backend itself). Excluded by file name, so the agent does not even open the files.
+   *
+   * @default - every namespace is shipped (the agent's own log files are always skipped)
+   */
+  readonly excludeNamespaces?: string[];
+
+  /**
+   * Processing steps added to the generated configuration after the Kubernetes metadata and
+   * before the output (`LogFilter.addFields`, `LogFilter.custom`), in order. Not allowed
+   * together with `configOverride`.
+   *
+   * @default - none
+   */
+  readonly filters?: LogFilter[];
+
+  /**
+   * Serve the agent's Prometheus metrics on a container port named `metrics`: Fluent Bit's HTTP
+   * server (2020, `/api/v2/metrics/prometheus`, the same server as the probes), Fluentd's
+   * `prometheus` input (24231, `/metrics`; the image must have fluent-plugin-prometheus, which
+   * every fluentd-kubernetes-daemonset image has). Filebeat serves its metrics as JSON at
+   * `/stats` on its HTTP endpoint (port `http`, 5066), not in the Prometheus format, so `true`
+   * is rejected for Filebeat.
+   *
+   * @default - true for Fluent Bit and Fluentd, false for Filebeat
+   */
+  readonly metrics?: boolean;
 }
 
 /** The pod annotation holding the checksum of the configuration. */
@@ -159,6 +190,8 @@ export class LogAgent extends Construct {
   public readonly image: string;
   /** The host directory with the read positions. */
   public readonly stateHostPath: string;
+  /** Whether the agent serves Prometheus metrics on the container port named `metrics`. */
+  public readonly metrics: boolean;
   /** The ConfigMap with the configuration files. */
   public readonly configMap: kplus.ConfigMap;
   /** The agent's DaemonSet (with its ServiceAccount and RBAC). */
@@ -166,7 +199,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
-    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, ...coreProps } = props;
+    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, metrics, ...coreProps } = props;
     const preset = new PresetScope(this, id, coreProps);
     const problems = preset.problems;
 
@@ -187,10 +220,51 @@ export class LogAgent extends Construct {
       for (const [field, value, allowed] of this.output._problems()) {
         problems.add(`output.${field}`, value, allowed);
       }
-      if (this.flavor === LogFlavor.FILEBEAT && this.output.type !== LogOutputType.ELASTICSEARCH && this.output.type !== LogOutputType.STDOUT) {
-        problems.add('output', this.output.type, 'Filebeat ships to Elasticsearch or stdout only (it has no Loki output and refuses non-Elastic servers); use LogFlavor.FLUENT_BIT');
+      const supported = [LogOutputType.ELASTICSEARCH, LogOutputType.STDOUT, LogOutputType.CUSTOM];
+      if (this.flavor === LogFlavor.FILEBEAT && !supported.includes(this.output.type)) {
+        problems.add('output', this.output.type, 'Filebeat ships to Elasticsearch or stdout only (it has no Loki or OTLP output and refuses non-Elastic servers); use LogFlavor.FLUENT_BIT, or LogOutput.custom for another Filebeat output');
+      }
+      if (this.flavor === LogFlavor.FLUENTD && this.output.type === LogOutputType.OTLP) {
+        problems.add('output', this.output.type, 'the fluentd-kubernetes-daemonset images have no OpenTelemetry output plugin; use LogFlavor.FLUENT_BIT, or LogOutput.custom with an image that has fluent-plugin-opentelemetry');
+      }
+      if (this.output.type === LogOutputType.CUSTOM) {
+        checkCustom(this.flavor, this.output._custom ?? {}, 'output', problems);
       }
     }
+    if (filters !== undefined) {
+      if (!Array.isArray(filters) || filters.some((f) => !(f instanceof LogFilter))) {
+        problems.add('filters', filters, 'expected a list of LogFilter (LogFilter.addFields, LogFilter.custom)');
+      } else {
+        if (configOverride !== undefined && filters.length > 0) {
+          problems.add('filters', filters.map((f) => f.type), 'configOverride replaces the generated configuration, filters included; write them into it');
+        }
+        filters.forEach((f, i) => {
+          for (const [field, value, allowed] of f._problems()) {
+            problems.add(`filters[${i}].${field}`, value, allowed);
+          }
+          if (f._problems().length === 0 && f.type === 'custom') {
+            checkCustom(this.flavor, f._custom, `filters[${i}]`, problems);
+          }
+        });
+      }
+    }
+    if (excludeNamespaces !== undefined) {
+      if (!Array.isArray(excludeNamespaces)) {
+        problems.add('excludeNamespaces', excludeNamespaces, 'expected a list of namespace names');
+      } else {
+        excludeNamespaces.forEach((ns, i) => problems.check(`excludeNamespaces[${i}]`, ns, typeof ns === 'string' ? rules.dns1123Label(ns) : 'expected a namespace name'));
+        if (configOverride !== undefined && excludeNamespaces.length > 0) {
+          problems.add('excludeNamespaces', excludeNamespaces, 'configOverride replaces the generated configuration; exclude the namespaces in it');
+        }
+      }
+    }
+    const profileMetrics = profile.metricsPort !== undefined;
+    if (metrics !== undefined && typeof metrics !== 'boolean') {
+      problems.add('metrics', metrics, 'expected true or false');
+    } else if (metrics === true && !profileMetrics) {
+      problems.add('metrics', metrics, 'Filebeat serves its metrics as JSON at /stats on port 5066 (port "http"), not in the Prometheus format; scrape it with an exporter, or use LogFlavor.FLUENT_BIT');
+    }
+    this.metrics = metrics ?? profileMetrics;
     this.image = image ?? defaultImage(this.flavor, this.output?.type) ?? '';
     if (image === undefined && this.image === '') {
       problems.add('image', undefined, 'no published fluentd-kubernetes-daemonset image has the Loki plugin; pass an image with fluent-plugin-grafana-loki and fluent-plugin-kubernetes_metadata_filter, or use LogFlavor.FLUENT_BIT');
@@ -222,16 +296,52 @@ export class LogAgent extends Construct {
       namespace,
       containerName,
       flushSeconds: Number.isInteger(grace) && grace > 5 ? grace - 5 : 1,
+      excludeNamespaces: [...new Set(excludeNamespaces ?? [])],
+      filters: filters ?? [],
+      metrics: this.metrics,
     });
     const data = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
     const configMapName = `${name}-config`;
 
-    // Environment the configuration relies on (the user's `env` is merged over it).
+    // Environment the configuration relies on (the user's `env` is merged over it). Secrets
+    // reach the agent only as environment variables or mounted files, never in the ConfigMap.
     const requiredEnv: { [name: string]: EnvValue } = { ...profile.env };
-    if (this.output?.credentialsSecret !== undefined) {
-      const secret = kplus.Secret.fromSecretName(this, 'OutputCredentials', this.output.credentialsSecret);
-      requiredEnv[USERNAME_ENV] = EnvValue.fromSecretValue({ secret, key: 'username' });
-      requiredEnv[PASSWORD_ENV] = EnvValue.fromSecretValue({ secret, key: 'password' });
+    const secrets = new Map<string, kplus.ISecret>();
+    const fromSecret = (ref: LogSecretKey) => {
+      if (!secrets.has(ref.name)) {
+        secrets.set(ref.name, kplus.Secret.fromSecretName(this, secrets.size === 0 ? 'OutputCredentials' : `OutputSecret${secrets.size}`, ref.name));
+      }
+      return EnvValue.fromSecretValue({ secret: secrets.get(ref.name)!, key: ref.key });
+    };
+    const out = this.output;
+    if (out?.credentialsSecret !== undefined) {
+      requiredEnv[USERNAME_ENV] = fromSecret({ name: out.credentialsSecret, key: 'username' });
+      requiredEnv[PASSWORD_ENV] = fromSecret({ name: out.credentialsSecret, key: 'password' });
+    }
+    if (out?.apiKey !== undefined) {
+      requiredEnv[API_KEY_ENV] = fromSecret(out.apiKey);
+    }
+    // Fluentd's Loki plugin reads the token from a file only (bearer_token_file).
+    const tokenAsFile = out?.bearerToken !== undefined && this.flavor === LogFlavor.FLUENTD;
+    if (out?.bearerToken !== undefined && !tokenAsFile) {
+      requiredEnv[BEARER_TOKEN_ENV] = fromSecret(out.bearerToken);
+    }
+    for (const [envName, ref] of Object.entries(out?.secretEnv ?? {})) {
+      requiredEnv[envName] = fromSecret(ref);
+    }
+    const secretVolumes: AgentVolume[] = [];
+    const secretMounts: AgentVolumeMount[] = [];
+    if (out?.caBundle !== undefined) {
+      secretVolumes.push(AgentVolume.fromSecret('output-ca', out.caBundle.name, { items: { [out.caBundle.key]: 'ca.crt' } }));
+      secretMounts.push({ volumeName: 'output-ca', mountPath: CA_DIRECTORY, readOnly: true });
+    }
+    if (tokenAsFile) {
+      secretVolumes.push(AgentVolume.fromSecret('output-token', out!.bearerToken!.name, { items: { [out!.bearerToken!.key]: 'token' } }));
+      secretMounts.push({ volumeName: 'output-token', mountPath: TOKEN_DIRECTORY, readOnly: true });
+    }
+    const ports = [{ containerPort: profile.httpPort, name: this.metrics && profile.metricsPort === profile.httpPort ? 'metrics' : 'http' }];
+    if (this.metrics && profile.metricsPort !== profile.httpPort) {
+      ports.push({ containerPort: profile.metricsPort!, name: 'metrics' });
     }
 
     const presetDefaults: DaemonSetProps = {
@@ -240,7 +350,7 @@ export class LogAgent extends Construct {
       command: profile.command,
       args: profile.args,
       env: requiredEnv,
-      ports: [{ containerPort: profile.httpPort, name: 'http' }],
+      ports,
       liveness: profile.liveness,
       readiness: profile.readiness,
       startup: profile.startup,
@@ -262,10 +372,12 @@ export class LogAgent extends Construct {
       volumes: [
         AgentVolume.fromConfigMap('config', configMapName),
         AgentVolume.fromEmptyDir('tmp', { sizeLimit: Size.mebibytes(64) }),
+        ...secretVolumes,
       ],
       volumeMounts: [
         { volumeName: 'config', mountPath: profile.configDirectory, readOnly: true },
         { volumeName: 'tmp', mountPath: '/tmp', readOnly: false },
+        ...secretMounts,
       ],
       rbacRules: profile.rbacRules,
       tolerations: [Toleration.all()],
@@ -293,8 +405,23 @@ export class LogAgent extends Construct {
   public get configChecksum(): string {
     const rendered = ApiObject.of(this.configMap).toJson();
     const sorted = (m: { [key: string]: string } = {}) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
-    const content = rendered.binaryData === undefined ? sorted(rendered.data) : { binaryData: sorted(rendered.binaryData), data: sorted(rendered.data) };
+    const content = rendered.binaryData === undefined ? sorted(rendered.data)
+      : { binaryData: sorted(rendered.binaryData), data: sorted(rendered.data) };
     return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  }
+}
+
+/** A custom output or filter must have text for the flavor, in a shape that stays inside its section. */
+function checkCustom(flavor: LogFlavor, custom: { fluentBit?: string; fluentd?: string; filebeat?: string }, prop: string, problems: Problems): void {
+  const key = ({ [LogFlavor.FLUENT_BIT]: 'fluentBit', [LogFlavor.FLUENTD]: 'fluentd', [LogFlavor.FILEBEAT]: 'filebeat' } as const)[flavor];
+  const text = custom[key];
+  if (text === undefined) {
+    const given = Object.entries(custom).filter(([, t]) => t !== undefined).map(([k]) => k);
+    problems.add(`${prop}.${key}`, undefined, `the agent runs ${flavor}, and the custom ${prop === 'output' ? 'output' : 'filter'} has text for ${given.join(', ') || 'no flavor'} only; add \`${key}\``);
+    return;
+  }
+  if (typeof text === 'string') {
+    problems.check(`${prop}.${key}`, text, customTextProblem(flavor, text, prop === 'output' ? 'output' : 'filter'));
   }
 }
 

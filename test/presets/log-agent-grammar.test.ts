@@ -5,6 +5,7 @@ import { join } from 'path';
 import { parseDocument } from 'yaml';
 import { parseClassic } from './fluent-bit-classic';
 import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
+import { LogFilter } from '../../src/presets/log-filter';
 import { LogFlavor } from '../../src/presets/log-flavor';
 import { LogOutput } from '../../src/presets/log-output';
 import { newChart, only, synth } from '../util/synth';
@@ -21,18 +22,42 @@ import { newChart, only, synth } from '../util/synth';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'log-agent');
 
-/** The outputs every flavor is rendered with (those a flavor rejects are skipped). */
+/** The outputs (and filters) every flavor is rendered with (those a flavor rejects are skipped). */
 const CASES: Record<string, () => LogAgentProps> = {
   'stdout': () => ({}),
   'elasticsearch': () => ({ output: LogOutput.elasticsearch({ host: 'es.logging.svc', tls: true, credentialsSecret: 'es' }) }),
+  'elasticsearch-api-key-ca': () => ({ output: LogOutput.elasticsearch({ host: 'es.logging.svc', tls: true, apiKey: { name: 'es-key', key: 'encoded' }, caBundle: { name: 'es-ca', key: 'ca.pem' } }) }),
   'opensearch': () => ({ output: LogOutput.openSearch({ host: 'os.logging.svc', port: 9201, index: 'k8s' }) }),
   'loki': () => ({ output: LogOutput.loki({ url: 'https://loki.example.com/tenant', labels: { cluster: 'c1' }, credentialsSecret: 'loki' }), image: 'registry.example.com/fluentd-loki:1' }),
+  'loki-tenant-token-ca': () => ({
+    output: LogOutput.loki({ url: 'https://loki.example.com', tenantId: 'team-a', bearerToken: { name: 'loki', key: 'token' }, caBundle: { name: 'loki-ca', key: 'ca.crt' } }),
+    image: 'registry.example.com/fluentd-loki:1',
+  }),
+  'otlp': () => ({ output: LogOutput.otlp({ url: 'https://otel.example.com:4318', headers: { 'X-Team': 'a' }, bearerToken: { name: 'otel', key: 'token' }, caBundle: { name: 'otel-ca', key: 'ca.crt' } }) }),
+  'custom': () => ({
+    output: LogOutput.custom({
+      fluentBit: 'Name kafka\nBrokers kafka.logging.svc:9092\nTopics logs',
+      fluentd: '@type kafka2\nbrokers kafka.logging.svc:9092\ndefault_topic logs\n<format>\n  @type json\n</format>',
+      filebeat: 'output.kafka:\n  hosts: ["kafka.logging.svc:9092"]\n  topic: logs',
+    }),
+  }),
+  'filters': () => ({
+    excludeNamespaces: ['kube-system', 'load-test'],
+    filters: [
+      LogFilter.addFields({ cluster: 'prod-eu-1', env: 'prod' }),
+      LogFilter.custom({
+        fluentBit: 'Name grep\nExclude log ^DEBUG',
+        fluentd: '@type grep\n<exclude>\n  key log\n  pattern /^DEBUG/\n</exclude>',
+        filebeat: 'drop_event:\n  when:\n    regexp:\n      message: "^DEBUG"',
+      }),
+    ],
+  }),
 };
 
 const SUPPORTED: Record<LogFlavor, string[]> = {
-  [LogFlavor.FLUENT_BIT]: ['stdout', 'elasticsearch', 'opensearch', 'loki'],
-  [LogFlavor.FLUENTD]: ['stdout', 'elasticsearch', 'opensearch', 'loki'],
-  [LogFlavor.FILEBEAT]: ['stdout', 'elasticsearch'],
+  [LogFlavor.FLUENT_BIT]: ['stdout', 'elasticsearch', 'elasticsearch-api-key-ca', 'opensearch', 'loki', 'loki-tenant-token-ca', 'otlp', 'custom', 'filters'],
+  [LogFlavor.FLUENTD]: ['stdout', 'elasticsearch', 'elasticsearch-api-key-ca', 'opensearch', 'loki', 'loki-tenant-token-ca', 'custom', 'filters'],
+  [LogFlavor.FILEBEAT]: ['stdout', 'elasticsearch', 'elasticsearch-api-key-ca', 'custom', 'filters'],
 };
 
 function renderFiles(flavor: LogFlavor, props: LogAgentProps): Record<string, string> {
@@ -50,12 +75,14 @@ describe('Fluent Bit configuration, parsed with the classic grammar of v4.0.8', 
     // GIVEN / WHEN
     const sections = parseClassic(renderFiles(LogFlavor.FLUENT_BIT, CASES[name]())['fluent-bit.conf']);
     // THEN
-    expect(sections.map((s) => s.name)).toEqual(['SERVICE', 'INPUT', 'FILTER', 'OUTPUT']);
-    for (const section of sections) {
+    expect(sections.map((s) => s.name)).toEqual(['SERVICE', 'INPUT', 'FILTER', ...(name === 'filters' ? ['FILTER', 'FILTER'] : []), 'OUTPUT']);
+    // the user's own output (a plugin the catalogue does not list) is theirs to check
+    for (const section of sections.filter((x) => !(name === 'custom' && x.name === 'OUTPUT'))) {
       const plugin = section.entries.find(([k]) => k === 'name')?.[1];
       const allowed = known(generic[section.name], ...(plugin === undefined ? [] : [plugin]));
       if (section.name !== 'SERVICE') {
-        expect({ section: section.name, plugin, inCatalogue: plugin !== undefined && plugin in catalogue }).toEqual({ section: section.name, plugin, inCatalogue: true });
+        const inCatalogue = plugin !== undefined && plugin in catalogue;
+        expect({ section: section.name, plugin, inCatalogue }).toEqual({ section: section.name, plugin, inCatalogue: true });
       }
       const unknown = section.entries.map(([k]) => k).filter((k) => !allowed.has(k));
       expect({ section: section.name, plugin, unknown }).toEqual({ section: section.name, plugin, unknown: [] });
@@ -97,12 +124,23 @@ describe('Fluentd configuration, parsed by Fluentd 1.19.3\'s own parser', () => 
 
   test.each(SUPPORTED[LogFlavor.FLUENTD])('%s: sources, filters, the match and the @FLUENT_LOG label, as Fluentd reads them', (name) => {
     const tree = fixture[name].tree;
-    const top = tree.elements.map((e: any) => `${e.name} ${e.arg}`.trim());
-    expect(top).toEqual(['source', 'source', 'filter kubernetes.**', 'filter kubernetes.**', 'match kubernetes.**', 'label @FLUENT_LOG']);
+    const top = tree.elements.map((e: any) => [e.name, e.arg, e.attrs['@type']].filter((x) => x).join(' '));
+    const userFilters = name === 'filters' ? ['filter kubernetes.** record_transformer', 'filter kubernetes.** grep'] : [];
+    expect(top).toEqual([
+      'source monitor_agent', 'source prometheus', 'source prometheus_output_monitor', 'source tail',
+      'filter kubernetes.** concat', 'filter kubernetes.** kubernetes_metadata', ...userFilters,
+      `match kubernetes.** ${tree.elements[6 + userFilters.length].attrs['@type']}`, 'label @FLUENT_LOG',
+    ]);
     expect(tree.elements[0].attrs).toMatchObject({ '@type': 'monitor_agent', 'port': '24220' });
-    expect(tree.elements[1].attrs).toMatchObject({ '@type': 'tail', 'path': '/var/log/containers/*.log', 'pos_file': '/fluentd/state/containers.log.pos' });
-    expect(tree.elements[1].elements[0].elements.map((p: any) => p.attrs.format)).toEqual(['json', 'regexp']);
-    const label = tree.elements[5];
+    expect(tree.elements[1].attrs).toMatchObject({ '@type': 'prometheus', 'port': '24231', 'metrics_path': '/metrics' });
+    expect(tree.elements[3].attrs).toMatchObject({ '@type': 'tail', 'path': '/var/log/containers/*.log', 'pos_file': '/fluentd/state/containers.log.pos' });
+    expect(tree.elements[3].elements[0].elements.map((p: any) => p.attrs.format)).toEqual(['json', 'regexp']);
+    if (name === 'elasticsearch-api-key-ca') {
+      // the header is a JSON string after Fluentd evaluates "#{ENV[...]}" (empty when parsed here)
+      const match = tree.elements.find((e: any) => e.name === 'match');
+      expect(JSON.parse(match.attrs.custom_headers)).toEqual({ Authorization: 'ApiKey ' });
+    }
+    const label = tree.elements[tree.elements.length - 1];
     expect(label.elements).toEqual([{ name: 'match', arg: 'fluent.**', attrs: { '@type': 'null', '@id': 'ignore_fluent_logs' }, elements: [] }]);
   });
 });

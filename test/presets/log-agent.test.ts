@@ -131,8 +131,9 @@ describe('LogAgent defaults', () => {
     expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
   });
 
-  test('probes Fluent Bit\'s HTTP server: liveness on /, readiness on /api/v1/health', () => {
-    expect(main.ports).toEqual([{ containerPort: 2020, name: 'http', protocol: 'TCP' }]);
+  test('probes Fluent Bit\'s HTTP server: liveness on /, readiness on /api/v1/health; its port is named metrics', () => {
+    expect(main.ports).toEqual([{ containerPort: 2020, name: 'metrics', protocol: 'TCP' }]);
+    expect(agent.metrics).toBe(true);
     expect(main.livenessProbe).toEqual({ httpGet: { path: '/', port: 2020, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
     expect(main.readinessProbe).toEqual({ httpGet: { path: '/api/v1/health', port: 2020, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
     expect(main.startupProbe).toBeUndefined();
@@ -298,7 +299,7 @@ describe('LogAgent per-flavor defaults', () => {
       { name: 'FLUENTD_CONF', value: 'fluent.conf' },
       { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
     ]);
-    expect(main.ports).toEqual([{ containerPort: 24220, name: 'http', protocol: 'TCP' }]);
+    expect(main.ports).toEqual([{ containerPort: 24220, name: 'http', protocol: 'TCP' }, { containerPort: 24231, name: 'metrics', protocol: 'TCP' }]);
     const probe = { httpGet: { path: '/api/plugins.json', port: 24220, scheme: 'HTTP' }, timeoutSeconds: 5 };
     expect(main.startupProbe).toEqual({ ...probe, periodSeconds: 5, failureThreshold: 24 });
     expect(main.livenessProbe).toEqual({ ...probe, periodSeconds: 10, failureThreshold: 3 });
