@@ -12,9 +12,11 @@ export interface KeyedVolumeOptions {
   readonly items?: { [key: string]: string };
 
   /**
-   * File mode bits of the projected files (decimal, e.g. 0o400 = 256).
+   * File mode bits of the projected files, 0 to 0o777 (in decimal 0 to 511; e.g. 0o440 = 288).
+   * The files belong to root and to the pod's `fsGroup`, so the group bits are what a non-root
+   * agent reads through.
    *
-   * @default 0o444 for ConfigMaps, 0o400 for Secrets
+   * @default 0o444 for ConfigMaps; 0o440 for Secrets (root and the pod's fsGroup only)
    */
   readonly defaultMode?: number;
 
@@ -50,7 +52,7 @@ export interface EmptyDirOptions {
 export class AgentVolume {
   /** The files of a ConfigMap (mode 0444 by default). */
   public static fromConfigMap(name: string, configMapName: string, options: KeyedVolumeOptions = {}): AgentVolume {
-    return new AgentVolume(name, (scope, id) => Volume.fromConfigMap(scope, id, ConfigMap.fromConfigMapName(scope, `${id}-source`, configMapName), {
+    return new AgentVolume(name, 'configMap', options, (scope, id) => Volume.fromConfigMap(scope, id, ConfigMap.fromConfigMapName(scope, `${id}-source`, configMapName), {
       name,
       items: toItems(options.items),
       defaultMode: options.defaultMode ?? 0o444,
@@ -58,19 +60,23 @@ export class AgentVolume {
     }));
   }
 
-  /** The files of a Secret (mode 0400 by default: only the container user can read them). */
+  /**
+   * The files of a Secret, mode 0440 by default: owned by root and the pod's `fsGroup`, which the
+   * core sets to the agent's group when a non-root container mounts a Secret or ConfigMap, so the
+   * agent (and root) can read them and other users on the node cannot.
+   */
   public static fromSecret(name: string, secretName: string, options: KeyedVolumeOptions = {}): AgentVolume {
-    return new AgentVolume(name, (scope, id) => Volume.fromSecret(scope, id, Secret.fromSecretName(scope, `${id}-source`, secretName), {
+    return new AgentVolume(name, 'secret', options, (scope, id) => Volume.fromSecret(scope, id, Secret.fromSecretName(scope, `${id}-source`, secretName), {
       name,
       items: toItems(options.items),
-      defaultMode: options.defaultMode ?? 0o400,
+      defaultMode: options.defaultMode ?? 0o440,
       optional: options.optional,
     }));
   }
 
   /** A scratch directory that lives as long as the pod (the writable place for a read-only root filesystem). */
   public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): AgentVolume {
-    return new AgentVolume(name, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
+    return new AgentVolume(name, 'emptyDir', {}, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
       medium: options.inMemory ? EmptyDirMedium.MEMORY : undefined,
       sizeLimit: options.sizeLimit,
     }));
@@ -79,8 +85,26 @@ export class AgentVolume {
   private constructor(
     /** The volume name, which containers use in `volumeMounts`. */
     public readonly name: string,
+    /** The volume's source kind: "configMap", "secret" or "emptyDir". */
+    public readonly kind: string,
+    private readonly options: KeyedVolumeOptions,
     private readonly bind: (scope: Construct, id: string) => Volume,
   ) {}
+
+  /** Whether the kubelet writes the files as root and the pod's fsGroup (ConfigMap, Secret). @internal */
+  public get _keyed(): boolean {
+    return this.kind === 'configMap' || this.kind === 'secret';
+  }
+
+  /** What is wrong with the options: [field, value, what is allowed]. @internal */
+  public _problems(): Array<[string, unknown, string]> {
+    const mode = this.options.defaultMode;
+    // validateSecretVolumeSource / validateConfigMapVolumeSource: 0 <= mode <= 0777.
+    if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
+      return [['defaultMode', mode, 'expected file mode bits from 0 to 0o777 (decimal 0 to 511); write octal with 0o, e.g. 0o440 (a decimal 777 is 0o1411)']];
+    }
+    return [];
+  }
 
   /** Creates the cdk8s-plus volume. @internal */
   public _bind(scope: Construct, id: string): Volume {

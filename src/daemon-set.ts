@@ -10,7 +10,7 @@ import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
-import { BuiltContainer, buildContainer, checkUnique, probePort, VolumeResolver } from './private/container-builder';
+import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
 import { presetProblems } from './private/preset-problems';
 import { describe, Problems } from './private/problems';
@@ -215,6 +215,16 @@ export interface DaemonSetOptions extends ContainerSettings {
   readonly automountServiceAccountToken?: boolean;
 
   /**
+   * The pod's `fsGroup`: the group that owns the files of its Secret, ConfigMap and emptyDir
+   * volumes, added to every container's groups, so that a non-root agent can read its own
+   * Secrets (mode 0440). The kubelet never applies it to host paths.
+   *
+   * @default - the group of the first non-root container when the pod mounts a Secret or
+   * ConfigMap; none otherwise
+   */
+  readonly fsGroup?: number;
+
+  /**
    * Why this version is rolled out, shown by `kubectl rollout history`
    * (the `kubernetes.io/change-cause` annotation).
    *
@@ -334,6 +344,13 @@ export class DaemonSet extends Construct {
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
     this.checkProbePorts(props, main, problems);
     this.checkPod(props, [main, ...sidecars], problems);
+    // The kubelet writes Secret and ConfigMap files as root: a non-root agent reads them through
+    // the pod's fsGroup (group-readable modes), or not at all.
+    const nonRoot = all.find((c) => c.security.runAsUser !== 0);
+    const fsGroup = props.fsGroup ?? (nonRoot !== undefined && volumes.hasKeyed ? nonRoot.security.runAsGroup : undefined);
+    if (props.fsGroup !== undefined && (!Number.isInteger(props.fsGroup) || props.fsGroup < 0 || props.fsGroup > 2147483647)) {
+      problems.add('fsGroup', props.fsGroup, 'expected an integer group ID from 0 to 2147483647');
+    }
     problems.throwIfAny();
 
     // RBAC: a dedicated ServiceAccount; a token and a ClusterRole only when the agent calls the API.
@@ -378,7 +395,7 @@ export class DaemonSet extends Construct {
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', this.serviceAccountName),
       automountServiceAccountToken: props.automountServiceAccountToken ?? rbacRules.length > 0,
       // Pod-level runAsNonRoot only when every container is non-root (each also sets its own).
-      securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot) },
+      securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot), fsGroup },
       hostNetwork: this.hostNetwork,
       dns: { policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST) },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
@@ -458,9 +475,17 @@ export class DaemonSet extends Construct {
 
   private checkProbePorts(props: DaemonSetProps, main: BuiltContainer, problems: Problems): void {
     for (const probe of ['liveness', 'readiness', 'startup'] as const) {
-      const port = probePort(props[probe]);
-      if (port !== undefined && !main.portNumbers.includes(port)) {
-        problems.add(`${probe}.port`, port, `the probe's port must be one of the container's ports (${main.portNumbers.join(', ') || 'none declared'}); add it to \`ports\``);
+      const target = probeTarget(props[probe]);
+      if (target === undefined || target.kind === 'exec') {
+        continue;
+      }
+      const declared = main.portNumbers.join(', ') || 'none declared';
+      if (target.port === undefined) {
+        // cdk8s-plus falls back to port 80, which an agent rarely listens on: the probe would
+        // fail forever and the pod never become ready (or be restarted in a loop).
+        problems.add(`${probe}.port`, undefined, `an ${target.kind} probe needs the port the agent listens on (declared: ${declared}); e.g. Probe.fromHttpGet('/healthz', { port: ${main.portNumbers[0] ?? 8080} })`);
+      } else if (!main.portNumbers.includes(target.port)) {
+        problems.add(`${probe}.port`, target.port, `the probe's port must be one of the container's ports (${declared}); add it to \`ports\``);
       }
     }
   }
@@ -507,7 +532,11 @@ export class DaemonSet extends Construct {
         const prop = `requiredNodeAffinity[${i}].requirements[${j}]`;
         problems.check(`${prop}.key`, r.key, rules.qualifiedName(r.key));
         problems.check(prop, r.values, r._problem());
-        r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+        // In/NotIn values are compared with label values (a non-label value never matches: our
+        // own rule, it catches typos); Gt/Lt values are integers, negative ones included.
+        if (r.operator === 'In' || r.operator === 'NotIn') {
+          r.values.forEach((v) => problems.check(`${prop}.values`, v, rules.labelValue(v)));
+        }
       });
     });
     this.tolerations.forEach((t, i) => {
@@ -523,11 +552,12 @@ export class DaemonSet extends Construct {
       problems.add(`updateStrategy.${field}`, value, allowed);
     }
     // A surge pod cannot start next to the old one when both need the same host port.
+    // With hostNetwork every port the agent opens is the node's, declared or not.
     const surge = this.updateStrategy.maxSurge;
     if (surge && !surge.isZero()) {
-      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined || this.hostNetwork));
-      if (hostPorts.length > 0) {
-        problems.add('updateStrategy.maxSurge', surge.toString(), 'a surge rollout starts the new pod beside the old one, which cannot bind the same host port; use maxSurge 0 with hostNetwork or host ports');
+      const hostPorts = running.flatMap((c) => (c.props.ports ?? []).filter((p) => p.hostPort !== undefined));
+      if (this.hostNetwork || hostPorts.length > 0) {
+        problems.add('updateStrategy.maxSurge', surge.toString(), `a surge rollout starts the new pod beside the old one, which cannot bind the same ${this.hostNetwork ? 'node ports (hostNetwork: every port the agent opens, declared or not)' : 'host port'}; use maxSurge 0 (roll with maxUnavailable)`);
       }
     }
   }
@@ -538,9 +568,16 @@ class PodVolumes implements VolumeResolver {
   private readonly byName = new Map<string, { key: string; volume: kplus.Volume }>();
   private readonly declared = new Map<string, AgentVolume>();
 
+  /** Whether any Secret or ConfigMap volume is declared (their files are root's and the fsGroup's). */
+  public readonly hasKeyed: boolean;
+
   constructor(private readonly scope: Construct, volumes: AgentVolume[], problems: Problems) {
+    this.hasKeyed = volumes.some((v) => v._keyed);
     volumes.forEach((v, i) => {
       problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
+      for (const [field, value, allowed] of v._problems()) {
+        problems.add(`volumes[${i}].${field}`, value, allowed);
+      }
       if (this.declared.has(v.name)) {
         problems.add(`volumes[${i}].name`, v.name, 'each volume name may appear only once');
       }

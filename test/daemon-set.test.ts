@@ -117,7 +117,7 @@ describe('DaemonSet defaults', () => {
   test('synthesizes byte-identical YAML on every run', () => {
     const render = () => {
       const c = newChart();
-      new DaemonSet(c, 'agent', { image: IMAGE, hostMounts: [HostMount.readOnly('/var/log')], rbacRules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+      new DaemonSet(c, 'agent', { image: IMAGE, hostMounts: [HostMount.readOnly('/sys')], rbacRules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
       return JSON.stringify(synth(c));
     };
     expect(render()).toEqual(render());
@@ -216,6 +216,8 @@ describe('DaemonSet overrides', () => {
         HostMount.readOnly('/var/log'),
         HostMount.readWrite('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, mountPath: '/state' }),
       ],
+      // Root (without capabilities): the logs and the created state directory are root's.
+      runAsUser: 0,
     });
     const objects = synth(chart);
     expect(container(objects).volumeMounts).toEqual([
@@ -391,7 +393,7 @@ describe('DaemonSet overrides', () => {
 
   test('adding SYS_ADMIN allows privilege escalation', () => {
     const chart = newChart();
-    new DaemonSet(chart, 'agent', { image: IMAGE, addCapabilities: [Capability.SYS_ADMIN] });
+    new DaemonSet(chart, 'agent', { image: IMAGE, runAsUser: 0, addCapabilities: [Capability.SYS_ADMIN] });
     expect(container(synth(chart)).securityContext.allowPrivilegeEscalation).toBe(true);
   });
 
@@ -447,7 +449,9 @@ describe('DaemonSet overrides', () => {
     expect(spec.securityContext.runAsNonRoot).toBe(false);
     const byName = Object.fromEntries(spec.volumes.map((v: any) => [v.name, v]));
     expect(byName.config.configMap).toEqual({ name: 'agent-config', defaultMode: 0o444 });
-    expect(byName.tls.secret).toEqual({ secretName: 'agent-tls', defaultMode: 0o400, items: [{ key: 'tls.crt', path: 'cert.pem' }] });
+    // Group-readable, and the group is the agent's: the kubelet writes the files as root.
+    expect(byName.tls.secret).toEqual({ secretName: 'agent-tls', defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'cert.pem' }] });
+    expect(spec.securityContext.fsGroup).toBe(65534);
     expect(byName.scratch.emptyDir).toEqual({ sizeLimit: '64Mi' });
     expect(spec.containers[0].volumeMounts).toEqual([
       { name: 'config', mountPath: '/etc/agent', readOnly: true },

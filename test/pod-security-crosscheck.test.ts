@@ -105,13 +105,13 @@ function caseOf(name: string, build: (chart: Construct) => DaemonSet): Case {
 
 const CORE_PROPS: Array<[string, Partial<DaemonSetProps>]> = [
   ['defaults', {}],
-  ['hostMounts [readOnly /var/log]', { hostMounts: [HostMount.readOnly('/var/log')] }],
+  ['hostMounts [readOnly /sys]', { hostMounts: [HostMount.readOnly('/sys')] }],
   ['hostNetwork', { hostNetwork: true }],
   ['hostPid', { hostPid: true }],
   ['hostIpc', { hostIpc: true }],
   ['privileged', { privileged: true }],
-  ['addCapabilities [SYS_ADMIN]', { addCapabilities: [Capability.SYS_ADMIN] }],
-  ['addCapabilities [CHOWN]', { addCapabilities: [Capability.CHOWN] }],
+  ['addCapabilities [SYS_ADMIN] as root', { runAsUser: 0, addCapabilities: [Capability.SYS_ADMIN] }],
+  ['addCapabilities [CHOWN] as root', { runAsUser: 0, addCapabilities: [Capability.CHOWN] }],
   ['runAsUser 0', { runAsUser: 0 }],
   ['hostPort', { ports: [{ containerPort: 8125, hostPort: 8125 }] }],
   ['seccompProfile Unconfined', { seccompProfile: { type: SeccompProfileType.UNCONFINED } }],

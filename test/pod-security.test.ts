@@ -11,10 +11,10 @@ describe('PodSecurity.evaluate', () => {
   });
 
   test('a host path makes the pod privileged, naming the volume', () => {
-    const ds = new DaemonSet(newChart(), 'agent', { image: IMAGE, hostMounts: [HostMount.readOnly('/var/log')] });
+    const ds = new DaemonSet(newChart(), 'agent', { image: IMAGE, hostMounts: [HostMount.readOnly('/sys')] });
     const report = ds.podSecurity();
     expect(report.level).toBe(PodSecurityLevel.PRIVILEGED);
-    expect(report.reasons).toContainEqual(expect.objectContaining({ violates: PodSecurityLevel.BASELINE, check: 'hostPathVolumes', field: 'volumes[host-var-log].hostPath' }));
+    expect(report.reasons).toContainEqual(expect.objectContaining({ violates: PodSecurityLevel.BASELINE, check: 'hostPathVolumes', field: 'volumes[host-sys].hostPath' }));
   });
 
   test.each([
@@ -22,7 +22,7 @@ describe('PodSecurity.evaluate', () => {
     [{ hostPid: true }, 'hostNamespaces'],
     [{ hostIpc: true }, 'hostNamespaces'],
     [{ privileged: true }, 'privileged'],
-    [{ addCapabilities: [Capability.SYS_ADMIN] }, 'capabilities_baseline'],
+    [{ runAsUser: 0, addCapabilities: [Capability.SYS_ADMIN] }, 'capabilities_baseline'],
     [{ ports: [{ containerPort: 8125, hostPort: 8125 }] }, 'hostPorts'],
     [{ seccompProfile: { type: SeccompProfileType.UNCONFINED } }, 'seccompProfile_baseline'],
   ])('%j makes the pod privileged (%s)', (props, check) => {
@@ -33,7 +33,7 @@ describe('PodSecurity.evaluate', () => {
 
   test.each([
     [{ runAsUser: 0 }, ['runAsNonRoot', 'runAsUser']],
-    [{ addCapabilities: [Capability.CHOWN] }, ['capabilities_restricted']],
+    [{ runAsUser: 0, addCapabilities: [Capability.CHOWN] }, ['runAsNonRoot', 'runAsUser', 'capabilities_restricted']],
     [{ allowPrivilegeEscalation: true }, ['allowPrivilegeEscalation']],
   ])('%j makes the pod baseline (%s)', (props, checks) => {
     const report = new DaemonSet(newChart(), 'agent', { image: IMAGE, ...props }).podSecurity();
@@ -96,8 +96,8 @@ describe('AgentNamespace', () => {
   test('fails when an agent needs a less restrictive level than the one enforced', () => {
     const chart = newChart();
     new AgentNamespace(chart, 'logging', { level: PodSecurityLevel.BASELINE });
-    new DaemonSet(chart, 'agent', { image: IMAGE, namespace: 'logging', hostMounts: [HostMount.readOnly('/var/log', { type: HostPathVolumeType.DIRECTORY })] });
-    expect(() => synth(chart)).toThrow(/level: got "baseline", but DaemonSet 'test\/agent' needs "privileged" because of volumes\[host-var-log\]\.hostPath \(hostPathVolumes\)/);
+    new DaemonSet(chart, 'agent', { image: IMAGE, namespace: 'logging', hostMounts: [HostMount.readOnly('/sys', { type: HostPathVolumeType.DIRECTORY })] });
+    expect(() => synth(chart)).toThrow(/level: got "baseline", but DaemonSet 'test\/agent' needs "privileged" because of volumes\[host-sys\]\.hostPath \(hostPathVolumes\)/);
   });
 
   test('fails when the name is invalid', () => {

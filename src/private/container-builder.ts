@@ -1,7 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  Capability, ContainerProps, Cpu, ContainerResources, EnvFieldPaths, EnvValue, ImagePullPolicy, MountPropagation,
-  Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
+  Capability, ContainerProps, Cpu, ContainerResources, EnvFieldPaths, EnvValue, HostPathVolumeType, ImagePullPolicy,
+  MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
 } from 'cdk8s-plus-28';
 import { Problems } from './problems';
 import * as rules from './rules';
@@ -155,6 +155,11 @@ function resolveSecurity(s: ContainerSettings, at: (p: string) => string, proble
     }
   });
   checkUnique(addCapabilities, at('addCapabilities'), 'capability', problems);
+  // Added capabilities reach only root's processes: the runtimes set no ambient capabilities,
+  // so a non-root process starts with an empty effective set whatever `add` says.
+  if (addCapabilities.length > 0 && runAsUser !== 0 && !privileged) {
+    problems.add(at('addCapabilities'), addCapabilities, `capabilities have no effect for a non-root user (runAsUser ${runAsUser}): container runtimes give non-root processes no ambient capabilities; run the container as root (runAsUser: 0, runAsNonRoot: false) or remove them`);
+  }
   if (s.seccompProfile !== undefined && !Object.values(SeccompProfileType).includes(s.seccompProfile.type)) {
     problems.add(at('seccompProfile.type'), s.seccompProfile.type, `expected one of ${Object.values(SeccompProfileType).join(', ')}`);
   }
@@ -249,7 +254,17 @@ function resolveResources(given: ContainerResources | undefined, prop: string, p
 function hostMount(m: HostMount, prop: string, security: ResolvedSecurity, options: BuildOptions): VolumeMount | undefined {
   const { problems } = options;
   problems.check(`${prop}.path`, m.path, rules.absoluteHostPath(m.path));
-  problems.check(`${prop}.mountPath`, m.mountPath, rules.containerMountPath(m.mountPath));
+  problems.check(`${prop}.mountPath`, m.mountPath, rules.containerMountPath(m.mountPath) ?? notOverRoot(m.mountPath));
+  // The kubelet creates a missing DirectoryOrCreate/FileOrCreate path as root (0755/0644): a
+  // non-root container could not write to what it asked to write to.
+  if (!m.isReadOnly && security.runAsUser !== 0 && (m.type === HostPathVolumeType.DIRECTORY_OR_CREATE || m.type === HostPathVolumeType.FILE_OR_CREATE)) {
+    problems.add(`${prop}.type`, m.type, `the kubelet creates ${m.path} owned by root, which user ${security.runAsUser} cannot write; run this container as root (runAsUser: 0) with no capabilities, or create and chown the path in a root init container and mount it with HostPathVolumeType.DIRECTORY`);
+  }
+  // Files the container runtime and the kubelet write only for root: a non-root agent reads nothing.
+  const rootOnly = security.runAsUser !== 0 ? rootOnlyHostPath(m.path) : undefined;
+  if (rootOnly !== undefined) {
+    problems.add(`${prop}.path`, m.path, `${rootOnly}, so user ${security.runAsUser} cannot read them; run this container as root (runAsUser: 0) with the mount read-only and no capabilities, as LogAgent does`);
+  }
   problems.check(`${prop}.volumeName`, m.volumeName, rules.dns1123Label(m.volumeName));
   // validateMountPropagation: Bidirectional only in a privileged container.
   if (m.propagation === MountPropagation.BIDIRECTIONAL && !security.privileged) {
@@ -260,12 +275,45 @@ function hostMount(m: HostMount, prop: string, security: ResolvedSecurity, optio
 }
 
 function podVolumeMount(m: AgentVolumeMount, prop: string, options: BuildOptions): VolumeMount | undefined {
-  options.problems.check(`${prop}.mountPath`, m.mountPath, rules.containerMountPath(m.mountPath));
+  options.problems.check(`${prop}.mountPath`, m.mountPath, rules.containerMountPath(m.mountPath) ?? notOverRoot(m.mountPath));
   if (m.subPath !== undefined && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) {
     options.problems.add(`${prop}.subPath`, m.subPath, 'expected a relative path inside the volume, without ".."');
   }
   const volume = options.volumes.namedVolume(m.volumeName, `${prop}.volumeName`, options.problems);
   return volume && { volume, path: m.mountPath, readOnly: m.readOnly ?? true, subPath: m.subPath };
+}
+
+/** A mount at "/" would hide the container's own filesystem (its binary, libraries and /tmp). */
+function notOverRoot(mountPath: string): string | undefined {
+  return mountPath.replace(/\/+$/, '') === ''
+    ? 'a mount at "/" hides the container\'s own filesystem (the agent\'s binary included); mount it elsewhere, e.g. { mountPath: "/host/root" }'
+    : undefined;
+}
+
+/**
+ * Host paths whose files only root can read on every common node image, with the reason
+ * (containerd and CRI-O write pod logs 0640 root:root; the kubelet's and Docker's state is root's).
+ */
+const ROOT_ONLY_HOST_PATHS: Array<[string, string]> = [
+  ['/var/log/pods', 'the container runtime writes pod logs as root with mode 0640'],
+  ['/var/log/containers', 'the pod logs these links point to are written as root with mode 0640'],
+  ['/var/lib/docker/containers', 'Docker writes container logs as root with mode 0640'],
+  ['/var/lib/kubelet/pki', 'the kubelet\'s keys are root\'s, mode 0600'],
+  ['/etc/kubernetes/pki', 'the cluster\'s keys are root\'s, mode 0600'],
+];
+
+function rootOnlyHostPath(path: string): string | undefined {
+  if (typeof path !== 'string') {
+    return undefined;
+  }
+  const normalized = path.replace(/\/+$/, '') || '/';
+  for (const [root, why] of ROOT_ONLY_HOST_PATHS) {
+    // The path itself, one inside it, or a parent that is mounted to read it (e.g. /var/log).
+    if (normalized === root || normalized.startsWith(`${root}/`) || (root.startsWith(`${normalized}/`) && normalized.split('/').length >= 3)) {
+      return `files under ${root}: ${why}`;
+    }
+  }
+  return undefined;
 }
 
 /** Records a problem for each value that appears more than once. */
@@ -279,8 +327,20 @@ export function checkUnique(values: string[], prop: string, what: string, proble
   }
 }
 
-/** The port a probe targets, if it names a numeric one (for the "probe ports exist" check). */
-export function probePort(probe: Probe | undefined): number | undefined {
+/** What a probe connects to: an HTTP GET or TCP probe has a port (maybe not given); a command none. */
+export interface ProbeTarget {
+  readonly kind: 'httpGet' | 'tcpSocket' | 'exec';
+  readonly port?: number;
+}
+
+/** The target of a probe (for the "probe ports exist" check); undefined without a probe. */
+export function probeTarget(probe: Probe | undefined): ProbeTarget | undefined {
   const options = (probe as unknown as { httpGetOptions?: { port?: number }; tcpSocketOptions?: { port?: number } } | undefined);
-  return options?.httpGetOptions?.port ?? options?.tcpSocketOptions?.port;
+  if (options?.httpGetOptions !== undefined) {
+    return { kind: 'httpGet', port: options.httpGetOptions.port };
+  }
+  if (options?.tcpSocketOptions !== undefined) {
+    return { kind: 'tcpSocket', port: options.tcpSocketOptions.port };
+  }
+  return probe === undefined ? undefined : { kind: 'exec' };
 }

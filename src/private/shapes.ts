@@ -67,6 +67,7 @@ const POD_SHAPES: { [prop: string]: Shape } = {
   serviceAccountName: 'string',
   automountServiceAccountToken: 'boolean',
   changeCause: 'string',
+  fsGroup: 'number',
 };
 
 /** Records a problem for every prop of the wrong type; returns whether all were right. */

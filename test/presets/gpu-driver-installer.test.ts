@@ -291,11 +291,14 @@ describe('GpuDriverInstaller overrides', () => {
   test('allowParallelRollout accepts a wider rolling update', () => {
     const percent = build({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }), allowParallelRollout: true });
     expect(percent.daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } });
-    const surge = build({
+  });
+
+  test('fails when a surge rollout is asked for on the host network, even with allowParallelRollout', () => {
+    // The COS installer's pod uses the node's network: a surge pod could not bind the node's ports.
+    expect(() => build({
       updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(0), maxSurge: IntOrPercent.absolute(1) }),
       allowParallelRollout: true,
-    });
-    expect(surge.daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    })).toThrow(/updateStrategy\.maxSurge: got "1"; a surge rollout starts the new pod beside the old one, which cannot bind the same node ports \(hostNetwork/);
   });
 
   test('installerResources replace each given part of the installer\'s default', () => {

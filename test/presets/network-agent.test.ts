@@ -319,14 +319,21 @@ describe('NetworkAgent overrides', () => {
     expect(podSpec(synth(chart)).tolerations).toBeUndefined();
   });
 
-  test('the CNI installer\'s settings follow the same rule: runAsUser replaces, hostMounts are added', () => {
+  test('the CNI installer\'s settings follow the same rule: runAsGroup replaces, hostMounts are added', () => {
     const chart = newChart();
     new NetworkAgent(chart, 'cni', {
-      cniInstaller: { image: CILIUM, runAsUser: 1000, runAsNonRoot: true, hostMounts: [HostMount.readOnly('/etc/os-release')] },
+      cniInstaller: { image: CILIUM, runAsGroup: 1000, hostMounts: [HostMount.readOnly('/etc/os-release')] },
     });
     const installer = podSpec(synth(chart)).initContainers[0];
-    expect(installer.securityContext.runAsUser).toBe(1000);
+    expect(installer.securityContext.runAsGroup).toBe(1000);
     expect(installer.volumeMounts.map((m: any) => m.name)).toEqual(['cni-bin-dir', 'cni-net-dir', 'host-etc-os-release']);
+  });
+
+  test('fails when the CNI installer runs as a non-root user: it could not write the directories the kubelet creates as root', () => {
+    const chart = newChart();
+    expect(() => new NetworkAgent(chart, 'cni', { cniInstaller: { image: CILIUM, runAsUser: 1000 } })).toThrow(
+      /initContainers\[0\]\.hostMounts\[0\]\.type: got "DirectoryOrCreate"; the kubelet creates \/opt\/cni\/bin owned by root, which user 1000 cannot write/,
+    );
   });
 
   test('a CNI agent: the user\'s image, command, args, RBAC, probes, grace period and rollout win', () => {

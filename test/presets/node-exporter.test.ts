@@ -343,6 +343,8 @@ describe('NodeExporter overrides', () => {
       tolerations: Toleration.controlPlane(),
       priorityClassName: 'system-cluster-critical',
       resources: { memory: { request: Size.mebibytes(100), limit: Size.mebibytes(200) } },
+      // Capabilities only work for root (no ambient capabilities).
+      runAsUser: 0,
       addCapabilities: [Capability.SYS_TIME],
       args: ['--path.rootfs=/host/root'],
       createService: false,
@@ -361,7 +363,7 @@ describe('NodeExporter overrides', () => {
       { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
     ]);
     expect(spec.priorityClassName).toBe('system-cluster-critical');
-    // resources replace the preset's whole: the CPU request is the core's default again.
+    // resources merge per resource: memory is the user's, the CPU request the preset's.
     expect(main.resources).toEqual({ requests: { cpu: '50m', memory: '100Mi' }, limits: { memory: '200Mi' } });
     expect(main.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['SYS_TIME'] });
     expect(main.args).toEqual(['--path.rootfs=/host/root']);
