@@ -1,29 +1,37 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
+import { Capability, ContainerResources, EnvValue, HostPathVolumeType, ImagePullPolicy, k8s, Probe, SeccompProfile } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
 import { defaultImage, profileOf } from './log-agent-profile';
 import { LogFilter } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
-import { AgentVolumeMount } from '../agent-container';
+import { AgentContainer, AgentPort, AgentVolumeMount } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
-import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { NodeAffinityTerm } from '../node-affinity';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { Toleration } from '../toleration';
+import { UpdateStrategy } from '../update-strategy';
 
 /**
- * Props of the `LogAgent` preset. Props follow the library's merge rule: `hostMounts`, `volumes`,
- * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * Props of the `LogAgent` preset: the preset's own, then every prop of the core `DaemonSet`
+ * (`DaemonSetOptions`), declared here so that each shows the default this preset applies (jsii
+ * does not allow an interface to re-declare an inherited prop). A test keeps the two in step:
+ * the same names and types as `DaemonSetOptions`.
+ *
+ * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
+ * `initContainers`, `sidecars` and `ports` you give are added to the preset's; `env`, `labels`,
+ * `annotations` and `podAnnotations` are merged (your keys win); `resources` are merged per
+ * resource (a CPU-only value keeps the preset's memory); any other prop replaces the preset's
+ * value.
  */
-export interface LogAgentProps extends DaemonSetOptions {
+export interface LogAgentProps {
   /**
    * The collector to run.
    *
@@ -107,6 +115,382 @@ export interface LogAgentProps extends DaemonSetOptions {
    * @default - true for Fluent Bit and Fluentd, false for Filebeat
    */
   readonly metrics?: boolean;
+
+  // ---- The core DaemonSet's props (DaemonSetOptions), with this preset's defaults.
+
+  /**
+   * The name of the DaemonSet and of the objects made for it (ServiceAccount, ClusterRole,
+   * ClusterRoleBinding). A DNS-1123 label, stable across runs.
+   *
+   * @default - the construct id as a DNS-1123 label ("NodeExporter" becomes "nodeexporter")
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the DaemonSet and its ServiceAccount. Always written out, so that RBAC
+   * subjects are complete and the manifest means the same whatever kubectl's context.
+   *
+   * @default - the chart's namespace, or "default"
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels added to every object and to the pods (they win over the defaults). The selector is
+   * always `app.kubernetes.io/name` and `app.kubernetes.io/instance`, so that it never changes
+   * when other labels do (a DaemonSet's selector is immutable).
+   *
+   * @default - app.kubernetes.io/name and instance (the name), component (if set),
+   * version (the image tag) and managed-by (cdk8s)
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the DaemonSet object.
+   *
+   * @default - none (plus kubernetes.io/change-cause when `changeCause` is set)
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Pod annotations, merged over the preset's (your keys win).
+   *
+   * @default - checksum/config: the SHA-256 of the ConfigMap as synthesized, so a configuration
+   * change rolls the pods
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * The `app.kubernetes.io/component` label.
+   *
+   * @default "logging"
+   */
+  readonly component?: string;
+
+  /**
+   * The main container's name.
+   *
+   * @default - the DaemonSet's name
+   */
+  readonly containerName?: string;
+
+  /**
+   * The taints the agent tolerates. The default, every taint, is what kube-prometheus's node
+   * exporter, kube-proxy, Calico, Cilium and the EBS CSI node plugin do: an agent that is missing
+   * from a tainted node fails silently (no logs, no metrics). Pass `[]` to tolerate none, or a
+   * narrower list such as `Toleration.controlPlane()`.
+   *
+   * @default [Toleration.all()]
+   */
+  readonly tolerations?: Toleration[];
+
+  /**
+   * Node labels a node must have to run the agent. Replaces the default entirely.
+   *
+   * @default { 'kubernetes.io/os': 'linux' }
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * Required node affinity: a node runs the agent when it matches any of the terms
+   * (and the node selector).
+   *
+   * @default - no affinity
+   */
+  readonly requiredNodeAffinity?: NodeAffinityTerm[];
+
+  /**
+   * The update strategy. A surge is rejected: a second agent on the node would tail the same
+   * files with the same read positions (and Fluent Bit's DB is locked by the first one).
+   *
+   * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
+   */
+  readonly updateStrategy?: UpdateStrategy;
+
+  /**
+   * Seconds a new pod must be ready before the rollout moves on to the next node.
+   *
+   * @default 0
+   */
+  readonly minReadySeconds?: number;
+
+  /**
+   * Old revisions kept for `kubectl rollout undo`.
+   *
+   * @default 10
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
+   * The pods' priority class, e.g. "system-node-critical" for agents the node needs.
+   *
+   * @default - none (the cluster's default priority)
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Use the node's network namespace. Also sets `dnsPolicy: ClusterFirstWithHostNet` so that
+   * cluster DNS still resolves.
+   *
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
+
+  /**
+   * Share the node's process namespace (the agent sees every process on the node).
+   *
+   * @default false
+   */
+  readonly hostPid?: boolean;
+
+  /**
+   * Share the node's IPC namespace.
+   *
+   * @default false
+   */
+  readonly hostIpc?: boolean;
+
+  /**
+   * The DNS policy.
+   *
+   * @default - ClusterFirstWithHostNet with hostNetwork, else ClusterFirst
+   */
+  readonly dnsPolicy?: kplus.DnsPolicy;
+
+  /**
+   * Seconds between SIGTERM and SIGKILL. The agent is told to finish flushing 5 s earlier
+   * (Fluent Bit `Grace`, Filebeat `filebeat.shutdown_timeout`; Fluentd flushes its buffers at
+   * shutdown with `flush_at_shutdown`).
+   *
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * Containers that run to completion before the agent starts: the place for privileged setup
+   * work, so that the long-running container stays unprivileged. Same safe defaults as the main
+   * container.
+   *
+   * @default - none
+   */
+  readonly initContainers?: AgentContainer[];
+
+  /**
+   * More long-running containers next to the agent (e.g. a registrar or a config reloader).
+   * Same safe defaults as the main container.
+   *
+   * @default - none
+   */
+  readonly sidecars?: AgentContainer[];
+
+  /**
+   * Pod volumes, added after the preset's.
+   *
+   * @default - the preset's only: the ConfigMap "config", an emptyDir "tmp" (64Mi), and the
+   * output's Secrets with files ("output-ca", "output-token") when it has them
+   */
+  readonly volumes?: AgentVolume[];
+
+  /**
+   * API permissions of the agent's ServiceAccount (a ClusterRole). They replace the preset's.
+   *
+   * @default - exactly what the flavor's metadata enrichment reads: Fluent Bit pods get;
+   * Fluentd pods and namespaces get, list, watch; Filebeat pods, nodes and namespaces get, list,
+   * watch
+   */
+  readonly rbacRules?: k8s.PolicyRule[];
+
+  /**
+   * Use an existing ServiceAccount instead of creating one.
+   *
+   * @default - a ServiceAccount named after the DaemonSet is created
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Mount the service-account token into the pods. The agent reads pod (and namespace, node)
+   * metadata from the API server with it.
+   *
+   * @default true
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * The pod's `fsGroup`: the group that owns the files of its Secret, ConfigMap and emptyDir
+   * volumes, added to every container's groups. The kubelet never applies it to host paths.
+   *
+   * @default - none: the agent runs as root, which reads its ConfigMap and Secrets as their owner
+   * (a non-root sidecar that mounts them gets its own group, as in the core)
+   */
+  readonly fsGroup?: number;
+
+  /**
+   * Why this version is rolled out, shown by `kubectl rollout history`
+   * (the `kubernetes.io/change-cause` annotation).
+   *
+   * @default - none
+   */
+  readonly changeCause?: string;
+
+  /**
+   * When the kubelet pulls the image. A pinned tag or digest does not change, so it need not
+   * be pulled again on every start (which would make every node depend on the registry).
+   *
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * The entrypoint.
+   *
+   * @default - Fluent Bit: ["/fluent-bit/bin/fluent-bit"]; Fluentd and Filebeat: the image's
+   * ENTRYPOINT (Fluentd's /fluentd/entrypoint.sh reads FLUENTD_CONF)
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments to the entrypoint. They name the generated configuration file: replace them only
+   * together with the configuration.
+   *
+   * @default - Fluent Bit: ["--workdir=/fluent-bit/etc", "--config=/fluent-bit/etc/conf/fluent-bit.conf"];
+   * Fluentd: none (the image's); Filebeat: ["-c", "/etc/filebeat/filebeat.yml", "-e"]
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables, merged over the preset's (your names win).
+   *
+   * @default - NODE_NAME; Fluentd FLUENTD_CONF and K8S_NODE_NAME; the output's secrets
+   * (LOG_OUTPUT_USERNAME, LOG_OUTPUT_PASSWORD, LOG_OUTPUT_API_KEY, LOG_OUTPUT_BEARER_TOKEN, and
+   * a custom output's `secretEnv`) from their Secrets
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Ports the agent listens on, added after the preset's.
+   *
+   * @default - Fluent Bit: 2020 named "metrics" ("http" with `metrics: false`); Fluentd: 24220
+   * "http" (monitor_agent) and 24231 "metrics"; Filebeat: 5066 "http"
+   */
+  readonly ports?: AgentPort[];
+
+  /**
+   * Host paths mounted into the agent, added after the preset's.
+   *
+   * @default - the preset's only: /var/log read-only, `stateHostPath` read-write (and
+   * /var/lib/docker/containers read-only with `mountDockerLogs`)
+   */
+  readonly hostMounts?: HostMount[];
+
+  /**
+   * Volume mounts, added after the preset's.
+   *
+   * @default - the preset's only: the configuration read-only (/fluent-bit/etc/conf,
+   * /fluentd/etc or /etc/filebeat), /tmp, and /etc/log-output/ca and /etc/log-output/token
+   * read-only when the output has them
+   */
+  readonly volumeMounts?: AgentVolumeMount[];
+
+  /**
+   * CPU and memory of the agent. Merged per resource: a CPU-only value keeps the preset's memory
+   * request and limit. No CPU limit (throttling delays shipping; the request reserves the share).
+   *
+   * @default - per flavor: Fluent Bit cpu 50m, memory 64Mi (limit 128Mi); Fluentd cpu 100m,
+   * memory 256Mi (limit 512Mi: Ruby plus plugins and buffers); Filebeat cpu 100m, memory 128Mi
+   * (limit 256Mi)
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Liveness probe.
+   *
+   * @default - Fluent Bit: GET / on 2020; Fluentd: GET /api/plugins.json on 24220; Filebeat:
+   * GET / on 5066 (every 10 s, timeout 5 s, 3 failures)
+   */
+  readonly liveness?: Probe;
+
+  /**
+   * Readiness probe (a rolling update waits for it).
+   *
+   * @default - Fluent Bit: GET /api/v1/health on 2020 (fails after repeated output errors);
+   * Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066
+   */
+  readonly readiness?: Probe;
+
+  /**
+   * Startup probe.
+   *
+   * @default - Fluentd: GET /api/plugins.json on 24220, every 5 s, up to 24 failures (2 min for
+   * Ruby and its plugins); none for Fluent Bit and Filebeat
+   */
+  readonly startup?: Probe;
+
+  /**
+   * Run the container privileged: every capability and every host device. Prefer
+   * `addCapabilities`; put privileged setup work in an init container.
+   *
+   * @default false
+   */
+  readonly privileged?: boolean;
+
+  /**
+   * Linux capabilities added after dropping ALL.
+   *
+   * @default - none
+   */
+  readonly addCapabilities?: Capability[];
+
+  /**
+   * The user ID the agent runs as. The container runtimes write the log files as root with mode
+   * 0640 (0600 on CRI-O) and the kubelet creates the state directory as root 0755, so only root
+   * (without any capability) can read the logs and keep the read positions; a non-root user
+   * cannot be given CAP_DAC_READ_SEARCH (added capabilities are not ambient).
+   *
+   * @default 0
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * The group ID the agent runs as.
+   *
+   * @default 0
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * Make the kubelet refuse to start the container as root. The agent runs as root (see
+   * `runAsUser`).
+   *
+   * @default false
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * Mount the container's root filesystem read-only (write to volumes instead).
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Whether a process may gain more privileges than its parent (setuid binaries).
+   *
+   * @default - false, unless `privileged` or CAP_SYS_ADMIN make it impossible
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+
+  /**
+   * The seccomp profile.
+   *
+   * @default - RuntimeDefault
+   */
+  readonly seccompProfile?: SeccompProfile;
+
+  /**
+   * The working directory.
+   *
+   * @default - the image's WORKDIR
+   */
+  readonly workingDir?: string;
 }
 
 /** The pod annotation holding the checksum of the configuration. */
