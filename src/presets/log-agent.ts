@@ -548,7 +548,9 @@ const CHECKSUM_ANNOTATION = 'checksum/config';
  * HTTP probes: Fluent Bit's HTTP server on 2020 (liveness `/`, readiness `/api/v1/health`, which
  * fails after repeated output errors, so a rollout with a broken output stops at the first
  * node), Fluentd's monitor_agent on 24220 (`/api/plugins.json`, with a startup probe for Ruby's
- * slow start), Filebeat's HTTP endpoint on 5066 (`/`). Resources per flavor: Fluent Bit 50m /
+ * slow start), Filebeat's HTTP endpoint on 5066 (`/`). Metrics for Prometheus on the container
+ * port named `metrics`: Fluent Bit's 2020 (`/api/v2/metrics/prometheus`), Fluentd's prometheus
+ * input on 24231 (`/metrics`); Filebeat has none (JSON at `/stats`). Resources per flavor: Fluent Bit 50m /
  * 64Mi (limit 128Mi), Fluentd 100m / 256Mi (limit 512Mi), Filebeat 100m / 128Mi (limit 256Mi);
  * no CPU limit. The agent reaches the API server with its token (for the metadata) and needs
  * no host network. Rollouts replace one node at a time (the core default); a surge is rejected,
@@ -557,8 +559,11 @@ const CHECKSUM_ANNOTATION = 'checksum/config';
  * Overrides: props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
  * `initContainers`, `sidecars` and `ports` you give are added to the preset's; `env`, `labels`,
  * `annotations` and `podAnnotations` are merged (your keys win, e.g. over the output's
- * LOG_OUTPUT_USERNAME/PASSWORD, Fluentd's FLUENTD_CONF and K8S_NODE_NAME, or `checksum/config`);
- * any other prop replaces the preset's value.
+ * LOG_OUTPUT_* variables, Fluentd's FLUENTD_CONF and K8S_NODE_NAME, or `checksum/config`);
+ * `resources` are merged per resource; any other prop replaces the preset's value.
+ *
+ * Every default with its reason, the Pod Security level and the upstream source of every flag,
+ * key, mount, port and permission: docs/presets/log-agent.md.
  *
  * @example
  * new LogAgent(chart, 'logs', {

@@ -1,0 +1,67 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as ts from 'typescript';
+import * as library from '../../src';
+import { LogAgent } from '../../src/presets/log-agent';
+import { LogFlavor } from '../../src/presets/log-flavor';
+import { newChart, validateManifest } from '../util/synth';
+
+/**
+ * docs/presets/log-agent.md: every TypeScript example type-checks against the library's sources
+ * and synthesizes a manifest the schema and the API-server rules accept; the Pod Security level
+ * the page states is the one the library computes.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const PAGE = readFileSync(join(ROOT, 'docs', 'presets', 'log-agent.md'), 'utf8');
+const EXAMPLES = [...PAGE.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const LIBRARY = join(ROOT, 'src', 'index.ts');
+
+describe('docs/presets/log-agent.md', () => {
+  test('has examples', () => {
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('every example type-checks', () => {
+    // GIVEN each example as a file that imports the library from its sources
+    const files = EXAMPLES.map((code, i) => [join(ROOT, 'test', `__doc_example_${i}.ts`), code.replace(/'cdk8s-node-agents'/g, `'${LIBRARY.replace(/\.ts$/, '')}'`)]);
+    const host = ts.createCompilerHost({});
+    const read = host.readFile.bind(host);
+    host.readFile = (f) => files.find(([name]) => name === f)?.[1] ?? read(f);
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (f) => files.some(([name]) => name === f) || exists(f);
+    // WHEN
+    const options = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, skipLibCheck: true };
+    const program = ts.createProgram(files.map(([name]) => name), options, host);
+    // THEN
+    const errors = ts.getPreEmitDiagnostics(program).filter((d) => files.some(([name]) => name === d.file?.fileName));
+    expect(errors.map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)).toEqual([]);
+  });
+
+  test.each(EXAMPLES.map((code, i) => [i, code]))('example %i synthesizes a valid manifest', (_i, code) => {
+    // GIVEN the example, compiled to CommonJS, with the library and cdk8s from this checkout
+    const js = ts.transpileModule(code as string, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+    const synthesized: any[] = [];
+    class App extends cdk8s.App {
+      public synth() {
+        synthesized.push(...this.charts.flatMap((c: any) => cdk8s.Testing.synth(c)));
+      }
+    }
+    const modules: Record<string, unknown> = { 'cdk8s': { ...cdk8s, App }, 'cdk8s-plus-28': kplus, 'cdk8s-node-agents': library };
+    // WHEN
+    new Function('require', 'exports', js)((name: string) => modules[name], {});
+    // THEN
+    expect(synthesized.filter((o) => o.kind === 'DaemonSet').length).toBeGreaterThanOrEqual(1);
+    validateManifest(synthesized);
+  });
+
+  test.each([LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT])('%s: Pod Security level privileged, for hostPath volumes only', (flavor) => {
+    expect(PAGE).toMatch(/## Pod Security level\n\n\*\*privileged\*\*, for one reason only: `hostPath` volumes/);
+    const report = new LogAgent(newChart(), 'logs', { flavor }).daemonSet.podSecurity();
+    expect(report.level).toBe('privileged');
+    expect([...new Set(report.reasons.filter((r) => r.violates === 'baseline').map((r) => r.check))]).toEqual(['hostPathVolumes']);
+    expect([...new Set(report.reasons.filter((r) => r.violates === 'restricted').map((r) => r.check))].sort()).toEqual(['restrictedVolumes', 'runAsNonRoot', 'runAsUser']);
+  });
+});
