@@ -98,12 +98,23 @@ export class AgentVolume {
 
   /** What is wrong with the options: [field, value, what is allowed]. @internal */
   public _problems(): Array<[string, unknown, string]> {
+    const problems: Array<[string, unknown, string]> = [];
     const mode = this.options.defaultMode;
     // validateSecretVolumeSource / validateConfigMapVolumeSource: 0 <= mode <= 0777.
     if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
-      return [['defaultMode', mode, 'expected file mode bits from 0 to 0o777 (decimal 0 to 511); write octal with 0o, e.g. 0o440 (a decimal 777 is 0o1411)']];
+      problems.push(['defaultMode', mode, 'expected file mode bits from 0 to 0o777 (decimal 0 to 511); write octal with 0o, e.g. 0o440 (a decimal 777 is 0o1411)']);
     }
-    return [];
+    for (const [key, path] of Object.entries(this.options.items ?? {})) {
+      // IsConfigMapKey: a key no ConfigMap or Secret can hold would never be found.
+      if (key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
+        problems.push([`items.${key}`, key, 'expected a ConfigMap or Secret key: at most 253 letters, digits, "-", "_" and "."']);
+      }
+      // validateKeyToPath / ValidateLocalNonReservedPath: relative, no ".." element, not starting with "..".
+      if (typeof path !== 'string' || path === '' || path.startsWith('/') || path.split('/').includes('..') || path.startsWith('..')) {
+        problems.push([`items.${key}`, path, 'expected a relative file path inside the volume, without ".." (e.g. "cert.pem" or "tls/cert.pem")']);
+      }
+    }
+    return problems;
   }
 
   /** Creates the cdk8s-plus volume. @internal */

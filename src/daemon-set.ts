@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from './agent-container';
 import { AgentVolume } from './agent-volume';
 import { HostMount } from './host-mount';
@@ -10,10 +10,11 @@ import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
+import { AgentClaims, registerAgent } from './private/app-checks';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { toDnsLabel } from './private/names';
 import { presetProblems } from './private/preset-problems';
-import { describe, Problems } from './private/problems';
+import { Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkShapes, withoutNulls } from './private/shapes';
 import { Toleration } from './toleration';
@@ -103,6 +104,28 @@ export interface DaemonSetOptions extends ContainerSettings {
    * @default - no affinity
    */
   readonly requiredNodeAffinity?: NodeAffinityTerm[];
+
+  /**
+   * Keep the agent off nodes that cannot run DaemonSet pods: EKS Fargate nodes
+   * (`eks.amazonaws.com/compute-type: fargate`) and virtual-kubelet nodes (`type:
+   * virtual-kubelet`: AKS virtual nodes, ACI). An agent tolerating every taint would otherwise be
+   * bound there and stay Pending forever, holding a rolling update's `maxUnavailable`. The
+   * requirements are added to every required node affinity term (NotIn also matches nodes
+   * without the label), as the prometheus-node-exporter and EBS CSI charts do.
+   *
+   * @default true
+   */
+  readonly excludeVirtualNodes?: boolean;
+
+  /**
+   * The platforms the image is published for, as `os/arch[/variant]` (e.g. "linux/amd64",
+   * "linux/arm64"). Written to the DaemonSet's `cdk8s-node-agents.dev/image-platforms`
+   * annotation, which the placement preview reads to report nodes of another architecture
+   * (where the agent would crash-loop with "exec format error").
+   *
+   * @default - not declared (the preview assumes the image runs everywhere)
+   */
+  readonly imagePlatforms?: string[];
 
   /**
    * How a new version replaces the old one.
@@ -244,6 +267,16 @@ export interface DaemonSetProps extends DaemonSetOptions {
 
 const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
 
+/** The annotation the placement preview reads the image's platforms from. */
+const IMAGE_PLATFORMS_ANNOTATION = 'cdk8s-node-agents.dev/image-platforms';
+const IMAGE_PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+/** Nodes that accept no DaemonSet pods (as the prometheus-node-exporter and EBS CSI charts exclude them). */
+const VIRTUAL_NODE_EXCLUSION: k8s.NodeSelectorRequirement[] = [
+  { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+  { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
+];
+
 /**
  * A DaemonSet for an agent that runs on every node (or a chosen set of nodes), with defaults a
  * security review signs off: a pinned image, non-root, no capabilities, read-only root
@@ -291,6 +324,8 @@ export class DaemonSet extends Construct {
   public readonly apiObject: ApiObject;
   /** The ServiceAccount created for the agent, unless `serviceAccountName` was given. */
   public readonly serviceAccount?: kplus.ServiceAccount;
+  /** The name of the ClusterRole and its binding, `<namespace>:<name>`, when `rbacRules` were given. */
+  public readonly clusterRoleName?: string;
   /** The ClusterRole, when `rbacRules` were given. */
   public readonly clusterRole?: k8s.KubeClusterRole;
   /** The ClusterRoleBinding, when `rbacRules` were given. */
@@ -325,12 +360,14 @@ export class DaemonSet extends Construct {
     this.hostNetwork = props.hostNetwork ?? false;
     this.hostPid = props.hostPid ?? false;
     this.hostIpc = props.hostIpc ?? false;
-    this.tolerations = props.tolerations ?? [Toleration.all()];
-    this.nodeSelector = props.nodeSelector ?? { 'kubernetes.io/os': 'linux' };
+    // Public values are frozen copies: changing them after construction cannot change the
+    // manifest, so it must not look as if it could.
+    this.tolerations = Object.freeze([...(props.tolerations ?? [Toleration.all()])]) as Toleration[];
+    this.nodeSelector = Object.freeze({ ...(props.nodeSelector ?? { 'kubernetes.io/os': 'linux' }) });
     this.updateStrategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
 
-    this.labels = this.resolveLabels(props, problems);
-    this.selectorLabels = Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]]));
+    this.labels = Object.freeze(this.resolveLabels(props, problems));
+    this.selectorLabels = Object.freeze(Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]])));
     checkMap(props.annotations, 'annotations', problems);
     checkMap(props.podAnnotations, 'podAnnotations', problems);
 
@@ -363,13 +400,17 @@ export class DaemonSet extends Construct {
     }
     this.serviceAccountName = props.serviceAccountName ?? this.name;
     if (rbacRules.length > 0) {
+      // Cluster-scoped: the namespace is part of the name, or a same-named agent in another
+      // namespace would replace this one's permissions ("system:kube-proxy" style; ":" cannot
+      // appear in a namespace or a DaemonSet name, so no two agents share one).
+      this.clusterRoleName = `${this.namespace}:${this.name}`;
       this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-        metadata: { name: this.name, labels: this.labels },
+        metadata: { name: this.clusterRoleName, labels: this.labels },
         rules: rbacRules,
       });
       this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-        metadata: { name: this.name, labels: this.labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.name },
+        metadata: { name: this.clusterRoleName, labels: this.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRoleName },
         subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
       });
       // cdk8s copies a chart's namespace onto every object; cluster-scoped ones have none.
@@ -414,20 +455,23 @@ export class DaemonSet extends Construct {
     if (Object.keys(this.nodeSelector).length > 0) {
       patch('/spec/template/spec/nodeSelector', { ...this.nodeSelector });
     }
-    if (this.tolerations.length > 0) {
-      patch('/spec/template/spec/tolerations', this.tolerations.map((t) => t._toKube()));
+    // Tolerations and node affinity go through cdk8s-plus's own scheduling API, so that the
+    // escape hatch (`workload.scheduling.tolerate(...)`, `.attract(...)`) adds to them instead of
+    // being overwritten by a patch.
+    for (const t of this.tolerations) {
+      this.workload.scheduling.tolerate({ taintSelector: [{ _toKube: () => t._toKube() }] } as unknown as kplus.TaintedNode);
     }
-    const terms = props.requiredNodeAffinity ?? [];
-    if (terms.length > 0) {
-      patch('/spec/template/spec/affinity', {
-        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms.map((t) => t._toKube()) } },
-      });
+    for (const term of this.affinityTerms(props)) {
+      this.workload.scheduling.attract({ labelSelector: term.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode);
+    }
+    if ((props.imagePlatforms ?? []).length > 0) {
+      patch('/metadata/annotations', { ...annotations, [IMAGE_PLATFORMS_ANNOTATION]: props.imagePlatforms!.join(',') });
     }
     if (props.priorityClassName !== undefined) {
       patch('/spec/template/spec/priorityClassName', props.priorityClassName);
     }
 
-    registerAppValidation(this);
+    registerAgent(this, this.claims(props, [main, ...sidecars]));
   }
 
   /**
@@ -454,6 +498,44 @@ export class DaemonSet extends Construct {
    */
   public rolloutPlan(inventory: NodeInventory): RolloutPlan {
     return RolloutPlan.forInventory(this.apiObject.toJson(), inventory);
+  }
+
+  /**
+   * The required node affinity terms (ORed), each with the virtual-node exclusion added (an
+   * AND inside every term), as Kubernetes requirement objects.
+   */
+  private affinityTerms(props: DaemonSetProps): k8s.NodeSelectorRequirement[][] {
+    const exclusion: k8s.NodeSelectorRequirement[] = (props.excludeVirtualNodes ?? true) ? VIRTUAL_NODE_EXCLUSION : [];
+    const terms = (props.requiredNodeAffinity ?? []).map((t) => t.requirements.map((r) => r._toKube()));
+    if (terms.length === 0) {
+      return exclusion.length > 0 ? [[...exclusion]] : [];
+    }
+    return terms.map((t) => [...t, ...exclusion]);
+  }
+
+  /** What this agent holds on its nodes, for the app-wide conflict check. */
+  private claims(props: DaemonSetProps, running: BuiltContainer[]): AgentClaims {
+    const hostPorts = running.flatMap((c) => (c.props.ports ?? [])
+      .filter((p) => this.hostNetwork || p.hostPort !== undefined)
+      .map((p) => `${this.hostNetwork ? p.number : p.hostPort}/${p.protocol ?? 'TCP'}`));
+    const allMounts = [props, ...(props.sidecars ?? []), ...(props.initContainers ?? [])].flatMap((c) => c.hostMounts ?? []);
+    const exclusiveHostPaths = [...new Set(allMounts.filter((m) => !m.isReadOnly && !m.isShared).map((m) => m.path))];
+    const nodeLabelValues: { [key: string]: string[] } = {};
+    for (const [key, value] of Object.entries(this.nodeSelector)) {
+      nodeLabelValues[key] = [value];
+    }
+    const terms = props.requiredNodeAffinity ?? [];
+    if (terms.length > 0) {
+      // A label every term constrains with In: the node needs one of the union of the values.
+      const keys = terms.map((t) => new Map(t.requirements.filter((r) => r.operator === 'In').map((r) => [r.key, r.values])));
+      for (const key of keys[0].keys()) {
+        if (keys.every((k) => k.has(key))) {
+          const values = [...new Set(keys.flatMap((k) => k.get(key)!))];
+          nodeLabelValues[key] = nodeLabelValues[key] ? nodeLabelValues[key].filter((v) => values.includes(v)) : values;
+        }
+      }
+    }
+    return { ownerPath: this._ownerPath, id: `${this.namespace}/${this.name}`, hostPorts: [...new Set(hostPorts)], exclusiveHostPaths, nodeLabelValues };
   }
 
   private resolveLabels(props: DaemonSetProps, problems: Problems): { [key: string]: string } {
@@ -500,6 +582,11 @@ export class DaemonSet extends Construct {
         problems.check(prop, value, rules.nonNegativeInteger(value));
       }
     }
+    (props.imagePlatforms ?? []).forEach((p, i) => {
+      if (typeof p !== 'string' || !IMAGE_PLATFORM.test(p)) {
+        problems.add(`imagePlatforms[${i}]`, p, 'expected os/arch[/variant] as in an image index, e.g. "linux/amd64", "linux/arm64" or "linux/arm/v7"');
+      }
+    });
     if (props.priorityClassName !== undefined) {
       problems.check('priorityClassName', props.priorityClassName, rules.dns1123Subdomain(props.priorityClassName));
     }
@@ -629,32 +716,4 @@ function checkMap(map: { [key: string]: string } | undefined, prop: string, prob
       problems.check(`${prop}.${key}`, value, rules.labelValue(value));
     }
   }
-}
-
-const validatedRoots = new WeakSet<IConstruct>();
-
-/** Once per app: no two agents may share a namespace and name (they would overwrite each other). */
-function registerAppValidation(daemonSet: DaemonSet): void {
-  const root = daemonSet.node.root;
-  if (validatedRoots.has(root)) {
-    return;
-  }
-  validatedRoots.add(root);
-  daemonSet.node.addValidation({
-    validate: () => {
-      const seen = new Map<string, string>();
-      const errors: string[] = [];
-      for (const c of root.node.findAll()) {
-        if (c instanceof DaemonSet) {
-          const key = `${c.namespace}/${c.name}`;
-          const other = seen.get(key);
-          if (other !== undefined) {
-            errors.push(`DaemonSet '${c.node.path}': name: got ${describe(c.name)} in namespace ${describe(c.namespace)}, already used by '${other}'; give one of them another \`name\` or \`namespace\``);
-          }
-          seen.set(key, c.node.path);
-        }
-      }
-      return errors;
-    },
-  });
 }

@@ -33,6 +33,16 @@ export interface HostMountOptions {
    * @default - derived from the host path: "/var/log" is "host-var-log", "/" is "host-root"
    */
   readonly volumeName?: string;
+
+  /**
+   * For a read-write mount: whether other agents may write the same host path on the same node
+   * by design (`/var/lib/kubelet` for CSI plugins, `/run/xtables.lock` for everything that runs
+   * iptables, `/dev`). A writable path that is not shared is the agent's own (its state, its
+   * socket): two agents of one app that write it on one node are reported at synth.
+   *
+   * @default false
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -63,6 +73,8 @@ export class HostMount {
   public readonly volumeName: string;
   /** Mount propagation. */
   public readonly propagation?: MountPropagation;
+  /** Whether other agents may write the same host path by design (read-write mounts only). */
+  public readonly isShared: boolean;
 
   private constructor(
     /** The path on the node. */
@@ -74,6 +86,7 @@ export class HostMount {
     this.type = options.type ?? HostPathVolumeType.DIRECTORY;
     this.mountPath = options.mountPath ?? path;
     this.propagation = options.propagation;
+    this.isShared = options.shared ?? false;
     this.volumeName = options.volumeName ?? hostVolumeName(typeof path === 'string' ? path : String(path));
   }
 }

@@ -3,7 +3,7 @@ import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, ImagePull
 import {
   AgentVolume, DaemonSet, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy,
 } from '../src';
-import { container, newChart, only, podSpec, synth, synthAgent } from './util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent, VIRTUAL_NODES_EXCLUDED } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
 
@@ -47,7 +47,19 @@ describe('DaemonSet defaults', () => {
   test('runs on Linux nodes and tolerates every taint', () => {
     expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
-    expect(spec.affinity).toBeUndefined();
+    // Nodes that cannot run DaemonSet pods (Fargate, virtual-kubelet) are excluded.
+    expect(spec.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{
+            matchExpressions: [
+              { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+              { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
+            ],
+          }],
+        },
+      },
+    });
   });
 
   test('shares no host namespace and uses cluster DNS', () => {
@@ -309,10 +321,18 @@ describe('DaemonSet overrides', () => {
           { key: 'excluded', operator: 'DoesNotExist' },
           { key: 'gpu-count', operator: 'Gt', values: ['0'] },
           { key: 'cores', operator: 'Lt', values: ['128'] },
+          ...VIRTUAL_NODES_EXCLUDED,
         ],
       },
-      { matchExpressions: [{ key: 'always-run', operator: 'Exists' }] },
+      // The exclusion of virtual nodes is ANDed into every (ORed) term.
+      { matchExpressions: [{ key: 'always-run', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
+  });
+
+  test('excludeVirtualNodes: false leaves the affinity to the user', () => {
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', { image: IMAGE, excludeVirtualNodes: false });
+    expect(podSpec(synth(chart)).affinity).toBeUndefined();
   });
 
   test('update strategy: percentages, surge, OnDelete, minReadySeconds, history', () => {
@@ -469,7 +489,10 @@ describe('DaemonSet overrides', () => {
     });
     const objects = synth(chart);
     expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }]);
-    expect(only(objects, 'ClusterRoleBinding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'agent' });
+    // Cluster-scoped names carry the namespace: another "agent" elsewhere keeps its own role.
+    expect(only(objects, 'ClusterRole').metadata.name).toBe('logging:agent');
+    expect(only(objects, 'ClusterRoleBinding').metadata.name).toBe('logging:agent');
+    expect(only(objects, 'ClusterRoleBinding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'logging:agent' });
     expect(only(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent', namespace: 'logging' }]);
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
     expect(ds.clusterRole).toBeDefined();

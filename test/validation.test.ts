@@ -211,7 +211,7 @@ describe('fails when', () => {
     const chart = newChart();
     new DaemonSet(chart, 'a', { image: IMAGE, name: 'agent' });
     new DaemonSet(chart, 'b', { image: IMAGE, name: 'agent' });
-    expect(() => synth(chart)).toThrow(/name: got "agent" in namespace "default", already used by 'test\/a'/);
+    expect(() => synth(chart)).toThrow(/'test\/a' and 'test\/b' both emit ServiceAccount "agent" \(in namespace "default"\), DaemonSet "agent" \(in namespace "default"\): names must be unique/);
   });
 
   test('several problems are reported together, with the construct path', () => {

@@ -342,9 +342,9 @@ export class GpuDriverInstaller extends Construct {
         readOnlyRootFilesystem: false,
         resources,
         hostMounts: [
-          HostMount.readWrite('/dev'),
+          HostMount.readWrite('/dev', { shared: true }),
           HostMount.readOnly('/', { mountPath: '/root' }),
-          HostMount.readWrite('/etc', { mountPath: '/root/etc' }),
+          HostMount.readWrite('/etc', { mountPath: '/root/etc', shared: true }),
           HostMount.readWrite(dir, { mountPath: `/root${dir}`, type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
           HostMount.readWrite('/var/lib/cos-tools', { mountPath: '/build/cos-tools', type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
         ],

@@ -255,7 +255,8 @@ export class NetworkAgent extends Construct {
       hostMounts: [
         HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
         // The one writable host mount: iptables locks the host's file (see the class doc).
-        HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock' }),
+        // Shared by design: every iptables user on the node takes this lock.
+        HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock', shared: true }),
       ],
       initContainers: installer ? [installer] : [],
       ports: [{ containerPort: this.healthPort, name: 'healthz' }],
@@ -314,8 +315,9 @@ export class NetworkAgent extends Construct {
       // Root: the CNI directories belong to root. No capability is needed to write them.
       runAsUser: 0,
       hostMounts: [
-        HostMount.readWrite(this.cniBinDir, { mountPath: binPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-bin-dir' }),
-        HostMount.readWrite(this.cniConfDir, { mountPath: confPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-net-dir' }),
+        // Shared by design: chained and meta plugins (Multus, portmap, bandwidth) live side by side.
+        HostMount.readWrite(this.cniBinDir, { mountPath: binPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-bin-dir', shared: true }),
+        HostMount.readWrite(this.cniConfDir, { mountPath: confPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-net-dir', shared: true }),
       ],
     }, settings);
   }

@@ -254,7 +254,7 @@ function driverLoader(image: string, hostProc: HostMount, hostEtc: HostMount): A
     hostMounts: [
       hostProc,
       HostMount.readOnly('/boot', { mountPath: '/host/boot' }),
-      HostMount.readWrite('/lib/modules', { mountPath: '/host/lib/modules' }),
+      HostMount.readWrite('/lib/modules', { mountPath: '/host/lib/modules', shared: true }),
       HostMount.readOnly('/usr', { mountPath: '/host/usr' }),
       hostEtc,
     ],

@@ -191,9 +191,10 @@ export class StorageDaemon extends Construct {
       ports: [{ containerPort: this.healthPort, name: 'healthz' }],
       hostMounts: [
         // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
-        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir' }),
+        // Shared by design with the kubelet and every other CSI plugin; the socket directory is this driver's own.
+        HostMount.readWrite(this.kubeletDir, { propagation: MountPropagation.BIDIRECTIONAL, volumeName: 'kubelet-dir', shared: true }),
         HostMount.readWrite(this.socketDir, { mountPath: CSI_DIR, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'plugin-dir' }),
-        HostMount.readWrite('/dev', { volumeName: 'device-dir' }),
+        HostMount.readWrite('/dev', { volumeName: 'device-dir', shared: true }),
       ],
       sidecars: [this.registrar(), this.livenessProbe()],
       volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME)],
@@ -237,7 +238,7 @@ export class StorageDaemon extends Construct {
       runAsUser: 0,
       hostMounts: [
         this.socketMount(),
-        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir' }),
+        HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir', shared: true }),
       ],
       // The registrar notes a successful registration next to the registration path.
       volumeMounts: [{ volumeName: REGISTRATION_PROBE_VOLUME, mountPath: this.socketDir, readOnly: false }],

@@ -257,7 +257,8 @@ function hostMount(m: HostMount, prop: string, security: ResolvedSecurity, optio
   problems.check(`${prop}.mountPath`, m.mountPath, rules.containerMountPath(m.mountPath) ?? notOverRoot(m.mountPath));
   // The kubelet creates a missing DirectoryOrCreate/FileOrCreate path as root (0755/0644): a
   // non-root container could not write to what it asked to write to.
-  if (!m.isReadOnly && security.runAsUser !== 0 && (m.type === HostPathVolumeType.DIRECTORY_OR_CREATE || m.type === HostPathVolumeType.FILE_OR_CREATE)) {
+  const created = m.type === HostPathVolumeType.DIRECTORY_OR_CREATE || m.type === HostPathVolumeType.FILE_OR_CREATE;
+  if (!m.isReadOnly && security.runAsUser !== 0 && created) {
     problems.add(`${prop}.type`, m.type, `the kubelet creates ${m.path} owned by root, which user ${security.runAsUser} cannot write; run this container as root (runAsUser: 0) with no capabilities, or create and chown the path in a root init container and mount it with HostPathVolumeType.DIRECTORY`);
   }
   // Files the container runtime and the kubelet write only for root: a non-root agent reads nothing.

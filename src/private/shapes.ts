@@ -68,6 +68,8 @@ const POD_SHAPES: { [prop: string]: Shape } = {
   automountServiceAccountToken: 'boolean',
   changeCause: 'string',
   fsGroup: 'number',
+  excludeVirtualNodes: 'boolean',
+  imagePlatforms: 'strings',
 };
 
 /** Records a problem for every prop of the wrong type; returns whether all were right. */

@@ -3,7 +3,7 @@ import { Cpu, Probe, TaintEffect } from 'cdk8s-plus-28';
 import { AgentContainer, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
 import { GpuDriverFlavor, GpuDriverInstaller, GpuDriverInstallerProps } from '../../src/presets/gpu-driver-installer';
 import { GpuNodes } from '../../src/presets/gpu-nodes';
-import { container, newChart, only, podSpec, synth } from '../util/synth';
+import { container, newChart, only, podSpec, synth, VIRTUAL_NODES_EXCLUDED } from '../util/synth';
 
 function build(props: GpuDriverInstallerProps = {}) {
   const chart = newChart();
@@ -71,6 +71,7 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
             matchExpressions: [
               { key: 'cloud.google.com/gke-accelerator', operator: 'Exists' },
               { key: 'cloud.google.com/gke-gpu-driver-version', operator: 'DoesNotExist' },
+              ...VIRTUAL_NODES_EXCLUDED,
             ],
           }],
         },
@@ -196,7 +197,7 @@ describe('GpuDriverInstaller DRIVER_CONTAINER flavor', () => {
 
   test('selects nvidia.com/gpu.present=true nodes; host PID but pod network', () => {
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(spec.hostPID).toBe(true);
     expect(spec.hostNetwork).toBe(false);
@@ -245,19 +246,20 @@ describe('GpuDriverInstaller overrides', () => {
     const terms = (gpuNodes: GpuNodes) => build({ gpuNodes }).spec
       .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms(GpuNodes.withLabel('feature.node.kubernetes.io/pci-10de.present', 'true'))).toEqual([
-      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }] },
+      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.withLabelKey('cloud.google.com/gke-accelerator'))).toEqual([
-      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }] },
+      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.gpuPresent())).toEqual([
-      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.matching(NodeRequirement.in('pool', ['a100', 'h100']), NodeRequirement.doesNotExist('driver-preinstalled')))).toEqual([
       {
         matchExpressions: [
           { key: 'pool', operator: 'In', values: ['a100', 'h100'] },
           { key: 'driver-preinstalled', operator: 'DoesNotExist' },
+          ...VIRTUAL_NODES_EXCLUDED,
         ],
       },
     ]);
@@ -284,7 +286,7 @@ describe('GpuDriverInstaller overrides', () => {
   test('requiredNodeAffinity replaces the GPU node selection whole', () => {
     const { spec } = build({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] });
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
+      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
   });
 

@@ -68,3 +68,9 @@ export function synthAgent(chart: Chart): { objects: any[]; daemonSet: any; spec
   const objects = synth(chart);
   return { objects, daemonSet: only(objects, 'DaemonSet'), spec: podSpec(objects), main: container(objects) };
 }
+
+/** The requirements the core adds to every node affinity term: nodes that run no DaemonSet pods. */
+export const VIRTUAL_NODES_EXCLUDED = [
+  { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+  { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
+];

@@ -1,0 +1,128 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { describe } from './problems';
+
+/** What one agent claims on every node it runs on, for the app-wide checks. */
+export interface AgentClaims {
+  /** The path of the construct the user created (the preset's, or the core's). */
+  readonly ownerPath: string;
+  /** "namespace/name" of the DaemonSet. */
+  readonly id: string;
+  /** Ports bound on the node's addresses: "9100/TCP" (host ports, or every port with hostNetwork). */
+  readonly hostPorts: string[];
+  /** Writable host paths that are the agent's own (not `shared`). */
+  readonly exclusiveHostPaths: string[];
+  /**
+   * Per node label, the values a node must have to run the agent (from the node selector and
+   * from `In` requirements present in every affinity term); labels not listed are unconstrained.
+   */
+  readonly nodeLabelValues: { [key: string]: string[] };
+}
+
+/** Kinds without a namespace: their names must be unique in the whole cluster. */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass',
+  'CSIDriver', 'CSINode', 'RuntimeClass', 'IngressClass', 'CustomResourceDefinition', 'APIService',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'VolumeAttachment', 'CertificateSigningRequest', 'FlowSchema',
+  'PriorityLevelConfiguration',
+]);
+
+const agentsByRoot = new WeakMap<IConstruct, AgentClaims[]>();
+
+/**
+ * Records an agent's claims and, once per app, adds the app-wide validation: every object's
+ * name unique where the API server needs it (cluster-scoped objects in the cluster, the others
+ * in their namespace), and no two agents that can run on one node claiming the same host port
+ * or writable host path.
+ */
+export function registerAgent(scope: IConstruct, claims: AgentClaims): void {
+  const root = scope.node.root;
+  let agents = agentsByRoot.get(root);
+  if (agents === undefined) {
+    agents = [];
+    agentsByRoot.set(root, agents);
+    const registered = agents;
+    scope.node.addValidation({ validate: () => [...duplicateObjects(root), ...nodeConflicts(registered)] });
+  }
+  agents.push(claims);
+}
+
+function duplicateObjects(root: IConstruct): string[] {
+  const seen = new Map<string, { owner: string }>();
+  // Per pair of owners, the objects they both emit: one message each.
+  const clashes = new Map<string, string[]>();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) {
+      continue;
+    }
+    const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : 'core';
+    const clusterScoped = CLUSTER_SCOPED_KINDS.has(c.kind);
+    const namespace = clusterScoped ? undefined : (c.metadata.namespace ?? Chart.of(c).namespace ?? 'default');
+    const key = `${group}/${c.kind}/${namespace ?? ''}/${c.name}`;
+    const owner = ownerOf(c);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, { owner });
+      continue;
+    }
+    const pair = `'${first.owner}' and '${owner}'`;
+    const where = clusterScoped ? 'cluster-wide' : `in namespace ${describe(namespace)}`;
+    clashes.set(pair, [...(clashes.get(pair) ?? []), `${c.kind} ${describe(c.name)} (${where})`]);
+  }
+  return [...clashes.entries()].map(([pair, objects]) => `${pair} both emit ${objects.join(', ')}: names must be unique where the API server keeps them (cluster-scoped objects in the whole cluster), and the one applied last replaces the other; give one of them another \`name\` or \`namespace\``);
+}
+
+/** The construct the user created that emits `c`: the nearest agent (preset or core), else `c`'s own path. */
+function ownerOf(c: IConstruct): string {
+  for (let scope: IConstruct | undefined = c; scope !== undefined; scope = scope.node.scope) {
+    const ownerPath = (scope as { _ownerPath?: unknown })._ownerPath;
+    if (typeof ownerPath === 'string') {
+      return ownerPath;
+    }
+  }
+  return c.node.path;
+}
+
+function nodeConflicts(agents: AgentClaims[]): string[] {
+  const errors: string[] = [];
+  for (let i = 0; i < agents.length; i++) {
+    for (let j = i + 1; j < agents.length; j++) {
+      const [a, b] = [agents[i], agents[j]];
+      if (!canShareNode(a, b)) {
+        continue;
+      }
+      const ports = a.hostPorts.filter((p) => b.hostPorts.includes(p));
+      const paths = a.exclusiveHostPaths.flatMap((p) => b.exclusiveHostPaths.filter((q) => overlaps(p, q)).map((q) => (p === q ? p : `${p} and ${q}`)));
+      const what = [
+        ...ports.map((p) => `host port ${p}`),
+        ...paths.map((p) => `writable host path ${p}`),
+      ];
+      if (what.length > 0) {
+        errors.push(`'${a.ownerPath}' (${a.id}) and '${b.ownerPath}' (${b.id}) can run on the same node and both claim ${what.join(', ')}; the second pod on a node would fail (port in use) or corrupt the other's state. Give one of them another port or path, or keep them on different nodes (nodeSelector or requiredNodeAffinity)`);
+      }
+    }
+  }
+  return errors;
+}
+
+/** False only when some node label must have values the other agent never accepts. */
+function canShareNode(a: AgentClaims, b: AgentClaims): boolean {
+  for (const [key, values] of Object.entries(a.nodeLabelValues)) {
+    const other = b.nodeLabelValues[key];
+    if (other !== undefined && !values.some((v) => other.includes(v))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether two host paths are the same or one contains the other. */
+function overlaps(p: string, q: string): boolean {
+  const [x, y] = [normalize(p), normalize(q)];
+  return x === y || x.startsWith(`${y}/`) || y.startsWith(`${x}/`) || x === '/' || y === '/';
+}
+
+function normalize(path: string): string {
+  return path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+}
