@@ -199,6 +199,28 @@ export interface LogAgentProps {
   readonly requiredNodeAffinity?: NodeAffinityTerm[];
 
   /**
+   * Keep the agent off nodes that cannot run DaemonSet pods: EKS Fargate nodes
+   * (`eks.amazonaws.com/compute-type: fargate`) and virtual-kubelet nodes (`type:
+   * virtual-kubelet`: AKS virtual nodes, ACI). An agent tolerating every taint would otherwise be
+   * bound there and stay Pending forever, holding a rolling update's `maxUnavailable`. The
+   * requirements are added to every required node affinity term (NotIn also matches nodes
+   * without the label), as the prometheus-node-exporter and EBS CSI charts do.
+   *
+   * @default true
+   */
+  readonly excludeVirtualNodes?: boolean;
+
+  /**
+   * The platforms the image is published for, as `os/arch[/variant]` (e.g. "linux/amd64",
+   * "linux/arm64"). Written to the DaemonSet's `cdk8s-node-agents.dev/image-platforms`
+   * annotation, which the placement preview reads to report nodes of another architecture
+   * (where the agent would crash-loop with "exec format error").
+   *
+   * @default - not declared (the preview assumes the image runs everywhere)
+   */
+  readonly imagePlatforms?: string[];
+
+  /**
    * The update strategy. A surge is rejected: a second agent on the node would tail the same
    * files with the same read positions (and Fluent Bit's DB is locked by the first one).
    *
@@ -754,7 +776,8 @@ export class LogAgent extends Construct {
       readOnlyRootFilesystem: true,
       hostMounts: [
         HostMount.readOnly('/var/log'),
-        // Writable, but a dedicated directory: read positions only.
+        // Writable, but a dedicated directory: read positions only. Exclusive (not `shared`):
+        // the core reports two agents of one app that could write it on one node.
         HostMount.readWrite(this.stateHostPath, { type: HostPathVolumeType.DIRECTORY_OR_CREATE, mountPath: profile.stateDirectory, volumeName: 'state' }),
         ...(mountDockerLogs ? [HostMount.readOnly('/var/lib/docker/containers')] : []),
       ],

@@ -55,6 +55,14 @@ describe('docs/presets/log-agent.md', () => {
     // THEN
     expect(synthesized.filter((o) => o.kind === 'DaemonSet').length).toBeGreaterThanOrEqual(1);
     validateManifest(synthesized);
+    if (_i === 0) {
+      // what the page says the quick start gives
+      expect(synthesized.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+        'ClusterRole/logging:fluent-bit', 'ClusterRoleBinding/logging:fluent-bit', 'ConfigMap/fluent-bit-config', 'DaemonSet/fluent-bit', 'ServiceAccount/fluent-bit',
+      ]);
+      const env = synthesized.find((o) => o.kind === 'DaemonSet').spec.template.spec.containers[0].env;
+      expect(env).toContainEqual({ name: 'LOG_OUTPUT_API_KEY', valueFrom: { secretKeyRef: { name: 'es-api-key', key: 'encoded' } } });
+    }
   });
 
   test.each([LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT])('%s: Pod Security level privileged, for hostPath volumes only', (flavor) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import { AgentVolume, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
@@ -523,6 +523,24 @@ describe('LogAgent overrides', () => {
     const path = (spec: any) => spec.volumes.find((v: any) => v.name === 'state').hostPath.path;
     expect(path(a.spec)).toBe('/var/lib/fluent-bit-state/c/a-b');
     expect(path(b.spec)).toBe('/var/lib/fluent-bit-state/c-a/b');
+  });
+
+  test('fails at synth when two LogAgents that can share a node write one stateHostPath', () => {
+    // GIVEN two agents in two namespaces with the same state directory
+    const app = Testing.app();
+    const chart = new Chart(app, 'logging');
+    new LogAgent(chart, 'a', { namespace: 'team-a', stateHostPath: '/var/lib/logs-state' });
+    new LogAgent(chart, 'b', { namespace: 'team-b', stateHostPath: '/var/lib/logs-state' });
+    // WHEN / THEN the core's app-wide check names both
+    expect(() => app.synth()).toThrow(/'logging\/a' .*and 'logging\/b' .*can run on the same node and both claim writable host path \/var\/lib\/logs-state/);
+  });
+
+  test('two LogAgents with the default state directories do not conflict', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'logging');
+    new LogAgent(chart, 'a', { namespace: 'c', name: 'a-b' });
+    new LogAgent(chart, 'b', { namespace: 'c-a', name: 'b' });
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('stateHostPath moves the state directory', () => {
