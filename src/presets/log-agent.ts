@@ -216,7 +216,9 @@ export interface LogAgentProps {
    * annotation, which the placement preview reads to report nodes of another architecture
    * (where the agent would crash-loop with "exec format error").
    *
-   * @default - not declared (the preview assumes the image runs everywhere)
+   * @default - with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the
+   * project's build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of
+   * fluentd-kubernetes-daemonset). Not declared for Filebeat or an image of your own.
    */
   readonly imagePlatforms?: string[];
 
@@ -793,6 +795,8 @@ export class LogAgent extends Construct {
       ],
       rbacRules: profile.rbacRules,
       tolerations: [Toleration.all()],
+      // Only for the image the preset chose; another image may be built for other platforms.
+      imagePlatforms: image === undefined ? profile.imagePlatforms : undefined,
     };
     this.daemonSet = preset.createDaemonSet(preset.merge(presetDefaults, coreProps));
 

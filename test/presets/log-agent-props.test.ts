@@ -55,6 +55,14 @@ describe('LogAgent: every @default it documents for a core prop holds', () => {
     expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
   });
 
+  test('imagePlatforms: declared for the default Fluent Bit and Fluentd images only', () => {
+    const platforms = (flavor: LogFlavor, props: LogAgentProps = {}) => render(flavor, props).daemonSet.metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+    expect(platforms(LogFlavor.FLUENT_BIT)).toBe('linux/amd64,linux/arm64,linux/arm/v7');
+    expect(platforms(LogFlavor.FLUENTD)).toBe('linux/amd64,linux/arm64');
+    expect(platforms(LogFlavor.FILEBEAT)).toBeUndefined();
+    expect(platforms(LogFlavor.FLUENT_BIT, { image: 'registry.example.com/fluent-bit:4.0.8-custom' })).toBeUndefined();
+  });
+
   test('command, args, ports and probes per flavor', () => {
     const fluentBit = render(LogFlavor.FLUENT_BIT).main;
     expect([fluentBit.command, fluentBit.args]).toEqual([['/fluent-bit/bin/fluent-bit'], ['--workdir=/fluent-bit/etc', '--config=/fluent-bit/etc/conf/fluent-bit.conf']]);
