@@ -628,6 +628,9 @@ export class LogAgent extends Construct {
         problems.add('output', output.type, 'configOverride replaces the generated configuration, output included; remove one of them');
       }
       checkOverride(configOverride, profile.mainConfigFile, problems);
+    } else if (output !== undefined && output !== null && typeof (output as { _problems?: unknown })._problems !== 'function') {
+      // A plain object from an untyped caller, e.g. { type: 'loki', url }.
+      problems.add('output', output, 'expected a LogOutput: LogOutput.elasticsearch(...), openSearch(...), loki(...), otlp(...), custom(...) or stdout()');
     } else {
       this.output = output ?? LogOutput.stdout();
       for (const [field, value, allowed] of this.output._problems()) {
@@ -670,6 +673,9 @@ export class LogAgent extends Construct {
           problems.add('excludeNamespaces', excludeNamespaces, 'configOverride replaces the generated configuration; exclude the namespaces in it');
         }
       }
+    }
+    if (mountDockerLogs !== undefined && typeof mountDockerLogs !== 'boolean') {
+      problems.add('mountDockerLogs', mountDockerLogs, 'expected true or false');
     }
     const profileMetrics = profile.metricsPort !== undefined;
     if (metrics !== undefined && typeof metrics !== 'boolean') {

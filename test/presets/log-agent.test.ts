@@ -629,6 +629,11 @@ describe('LogAgent fails when', () => {
     expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }) })).not.toThrow();
   });
 
+  test('an untyped caller passes a plain object as output, or a string as mountDockerLogs', () => {
+    expect(make({ output: { type: 'loki', url: 'http://loki' } } as any)).toThrow(/output: got \{"type":"loki","url":"http:\/\/loki"\}; expected a LogOutput: LogOutput\.elasticsearch/);
+    expect(make({ mountDockerLogs: 'yes' } as any)).toThrow(/mountDockerLogs: got "yes"; expected true or false/);
+  });
+
   test('the flavor is not a LogFlavor', () => {
     expect(make({ flavor: 'vector' as LogFlavor })).toThrow(/flavor: got "vector"; expected one of fluent-bit, fluentd, filebeat/);
   });
