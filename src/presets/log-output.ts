@@ -79,8 +79,8 @@ export interface ElasticsearchOutputOptions {
   /**
    * Elasticsearch only: an API key, sent as `Authorization: ApiKey <value>`. The Secret's key
    * holds the base64 `encoded` value that Elasticsearch's create-API-key call returns (the base64
-   * of `id:api_key`). Passed as the environment variable LOG_OUTPUT_API_KEY. Not together with
-   * `credentialsSecret`.
+   * of `id:api_key`), without a trailing newline. Passed as the environment variable
+   * LOG_OUTPUT_API_KEY. Not together with `credentialsSecret`.
    *
    * @default - no API key
    */
@@ -135,7 +135,9 @@ export interface LokiOutputOptions {
   /**
    * A bearer token, sent as `Authorization: Bearer <token>`: Fluent Bit reads it from the
    * environment variable LOG_OUTPUT_BEARER_TOKEN, Fluentd from the Secret mounted at
-   * /etc/log-output/token/token. Not together with `credentialsSecret`.
+   * /etc/log-output/token/token. Not together with `credentialsSecret`. The value must not end
+   * with a newline (create the Secret with `--from-literal`, or from a file without one): both
+   * agents send it as is.
    *
    * @default - no bearer token
    */

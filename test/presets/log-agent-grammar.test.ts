@@ -95,6 +95,8 @@ describe('Fluent Bit configuration, parsed with the classic grammar of v4.0.8', 
     expect(() => parseClassic('[INPUT]\n    Name tail\n  Path /x\n')).toThrow(/indentation level is too low/);
     expect(() => parseClassic('[INPUT]\n    Name\n')).toThrow(/undefined value/);
     expect(() => parseClassic('[INPUT]\n    Name  \n')).toThrow(/key has an empty value/);
+    expect(() => parseClassic('[INPUT]\n    Name tail\n  \t  Path /x\n')).toThrow(/inconsistent use of tab and space/);
+    expect(() => parseClassic('@INCLUDE other.conf\n')).toThrow(/no @INCLUDE or @SET expected/);
     expect(parseClassic('[INPUT]\n    Name   tail\n    # note\n')).toEqual([{ name: 'INPUT', line: 1, entries: [['name', 'tail']] }]);
   });
 });

@@ -235,3 +235,27 @@ describe('LogAgent filters', () => {
     expect(make({ filters: [{ type: 'custom' } as any] })).toThrow(/filters: got .*; expected a list of LogFilter/);
   });
 });
+
+describe('LogAgent secrets never enter the ConfigMap', () => {
+  const ref = (name: string) => ({ name, key: `${name}-key` });
+  const outputs: Array<[LogFlavor, LogOutput, string[]]> = [
+    [LogFlavor.FLUENT_BIT, LogOutput.elasticsearch({ host: 'es', tls: true, apiKey: ref('s-api'), caBundle: ref('s-ca') }), ['s-api', 's-ca']],
+    [LogFlavor.FLUENT_BIT, LogOutput.loki({ url: 'https://loki', bearerToken: ref('s-token'), caBundle: ref('s-ca') }), ['s-token', 's-ca']],
+    [LogFlavor.FLUENT_BIT, LogOutput.otlp({ url: 'https://otel', credentialsSecret: 's-basic', caBundle: ref('s-ca') }), ['s-basic', 's-ca']],
+    [LogFlavor.FLUENTD, LogOutput.elasticsearch({ host: 'es', tls: true, apiKey: ref('s-api') }), ['s-api']],
+    [LogFlavor.FLUENTD, LogOutput.loki({ url: 'https://loki', bearerToken: ref('s-token') }), ['s-token']],
+    [LogFlavor.FILEBEAT, LogOutput.elasticsearch({ host: 'es', tls: true, credentialsSecret: 's-basic', caBundle: ref('s-ca') }), ['s-basic', 's-ca']],
+  ];
+
+  test.each(outputs)('%s, case %#: referenced from the pod only', (flavor, output, secrets) => {
+    // GIVEN / WHEN
+    const { configMap, spec } = render({ flavor, output, image: flavor === LogFlavor.FLUENTD ? 'registry.example.com/fluentd-loki:1' : undefined });
+    // THEN no Secret name or key is in the ConfigMap, and each is referenced by the pod
+    const data = JSON.stringify(configMap.data);
+    const podRefs = JSON.stringify(spec);
+    for (const secret of secrets) {
+      expect({ secret, inConfigMap: data.includes(secret) }).toEqual({ secret, inConfigMap: false });
+      expect({ secret, inPod: podRefs.includes(`"${secret}"`) }).toEqual({ secret, inPod: true });
+    }
+  });
+});
