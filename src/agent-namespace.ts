@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DaemonSet } from './daemon-set';
 import { PodSecurity, PodSecurityLevel } from './pod-security';
+import { registerAppChecks } from './private/app-checks';
 import { toDnsLabel } from './private/names';
 import { Problems } from './private/problems';
 import * as rules from './private/rules';
@@ -54,6 +55,8 @@ export class AgentNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
     super(scope, id);
+    // Namespaces are cluster-wide: the app-wide check reports two constructs emitting one.
+    registerAppChecks(this);
     const problems = new Problems(`AgentNamespace '${this.node.path}'`);
     this.name = props.name ?? toDnsLabel(id);
     problems.check('name', this.name, rules.dns1123Label(this.name));

@@ -37,6 +37,11 @@ const agentsByRoot = new WeakMap<IConstruct, AgentClaims[]>();
  * or writable host path.
  */
 export function registerAgent(scope: IConstruct, claims: AgentClaims): void {
+  registerAppChecks(scope).push(claims);
+}
+
+/** Adds the app-wide validation once per app (any construct of the library calls it); the app's agents. */
+export function registerAppChecks(scope: IConstruct): AgentClaims[] {
   const root = scope.node.root;
   let agents = agentsByRoot.get(root);
   if (agents === undefined) {
@@ -45,7 +50,7 @@ export function registerAgent(scope: IConstruct, claims: AgentClaims): void {
     const registered = agents;
     scope.node.addValidation({ validate: () => [...duplicateObjects(root), ...nodeConflicts(registered)] });
   }
-  agents.push(claims);
+  return agents;
 }
 
 function duplicateObjects(root: IConstruct): string[] {

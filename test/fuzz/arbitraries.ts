@@ -58,8 +58,12 @@ export function arbitraries(valid: boolean) {
 
   const propagation = opt(fc.constantFrom(MountPropagation.HOST_TO_CONTAINER, ...(valid ? [] : [MountPropagation.BIDIRECTIONAL])));
   const hostPathType = opt(fc.constantFrom(HostPathVolumeType.DIRECTORY_OR_CREATE, HostPathVolumeType.FILE));
-  const hostMount = fc.tuple(hostPath, fc.boolean(), propagation, hostPathType).map(([p, ro, prop, type]) =>
-    (ro ? HostMount.readOnly(p, { propagation: prop, type }) : HostMount.readWrite(p, { propagation: prop, type })));
+  // "/" mounted at "/" would hide the container's own filesystem: valid draws mount it elsewhere.
+  const hostMount = fc.tuple(hostPath, fc.boolean(), propagation, hostPathType).map(([p, ro, prop, type]) => {
+    const mountPath = valid && p === '/' ? '/host/root' : undefined;
+    const options = { propagation: prop, type, mountPath };
+    return ro ? HostMount.readOnly(p, options) : HostMount.readWrite(p, options);
+  });
   const term = fc.array(requirement, { minLength: valid ? 1 : 0, maxLength: 2 }).map((r) => NodeAffinityTerm.allOf(...r));
   const rollingUpdate = fc.record({ maxUnavailable: opt(intOrPercent), maxSurge: valid ? fc.constant(undefined) : opt(intOrPercent) })
     .map((o) => UpdateStrategy.rollingUpdate(o));
@@ -98,7 +102,7 @@ export function arbitraries(valid: boolean) {
     liveness: valid ? fc.constant(Probe.fromCommand(['true'])) : fc.oneof(port.map((p) => Probe.fromHttpGet('/healthz', { port: p })), fc.constant(Probe.fromCommand(['true']))),
     terminationGracePeriodSeconds: maybeBad(fc.integer({ min: 0, max: 120 }), fc.constant(-1)),
     changeCause: fc.string({ maxLength: 30 }),
-  }, { requiredKeys: [] });
+  }, { requiredKeys: [] }).map((o) => (valid ? consistent(o) : o));
 
   return { image, options };
 }
@@ -106,3 +110,29 @@ export function arbitraries(valid: boolean) {
 /** Half the runs draw valid props, half may be invalid anywhere. */
 export const options = fc.oneof(arbitraries(true).options, arbitraries(false).options);
 export const image = fc.oneof(arbitraries(true).image, arbitraries(false).image);
+
+/** Host paths whose files only root can read, and host paths a non-root user could not write once the kubelet creates them. */
+const ROOT_ONLY = ['/var/log'];
+
+/**
+ * Makes a valid draw consistent with the rules that tie props together, the way a user who
+ * follows the errors would: capabilities, root-only logs and host paths the kubelet creates as
+ * root all need the container to run as root.
+ */
+function consistent(o: DaemonSetOptions): DaemonSetOptions {
+  const needsRoot = (o.addCapabilities ?? []).length > 0
+    || (o.hostMounts ?? []).some((m) => ROOT_ONLY.includes(m.path)
+      || (!m.isReadOnly && (m.type === HostPathVolumeType.DIRECTORY_OR_CREATE || m.type === HostPathVolumeType.FILE_OR_CREATE)));
+  return needsRoot ? { ...o, runAsUser: 0 } : o;
+}
+
+/**
+ * The core options every preset must accept whatever its own props: identity, metadata and
+ * scheduling (the options that change what the agent itself does, such as its user or
+ * capabilities, have preset-specific rules and are fuzzed through the mixed generator).
+ */
+export const PRESET_SAFE_OPTIONS = ['name', 'namespace', 'labels', 'annotations', 'env', 'tolerations', 'nodeSelector',
+  'requiredNodeAffinity', 'priorityClassName', 'minReadySeconds', 'terminationGracePeriodSeconds', 'resources', 'changeCause'] as const;
+
+export const presetSafeOptions: fc.Arbitrary<DaemonSetOptions> = arbitraries(true).options.map((o) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => (PRESET_SAFE_OPTIONS as readonly string[]).includes(k))) as DaemonSetOptions);

@@ -45,6 +45,28 @@ describe.each(presets)('%s', (name, build) => {
   });
 });
 
+/** Each preset with its own props drawn from valid values only. */
+const validPresets: Array<[string, fc.Arbitrary<(scope: Construct, options: DaemonSetOptions) => void>]> = [
+  ['LogAgent', fc.tuple(fc.constantFrom(LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT), fc.boolean()).map(([flavor, es]) =>
+    (scope, options) => new LogAgent(scope, 'preset', { ...options, flavor, output: es ? LogOutput.elasticsearch({ host: 'es.logging.svc' }) : LogOutput.stdout() }))],
+  ['NodeExporter', fc.tuple(fc.boolean(), fc.integer({ min: 1024, max: 65535 })).map(([service, port]) =>
+    (scope, options) => new NodeExporter(scope, 'preset', { ...options, createService: service, port }))],
+  ['GpuDriverInstaller', fc.constantFrom('550.127.05', '535.104.05').map((driverVersion) => (scope, options) => new GpuDriverInstaller(scope, 'preset', { ...options, driverVersion }))],
+  ['SecurityAgent', fc.constant((scope: Construct, options: DaemonSetOptions) => new SecurityAgent(scope, 'preset', options))],
+  ['NetworkAgent', fc.tuple(fc.boolean(), fc.integer({ min: 1024, max: 65535 })).map(([loadKernelModules, healthPort]) =>
+    (scope, options) => new NetworkAgent(scope, 'preset', { ...options, loadKernelModules, healthPort, apiServerHost: '10.0.0.1', apiServerPort: 6443 }))],
+  ['StorageDaemon', fc.constantFrom('ebs.csi.aws.com', 'pd.csi.storage.gke.io', 'efs.csi.aws.com').map((driverName) => (scope, options) => new StorageDaemon(scope, 'preset', { ...options, driverName }))],
+];
+
+describe.each(validPresets)('%s with valid props only', (name, build) => {
+  test('every input drawn as valid synthesizes (no over-rejection)', () => {
+    const inputs = fc.tuple(build, arb.presetSafeOptions);
+    const stats = fuzz(inputs, 150, (chart, [make, options]) => make(chart, options), (_o, objects) => expectNoHoles(objects));
+    console.log(`${name} valid-only fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} manifests, ${stats.rejected} rejected`);
+    expect(stats.rejected).toBe(0);
+  });
+});
+
 /** Untyped callers: one core prop of any JSON-like value, through every preset. */
 const KEYS = ['name', 'namespace', 'labels', 'args', 'env', 'ports', 'hostMounts', 'volumeMounts', 'volumes', 'resources', 'tolerations',
   'nodeSelector', 'updateStrategy', 'initContainers', 'sidecars', 'rbacRules', 'podAnnotations', 'addCapabilities', 'runAsUser'];
