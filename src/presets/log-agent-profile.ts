@@ -99,7 +99,7 @@ export function profileOf(flavor: LogFlavor): LogFlavorProfile {
         mainConfigFile: 'fluent.conf',
         stateDirectory: '/fluentd/state',
         httpPort: 24220,
-        // fluent-plugin-prometheus (in every fluentd-kubernetes-daemonset image), its own port.
+        // fluent-plugin-prometheus (in both default images' Gemfiles), on its own port.
         metricsPort: 24231,
         metricsPath: '/metrics',
         // fluentd-kubernetes-daemonset v1.19.3-1.1 README, "Multi-Arch images" (x86_64 and arm64).

@@ -107,8 +107,8 @@ export interface LogAgentProps {
   /**
    * Serve the agent's Prometheus metrics on a container port named `metrics`: Fluent Bit's HTTP
    * server (2020, `/api/v2/metrics/prometheus`, the same server as the probes), Fluentd's
-   * `prometheus` input (24231, `/metrics`; the image must have fluent-plugin-prometheus, which
-   * every fluentd-kubernetes-daemonset image has). Filebeat serves its metrics as JSON at
+   * `prometheus` input (24231, `/metrics`; the image must have fluent-plugin-prometheus, as both
+   * default images do: a Fluentd image of your own needs it too, or `metrics: false`). Filebeat serves its metrics as JSON at
    * `/stats` on its HTTP endpoint (port `http`, 5066), not in the Prometheus format, so `true`
    * is rejected for Filebeat.
    *

@@ -2,7 +2,8 @@
 export interface CustomLogFilterOptions {
   /**
    * Fluent Bit: the entries of one `[FILTER]` section, one `Key value` per line, including
-   * `Name` (e.g. "Name modify\nRename log message"). `Match kube.*` is added.
+   * `Name` (e.g. "Name modify\nRename log message"). `Match kube.*` is added unless you give a
+   * `Match` or `Match_Regex`.
    *
    * @default - not available for Fluent Bit
    */

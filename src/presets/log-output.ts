@@ -204,7 +204,8 @@ export interface OtlpOutputOptions {
 export interface CustomLogOutputOptions {
   /**
    * Fluent Bit: the entries of the `[OUTPUT]` section, one `Key value` per line, including
-   * `Name` (e.g. "Name kafka\nBrokers kafka:9092\nTopics logs"). `Match kube.*` is added.
+   * `Name` (e.g. "Name kafka\nBrokers kafka:9092\nTopics logs"). `Match kube.*` is added unless
+   * you give a `Match` or `Match_Regex`.
    *
    * @default - not available for Fluent Bit
    */

@@ -161,6 +161,11 @@ describe('LogOutput.custom', () => {
     }
   });
 
+  test('Fluent Bit: a Match of the user\'s own is kept, none added', () => {
+    const { config } = render({ output: LogOutput.custom({ fluentBit: 'Name null\nMatch_Regex ^kube\\.var\\.log\\.containers\\.web' }) });
+    expect(config).toMatch(/\[OUTPUT\]\n\s+Name\s+null\n\s+Match_Regex\s+\^kube\\\.var\\\.log\\\.containers\\\.web\n$/);
+  });
+
   test('fails for a flavor it has no text for, naming the flavor', () => {
     expect(make({ flavor: LogFlavor.FLUENTD, output: LogOutput.custom({ fluentBit: 'Name null' }) }))
       .toThrow(/output\.fluentd: got undefined; the agent runs fluentd, and the custom output has text for fluentBit only; add `fluentd`/);
