@@ -12,6 +12,7 @@ import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
+import { withDefaults } from './private/merge';
 import { toDnsLabel } from './private/names';
 import { presetProblems } from './private/preset-problems';
 import { Problems } from './private/problems';
@@ -294,6 +295,21 @@ const VIRTUAL_NODE_EXCLUSION: k8s.NodeSelectorRequirement[] = [
  * new DaemonSet(chart, 'agent', { image: 'registry.example.com/agent:1.2.3' });
  */
 export class DaemonSet extends Construct {
+  /**
+   * The library's merge rule, for presets of your own: the props for the core from your preset's
+   * defaults and your users' options. Lists of what the agent needs (`hostMounts`, `volumes`,
+   * `volumeMounts`, `initContainers`, `sidecars`, `ports`) are extended with the user's entries;
+   * maps (`env`, `labels`, `annotations`, `podAnnotations`) are merged, the user's keys winning;
+   * `resources` is merged per resource (a CPU-only override keeps your memory sizing); any other
+   * option the user sets replaces your default. See docs/writing-a-preset.md.
+   *
+   * @param presetDefaults your preset's props for the core (image included)
+   * @param userOptions the options your users gave
+   */
+  public static mergeOptions(presetDefaults: DaemonSetProps, userOptions: DaemonSetOptions = {}): DaemonSetProps {
+    return withDefaults<DaemonSetProps>(presetDefaults, userOptions);
+  }
+
   /** The DaemonSet's name. */
   public readonly name: string;
   /** The namespace of the DaemonSet and its ServiceAccount. */

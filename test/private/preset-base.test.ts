@@ -1,7 +1,8 @@
-import { Chart } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Errors, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
+  DaemonSet, Errors, GpuDriverFlavor, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, NetworkAgent, NodeExporter, SecurityAgent,
+  StorageDaemon, Toleration,
 } from '../../src';
 import { newChart, synth } from '../util/synth';
 
@@ -73,4 +74,33 @@ test('Errors.isValidationError is false for other errors and values', () => {
   expect(Errors.isValidationError(undefined)).toBe(false);
   expect(Errors.isValidationError({ problems: [] })).toBe(false);
   expect(Errors.problemsOf(new Error('x'))).toEqual([]);
+});
+
+test('DaemonSet.mergeOptions gives presets of your own the library\'s merge rule', () => {
+  // GIVEN a preset's defaults and a user's options
+  const merged = DaemonSet.mergeOptions(
+    {
+      image: 'registry.example.com/agent:1.0.0',
+      hostMounts: [HostMount.readOnly('/sys')],
+      labels: { team: 'platform', tier: 'node' },
+      resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(200), limit: Size.mebibytes(400) } },
+      tolerations: [Toleration.all()],
+    },
+    {
+      hostMounts: [HostMount.readOnly('/proc')],
+      labels: { tier: 'system' },
+      resources: { cpu: { request: Cpu.millis(250) } },
+      tolerations: [],
+    },
+  );
+  // THEN lists are extended, maps merged, resources merged per resource, the rest replaced
+  expect(merged.hostMounts!.map((m) => m.path)).toEqual(['/sys', '/proc']);
+  expect(merged.labels).toEqual({ team: 'platform', tier: 'system' });
+  expect(merged.resources!.cpu!.request!.amount).toBe('250m');
+  expect(merged.resources!.memory!.limit!.toMebibytes()).toBe(400);
+  expect(merged.tolerations).toEqual([]);
+  // AND the result creates a valid agent
+  const chart = newChart();
+  new DaemonSet(chart, 'agent', merged);
+  expect(synth(chart).filter((o) => o.kind === 'DaemonSet')).toHaveLength(1);
 });
