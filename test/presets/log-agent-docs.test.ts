@@ -9,35 +9,18 @@ import { LogFlavor } from '../../src/presets/log-flavor';
 import { newChart, validateManifest } from '../util/synth';
 
 /**
- * docs/presets/log-agent.md: every TypeScript example type-checks against the library's sources
- * and synthesizes a manifest the schema and the API-server rules accept; the Pod Security level
- * the page states is the one the library computes.
+ * docs/presets/log-agent.md: every TypeScript example (whole programs; test/docs-examples.test.ts
+ * type-checks them) synthesizes a manifest the schema and the API-server rules accept, and the
+ * Pod Security level the page states is the one the library computes.
  */
 
 const ROOT = join(__dirname, '..', '..');
 const PAGE = readFileSync(join(ROOT, 'docs', 'presets', 'log-agent.md'), 'utf8');
-const EXAMPLES = [...PAGE.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-const LIBRARY = join(ROOT, 'src', 'index.ts');
+const EXAMPLES = [...PAGE.matchAll(/```ts fixture=program\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 describe('docs/presets/log-agent.md', () => {
   test('has examples', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(4);
-  });
-
-  test('every example type-checks', () => {
-    // GIVEN each example as a file that imports the library from its sources
-    const files = EXAMPLES.map((code, i) => [join(ROOT, 'test', `__doc_example_${i}.ts`), code.replace(/'cdk8s-node-agents'/g, `'${LIBRARY.replace(/\.ts$/, '')}'`)]);
-    const host = ts.createCompilerHost({});
-    const read = host.readFile.bind(host);
-    host.readFile = (f) => files.find(([name]) => name === f)?.[1] ?? read(f);
-    const exists = host.fileExists.bind(host);
-    host.fileExists = (f) => files.some(([name]) => name === f) || exists(f);
-    // WHEN
-    const options = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, skipLibCheck: true };
-    const program = ts.createProgram(files.map(([name]) => name), options, host);
-    // THEN
-    const errors = ts.getPreEmitDiagnostics(program).filter((d) => files.some(([name]) => name === d.file?.fileName));
-    expect(errors.map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)).toEqual([]);
   });
 
   test.each(EXAMPLES.map((code, i) => [i, code]))('example %i synthesizes a valid manifest', (_i, code) => {
