@@ -7,6 +7,7 @@ import { registerAppChecks } from './private/app-checks';
 import { toDnsLabel } from './private/names';
 import { Problems } from './private/problems';
 import * as rules from './private/rules';
+import { checkConstructProps } from './private/shapes';
 
 /** Props of an `AgentNamespace`. */
 export interface AgentNamespaceProps {
@@ -55,6 +56,7 @@ export class AgentNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     // Namespaces are cluster-wide: the app-wide check reports two constructs emitting one.
     registerAppChecks(this);
     const problems = new Problems(`AgentNamespace '${this.node.path}'`);

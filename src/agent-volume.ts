@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { ConfigMap, EmptyDirMedium, PathMapping, Secret, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkArgs } from './private/shapes';
 
 /** Options for a ConfigMap or Secret volume. */
 export interface KeyedVolumeOptions {
@@ -52,6 +53,7 @@ export interface EmptyDirOptions {
 export class AgentVolume {
   /** The files of a ConfigMap (mode 0444 by default). */
   public static fromConfigMap(name: string, configMapName: string, options: KeyedVolumeOptions = {}): AgentVolume {
+    checkArgs('AgentVolume.fromConfigMap', [name, configMapName, options]);
     return new AgentVolume(name, 'configMap', options, (scope, id) => Volume.fromConfigMap(scope, id, ConfigMap.fromConfigMapName(scope, `${id}-source`, configMapName), {
       name,
       items: toItems(options.items),
@@ -66,6 +68,7 @@ export class AgentVolume {
    * agent (and root) can read them and other users on the node cannot.
    */
   public static fromSecret(name: string, secretName: string, options: KeyedVolumeOptions = {}): AgentVolume {
+    checkArgs('AgentVolume.fromSecret', [name, secretName, options]);
     return new AgentVolume(name, 'secret', options, (scope, id) => Volume.fromSecret(scope, id, Secret.fromSecretName(scope, `${id}-source`, secretName), {
       name,
       items: toItems(options.items),
@@ -76,6 +79,7 @@ export class AgentVolume {
 
   /** A scratch directory that lives as long as the pod (the writable place for a read-only root filesystem). */
   public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): AgentVolume {
+    checkArgs('AgentVolume.fromEmptyDir', [name, options]);
     return new AgentVolume(name, 'emptyDir', {}, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
       medium: options.inMemory ? EmptyDirMedium.MEMORY : undefined,
       sizeLimit: options.sizeLimit,

@@ -17,7 +17,7 @@ import { toDnsLabel } from './private/names';
 import { presetProblems } from './private/preset-problems';
 import { Problems } from './private/problems';
 import * as rules from './private/rules';
-import { checkShapes, withoutNulls } from './private/shapes';
+import { checkArgs, checkProps, withoutNulls } from './private/shapes';
 import { Toleration } from './toleration';
 import { UpdateStrategy } from './update-strategy';
 
@@ -307,6 +307,7 @@ export class DaemonSet extends Construct {
    * @param userOptions the options your users gave
    */
   public static mergeOptions(presetDefaults: DaemonSetProps, userOptions: DaemonSetOptions = {}): DaemonSetProps {
+    checkArgs('DaemonSet.mergeOptions', [presetDefaults, userOptions]);
     return withDefaults<DaemonSetProps>(presetDefaults, userOptions);
   }
 
@@ -361,7 +362,7 @@ export class DaemonSet extends Construct {
     }
     props = withoutNulls(props);
     // Wrong types (from untyped callers) stop here, before any check could trip over them.
-    if (!checkShapes(props, problems)) {
+    if (!checkProps('DaemonSetProps', props, problems)) {
       problems.throwIfAny();
     }
 

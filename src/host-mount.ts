@@ -1,5 +1,6 @@
 import { HostPathVolumeType, MountPropagation } from 'cdk8s-plus-28';
 import { hostVolumeName } from './private/names';
+import { checkArgs } from './private/shapes';
 
 /** Options for a host path mounted into the agent container. */
 export interface HostMountOptions {
@@ -53,6 +54,7 @@ export interface HostMountOptions {
 export class HostMount {
   /** Mounts a host path read-only: the agent can read but never change the node's files. */
   public static readOnly(path: string, options: HostMountOptions = {}): HostMount {
+    checkArgs('HostMount.readOnly', [path, options]);
     return new HostMount(path, true, options);
   }
 
@@ -62,6 +64,7 @@ export class HostMount {
    * `HostPathVolumeType.DIRECTORY_OR_CREATE` over a shared one such as "/var/log".
    */
   public static readWrite(path: string, options: HostMountOptions = {}): HostMount {
+    checkArgs('HostMount.readWrite', [path, options]);
     return new HostMount(path, false, options);
   }
 

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { checkArgs } from './private/shapes';
 
 /**
  * A count of pods given as an absolute number or as a percentage of the nodes that run the
@@ -10,11 +11,13 @@ import { k8s } from 'cdk8s-plus-28';
 export class IntOrPercent {
   /** An absolute number of pods, an integer of 0 or more. */
   public static absolute(count: number): IntOrPercent {
+    checkArgs('IntOrPercent.absolute', [count]);
     return new IntOrPercent(count, false);
   }
 
   /** A percentage of the nodes that run the DaemonSet, an integer from 0 to 100. */
   public static percent(percent: number): IntOrPercent {
+    checkArgs('IntOrPercent.percent', [percent]);
     return new IntOrPercent(percent, true);
   }
 

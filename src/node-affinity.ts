@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { checkArgs } from './private/shapes';
 
 /**
  * One requirement on a node's labels (a `nodeSelectorRequirement`): In, NotIn, Exists,
@@ -7,31 +8,37 @@ import { k8s } from 'cdk8s-plus-28';
 export class NodeRequirement {
   /** The node has the label with one of the values. */
   public static in(key: string, values: string[]): NodeRequirement {
+    checkArgs('NodeRequirement.in', [key, values]);
     return new NodeRequirement(key, 'In', values);
   }
 
   /** The node does not have the label, or has it with none of the values. */
   public static notIn(key: string, values: string[]): NodeRequirement {
+    checkArgs('NodeRequirement.notIn', [key, values]);
     return new NodeRequirement(key, 'NotIn', values);
   }
 
   /** The node has the label, whatever its value. */
   public static exists(key: string): NodeRequirement {
+    checkArgs('NodeRequirement.exists', [key]);
     return new NodeRequirement(key, 'Exists', []);
   }
 
   /** The node does not have the label. */
   public static doesNotExist(key: string): NodeRequirement {
+    checkArgs('NodeRequirement.doesNotExist', [key]);
     return new NodeRequirement(key, 'DoesNotExist', []);
   }
 
   /** The node's label value, read as an integer, is greater than `value`. */
   public static gt(key: string, value: number): NodeRequirement {
+    checkArgs('NodeRequirement.gt', [key, value]);
     return new NodeRequirement(key, 'Gt', [String(value)]);
   }
 
   /** The node's label value, read as an integer, is less than `value`. */
   public static lt(key: string, value: number): NodeRequirement {
+    checkArgs('NodeRequirement.lt', [key, value]);
     return new NodeRequirement(key, 'Lt', [String(value)]);
   }
 
@@ -71,6 +78,7 @@ export class NodeRequirement {
 export class NodeAffinityTerm {
   /** A term that matches nodes meeting every one of the requirements. */
   public static allOf(...requirements: NodeRequirement[]): NodeAffinityTerm {
+    checkArgs('NodeAffinityTerm.allOf', requirements);
     return new NodeAffinityTerm(requirements);
   }
 

@@ -1,4 +1,5 @@
 import { k8s, TaintEffect } from 'cdk8s-plus-28';
+import { checkArgs } from './private/shapes';
 
 /** Options for a toleration of one taint key. */
 export interface TolerationOptions {
@@ -32,16 +33,22 @@ export class Toleration {
 
   /** Tolerates every taint with the given effect, whatever its key. */
   public static allWithEffect(effect: TaintEffect): Toleration {
+    checkArgs('Toleration.allWithEffect', [effect]);
     return new Toleration('Exists', undefined, undefined, effect);
   }
 
-  /** Tolerates a taint with this key, whatever its value. */
+  /**
+   * Tolerates a taint with this key, whatever its value. The key is required: Kubernetes reads
+   * an Exists toleration without a key as "every taint", which is `Toleration.all()`.
+   */
   public static exists(key: string, options: TolerationOptions = {}): Toleration {
+    checkArgs('Toleration.exists', [key, options], { key: 'give the taint key (e.g. "nvidia.com/gpu"); to tolerate every taint, use Toleration.all()' });
     return new Toleration('Exists', key, undefined, options.effect, options.tolerationSeconds);
   }
 
   /** Tolerates a taint with this key and exactly this value. */
   public static equal(key: string, value: string, options: TolerationOptions = {}): Toleration {
+    checkArgs('Toleration.equal', [key, value, options]);
     return new Toleration('Equal', key, value, options.effect, options.tolerationSeconds);
   }
 

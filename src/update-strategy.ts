@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IntOrPercent } from './int-or-percent';
+import { checkArgs } from './private/shapes';
 
 /** Options for a rolling update of a DaemonSet. */
 export interface RollingUpdateOptions {
@@ -28,6 +29,7 @@ export class UpdateStrategy {
    * (defaults: 1 unavailable, no surge; with a surge, none unavailable).
    */
   public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
+    checkArgs('UpdateStrategy.rollingUpdate', [options]);
     const maxSurge = options.maxSurge ?? IntOrPercent.absolute(0);
     const maxUnavailable = options.maxUnavailable ?? IntOrPercent.absolute(maxSurge.isZero() ? 1 : 0);
     return new UpdateStrategy('RollingUpdate', maxUnavailable, maxSurge);

@@ -8,6 +8,7 @@ import { HostMount } from '../host-mount';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 import { UpdateStrategy } from '../update-strategy';
 
@@ -250,6 +251,7 @@ export class GpuDriverInstaller extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuDriverInstallerProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
       allowParallelRollout, ...coreProps

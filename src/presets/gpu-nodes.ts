@@ -1,4 +1,5 @@
 import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
+import { checkArgs } from '../private/shapes';
 
 /**
  * Which nodes carry NVIDIA GPUs, for `GpuDriverInstallerProps.gpuNodes`.
@@ -35,16 +36,19 @@ export class GpuNodes {
 
   /** Nodes with this label set to exactly this value. */
   public static withLabel(key: string, value: string): GpuNodes {
+    checkArgs('GpuNodes.withLabel', [key, value]);
     return new GpuNodes([NodeRequirement.in(key, [value])]);
   }
 
   /** Nodes that have this label, whatever its value (e.g. `cloud.google.com/gke-accelerator`). */
   public static withLabelKey(key: string): GpuNodes {
+    checkArgs('GpuNodes.withLabelKey', [key]);
     return new GpuNodes([NodeRequirement.exists(key)]);
   }
 
   /** Nodes that meet every one of these requirements. */
   public static matching(...requirements: NodeRequirement[]): GpuNodes {
+    checkArgs('GpuNodes.matching', requirements);
     return new GpuNodes(requirements);
   }
 

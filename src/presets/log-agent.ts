@@ -5,7 +5,7 @@ import { Capability, ContainerResources, EnvValue, HostPathVolumeType, ImagePull
 import { Construct } from 'constructs';
 import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
 import { defaultImage, profileOf } from './log-agent-profile';
-import { LogFilter } from './log-filter';
+import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
 import { AgentContainer, AgentPort, AgentVolumeMount } from '../agent-container';
@@ -16,6 +16,7 @@ import { NodeAffinityTerm } from '../node-affinity';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 import { UpdateStrategy } from '../update-strategy';
 
@@ -612,6 +613,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, metrics, ...coreProps } = props;
     const preset = new PresetScope(this, id, coreProps);
     const problems = preset.problems;
@@ -628,9 +630,6 @@ export class LogAgent extends Construct {
         problems.add('output', output.type, 'configOverride replaces the generated configuration, output included; remove one of them');
       }
       checkOverride(configOverride, profile.mainConfigFile, problems);
-    } else if (output !== undefined && output !== null && typeof (output as { _problems?: unknown })._problems !== 'function') {
-      // A plain object from an untyped caller, e.g. { type: 'loki', url }.
-      problems.add('output', output, 'expected a LogOutput: LogOutput.elasticsearch(...), openSearch(...), loki(...), otlp(...), custom(...) or stdout()');
     } else {
       this.output = output ?? LogOutput.stdout();
       for (const [field, value, allowed] of this.output._problems()) {
@@ -647,40 +646,24 @@ export class LogAgent extends Construct {
         checkCustom(this.flavor, this.output._custom ?? {}, 'output', problems);
       }
     }
-    if (filters !== undefined) {
-      if (!Array.isArray(filters) || filters.some((f) => !(f instanceof LogFilter))) {
-        problems.add('filters', filters, 'expected a list of LogFilter (LogFilter.addFields, LogFilter.custom)');
-      } else {
-        if (configOverride !== undefined && filters.length > 0) {
-          problems.add('filters', filters.map((f) => f.type), 'configOverride replaces the generated configuration, filters included; write them into it');
-        }
-        filters.forEach((f, i) => {
-          for (const [field, value, allowed] of f._problems()) {
-            problems.add(`filters[${i}].${field}`, value, allowed);
-          }
-          if (f._problems().length === 0 && f.type === 'custom') {
-            checkCustom(this.flavor, f._custom, `filters[${i}]`, problems);
-          }
-        });
-      }
+    // Types (a LogOutput, a list of LogFilter, booleans ...) are checked by checkConstructProps.
+    if (configOverride !== undefined && (filters ?? []).length > 0) {
+      problems.add('filters', filters!.map((f) => f.type), 'configOverride replaces the generated configuration, filters included; write them into it');
     }
-    if (excludeNamespaces !== undefined) {
-      if (!Array.isArray(excludeNamespaces)) {
-        problems.add('excludeNamespaces', excludeNamespaces, 'expected a list of namespace names');
-      } else {
-        excludeNamespaces.forEach((ns, i) => problems.check(`excludeNamespaces[${i}]`, ns, typeof ns === 'string' ? rules.dns1123Label(ns) : 'expected a namespace name'));
-        if (configOverride !== undefined && excludeNamespaces.length > 0) {
-          problems.add('excludeNamespaces', excludeNamespaces, 'configOverride replaces the generated configuration; exclude the namespaces in it');
-        }
+    (filters ?? []).forEach((f, i) => {
+      for (const [field, value, allowed] of f._problems()) {
+        problems.add(`filters[${i}].${field}`, value, allowed);
       }
-    }
-    if (mountDockerLogs !== undefined && typeof mountDockerLogs !== 'boolean') {
-      problems.add('mountDockerLogs', mountDockerLogs, 'expected true or false');
+      if (f._problems().length === 0 && f.type === LogFilterType.CUSTOM) {
+        checkCustom(this.flavor, f._custom, `filters[${i}]`, problems);
+      }
+    });
+    (excludeNamespaces ?? []).forEach((ns, i) => problems.check(`excludeNamespaces[${i}]`, ns, rules.dns1123Label(ns)));
+    if (configOverride !== undefined && (excludeNamespaces ?? []).length > 0) {
+      problems.add('excludeNamespaces', excludeNamespaces, 'configOverride replaces the generated configuration; exclude the namespaces in it');
     }
     const profileMetrics = profile.metricsPort !== undefined;
-    if (metrics !== undefined && typeof metrics !== 'boolean') {
-      problems.add('metrics', metrics, 'expected true or false');
-    } else if (metrics === true && !profileMetrics) {
+    if (metrics === true && !profileMetrics) {
       problems.add('metrics', metrics, 'Filebeat serves its metrics as JSON at /stats on port 5066 (port "http"), not in the Prometheus format; scrape it with an exporter, or use LogFlavor.FLUENT_BIT');
     }
     this.metrics = metrics ?? profileMetrics;

@@ -1,3 +1,5 @@
+import { checkArgs } from '../private/shapes';
+
 /** Options of `LogFilter.custom`: the filter in each flavor's own format. */
 export interface CustomLogFilterOptions {
   /**
@@ -49,6 +51,7 @@ export class LogFilter {
    * `record_transformer`, Filebeat's `add_fields` at the root of the event.
    */
   public static addFields(fields: { [name: string]: string }): LogFilter {
+    checkArgs('LogFilter.addFields', [fields]);
     const copy = fields === null || typeof fields !== 'object' ? fields
       : Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
     return new LogFilter(LogFilterType.ADD_FIELDS, copy, {});
@@ -59,6 +62,7 @@ export class LogFilter {
    * given. The agent fails with a clear error for a flavor without text.
    */
   public static custom(options: CustomLogFilterOptions): LogFilter {
+    checkArgs('LogFilter.custom', [options]);
     const o = options ?? ({} as CustomLogFilterOptions);
     return new LogFilter(LogFilterType.CUSTOM, undefined, { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat });
   }

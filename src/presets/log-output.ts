@@ -1,5 +1,6 @@
 import { HEADER_NAME, HEADER_VALUE, HOST_NAME, INDEX_NAME, LOKI_DYNAMIC_LABELS, LOKI_LABEL_NAME, LOKI_LABEL_VALUE, LOKI_TENANT, lokiEndpoint, otlpEndpoint, SECRET_KEY } from './log-output-rules';
 import * as rules from '../private/rules';
+import { checkArgs } from '../private/shapes';
 
 /** The kind of backend a `LogOutput` ships to. */
 export enum LogOutputType {
@@ -245,16 +246,19 @@ export interface CustomLogOutputOptions {
 export class LogOutput {
   /** Ships to Elasticsearch (bulk API), one index. */
   public static elasticsearch(options: ElasticsearchOutputOptions): LogOutput {
+    checkArgs('LogOutput.elasticsearch', [options]);
     return LogOutput.search(LogOutputType.ELASTICSEARCH, options);
   }
 
   /** Ships to OpenSearch (bulk API), one index. Not supported by Filebeat. */
   public static openSearch(options: ElasticsearchOutputOptions): LogOutput {
+    checkArgs('LogOutput.openSearch', [options]);
     return LogOutput.search(LogOutputType.OPENSEARCH, options);
   }
 
   /** Pushes to Grafana Loki. Not supported by Filebeat; Fluentd needs an image with the Loki plugin. */
   public static loki(options: LokiOutputOptions): LogOutput {
+    checkArgs('LogOutput.loki', [options]);
     const o = options ?? ({} as LokiOutputOptions);
     return new LogOutput(LogOutputType.LOKI, {
       url: o.url,
@@ -272,6 +276,7 @@ export class LogOutput {
    * images have no OpenTelemetry plugin.
    */
   public static otlp(options: OtlpOutputOptions): LogOutput {
+    checkArgs('LogOutput.otlp', [options]);
     const o = options ?? ({} as OtlpOutputOptions);
     return new LogOutput(LogOutputType.OTLP, {
       url: o.url,
@@ -296,6 +301,7 @@ export class LogOutput {
    * format. It is inserted as given: check it against the agent's documentation.
    */
   public static custom(options: CustomLogOutputOptions): LogOutput {
+    checkArgs('LogOutput.custom', [options]);
     const o = options ?? ({} as CustomLogOutputOptions);
     return new LogOutput(LogOutputType.CUSTOM, {
       custom: { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat },

@@ -9,6 +9,7 @@ import { withDefaults } from '../private/merge';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 
 /** kube-proxy, the last patch release of the 1.31 line, from the registry Kubernetes documents. */
@@ -200,6 +201,7 @@ export class NetworkAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const {
       image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
       apiServerHost, apiServerPort, ...options

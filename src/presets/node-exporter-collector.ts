@@ -1,3 +1,5 @@
+import { checkArgs } from '../private/shapes';
+
 /**
  * A node exporter collector, for `NodeExporterProps.enableCollectors` and `disableCollectors`
  * (rendered as `--collector.<name>` and `--no-collector.<name>`).
@@ -158,6 +160,7 @@ export class NodeExporterCollector {
    * The name is checked when the preset is built: lowercase letters, digits and "_".
    */
   public static custom(name: string): NodeExporterCollector {
+    checkArgs('NodeExporterCollector.custom', [name]);
     return new NodeExporterCollector(name);
   }
 

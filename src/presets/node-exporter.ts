@@ -7,6 +7,7 @@ import { NodeExporterCollector } from './node-exporter-collector';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 
 /** Who may scrape the node exporter, for `NodeExporterProps.networkPolicy`. */
 export interface NodeExporterNetworkPolicyOptions {
@@ -207,6 +208,7 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const {
       image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,
       netDevicesExclude, extraArgs, createService, networkPolicy, ...options

@@ -1,4 +1,5 @@
 import { HostPathVolumeType } from 'cdk8s-plus-28';
+import { checkArgs } from '../private/shapes';
 
 /** The container-engine API a runtime socket speaks (the engines of Falco's container plugin). */
 export enum SecurityAgentRuntimeEngine {
@@ -61,6 +62,7 @@ export class SecurityAgentRuntimeSocket {
    * @param socketPath the absolute path of the socket on the node
    */
   public static custom(engine: SecurityAgentRuntimeEngine, socketPath: string): SecurityAgentRuntimeSocket {
+    checkArgs('SecurityAgentRuntimeSocket.custom', [engine, socketPath]);
     const dir = typeof socketPath === 'string' ? socketPath.replace(/\/+[^/]*$/, '') || '/' : socketPath;
     return new SecurityAgentRuntimeSocket(engine, socketPath, dir, HostPathVolumeType.DIRECTORY_OR_CREATE);
   }

@@ -12,6 +12,7 @@ import { shortHash } from '../private/names';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 
 /**
  * Props of a `SecurityAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
@@ -133,6 +134,7 @@ export class SecurityAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, ...options } = props;
     const preset = new PresetScope(this, id, options);
     const problems = preset.problems;

@@ -8,6 +8,7 @@ import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
+import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
@@ -151,6 +152,7 @@ export class StorageDaemon extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
+    props = checkConstructProps(this, props);
     const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
     const preset = new PresetScope(this, id, options, { namespace: 'kube-system' });
     const problems = preset.problems;

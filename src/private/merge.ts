@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Problems } from './problems';
-import { checkShapes } from './shapes';
+import { checkProps, propsStructOf } from './shapes';
 
 /**
  * The one rule every preset applies to the user's props (documented in the README):
@@ -22,13 +22,13 @@ export function withDefaults<T extends object>(defaults: T, user: Partial<T> | u
   // Wrong types from untyped callers are reported against the preset, before they are merged.
   if (owner !== undefined && user !== undefined) {
     const collector = problems ?? new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
-    if (!checkShapes(user, collector)) {
+    if (!checkProps(propsStructOf(owner), user, collector)) {
       collector.throwIfAny();
     }
   }
   const result: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(user ?? {})) {
-    if (value === undefined) {
+    if (value === undefined || value === null) {
       continue;
     }
     const preset = result[key];

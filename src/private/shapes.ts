@@ -1,156 +1,380 @@
-import { Size } from 'cdk8s';
-import { Cpu, EnvValue, Probe } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { findType, JsiiType, Parameter, runtimeValue, staleAssemblyHint, structProperties, TypeRef } from './assembly';
 import { Problems } from './problems';
-import { AgentVolume } from '../agent-volume';
-import { HostMount } from '../host-mount';
-import { NodeAffinityTerm } from '../node-affinity';
-import { Toleration } from '../toleration';
-import { UpdateStrategy } from '../update-strategy';
+import { didYouMean } from './suggest';
 
 /**
- * Type checks for callers without a type checker (JavaScript, or a wrong cast): a value of the
- * wrong type gets the library's error naming the prop, never a TypeError from deep inside, and
- * never a silently malformed manifest. jsii languages are typed, so this only ever fires for
- * plain JavaScript or `as any`. `null` counts as absent, like `undefined`.
+ * Type checks for callers without a type checker (plain JavaScript, a wrong cast, or a jsii
+ * language passing null or the wrong object): a value of the wrong type gets the library's error
+ * naming the prop, the value and what is allowed, never a TypeError from deep inside and never a
+ * silently wrong manifest; a prop the struct does not have is reported with the closest name.
+ *
+ * Everything is derived from the jsii assembly (see `assembly.ts`), so a new prop is checked the
+ * moment it is declared. `null` counts as absent, like `undefined`, for an optional prop.
  */
-type Shape = 'string' | 'number' | 'boolean' | 'strings' | 'stringMap' | 'object' | 'objects' | 'env' | 'resources' | Function;
 
-const CONTAINER_SHAPES: { [prop: string]: Shape } = {
-  imagePullPolicy: 'string',
-  command: 'strings',
-  args: 'strings',
-  env: 'env',
-  ports: 'objects',
-  hostMounts: HostMount,
-  volumeMounts: 'objects',
-  resources: 'resources',
-  liveness: Probe,
-  readiness: Probe,
-  startup: Probe,
-  privileged: 'boolean',
-  addCapabilities: 'strings',
-  runAsUser: 'number',
-  runAsGroup: 'number',
-  runAsNonRoot: 'boolean',
-  readOnlyRootFilesystem: 'boolean',
-  allowPrivilegeEscalation: 'boolean',
-  seccompProfile: 'object',
-  workingDir: 'string',
-};
+/** Where problems go: a `Problems`, or a wrapper that adds advice. */
+interface Sink {
+  add(prop: string, value: unknown, allowed: string): void;
+}
 
-const POD_SHAPES: { [prop: string]: Shape } = {
-  ...CONTAINER_SHAPES,
-  image: 'string',
-  name: 'string',
-  namespace: 'string',
-  labels: 'stringMap',
-  annotations: 'stringMap',
-  podAnnotations: 'stringMap',
-  component: 'string',
-  containerName: 'string',
-  tolerations: Toleration,
-  nodeSelector: 'stringMap',
-  requiredNodeAffinity: NodeAffinityTerm,
-  updateStrategy: UpdateStrategy,
-  minReadySeconds: 'number',
-  revisionHistoryLimit: 'number',
-  priorityClassName: 'string',
-  hostNetwork: 'boolean',
-  hostPid: 'boolean',
-  hostIpc: 'boolean',
-  dnsPolicy: 'string',
-  terminationGracePeriodSeconds: 'number',
-  initContainers: 'objects',
-  sidecars: 'objects',
-  volumes: AgentVolume,
-  rbacRules: 'objects',
-  serviceAccountName: 'string',
-  automountServiceAccountToken: 'boolean',
-  changeCause: 'string',
-  fsGroup: 'number',
-  excludeVirtualNodes: 'boolean',
-  imagePlatforms: 'strings',
-};
-
-/** Records a problem for every prop of the wrong type; returns whether all were right. */
-export function checkShapes(props: any, problems: Problems, prefix = '', shapes: { [prop: string]: Shape } = POD_SHAPES): boolean {
+/**
+ * Records a problem for every prop of `props` that does not fit the struct `structName` (a type
+ * of this package by name, e.g. "NodeExporterProps", or any fqn), nested structs included.
+ * Returns whether there was none.
+ */
+export function checkProps(structName: string, props: unknown, problems: Problems, prefix = ''): boolean {
   const before = problems.count;
-  for (const [prop, shape] of Object.entries(shapes)) {
-    const value = props[prop];
-    if (value === undefined || value === null) {
-      continue;
-    }
-    const at = prefix ? `${prefix}.${prop}` : prop;
-    const problem = shapeProblem(value, shape);
-    if (problem) {
-      problems.add(at, value, problem);
-    } else if ((prop === 'initContainers' || prop === 'sidecars') && Array.isArray(value)) {
-      value.forEach((c: any, i: number) => {
-        const missing = shapeProblem(c.name, 'string') ?? shapeProblem(c.image, 'string');
-        if (missing) {
-          problems.add(`${at}[${i}]`, c, 'expected { name: string, image: string, ... }');
-        }
-        checkShapes(c, problems, `${at}[${i}]`, CONTAINER_SHAPES);
-      });
-    }
-  }
+  checkStruct(structType(structName), props, prefix, problems);
   return problems.count === before;
 }
 
-function shapeProblem(value: any, shape: Shape): string | undefined {
-  switch (shape) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return typeof value === shape && !(shape === 'number' && !Number.isFinite(value)) ? undefined : `expected a ${shape}`;
-    case 'strings':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'expected a list of strings';
-    case 'stringMap':
-      return isMap(value) ? undefined : 'expected an object of string keys to string values';
-    case 'object':
-      return isMap(value) ? undefined : 'expected an object';
-    case 'objects':
-      return Array.isArray(value) && value.every(isMap) ? undefined : 'expected a list of objects';
-    case 'env':
-      return isMap(value) && Object.values(value).every((v) => v instanceof EnvValue)
-        ? undefined : 'expected an object of names to EnvValue, e.g. { LEVEL: EnvValue.fromValue("info") }';
-    case 'resources':
-      if (!isMap(value)) {
-        return 'expected { cpu?: { request?: Cpu, limit?: Cpu }, memory?: { request?: Size, limit?: Size } }';
-      }
-      for (const [kind, type] of [['cpu', Cpu], ['memory', Size], ['ephemeralStorage', Size]] as const) {
-        const pair = value[kind];
-        if (pair !== undefined && (!isMap(pair) || ['request', 'limit'].some((k) => pair[k] !== undefined && !(pair[k] instanceof type)))) {
-          return `expected ${kind} as { request?: ${type.name}, limit?: ${type.name} } (e.g. ${kind === 'cpu' ? 'Cpu.millis(100)' : 'Size.mebibytes(64)'})`;
-        }
-      }
-      return undefined;
-    default:
-      if (shape === Probe || shape === UpdateStrategy) {
-        return value instanceof shape ? undefined : `expected a ${shape.name} (e.g. ${shape.name}.${shape === Probe ? 'fromHttpGet(...)' : 'rollingUpdate()'})`;
-      }
-      return Array.isArray(value) && value.every((v) => v instanceof (shape as Function))
-        ? undefined : `expected a list of ${(shape as Function).name} (made with its static methods)`;
+/**
+ * Checks the arguments of a static method of this package against its jsii signature and throws
+ * the library's error at once (a value class cannot be built from arguments of the wrong type).
+ * Struct arguments are checked prop by prop, named as the caller wrote them.
+ *
+ * @param method e.g. "Toleration.exists"
+ * @param hints extra advice appended to a problem with an argument, by parameter name
+ */
+export function checkArgs(method: string, args: unknown[], hints: { [parameter: string]: string } = {}): void {
+  const [className, methodName] = method.split('.');
+  const type = findType(className);
+  const signature = type?.methods?.find((m) => m.name === methodName);
+  if (signature === undefined) {
+    throw new Error(`${method} is not in the jsii assembly of ${className}: the assembly is stale (npx projen compile)`);
   }
-}
-
-function isMap(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  const problems = new Problems(`${method}()`);
+  const parameters: Parameter[] = signature.parameters ?? [];
+  const isStruct = (p: Parameter) => p.type.fqn !== undefined && findType(p.type.fqn)?.datatype === true;
+  // One options struct: its props are named as the caller wrote them; several: under their names.
+  const structPrefix = (p: Parameter) => (parameters.filter(isStruct).length > 1 ? p.name : '');
+  parameters.forEach((p, i) => {
+    const hint = hints[p.name];
+    const sink: Sink = hint === undefined ? problems : { add: (prop, value, allowed) => problems.add(prop, value, `${allowed}; ${hint}`) };
+    const values = p.variadic ? args.slice(i) : [args[i]];
+    values.forEach((value, j) => {
+      const at = p.variadic ? `${p.name}[${j}]` : p.name;
+      const struct = p.type.fqn !== undefined ? findType(p.type.fqn) : undefined;
+      if (value === undefined || value === null) {
+        if (!p.optional && !p.variadic) {
+          sink.add(at, value, `required: expected ${expectation(p.type)}`);
+        }
+      } else if (struct?.datatype) {
+        checkStruct(struct, value, structPrefix(p), sink, p.name);
+      } else {
+        checkValue(p.type, value, at, sink);
+      }
+    });
+  });
+  problems.throwIfAny();
 }
 
 /**
- * The props with `null` values removed (JavaScript callers and some jsii languages send null
- * for "not set"), in init containers and sidecars too, so that every default applies to them.
+ * The props struct of a construct: `<Class>Props` for the class the user created, or for the
+ * nearest library class above it (a user's subclass of NodeExporter takes NodeExporterProps).
  */
-export function withoutNulls<T extends object>(props: T): T {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(props)) {
-    if (value === null) {
+export function propsStructOf(owner: IConstruct): string {
+  for (let proto = Object.getPrototypeOf(owner); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name = `${proto.constructor.name}Props`;
+    if (findType(name)?.datatype) {
+      return name;
+    }
+  }
+  throw new Error(`No props struct in the jsii assembly for ${owner.constructor.name}`);
+}
+
+/**
+ * Checks a construct's props before it reads them (presets, AgentNamespace): throws the library's
+ * error naming the construct and the prop; returns the props with nulls removed (`withoutNulls`).
+ */
+export function checkConstructProps<T extends object>(owner: IConstruct, props: T | undefined): T {
+  const structName = propsStructOf(owner);
+  const problems = new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
+  checkProps(structName, props ?? {}, problems);
+  problems.throwIfAny();
+  return withoutNulls((props ?? {}) as T, structName);
+}
+
+/**
+ * The props with `null` values of struct fields removed, nested structs included (JavaScript
+ * callers and some jsii languages send null for "not set"), so that every default applies.
+ * Lists and maps keep their null entries: those are errors that `checkProps` reports.
+ */
+export function withoutNulls<T extends object>(props: T, structName = 'DaemonSetProps'): T {
+  return stripStruct(structType(structName), props) as T;
+}
+
+function structType(structName: string): JsiiType {
+  const type = findType(structName);
+  if (type === undefined || !type.datatype) {
+    throw new Error(`${structName} is not a struct in the jsii assembly: the assembly is stale (npx projen compile)`);
+  }
+  return type;
+}
+
+function stripStruct(type: JsiiType, value: unknown): unknown {
+  // Only a plain object is copied: an object whose props are getters (a class instance, a jsii
+  // proxy) would lose them in a copy of its own keys.
+  if (!isPlainObject(value)) {
+    return value;
+  }
+  const properties = structProperties(type);
+  const result: { [key: string]: unknown } = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null && properties.has(key)) {
       continue;
     }
-    result[key] = (key === 'initContainers' || key === 'sidecars') && Array.isArray(value)
-      ? value.map((c) => (isMap(c) ? withoutNulls(c) : c))
-      : value;
+    const p = properties.get(key);
+    result[key] = p === undefined ? v : stripValue(p.type, v);
   }
-  return result as T;
+  return result;
+}
+
+function stripValue(ref: TypeRef, value: unknown): unknown {
+  const element = ref.collection?.elementtype;
+  if (element !== undefined && element.fqn === undefined) {
+    return value;
+  }
+  if (ref.collection?.kind === 'array' && Array.isArray(value)) {
+    return value.map((v) => stripValue(element!, v));
+  }
+  if (ref.collection?.kind === 'map' && isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripValue(element!, v)]));
+  }
+  // Only a plain object can be a struct (class instances are left alone, unread).
+  const type = ref.fqn !== undefined && isPlainObject(value) ? findType(ref.fqn) : undefined;
+  return type?.datatype ? stripStruct(type, value) : value;
+}
+
+function checkStruct(type: JsiiType, value: unknown, at: string, problems: Sink, name?: string): void {
+  if (!isObject(value)) {
+    problems.add(at || name || 'props', value, `expected ${structExpectation(type)}`);
+    return;
+  }
+  const properties = structProperties(type);
+  for (const [prop, p] of properties) {
+    const v = (value as { [key: string]: unknown })[prop];
+    const path = join(at, prop);
+    if (v === undefined || v === null) {
+      if (!p.optional) {
+        problems.add(path, v, `required: expected ${expectation(p.type)}`);
+      }
+      continue;
+    }
+    checkValue(p.type, v, path, problems);
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!properties.has(key) && v !== undefined) {
+      const suggestion = didYouMean(key, properties.keys());
+      const allowed = suggestion || (properties.size <= 8 ? `; its props are ${[...properties.keys()].join(', ')}` : '');
+      problems.add(join(at, key), v, `unknown prop ${key} of ${type.name}${allowed}${staleAssemblyHint()}`);
+    }
+  }
+}
+
+function checkValue(ref: TypeRef, value: unknown, at: string, problems: Sink): void {
+  if (ref.primitive !== undefined) {
+    if (!primitiveFits(ref.primitive, value)) {
+      problems.add(at, value, `expected ${expectation(ref)}`);
+    }
+  } else if (ref.collection !== undefined) {
+    const element = ref.collection.elementtype;
+    if (ref.collection.kind === 'array') {
+      if (!Array.isArray(value)) {
+        problems.add(at, value, `expected ${expectation(ref)}`);
+        return;
+      }
+      // An index loop, so that holes of a sparse array are seen.
+      for (let i = 0; i < value.length; i++) {
+        checkValue(element, value[i], `${at}[${i}]`, problems);
+      }
+    } else {
+      if (!isPlainObject(value)) {
+        problems.add(at, value, `expected ${expectation(ref)}`);
+        return;
+      }
+      for (const [key, v] of Object.entries(value)) {
+        checkValue(element, v, join(at, key), problems);
+      }
+    }
+  } else if (ref.union !== undefined) {
+    if (!ref.union.types.some((t) => fits(t, value))) {
+      problems.add(at, value, `expected ${ref.union.types.map(expectation).join(' or ')}`);
+    }
+  } else if (ref.intersection !== undefined) {
+    ref.intersection.types.forEach((t) => checkValue(t, value, at, problems));
+  } else if (ref.fqn !== undefined) {
+    checkNamed(ref.fqn, value, at, problems);
+  }
+}
+
+function checkNamed(fqn: string, value: unknown, at: string, problems: Sink): void {
+  // Classes and enums are checked against their run-time values, without reading the assembly
+  // (it is read for the error message only); structs have no run-time value.
+  const runtime = runtimeValue(fqn);
+  if (typeof runtime === 'function') {
+    if (!(value instanceof runtime)) {
+      problems.add(at, value, `expected ${expectation({ fqn })}${classSuggestion(findType(fqn), value)}`);
+    }
+    return;
+  }
+  if (typeof runtime === 'object' && runtime !== null) {
+    const values = enumValues(runtime);
+    if (!values.includes(value)) {
+      const suggestion = typeof value === 'string' ? didYouMean(value, values.map(String), (v) => JSON.stringify(v)) : '';
+      problems.add(at, value, `expected ${expectation({ fqn })}${suggestion}`);
+    }
+    return;
+  }
+  const type = findType(fqn);
+  if (type === undefined) {
+    throw new Error(`${fqn} is not in its jsii assembly: the assembly is stale (npx projen compile)`);
+  }
+  if (type.datatype) {
+    checkStruct(type, value, at, problems);
+  } else if (!isObject(value) && typeof value !== 'function') {
+    // A behavioural interface (e.g. IConstruct): any object may implement it.
+    problems.add(at, value, `expected an object implementing ${type.name}`);
+  }
+}
+
+/** An enum's values (a TypeScript enum object; numeric enums also map values back to names). */
+function enumValues(enumObject: object): unknown[] {
+  return Object.entries(enumObject).filter(([k]) => Number.isNaN(Number(k))).map(([, v]) => v);
+}
+
+function fits(ref: TypeRef, value: unknown): boolean {
+  let found = 0;
+  checkValue(ref, value, '', { add: () => found++ });
+  return found === 0;
+}
+
+function primitiveFits(primitive: string, value: unknown): boolean {
+  switch (primitive) {
+    case 'string': return typeof value === 'string';
+    case 'number': return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean': return typeof value === 'boolean';
+    case 'date': return value instanceof Date;
+    case 'json': return isPlainObject(value);
+    default: return true;
+  }
+}
+
+/** What a value of this type looks like, for "expected ...". */
+function expectation(ref: TypeRef): string {
+  if (ref.primitive !== undefined) {
+    return ({ string: 'a string', number: 'a finite number', boolean: 'true or false', date: 'a Date', json: 'a JSON object' } as { [p: string]: string })[ref.primitive] ?? 'any value';
+  }
+  if (ref.collection !== undefined) {
+    const of = plural(ref.collection.elementtype);
+    return ref.collection.kind === 'array' ? `a list of ${of}` : `an object of names to ${of}`;
+  }
+  if (ref.union !== undefined) {
+    return ref.union.types.map(expectation).join(' or ');
+  }
+  if (ref.intersection !== undefined) {
+    return ref.intersection.types.map(expectation).join(' and ');
+  }
+  const type = findType(ref.fqn!);
+  if (type === undefined) {
+    return ref.fqn!;
+  }
+  if (type.kind === 'enum') {
+    const values = enumValues(runtimeValue(type.fqn) as object).map(String);
+    return values.length > 8
+      ? `one of ${values.slice(0, 8).join(', ')}, ... (${type.name}, ${values.length} values)`
+      : `one of ${values.join(', ')} (${type.name})`;
+  }
+  if (type.kind === 'class') {
+    return `${article(type.name)} ${type.name}${factories(type)}`;
+  }
+  return type.datatype ? structExpectation(type) : `an object implementing ${type.name}`;
+}
+
+/** The elements of a list or map, for "a list of ...". */
+function plural(ref: TypeRef): string {
+  const type = ref.fqn !== undefined ? findType(ref.fqn) : undefined;
+  if (ref.primitive !== undefined) {
+    return ref.primitive === 'boolean' ? 'booleans' : `${ref.primitive}s`;
+  }
+  if (type?.kind === 'enum') {
+    return `${type.name} values`;
+  }
+  if (type?.kind === 'class') {
+    return `${type.name}${factories(type)}`;
+  }
+  if (type?.datatype) {
+    return `objects (${type.name})`;
+  }
+  return expectation(ref).replace(/^an? /, '');
+}
+
+function structExpectation(type: JsiiType): string {
+  const properties = [...structProperties(type).values()];
+  if (properties.length > 6) {
+    return `an object (${type.name})`;
+  }
+  const fields = properties.map((p) => `${p.name}${p.optional ? '?' : ''}: ${typeName(p.type)}`);
+  return `an object { ${fields.join(', ')} } (${type.name})`;
+}
+
+function typeName(ref: TypeRef): string {
+  if (ref.primitive !== undefined) {
+    return ref.primitive;
+  }
+  if (ref.collection !== undefined) {
+    const element = typeName(ref.collection.elementtype);
+    return ref.collection.kind === 'array' ? `${element}[]` : `{ [name]: ${element} }`;
+  }
+  const types = ref.union?.types ?? ref.intersection?.types;
+  if (types !== undefined) {
+    return types.map(typeName).join(ref.union ? ' | ' : ' & ');
+  }
+  return ref.fqn!.split('.').pop()!;
+}
+
+/** How the class's values are made: " (its static factories and constants)", at most six shown. */
+function factories(type: JsiiType): string {
+  const returnsIt = (ref: TypeRef | undefined) => ref?.fqn === type.fqn || ref?.collection?.elementtype.fqn === type.fqn;
+  const makers = [
+    ...(type.methods ?? []).filter((m) => m.static && returnsIt(m.returns?.type)).map((m) => `${type.name}.${m.name}()`),
+    ...(type.properties ?? []).filter((p) => p.static && returnsIt(p.type)).map((p) => `${type.name}.${p.name}`),
+  ];
+  const shown = makers.length > 6 ? [...makers.slice(0, 6), '...'] : makers;
+  return shown.length > 0 ? ` (${shown.join(', ')})` : '';
+}
+
+/** For a string where a class value belongs: the factory or constant of (nearly) that name. */
+function classSuggestion(type: JsiiType | undefined, value: unknown): string {
+  if (typeof value !== 'string' || type === undefined) {
+    return '';
+  }
+  const constants = (type.properties ?? []).filter((p) => p.static && p.type.fqn === type.fqn).map((p) => p.name);
+  const methods = (type.methods ?? []).filter((m) => m.static && m.returns?.type.fqn === type.fqn).map((m) => m.name);
+  return didYouMean(value, [...constants, ...methods], (n) => `${type.name}.${n}${methods.includes(n) ? '()' : ''}`);
+}
+
+function article(name: string): string {
+  return /^[AEIOU]/.test(name) ? 'an' : 'a';
+}
+
+function join(at: string, key: string): string {
+  const segment = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+  if (at === '') {
+    return segment;
+  }
+  return segment === key ? `${at}.${key}` : `${at}[${segment}]`;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPlainObject(value: unknown): value is { [key: string]: unknown } {
+  if (!isObject(value)) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

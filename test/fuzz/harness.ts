@@ -8,7 +8,7 @@ export const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
 
 /** The shape of every error the library raises for bad input: the construct, the prop, the value. */
-const LIBRARY_ERROR = /^(Invalid props|\d+ invalid props) for [A-Za-z]+ '[^']+':\n( {2}- [^\n]+: got [^\n]+(\n|$))+/;
+const LIBRARY_ERROR = /^(Invalid props|\d+ invalid props) for ([A-Za-z]+ '[^']+'|[A-Za-z]+\.[A-Za-z]+\(\)):\n( {2}- [^\n]+: got [^\n]+(\n|$))+/;
 /** cdk8s's wrapper around `node.addValidation` errors, at synth. */
 const SYNTH_ERROR = /^Validation failed with the following errors:\n/;
 

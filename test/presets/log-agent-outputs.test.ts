@@ -237,7 +237,7 @@ describe('LogAgent filters', () => {
       .toThrow(/filters\[0\]\.fields\.1st: got "1st"; expected a field name(.*\n)*.*filters\[0\]\.fields\.ok: got "\$\{SECRET\}"; expected a value/);
     expect(make({ filters: [LogFilter.addFields({})] })).toThrow(/filters\[0\]\.fields: got \{\}; expected at least one field/);
     expect(make({ filters: [LogFilter.addFields({ a: 'b' })], configOverride: { 'fluent-bit.conf': '' } })).toThrow(/filters: got \["add-fields"\]; configOverride replaces the generated configuration/);
-    expect(make({ filters: [{ type: 'custom' } as any] })).toThrow(/filters: got .*; expected a list of LogFilter/);
+    expect(make({ filters: [{ type: 'custom' } as any] })).toThrow(/filters\[0\]: got \{"type":"custom"\}; expected a LogFilter \(LogFilter\.addFields\(\), LogFilter\.custom\(\)\)/);
   });
 });
 

@@ -630,7 +630,7 @@ describe('LogAgent fails when', () => {
   });
 
   test('an untyped caller passes a plain object as output, or a string as mountDockerLogs', () => {
-    expect(make({ output: { type: 'loki', url: 'http://loki' } } as any)).toThrow(/output: got \{"type":"loki","url":"http:\/\/loki"\}; expected a LogOutput: LogOutput\.elasticsearch/);
+    expect(make({ output: { type: 'loki', url: 'http://loki' } } as any)).toThrow(/output: got \{"type":"loki","url":"http:\/\/loki"\}; expected a LogOutput \(LogOutput\.custom\(\), LogOutput\.elasticsearch\(\)/);
     expect(make({ mountDockerLogs: 'yes' } as any)).toThrow(/mountDockerLogs: got "yes"; expected true or false/);
   });
 
