@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-node-agents',
@@ -61,12 +61,17 @@ project.addDevDeps(
   // Schema validation of every synthesized object in the tests (4.x: engines node>=14).
   'kubernetes-models@^4.5.1',
   '@kubernetes-models/validate@^4',
+  // The ServiceMonitor/PodMonitor CRD schemas (4.4.x shares base 5 / validate 4 with the above).
+  '@kubernetes-models/prometheus-operator@~4.4.4',
   // Property-based tests of the input checks.
   'fast-check@^3',
   // An independent Pod Security Standards checker to cross-check PodSecurity.evaluate (offline).
   '@monokle/validation@^0.33.0',
   // Lint rules that catch assertions that never run (`expect(x).toBeDefined;`) and tests without one.
   'eslint-plugin-jest@^28',
+  // The generated falco.yaml is validated against Falco's own config JSON schema (draft-06).
+  'ajv@^8',
+  'ajv-formats@^2',
 );
 project.eslint?.addPlugins('jest');
 project.eslint?.addRules({
@@ -88,11 +93,39 @@ const rosetta = project.addTask('rosetta:compile', {
 });
 project.testTask.spawn(rosetta);
 
+// The README's quick start, run as a newcomer would: in a fresh folder, its install line (the
+// library packed with `npm pack`, the rest from the npm registry), its files, `npx cdk8s synth`;
+// the manifest checked against what the README says. Needs the registry, so not part of `test`.
+project.jest?.addIgnorePattern('/test/quickstart/');
+new JsonFile(project, 'test/quickstart/jest.config.json', {
+  obj: {
+    rootDir: '../..',
+    testMatch: ['<rootDir>/test/quickstart/**/*.test.ts'],
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+    testTimeout: 600_000,
+    verbose: true,
+  },
+});
+project.addTask('test:quickstart', {
+  description: 'Run the README\'s quick start in a fresh folder against the packed library (needs the npm registry)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'jest --config test/quickstart/jest.config.json --runInBand', receiveArgs: true },
+  ],
+});
+
 // `package` in projen's default runs jsii-pacmak for every language outside CI. Python, Java, Go
 // and .NET packaging needs PyPI, Maven Central and toolchains this environment cannot reach, so
 // the build packages JavaScript only; `package-all` stays for machines that have them.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The integration tier: the agents' real binaries where they install here (Debian's
+// prometheus-node-exporter), run as root; not part of `test`. `.ci/run` runs it after `npm test`.
+project.addTask('test:integration', {
+  description: 'Run the integration tests (test/integration/, real agent binaries; needs root and Debian\'s apt repositories)',
+  exec: 'jest --config test/integration/jest.config.json --coverage=false',
+});
 
 // The example app: every preset, synthesized to dist/manifests/ (cdk8s.yaml points there too).
 project.addTask('synth:example', {

@@ -1,4 +1,6 @@
-import { Capability, ContainerResources, EnvValue, ImagePullPolicy, Probe, Protocol, SeccompProfile } from 'cdk8s-plus-28';
+import {
+  Capability, ContainerLifecycle, ContainerResources, ContainerRestartPolicy, EnvFrom, EnvValue, ImagePullPolicy, Probe, Protocol, SeccompProfile,
+} from 'cdk8s-plus-28';
 import { HostMount } from './host-mount';
 
 /** A port the agent listens on. */
@@ -112,9 +114,12 @@ export interface ContainerSettings {
    * CPU and memory. Small by default because the agent runs on every node, the smallest ones
    * included: requests of 50m CPU and 64Mi memory and a memory limit of 128Mi. No CPU limit, so
    * that the agent is never throttled while the node has idle CPU. Each of `cpu`, `memory` and
-   * `ephemeralStorage` given replaces that part of the default.
+   * `ephemeralStorage` given replaces that part of the default. `ephemeralStorage` (the node
+   * disk the container's logs, writable layer and disk-backed emptyDirs use; the kubelet evicts
+   * the pod when it passes the limit) is emitted as `ephemeral-storage` requests and limits, in
+   * whole MiB.
    *
-   * @default - cpu request 50m; memory request 64Mi, limit 128Mi
+   * @default - cpu request 50m; memory request 64Mi, limit 128Mi; no ephemeral-storage
    */
   readonly resources?: ContainerResources;
 
@@ -202,6 +207,26 @@ export interface ContainerSettings {
    * @default - the image's WORKDIR
    */
   readonly workingDir?: string;
+
+  /**
+   * Every key of a ConfigMap or Secret as environment variables
+   * (`Env.fromConfigMap(ConfigMap.fromConfigMapName(...), 'PREFIX_')`, `Env.fromSecret(...)`).
+   * A key in `env` wins over the same key here; a later source wins over an earlier one.
+   *
+   * @default - none
+   */
+  readonly envFrom?: EnvFrom[];
+
+  /**
+   * Commands or requests the kubelet runs right after the container starts (`postStart`) and
+   * before it stops (`preStop`, e.g. to drain or flush before SIGTERM; it counts against
+   * `terminationGracePeriodSeconds`). An HTTP or TCP handler must name one of the container's
+   * `ports` (cdk8s-plus would otherwise aim it at port 80). Not allowed in an init container
+   * unless it is a native sidecar (`restartPolicy: ContainerRestartPolicy.ALWAYS`).
+   *
+   * @default - no lifecycle hooks
+   */
+  readonly lifecycle?: ContainerLifecycle;
 }
 
 /** An extra container of the agent's pod: an init container or a sidecar. */
@@ -211,4 +236,16 @@ export interface AgentContainer extends ContainerSettings {
 
   /** The image, with a tag or digest (`:latest` is rejected). */
   readonly image: string;
+
+  /**
+   * `ContainerRestartPolicy.ALWAYS` makes an init container a native sidecar: it starts before
+   * the main container and keeps running beside it (restarted when it exits), and it may have
+   * probes and lifecycle hooks. Only in `initContainers`. Needs Kubernetes 1.29 or later
+   * (the SidecarContainers feature, beta and on by default since 1.29; 1.28 has it off by
+   * default and older API servers drop the field, making it an init container that blocks the
+   * pod).
+   *
+   * @default - an init container runs to completion before the next one starts
+   */
+  readonly restartPolicy?: ContainerRestartPolicy;
 }

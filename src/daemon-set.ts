@@ -3,9 +3,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from './agent-container';
+import { AgentMetrics } from './agent-metrics';
 import { AgentVolume } from './agent-volume';
 import { HostMount } from './host-mount';
-import { NodeAffinityTerm } from './node-affinity';
+import { NodeAffinityTerm, WeightedNodeAffinityTerm } from './node-affinity';
 import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
 import { RolloutPlan } from './placement/rollout-plan';
@@ -13,6 +14,7 @@ import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { withDefaults } from './private/merge';
+import { BoundMetrics } from './private/metrics-target';
 import { toDnsLabel } from './private/names';
 import { presetProblems } from './private/preset-problems';
 import { Problems } from './private/problems';
@@ -255,6 +257,114 @@ export interface DaemonSetOptions extends ContainerSettings {
    * @default - none
    */
   readonly changeCause?: string;
+
+  // ---- Pod fields platform teams set (issue 13) ----
+
+  /**
+   * Names of Secrets (of type `kubernetes.io/dockerconfigjson`, in the agent's namespace) the
+   * kubelet uses to pull the images of a private registry.
+   *
+   * @default - none (public images, or credentials the node already has)
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Entries added to the pods' /etc/hosts (IP addresses and host names).
+   *
+   * @default - none
+   */
+  readonly hostAliases?: kplus.HostAlias[];
+
+  /**
+   * Nameservers, search domains and resolver options added to the pods' resolv.conf (with
+   * `dnsPolicy: NONE` they are the whole of it, and at least one nameserver is required).
+   *
+   * @default - none (the DNS policy's own resolv.conf)
+   */
+  readonly dnsConfig?: PodDnsConfig;
+
+  /**
+   * The RuntimeClass the pods run with, e.g. "nvidia" for GPU nodes or a sandboxed runtime such
+   * as gVisor or Kata. The RuntimeClass must exist, or the pods are rejected.
+   *
+   * @default - the cluster's default container runtime handler
+   */
+  readonly runtimeClassName?: string;
+
+  /**
+   * Extra group IDs every container's processes get, e.g. to read files of a group on the node.
+   *
+   * @default - none
+   */
+  readonly supplementalGroups?: number[];
+
+  /**
+   * The SELinux context of every container (the pod's `securityContext.seLinuxOptions`). On
+   * SELinux nodes, an agent that reads host files often needs `type: 'spc_t'`; that and any
+   * `user` or `role` make the pods `privileged` under the Pod Security Standards (only the
+   * container_t family of types and `level` are allowed by baseline).
+   *
+   * @default - the runtime's default context
+   */
+  readonly seLinuxOptions?: SeLinuxOptions;
+
+  /**
+   * Weighted node affinity terms (`preferredDuringSchedulingIgnoredDuringExecution`). They never
+   * change which nodes run the agent: the DaemonSet controller pins each pod to its node with a
+   * required affinity term, so the scheduler has one node to choose from. Emitted for tools and
+   * policies that read the pod template.
+   *
+   * @default - none
+   */
+  readonly preferredNodeAffinity?: WeightedNodeAffinityTerm[];
+
+  /**
+   * `false` runs the pods in a user namespace: root in the container is an unprivileged user on
+   * the node. Needs Kubernetes 1.30 or later with the UserNamespacesSupport feature on (beta:
+   * off by default in 1.30-1.32, on from 1.33) and a runtime that supports it; an API server
+   * with the feature off drops the field. Not possible with `hostNetwork`, `hostPid` or
+   * `hostIpc`. Allowed at every Pod Security level; `PodSecurity.evaluate` does not apply the
+   * relaxation of runAsNonRoot and runAsUser for such pods (a feature gate before 1.35).
+   *
+   * @default - the node's user namespace (the field is not emitted)
+   */
+  readonly hostUsers?: boolean;
+
+  /**
+   * Annotations of the ServiceAccount created for the agent, e.g.
+   * `eks.amazonaws.com/role-arn` (IRSA) or `iam.gke.io/gcp-service-account` (GKE Workload
+   * Identity). Only with the created ServiceAccount, not with `serviceAccountName`.
+   *
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
+
+  /**
+   * Labels on the pods only (not on the DaemonSet or the other objects), after `labels`. They
+   * never enter the selector, and may not set its keys (`app.kubernetes.io/name`, `instance`).
+   *
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Kubernetes API permissions in the agent's own namespace: a Role with these rules and a
+   * RoleBinding to the agent's ServiceAccount (the token is mounted then). Use it instead of
+   * `rbacRules` when the agent only reads its own namespace (e.g. ConfigMaps or leases), so
+   * that it gets no cluster-wide access. Non-resource URLs are cluster-scoped and not allowed.
+   *
+   * @default - no Role
+   */
+  readonly namespacedRbacRules?: k8s.PolicyRule[];
+
+  /**
+   * A prometheus-operator `PodMonitor` or `ServiceMonitor` (with its headless Service) so that
+   * Prometheus scrapes the agent: `AgentMetrics.podMonitor({ interval: Duration.seconds(30) })`.
+   * Needs the prometheus-operator CRDs in the cluster.
+   *
+   * @default - no monitor
+   */
+  readonly metrics?: AgentMetrics;
 }
 
 /** Props of the core `DaemonSet`. */
@@ -264,6 +374,61 @@ export interface DaemonSetProps extends DaemonSetOptions {
    * they would roll whatever was pushed last to every node.
    */
   readonly image: string;
+}
+
+/** DNS settings added to the pods' resolv.conf (`spec.dnsConfig`). */
+export interface PodDnsConfig {
+  /**
+   * Nameserver IP addresses, at most 3.
+   *
+   * @default - none
+   */
+  readonly nameservers?: string[];
+
+  /**
+   * Search domains, at most 32.
+   *
+   * @default - none
+   */
+  readonly searches?: string[];
+
+  /**
+   * Resolver options, e.g. `{ name: 'ndots', value: '2' }`.
+   *
+   * @default - none
+   */
+  readonly options?: kplus.DnsOption[];
+}
+
+/** An SELinux context (`seLinuxOptions`). */
+export interface SeLinuxOptions {
+  /**
+   * The SELinux type, e.g. "spc_t" (super-privileged container) or "container_t".
+   *
+   * @default - the runtime's default
+   */
+  readonly type?: string;
+
+  /**
+   * The SELinux level (MCS label), e.g. "s0:c123,c456".
+   *
+   * @default - the runtime's default
+   */
+  readonly level?: string;
+
+  /**
+   * The SELinux user.
+   *
+   * @default - the runtime's default
+   */
+  readonly user?: string;
+
+  /**
+   * The SELinux role.
+   *
+   * @default - the runtime's default
+   */
+  readonly role?: string;
 }
 
 const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
@@ -347,6 +512,14 @@ export class DaemonSet extends Construct {
   public readonly clusterRole?: k8s.KubeClusterRole;
   /** The ClusterRoleBinding, when `rbacRules` were given. */
   public readonly clusterRoleBinding?: k8s.KubeClusterRoleBinding;
+  /** The Role, when `namespacedRbacRules` were given. */
+  public readonly role?: k8s.KubeRole;
+  /** The RoleBinding, when `namespacedRbacRules` were given. */
+  public readonly roleBinding?: k8s.KubeRoleBinding;
+  /** The PodMonitor or ServiceMonitor, when `metrics` was given. */
+  public readonly monitor?: ApiObject;
+  /** The headless Service a ServiceMonitor scrapes through, when `metrics` is a ServiceMonitor. */
+  public readonly metricsService?: k8s.KubeService;
   /** The path of the construct the user created (the preset's, or this one's). @internal */
   public readonly _ownerPath: string;
 
@@ -393,7 +566,7 @@ export class DaemonSet extends Construct {
     const common = { problems, volumes, hostNetwork: this.hostNetwork };
     const main = buildContainer({ ...common, prefix: '', name: this.containerName, nameProp: props.containerName !== undefined ? 'containerName' : 'name', image: props.image, settings: props, nodeNameEnv: true, probesAllowed: true });
     const sidecars = (props.sidecars ?? []).map((c, i) => buildContainer({ ...common, prefix: `sidecars[${i}]`, name: c.name, nameProp: `sidecars[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: true }));
-    const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, nameProp: `initContainers[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: false }));
+    const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, nameProp: `initContainers[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: isNativeSidecar(c), restartPolicy: c.restartPolicy }));
     const all = [main, ...sidecars, ...inits];
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
     this.checkProbePorts(props, main, problems);
@@ -405,13 +578,14 @@ export class DaemonSet extends Construct {
     if (props.fsGroup !== undefined && (!Number.isInteger(props.fsGroup) || props.fsGroup < 0 || props.fsGroup > 2147483647)) {
       problems.add('fsGroup', props.fsGroup, 'expected an integer group ID from 0 to 2147483647');
     }
+    this.checkPodFields(props, [main, ...sidecars, ...inits.filter((_, i) => isNativeSidecar(props.initContainers![i]))], problems);
     problems.throwIfAny();
 
     // RBAC: a dedicated ServiceAccount; a token and a ClusterRole only when the agent calls the API.
     const rbacRules = props.rbacRules ?? [];
     if (props.serviceAccountName === undefined) {
       this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-        metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+        metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations: props.serviceAccountAnnotations },
         automountToken: false,
       });
     }
@@ -438,11 +612,25 @@ export class DaemonSet extends Construct {
       }
     }
 
+    // Namespaced permissions: a Role and RoleBinding in the agent's namespace, no cluster-wide access.
+    const namespacedRules = props.namespacedRbacRules ?? [];
+    if (namespacedRules.length > 0) {
+      this.role = new k8s.KubeRole(this, 'Role', {
+        metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+        rules: namespacedRules,
+      });
+      this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
+        metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+      });
+    }
+
     const annotations = { ...props.annotations };
     if (props.changeCause !== undefined) {
       annotations['kubernetes.io/change-cause'] = props.changeCause;
     }
-    const podLabels = { ...this.labels };
+    const podLabels = { ...this.labels, ...props.podLabels };
     this.workload = new kplus.DaemonSet(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations },
       podMetadata: { labels: podLabels, annotations: props.podAnnotations },
@@ -451,11 +639,15 @@ export class DaemonSet extends Construct {
       containers: [main.props, ...sidecars.map((s) => s.props)],
       initContainers: inits.map((c) => c.props),
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', this.serviceAccountName),
-      automountServiceAccountToken: props.automountServiceAccountToken ?? rbacRules.length > 0,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? (rbacRules.length > 0 || namespacedRules.length > 0),
       // Pod-level runAsNonRoot only when every container is non-root (each also sets its own).
       securityContext: { ensureNonRoot: all.every((c) => c.security.runAsNonRoot), fsGroup },
       hostNetwork: this.hostNetwork,
-      dns: { policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST) },
+      // cdk8s-plus refuses dnsPolicy NONE without nameservers; dnsConfig itself is patched below.
+      dns: {
+        policy: props.dnsPolicy ?? (this.hostNetwork ? kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET : kplus.DnsPolicy.CLUSTER_FIRST),
+        nameservers: props.dnsConfig?.nameservers,
+      },
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
       isolate: false,
     });
@@ -486,6 +678,33 @@ export class DaemonSet extends Construct {
     }
     if (props.priorityClassName !== undefined) {
       patch('/spec/template/spec/priorityClassName', props.priorityClassName);
+    }
+
+    // Pod fields of issue 13, on the L1 (property names as the L1 spells them).
+    for (const [path, value] of podFieldPatches(props)) {
+      patch(path, value);
+    }
+    // Weighted terms through cdk8s-plus's scheduling API too, next to the required ones.
+    for (const w of props.preferredNodeAffinity ?? []) {
+      const requirements = w.term.requirements.map((r) => r._toKube());
+      const node = { labelSelector: requirements.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode;
+      this.workload.scheduling.attract(node, { weight: w.weight });
+    }
+    // ephemeral-storage: the container's whole resources (cdk8s-plus renders it in whole GiB only).
+    [main, ...sidecars].forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/containers/${i}/resources`, c.resourcesPatch));
+    inits.forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/initContainers/${i}/resources`, c.resourcesPatch));
+    if (props.metrics !== undefined) {
+      const bound: BoundMetrics = props.metrics._bind(this, {
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.labels,
+        selectorLabels: this.selectorLabels,
+        // The containers that keep running (a plain init container's port is gone when scraped).
+        ports: [main, ...sidecars, ...inits.filter((_, i) => isNativeSidecar(props.initContainers![i]))]
+          .flatMap((c) => c.props.ports ?? []).map((p) => ({ name: p.name, number: p.number })),
+      });
+      this.monitor = bound.monitor;
+      this.metricsService = bound.service;
     }
 
     registerAgent(this, this.claims(props, [main, ...sidecars]));
@@ -570,6 +789,138 @@ export class DaemonSet extends Construct {
     labels['app.kubernetes.io/managed-by'] = 'cdk8s';
     checkMap(props.labels, 'labels', problems, true);
     return { ...labels, ...props.labels };
+  }
+
+  /** The pod fields of issue 13 (pkg/apis/core/validation: ValidatePodSpec and friends). */
+  private checkPodFields(props: DaemonSetProps, running: BuiltContainer[], problems: Problems): void {
+    (props.imagePullSecrets ?? []).forEach((name, i) => problems.check(`imagePullSecrets[${i}]`, name, rules.dns1123Subdomain(name)));
+    checkUnique(props.imagePullSecrets ?? [], 'imagePullSecrets', 'Secret name', problems);
+    // validateHostAliases: an IP address and DNS-1123 subdomain host names.
+    (props.hostAliases ?? []).forEach((alias, i) => {
+      problems.check(`hostAliases[${i}].ip`, alias?.ip, rules.ipAddress(alias?.ip));
+      if (!Array.isArray(alias?.hostnames) || alias.hostnames.length === 0) {
+        problems.add(`hostAliases[${i}].hostnames`, alias?.hostnames, 'expected at least one host name');
+      }
+      if (Array.isArray(alias?.hostnames)) {
+        alias.hostnames.forEach((h, j) => problems.check(`hostAliases[${i}].hostnames[${j}]`, h, rules.dns1123Subdomain(h)));
+      }
+    });
+    // validatePodDNSConfig: at most 3 nameservers (IPs), 32 search domains, named options.
+    const dns = props.dnsConfig;
+    const dnsListsOk = dns === undefined || ['nameservers', 'searches'].map((f) => isStringList((dns as any)[f], `dnsConfig.${f}`, problems)).every(Boolean);
+    if (dns?.options !== undefined && !Array.isArray(dns.options)) {
+      problems.add('dnsConfig.options', dns.options, 'expected a list of { name, value? }');
+    } else if (dns !== undefined && dnsListsOk) {
+      const nameservers = dns.nameservers ?? [];
+      if (nameservers.length > 3) {
+        problems.add('dnsConfig.nameservers', nameservers, 'expected at most 3 nameservers (the resolver reads no more)');
+      }
+      nameservers.forEach((ip, i) => problems.check(`dnsConfig.nameservers[${i}]`, ip, rules.ipAddress(ip)));
+      const searches = dns.searches ?? [];
+      if (searches.length > 32) {
+        problems.add('dnsConfig.searches', `${searches.length} domains`, 'expected at most 32 search domains');
+      }
+      searches.forEach((domain, i) => problems.check(`dnsConfig.searches[${i}]`, domain, rules.dns1123Subdomain(domain.replace(/\.$/, ''))));
+      (dns.options ?? []).forEach((o, i) => {
+        if (typeof o?.name !== 'string' || o.name.length === 0) {
+          problems.add(`dnsConfig.options[${i}].name`, o?.name, 'expected the option name, e.g. "ndots"');
+        }
+      });
+    }
+    if (props.dnsPolicy === kplus.DnsPolicy.NONE && (dns?.nameservers ?? []).length === 0) {
+      problems.add('dnsConfig.nameservers', dns?.nameservers, 'dnsPolicy NONE takes resolv.conf from dnsConfig alone, which needs at least one nameserver');
+    }
+    if (props.runtimeClassName !== undefined) {
+      problems.check('runtimeClassName', props.runtimeClassName, rules.dns1123Subdomain(props.runtimeClassName));
+    }
+    (props.supplementalGroups ?? []).forEach((gid, i) => {
+      if (!Number.isInteger(gid) || gid < 0 || gid > 2147483647) {
+        problems.add(`supplementalGroups[${i}]`, gid, 'expected an integer group ID from 0 to 2147483647');
+      }
+    });
+    for (const [field, value] of Object.entries(props.seLinuxOptions ?? {})) {
+      if (!['type', 'level', 'user', 'role'].includes(field)) {
+        problems.add(`seLinuxOptions.${field}`, value, 'expected only type, level, user and role');
+      } else if (typeof value !== 'string' || value.length === 0) {
+        problems.add(`seLinuxOptions.${field}`, value, 'expected a non-empty string, or leave it out');
+      }
+    }
+    (props.preferredNodeAffinity ?? []).forEach((w, i) => {
+      const prop = `preferredNodeAffinity[${i}]`;
+      if (!Number.isInteger(w?.weight) || w.weight < 1 || w.weight > 100) {
+        problems.add(`${prop}.weight`, w?.weight, 'expected an integer weight from 1 to 100');
+      }
+      if (!(w?.term instanceof NodeAffinityTerm)) {
+        problems.add(`${prop}.term`, w?.term, 'expected a NodeAffinityTerm, e.g. NodeAffinityTerm.allOf(NodeRequirement.in(...))');
+        return;
+      }
+      if (w.term.requirements.length === 0) {
+        problems.add(`${prop}.term`, 'an empty term', 'an empty term gives every node the same weight; give at least one NodeRequirement');
+      }
+      w.term.requirements.forEach((r, j) => {
+        problems.check(`${prop}.term.requirements[${j}].key`, r.key, rules.qualifiedName(r.key));
+        problems.check(`${prop}.term.requirements[${j}]`, r.values, r._problem());
+        // As for required terms: In/NotIn values are label values, Gt/Lt values integers.
+        if (r.operator === 'In' || r.operator === 'NotIn') {
+          r.values.forEach((v) => problems.check(`${prop}.term.requirements[${j}].values`, v, rules.labelValue(v)));
+        }
+      });
+    });
+    // validateHostUsers: a user namespace cannot be combined with the node's namespaces.
+    if (props.hostUsers === false) {
+      for (const [prop, on] of [['hostNetwork', this.hostNetwork], ['hostPid', this.hostPid], ['hostIpc', this.hostIpc]] as const) {
+        if (on) {
+          problems.add('hostUsers', false, `a user namespace (hostUsers: false) cannot be combined with ${prop}: true; remove one of them`);
+        }
+      }
+    }
+    if (props.serviceAccountAnnotations !== undefined && props.serviceAccountName !== undefined) {
+      problems.add('serviceAccountAnnotations', props.serviceAccountAnnotations, 'annotations apply to the ServiceAccount this construct creates, and none is created with serviceAccountName; annotate that ServiceAccount where it is defined');
+    }
+    checkMap(props.serviceAccountAnnotations, 'serviceAccountAnnotations', problems);
+    checkMap(props.podLabels, 'podLabels', problems, true);
+    for (const key of SELECTOR_KEYS) {
+      if (props.podLabels?.[key] !== undefined) {
+        problems.add(`podLabels.${key}`, props.podLabels[key], 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); set `name` instead');
+      }
+    }
+    const namespacedRules = props.namespacedRbacRules ?? [];
+    if (props.automountServiceAccountToken === false && namespacedRules.length > 0) {
+      problems.add('automountServiceAccountToken', false, 'namespacedRbacRules grant API access that the agent could not use without its token; remove one of them');
+    }
+    namespacedRules.forEach((rule, i) => {
+      if (!['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceUrLs'].map((f) => isStringList((rule as any)?.[f], `namespacedRbacRules[${i}].${f}`, problems)).every(Boolean)) {
+        return;
+      }
+      if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
+        problems.add(`namespacedRbacRules[${i}].verbs`, rule?.verbs, 'expected at least one verb, e.g. ["get", "list", "watch"]');
+      }
+      if (rule && (rule.nonResourceUrLs ?? []).length > 0) {
+        problems.add(`namespacedRbacRules[${i}].nonResourceUrLs`, rule.nonResourceUrLs, 'non-resource URLs are cluster-scoped (a Role cannot grant them); put this rule in rbacRules');
+      }
+      if (rule && (rule.resources ?? []).length === 0) {
+        problems.add(`namespacedRbacRules[${i}].resources`, rule.resources, 'expected the resources (with apiGroups) the rule grants');
+      } else if (rule && rule.apiGroups === undefined) {
+        problems.add(`namespacedRbacRules[${i}].apiGroups`, undefined, 'expected the API groups of the resources ("" is the core group)');
+      }
+    });
+    (props.sidecars ?? []).forEach((c, i) => {
+      if (c?.restartPolicy !== undefined) {
+        problems.add(`sidecars[${i}].restartPolicy`, c.restartPolicy, 'only an init container takes a restartPolicy (ContainerRestartPolicy.ALWAYS makes it a native sidecar); remove it, or move the container to initContainers');
+      }
+    });
+    (props.initContainers ?? []).forEach((c, i) => {
+      if (c?.restartPolicy !== undefined && c.restartPolicy !== kplus.ContainerRestartPolicy.ALWAYS) {
+        problems.add(`initContainers[${i}].restartPolicy`, c.restartPolicy, 'expected ContainerRestartPolicy.ALWAYS (the only value Kubernetes allows), or leave it out');
+      }
+    });
+    if (props.metrics !== undefined) {
+      if (!(props.metrics instanceof AgentMetrics)) {
+        problems.add('metrics', props.metrics, 'expected AgentMetrics.podMonitor(...) or AgentMetrics.serviceMonitor(...)');
+      } else {
+        props.metrics._check(this.name, running.flatMap((c) => c.portNames), problems);
+      }
+    }
   }
 
   private checkProbePorts(props: DaemonSetProps, main: BuiltContainer, problems: Problems): void {
@@ -679,6 +1030,7 @@ class PodVolumes implements VolumeResolver {
     this.hasKeyed = volumes.some((v) => v._keyed);
     volumes.forEach((v, i) => {
       problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
+      v._check(`volumes[${i}]`, problems);
       for (const [field, value, allowed] of v._problems()) {
         problems.add(`volumes[${i}].${field}`, value, allowed);
       }
@@ -733,4 +1085,49 @@ function checkMap(map: { [key: string]: string } | undefined, prop: string, prob
       problems.check(`${prop}.${key}`, value, rules.labelValue(value));
     }
   }
+}
+/** Whether `value` is absent or a list of strings; records a problem if it is neither. */
+function isStringList(value: unknown, prop: string, problems: Problems): boolean {
+  if (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+    return true;
+  }
+  problems.add(prop, value, 'expected a list of strings');
+  return false;
+}
+
+function isNativeSidecar(c: AgentContainer | undefined): boolean {
+  return c?.restartPolicy === kplus.ContainerRestartPolicy.ALWAYS;
+}
+
+/** The JSON patches of the pod fields cdk8s-plus-28 does not model (L1 property names). */
+function podFieldPatches(props: DaemonSetProps): Array<[string, unknown]> {
+  const spec = '/spec/template/spec';
+  const patches: Array<[string, unknown]> = [];
+  if ((props.imagePullSecrets ?? []).length > 0) {
+    patches.push([`${spec}/imagePullSecrets`, props.imagePullSecrets!.map((name) => ({ name }))]);
+  }
+  if ((props.hostAliases ?? []).length > 0) {
+    patches.push([`${spec}/hostAliases`, props.hostAliases!.map((a) => ({ ip: a.ip, hostnames: [...a.hostnames] }))]);
+  }
+  if (props.dnsConfig !== undefined) {
+    patches.push([`${spec}/dnsConfig`, {
+      nameservers: props.dnsConfig.nameservers,
+      searches: props.dnsConfig.searches,
+      options: props.dnsConfig.options?.map((o) => ({ name: o.name, value: o.value })),
+    }]);
+  }
+  if (props.runtimeClassName !== undefined) {
+    patches.push([`${spec}/runtimeClassName`, props.runtimeClassName]);
+  }
+  if ((props.supplementalGroups ?? []).length > 0) {
+    patches.push([`${spec}/securityContext/supplementalGroups`, [...props.supplementalGroups!]]);
+  }
+  if (props.seLinuxOptions !== undefined) {
+    const { type, level, user, role } = props.seLinuxOptions;
+    patches.push([`${spec}/securityContext/seLinuxOptions`, { type, level, user, role }]);
+  }
+  if (props.hostUsers !== undefined) {
+    patches.push([`${spec}/hostUsers`, props.hostUsers]);
+  }
+  return patches;
 }

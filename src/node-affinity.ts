@@ -92,3 +92,15 @@ export class NodeAffinityTerm {
     return { matchExpressions: this.requirements.map((r) => r._toKube()) };
   }
 }
+
+/**
+ * A node affinity term the scheduler prefers (a `preferredSchedulingTerm`): a node that matches
+ * `term` gets `weight` added to its score.
+ */
+export interface WeightedNodeAffinityTerm {
+  /** The weight, 1-100, added to a node's score when it matches `term`. */
+  readonly weight: number;
+
+  /** The requirements a node must meet to get the weight. */
+  readonly term: NodeAffinityTerm;
+}

@@ -4,6 +4,12 @@
  * implemented in k8s.io/pod-security-admission/policy). Every check of the `baseline` and
  * `restricted` profiles that applies to a pod spec is here; a violation of a baseline check makes
  * the pod `privileged`, of a restricted check `baseline`.
+ *
+ * `hostUsers` is no check of its own: `false` (a user namespace) is allowed at every level, and
+ * `true` or unset is the default. Pods with `hostUsers: false` are judged like any other: the
+ * relaxation of runAsNonRoot and runAsUser for them (KEP-127, behind the
+ * UserNamespacesPodSecurityStandards feature gate, off by default, until 1.35) is not applied, so
+ * the level reported is the one a cluster without that gate enforces.
  */
 
 /** The Pod Security Standards levels, from the least to the most restrictive. */
@@ -73,6 +79,7 @@ export class PodSecurity {
     ];
 
     // ---- baseline ----
+    // hostUsers: false is allowed at every level (no check reads it; see the file comment).
     for (const [key, name] of [['hostNetwork', 'hostNetwork'], ['hostPID', 'hostPID'], ['hostIPC', 'hostIPC']]) {
       if (spec[key] === true) {
         add(B, 'hostNamespaces', name, `${name}: true shares the node's ${name.slice(4).toLowerCase()} namespace`);

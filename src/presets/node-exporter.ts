@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu, EnvFieldPaths, EnvValue, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
@@ -32,8 +32,26 @@ export interface NodeExporterNetworkPolicyOptions {
 /**
  * Props of a `NodeExporter`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); `resources`
+ * are merged per resource; any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents;
+ * reasons and sources in docs/presets/node-exporter.md):
+ * - `hostNetwork`: true (the network collectors read the namespace the exporter runs in);
+ *   `dnsPolicy`: CLUSTER_FIRST_WITH_HOST_NET
+ * - `hostPid`: false, as the core: the mounted host /proc is read whatever the PID namespace
+ * - `resources`: requests 50m CPU and 64Mi memory, memory limit 180Mi, no CPU limit
+ * - `component`: "metrics"
+ * - `args`: the path flags (/host/proc, /host/sys, /host/root, /host/root/run/udev/data),
+ *   `--web.listen-address`, the exclude patterns and the collector flags
+ * - `env`: HOST_IP (status.hostIP) when listening on the node's address only
+ * - `ports`: "metrics" on `port` (9100)
+ * - `hostMounts`: /proc, /sys and / read-only at /host/proc, /host/sys and /host/root (/ with
+ *   HostToContainer), and /var/run/dbus/system_bus_socket read-only with the systemd or
+ *   logind collector
+ * - `readiness`, `liveness`: HTTP GET / on the metrics port, timeout 5 s
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface NodeExporterProps extends DaemonSetOptions {
   /**
@@ -54,14 +72,19 @@ export interface NodeExporterProps extends DaemonSetOptions {
   /**
    * Listen on every address of the node instead of only the node's primary address
    * (`status.hostIP`). The default keeps the metrics off other interfaces of multi-homed nodes
-   * (public, storage or management networks).
+   * (public, storage or management networks). Without the host network (`hostNetwork: false`)
+   * the pod has its own network namespace, where the node's address does not exist: the
+   * exporter then always listens on every address of the pod (its one interface and loopback).
    *
-   * @default false
+   * @default - false with the host network; true without it
    */
   readonly listenOnAllInterfaces?: boolean;
 
   /**
    * Collectors to turn on (`--collector.<name>`), e.g. `NodeExporterCollector.SYSTEMD`.
+   * `SYSTEMD` and `LOGIND` talk to the host's D-Bus system bus: the preset then also mounts the
+   * host's socket, /var/run/dbus/system_bus_socket, read-only (type `Socket`: a node without
+   * D-Bus does not start the pod).
    *
    * @default - none besides node exporter's own default set
    */
@@ -133,6 +156,10 @@ export interface NodeExporterProps extends DaemonSetOptions {
 const HOST_PROC = '/host/proc';
 const HOST_SYS = '/host/sys';
 const HOST_ROOT = '/host/root';
+/** The D-Bus system bus socket (the D-Bus specification's well-known system bus address). */
+const DBUS_SYSTEM_SOCKET = '/var/run/dbus/system_bus_socket';
+/** The collectors that read systemd's and logind's D-Bus APIs. */
+const DBUS_COLLECTORS: Array<string | undefined> = [NodeExporterCollector.SYSTEMD.name, NodeExporterCollector.LOGIND.name];
 
 /** kube-prometheus's list plus node exporter's defaults (/run/credentials, containers storage) and the runtimes' per-pod shm mounts. */
 const DEFAULT_MOUNT_POINTS_EXCLUDE = '^/(dev|proc|sys|run/credentials/.+|run/containerd/.+|run/containers/storage/.+|run/k3s/containerd/.+'
@@ -151,13 +178,19 @@ const COLLECTOR_NAME = /^[a-z][a-z0-9_]*$/;
  *
  * Host access it needs, and why:
  * - **host network** (`hostNetwork`): the network collectors (netdev, netstat, sockstat, ...)
- *   read the node's network namespace, and Prometheus scrapes the node's address.
- * - **host PID namespace** (`hostPid`): `/proc/net` is a link to `/proc/self/net`, which only
- *   resolves in the host's `/proc` when the exporter is a process of the host's PID namespace.
+ *   read the network namespace of the exporter's own process (`/proc/net` is `/proc/self/net`,
+ *   netlink answers for the caller's namespace), and Prometheus scrapes the node's address.
+ * - **no host PID namespace**: the host's `/proc` is mounted and `--path.procfs` points at it;
+ *   that procfs belongs to the host's PID namespace, so its `1/mountinfo` (the filesystem
+ *   collector's mount list) is the host's, whatever namespace the exporter runs in. The
+ *   upstream README's `--pid=host` is for its Docker example, which reads the container's own
+ *   `/proc` (see docs/presets/node-exporter.md; the integration test runs the real binary in
+ *   a child PID namespace). Set `hostPid: true` if your own collectors need it.
  * - **`/proc`, `/sys` and `/` read-only** at /host/proc, /host/sys and /host/root, with the
  *   matching `--path.procfs`, `--path.sysfs`, `--path.rootfs` (and `--path.udev.data`) flags;
  *   `/` with HostToContainer propagation so that filesystems mounted after the pod started are
  *   seen. Nothing is writable.
+ * - **the D-Bus system socket** read-only, only with the systemd or logind collector.
  *
  * Everything else is the core's locked-down default: non-root (65534), no capabilities
  * (kube-prometheus adds SYS_TIME for the timex collector on old runtimes; reading the clock state
@@ -222,7 +255,20 @@ export class NodeExporter extends Construct {
     this.enabledCollectors = [...(enableCollectors ?? [])];
     this.disabledCollectors = [...(disableCollectors ?? [])];
     checkCollectors(this.enabledCollectors, this.disabledCollectors, problems);
-    const allInterfaces = listenOnAllInterfaces ?? false;
+    const hostNetwork = options.hostNetwork ?? true;
+    if (listenOnAllInterfaces === false && !hostNetwork) {
+      problems.add('listenOnAllInterfaces', false, 'without the host network the node\'s address is not in the pod\'s network namespace, so node exporter cannot listen on it; remove listenOnAllInterfaces or set hostNetwork: true');
+    }
+    // The node's address exists only in the host's network namespace.
+    const allInterfaces = listenOnAllInterfaces ?? !hostNetwork;
+    const name = preset.name;
+    const serviceWanted = createService ?? true;
+    if (serviceWanted) {
+      const problem = rules.dns1035Label(name);
+      if (problem !== undefined) {
+        problems.add('name', name, `the Service is named after the agent (from \`name\`, else the construct id): ${problem}; set name, or createService: false`);
+      }
+    }
 
     // The host is read through three read-only mounts (always there: `hostMounts` you give are
     // added to them), and the path flags point at them. "/" propagates host mounts made later
@@ -231,6 +277,12 @@ export class NodeExporter extends Construct {
       HostMount.readOnly('/proc', { mountPath: HOST_PROC }),
       HostMount.readOnly('/sys', { mountPath: HOST_SYS }),
       HostMount.readOnly('/', { mountPath: HOST_ROOT, propagation: MountPropagation.HOST_TO_CONTAINER }),
+      // The systemd and logind collectors connect to the system bus at its well-known address
+      // (godbus' default), as the exporter's user: the socket is world-writable, and reading
+      // units and sessions is allowed to every user by their D-Bus policies.
+      ...(this.enabledCollectors.some((c) => DBUS_COLLECTORS.includes(c?.name))
+        ? [HostMount.readOnly(DBUS_SYSTEM_SOCKET, { mountPath: DBUS_SYSTEM_SOCKET, type: HostPathVolumeType.SOCKET })]
+        : []),
     ];
 
     const listenAddress = allInterfaces ? `:${this.port}` : `[$(HOST_IP)]:${this.port}`;
@@ -258,7 +310,6 @@ export class NodeExporter extends Construct {
     if (options.args !== undefined && extraArgs !== undefined) {
       problems.add('extraArgs', extraArgs, 'extraArgs are appended to the preset\'s arguments, which `args` replaces; put them in `args`');
     }
-    const serviceWanted = createService ?? true;
     const scraperPodLabels = networkPolicy?.scraperPodLabels ?? { 'app.kubernetes.io/name': 'prometheus' };
     if (networkPolicy !== undefined) {
       checkLabels('networkPolicy.scraperPodLabels', scraperPodLabels, problems);
@@ -275,9 +326,8 @@ export class NodeExporter extends Construct {
       env: allInterfaces ? {} : { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) },
       ports: [{ containerPort: this.port, name: 'metrics' }],
       hostMounts,
-      // Relaxed from the core's defaults: the host network and PID namespace (see the class doc).
+      // Relaxed from the core's default: the host network (see the class doc).
       hostNetwork: true,
-      hostPid: true,
       resources: {
         cpu: { request: Cpu.millis(50) },
         memory: { request: Size.mebibytes(64), limit: Size.mebibytes(180) },

@@ -4,6 +4,7 @@
  */
 import { Yaml } from 'cdk8s';
 import { SecurityAgentDriver } from './security-agent-driver';
+import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
 
 /** Where the rules shipped in the Falco image live, and where custom rules are mounted. */
@@ -15,12 +16,19 @@ export interface FalcoConfigOptions {
   readonly sockets: SecurityAgentRuntimeSocket[];
   readonly webserverPort: number;
   readonly healthzPath: string;
+  readonly priority: SecurityAgentPriority;
+  /** Where alerts are also POSTed (falcosidekick), if anywhere. */
+  readonly httpOutputUrl?: string;
 }
 
 /**
- * The configuration as an object. Complete on purpose: it sets no `config_files`, so the
- * image's /etc/falco/config.d (which declares the container plugin again, and would make Falco
- * abort on a duplicate plugin) is never read.
+ * The configuration as an object. Complete on purpose: it sets no `config_files`, so Falco reads
+ * no file beside it (Falco 0.44.1 reads only the files `config_files` lists). The image's own
+ * falco.yaml lists /etc/falco/config.d, whose falco.container_plugin.yaml says
+ * `load_plugins: [container]`: merged with the default `append` strategy into a falco.yaml that
+ * already loads the plugin, the list would name it twice, and libsinsp refuses a second plugin
+ * of one name ("found another plugin with name container. Aborting."). Every value Falco runs
+ * with is then in this one file, whose checksum rolls the pods.
  */
 export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]: unknown } {
   const kmod = options.driver === SecurityAgentDriver.KERNEL_MODULE;
@@ -52,12 +60,15 @@ export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]:
       library_path: 'libcontainer.so',
       init_config: { label_max_len: 100, with_size: false, hooks: ['create'], engines },
     }],
-    priority: 'debug',
+    priority: options.priority,
+    // JSON alerts: what log collectors parse, and what falcosidekick expects over HTTP.
     json_output: true,
     json_include_output_property: true,
     json_include_tags_property: true,
     stdout_output: { enabled: true },
     syslog_output: { enabled: false },
+    // Falco's defaults for the rest (user agent, CA path /etc/ssl/certs of the image).
+    http_output: options.httpOutputUrl === undefined ? { enabled: false } : { enabled: true, url: options.httpOutputUrl },
     log_stderr: true,
     log_syslog: false,
     log_level: 'info',
@@ -67,8 +78,28 @@ export function falcoConfigObject(options: FalcoConfigOptions): { [key: string]:
       listen_port: options.webserverPort,
       listen_address: '0.0.0.0',
       k8s_healthz_endpoint: options.healthzPath,
-      prometheus_metrics_enabled: false,
+      // /metrics on the webserver's port; only served when metrics.enabled is true too.
+      prometheus_metrics_enabled: true,
       ssl_enabled: false,
+    },
+    // The Falco chart's values when its `metrics.enabled` is set (charts/falco/values.yaml,
+    // falco-9.1.0): no metrics alert (output_rule), no per-CPU series. The Prometheus endpoint
+    // computes its values at each scrape; the interval paces only the other outputs.
+    metrics: {
+      enabled: true,
+      interval: '1h',
+      output_rule: false,
+      rules_counters_enabled: true,
+      resource_utilization_enabled: true,
+      state_counters_enabled: true,
+      kernel_event_counters_enabled: true,
+      kernel_event_counters_per_cpu_enabled: false,
+      libbpf_stats_enabled: true,
+      plugins_metrics_enabled: true,
+      kernel_iter_event_counters_enabled: true,
+      jemalloc_stats_enabled: false,
+      convert_memory_to_mb: true,
+      include_empty_values: false,
     },
   };
 }

@@ -1,20 +1,16 @@
 /**
- * How the security agent (Falco) gets kernel events, and so how much privilege it needs.
+ * How the security agent (Falco) gets kernel events.
+ *
+ * Either runs in a privileged container by default (as the Falco chart does). The modern eBPF
+ * probe can instead run with four capabilities (`privileged: false`), on nodes that allow it:
+ * see `SecurityAgentProps`.
  */
 export enum SecurityAgentDriver {
   /**
-   * The modern eBPF probe, built into Falco, in least-privileged mode: root in an unprivileged
-   * container with only the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities. Needs a
-   * kernel with BTF and BPF ring buffers (usually 5.8 or later). The default.
+   * The modern eBPF probe, built into Falco. Needs a kernel with BTF and BPF ring buffers
+   * (usually 5.8 or later). The default.
    */
   MODERN_EBPF = 'modern_ebpf',
-
-  /**
-   * The modern eBPF probe in a privileged container, for nodes where the capabilities are not
-   * enough (e.g. kernels with the probe's features backported but without CAP_BPF and
-   * CAP_PERFMON, or runtimes whose seccomp or LSM profiles block the bpf() call).
-   */
-  MODERN_EBPF_PRIVILEGED = 'modern_ebpf_privileged',
 
   /**
    * The kernel module, for kernels too old for the modern probe. A privileged init container

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
@@ -7,6 +7,7 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
+import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
 import { shortHash } from '../private/names';
 import { PresetScope } from '../private/preset-base';
@@ -17,8 +18,38 @@ import { checkConstructProps } from '../private/shapes';
 /**
  * Props of a `SecurityAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); `resources`
+ * are merged per resource; any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents;
+ * reasons and sources in docs/presets/security-agent.md):
+ * - `privileged`: **true**, as the Falco chart's default. `false` selects the least-privileged
+ *   mode of the modern eBPF probe: the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities
+ *   and AppArmor `unconfined`. It needs `kernel.perf_event_paranoid` at 2 or lower on every
+ *   node (`sysctl kernel.perf_event_paranoid`): Falco attaches some programs with
+ *   `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2
+ *   (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu
+ *   nodes); the upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the
+ *   kernel module.
+ * - `runAsUser`, `runAsGroup`: 0 (only root works: a container's capabilities, and a
+ *   privileged container's, apply to root only; a non-root user is rejected);
+ *   `runAsNonRoot`: false
+ * - `addCapabilities`: none when privileged; BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE with
+ *   `privileged: false`
+ * - `resources`: requests 100m CPU and 512Mi memory, memory limit 1024Mi (the chart's), no CPU
+ *   limit (a throttled Falco drops events)
+ * - `component`: "security"; `args`: ["/usr/bin/falco"]
+ * - `env`: HOST_ROOT=/host and FALCO_HOSTNAME (the node's name)
+ * - `ports`: "metrics" on 8765 (Falco's webserver: /healthz and Prometheus' /metrics)
+ * - `podAnnotations`: "checksum/config" (a hash of the ConfigMap as synthesized), and the
+ *   AppArmor annotation `unconfined` with `privileged: false`
+ * - `hostMounts`: /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only
+ *   (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets'
+ *   directories read-only under /host
+ * - `startup`, `liveness`, `readiness`: HTTP GET /healthz on 8765 with the chart's timings
+ * - `initContainers`: the falco-driver-loader with the kernel module
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface SecurityAgentProps extends DaemonSetOptions {
   /**
@@ -29,8 +60,8 @@ export interface SecurityAgentProps extends DaemonSetOptions {
   readonly image?: string;
 
   /**
-   * How Falco gets kernel events. Only `MODERN_EBPF` runs without privileged containers; the
-   * others are explicit opt-ins.
+   * How Falco gets kernel events: the modern eBPF probe, or the kernel module (an explicit
+   * opt-in that adds a privileged init container).
    *
    * @default SecurityAgentDriver.MODERN_EBPF
    */
@@ -60,6 +91,30 @@ export interface SecurityAgentProps extends DaemonSetOptions {
    * @default - only the rules shipped in the Falco image
    */
   readonly customRules?: { [fileName: string]: string };
+
+  /**
+   * The least severe priority of the rules Falco loads and runs (falco.yaml's `priority`).
+   *
+   * @default SecurityAgentPriority.DEBUG (every rule, Falco's default)
+   */
+  readonly minimumPriority?: SecurityAgentPriority;
+
+  /**
+   * Also POST every alert, as JSON, to an HTTP endpoint: typically falcosidekick
+   * (`{ url: 'http://falcosidekick.falco.svc:2801' }`), which forwards them to chat, SIEM and
+   * other sinks. Alerts always go to stdout too.
+   *
+   * @default - stdout only
+   */
+  readonly httpOutput?: SecurityAgentHttpOutput;
+}
+
+/** Where the security agent POSTs its alerts (Falco's `http_output`). */
+export interface SecurityAgentHttpOutput {
+  /**
+   * The endpoint's URL, http or https (https is verified against the image's CA certificates).
+   */
+  readonly url: string;
 }
 
 const WEB_PORT = 8765;
@@ -67,26 +122,31 @@ const HEALTHZ = '/healthz';
 const CONFIG_VOLUME = 'falco-config';
 const RULES_VOLUME = 'falco-rules';
 const STATE_VOLUME = 'falco-state';
+const CHECKSUM_ANNOTATION = 'checksum/config';
+/** The least-privileged mode's capabilities, as the Falco chart's `leastPrivileged`. */
+const LEAST_PRIVILEGED_CAPABILITIES = [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE];
 const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
 
 /**
  * Falco, the runtime security agent, on every node: a DaemonSet, its ConfigMap (falco.yaml
  * and custom rules) and a ServiceAccount without any permission.
  *
- * The default is the least-privileged mode of Falco's modern eBPF probe: no privileged
- * container anywhere, the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities added to an
- * otherwise empty set (the Falco chart adds them to the runtime's default set, and its own
- * default is a privileged container). The kernel module is an explicit opt-in
+ * The default is Falco's modern eBPF probe in a privileged container, as the Falco chart's
+ * default: it starts on every common node image. Its least-privileged mode (four capabilities
+ * instead of privileged) is an explicit opt-in, `privileged: false`, for nodes whose
+ * `kernel.perf_event_paranoid` is 2 or lower (not Debian's or Ubuntu's kernels: see
+ * `SecurityAgentProps`). The kernel module is another opt-in
  * (`driver: SecurityAgentDriver.KERNEL_MODULE`) and is the only mode with an init container.
  *
  * Host access it needs, and why:
- * - **root** (UID 0): Linux grants the capabilities of a container to its root user only
- *   (Kubernetes has no ambient capabilities), so Falco cannot run as non-root.
- * - **capabilities** BPF and PERFMON (load the probe, open its ring buffers), SYS_RESOURCE
- *   (raise the locked-memory limit on kernels before 5.11), SYS_PTRACE (read other processes'
- *   /proc entries when Falco builds its process table).
- * - **AppArmor unconfined** (least-privileged mode only, as the chart does): the runtime's
- *   default profile forbids ptrace-reading processes outside the container.
+ * - **root** (UID 0) in every mode: Linux grants a container's capabilities (or a privileged
+ *   container's) to its root user only (Kubernetes has no ambient capabilities).
+ * - **privileged** (default): loading eBPF programs and attaching them, on every kernel the
+ *   chart supports. With `privileged: false`, the capabilities BPF and PERFMON (load the probe,
+ *   open its ring buffers and perf events), SYS_RESOURCE (raise the locked-memory limit on
+ *   kernels before 5.11), SYS_PTRACE (read other processes' /proc entries), and AppArmor
+ *   `unconfined` (the runtime's default profile forbids reading other processes; a privileged
+ *   container is not confined by it anyway).
  * - **`/proc` at /host/proc, `/etc` at /host/etc, `/sys/kernel`** read-only: the process table, the
  *   host's identity, and the kernel's BTF and tracing files (the chart's `sysfsMountPath`).
  *   With the kernel module, **`/dev`** (at /host/dev, the module's devices) and **`/sys/module`**
@@ -95,7 +155,7 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * - **runtime sockets** read-only (see `SecurityAgentRuntimeSocket`), for container metadata.
  *
  * No host PID namespace and no host network, like the chart: Falco reads the host's processes
- * through /host/proc, and the modern probe sees every process from the kernel.
+ * through /host/proc, and the probe sees every process from the kernel.
  *
  * No RBAC: the default configuration asks the Kubernetes API for nothing (pod and namespace
  * names come from the runtime's CRI labels). The chart's only Role (configmaps get, list,
@@ -105,10 +165,13 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * Other choices: every taint tolerated (the chart tolerates only the control-plane taints; a
  * node without the agent is a node without detection), the chart's requests (100m CPU, 512Mi)
  * and memory limit (1024Mi) but no CPU limit (a throttled Falco drops events), the chart's
- * probes on the webserver's /healthz (port 8765, named "web"), JSON alerts on stdout, a
- * read-only root filesystem with an emptyDir for /root/.falco, and the rules shipped in the
- * image (no falcoctl fetching rules at run time, so what runs is what was pinned). No priority
- * class (the chart sets none): set `priorityClassName` to keep the agent on full nodes.
+ * probes on the webserver's /healthz (port 8765, named "metrics": the same port serves Falco's
+ * Prometheus metrics, turned on), JSON alerts on stdout (and to `httpOutput`), a read-only root
+ * filesystem with an emptyDir for /root/.falco, and the rules shipped in the image (no
+ * falcoctl fetching rules at run time, so what runs is what was pinned). No priority class
+ * (the chart sets none): set `priorityClassName` to keep the agent on full nodes. A
+ * `checksum/config` pod annotation, computed from the ConfigMap as synthesized, rolls the pods
+ * whenever the configuration changes.
  *
  * @example
  * new SecurityAgent(chart, 'falco', { namespace: 'falco' });
@@ -127,6 +190,10 @@ export class SecurityAgent extends Construct {
   public readonly image: string;
   /** The driver chosen. */
   public readonly driver: SecurityAgentDriver;
+  /** Whether Falco runs privileged (false: the least-privileged mode, with four capabilities). */
+  public readonly privileged: boolean;
+  /** The least severe priority of the rules Falco runs. */
+  public readonly minimumPriority: SecurityAgentPriority;
   /** The runtime sockets mounted. */
   public readonly runtimeSockets: SecurityAgentRuntimeSocket[];
   /** The generated falco.yaml. */
@@ -135,7 +202,7 @@ export class SecurityAgent extends Construct {
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps(this, props);
-    const { image, driver, driverLoaderImage, runtimeSockets, customRules, ...options } = props;
+    const { image, driver, driverLoaderImage, runtimeSockets, customRules, minimumPriority, httpOutput, ...options } = props;
     const preset = new PresetScope(this, id, options);
     const problems = preset.problems;
 
@@ -145,7 +212,14 @@ export class SecurityAgent extends Construct {
       problems.add('driver', this.driver, `expected one of ${Object.values(SecurityAgentDriver).join(', ')}`);
     }
     const kmod = this.driver === SecurityAgentDriver.KERNEL_MODULE;
-    const leastPrivileged = this.driver === SecurityAgentDriver.MODERN_EBPF;
+    this.privileged = options.privileged ?? true;
+    if (!this.privileged && kmod) {
+      problems.add('privileged', false, 'the kernel module runs only in a privileged container; use driver: SecurityAgentDriver.MODERN_EBPF for the least-privileged mode');
+    }
+    const nonRoot = options.runAsUser !== undefined && options.runAsUser !== 0;
+    if (nonRoot) {
+      problems.add('runAsUser', options.runAsUser, 'Falco must run as root (0): Linux gives a container\'s capabilities, and a privileged container\'s, to its root user only, and Falco cannot load its probe without them');
+    }
     if (driverLoaderImage !== undefined && !kmod) {
       problems.add('driverLoaderImage', driverLoaderImage, 'only the kernel module is loaded by an init container; remove it or use driver: SecurityAgentDriver.KERNEL_MODULE');
     }
@@ -153,11 +227,23 @@ export class SecurityAgent extends Construct {
     checkSockets(this.runtimeSockets, problems);
     const rulesFiles = customRules ?? {};
     checkRules(rulesFiles, problems);
+    this.minimumPriority = minimumPriority ?? SecurityAgentPriority.DEBUG;
+    if (!Object.values(SecurityAgentPriority).includes(this.minimumPriority)) {
+      problems.add('minimumPriority', this.minimumPriority, `expected one of ${Object.values(SecurityAgentPriority).join(', ')}`);
+    }
+    const httpOutputUrl = checkHttpOutput(httpOutput, problems);
 
     const { name } = preset;
     const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${preset.containerName}`;
 
-    this.falcoConfig = falcoConfigYaml({ driver: this.driver, sockets: this.runtimeSockets, webserverPort: WEB_PORT, healthzPath: HEALTHZ });
+    this.falcoConfig = falcoConfigYaml({
+      driver: this.driver,
+      sockets: this.runtimeSockets,
+      webserverPort: WEB_PORT,
+      healthzPath: HEALTHZ,
+      priority: this.minimumPriority,
+      httpOutputUrl,
+    });
     const configData: { [key: string]: string } = { 'falco.yaml': this.falcoConfig, ...rulesFiles };
     const ruleNames = Object.keys(rulesFiles).sort();
 
@@ -184,10 +270,9 @@ export class SecurityAgent extends Construct {
       ...(ruleNames.length > 0 ? [{ volumeName: RULES_VOLUME, mountPath: '/etc/falco/rules.d' }] : []),
     ];
 
-    const podAnnotations: { [key: string]: string } = { 'checksum/config': shortHash(JSON.stringify(configData), 16) };
-    if (leastPrivileged) {
-      podAnnotations[appArmorKey] = 'unconfined';
-    }
+    // The annotation, not the appArmorProfile field (Kubernetes 1.30+): cdk8s-plus-28's 1.28
+    // types drop the field, and the API server copies the annotation into it (see the docs).
+    const podAnnotations: { [key: string]: string } = this.privileged ? {} : { [appArmorKey]: 'unconfined' };
 
     const httpProbe = (timing: { initialDelay?: number; period: number; failureThreshold: number }) => Probe.fromHttpGet(HEALTHZ, {
       port: WEB_PORT,
@@ -205,19 +290,23 @@ export class SecurityAgent extends Construct {
         HOST_ROOT: EnvValue.fromValue('/host'),
         FALCO_HOSTNAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
       },
-      ports: [{ containerPort: WEB_PORT, name: 'web' }],
+      // The webserver serves /healthz and Prometheus' /metrics on one port (the chart names it
+      // "web"): named "metrics" so that monitors find it by name.
+      ports: [{ containerPort: WEB_PORT, name: 'metrics' }],
       hostMounts,
       volumes,
       volumeMounts,
       podAnnotations,
-      // Relaxed from the core's defaults: Falco must be root (see the class doc), and either
-      // holds the four capabilities of the least-privileged mode or, when opted in, is privileged.
+      // Relaxed from the core's defaults: Falco must be root (see the class doc), and is either
+      // privileged or, when asked for, holds the four capabilities of the least-privileged mode.
       runAsUser: 0,
       runAsGroup: 0,
       runAsNonRoot: false,
-      ...(leastPrivileged
-        ? { addCapabilities: [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE] }
-        : { privileged: true }),
+      // (With a non-root runAsUser, already reported above, no capabilities: the core would
+      // report them too, as capabilities the user never set.)
+      ...(this.privileged
+        ? { privileged: true }
+        : { privileged: false, addCapabilities: nonRoot ? [] : LEAST_PRIVILEGED_CAPABILITIES }),
       initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [],
       resources: {
         cpu: { request: Cpu.millis(100) },
@@ -233,7 +322,20 @@ export class SecurityAgent extends Construct {
       metadata: { name: this.daemonSet.name, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
       data: configData,
     });
+
+    // Computed when the chart is synthesized, from the ConfigMap as it is then: a change made
+    // through the escape hatch (ApiObject.of(agent.configMap).addJsonPatch) rolls the pods too.
+    if (options.podAnnotations?.[CHECKSUM_ANNOTATION] === undefined) {
+      const configMap = this.configMap;
+      this.daemonSet.workload.podMetadata.addAnnotation(CHECKSUM_ANNOTATION, Lazy.any({ produce: () => configChecksum(configMap) }));
+    }
   }
+}
+
+/** A hash of what the pods read from the ConfigMap: its data, as synthesized. */
+function configChecksum(configMap: ApiObject): string {
+  const { data, binaryData } = configMap.toJson();
+  return shortHash(JSON.stringify({ data, binaryData }), 16);
 }
 
 /**
@@ -291,6 +393,24 @@ function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Problems)
     }
     seen.add(s.socketPath);
   });
+}
+
+function checkHttpOutput(output: SecurityAgentHttpOutput | undefined, problems: Problems): string | undefined {
+  if (output === undefined) {
+    return undefined;
+  }
+  const url = output?.url;
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol) || parsed.hostname === '' || /\s/.test(url)) {
+    problems.add('httpOutput.url', url, 'expected an absolute http:// or https:// URL, e.g. "http://falcosidekick.falco.svc:2801"');
+    return undefined;
+  }
+  return url;
 }
 
 function checkRules(files: { [fileName: string]: string }, problems: Problems): void {

@@ -1,7 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import {
-  Capability, ContainerProps, Cpu, ContainerResources, EnvFieldPaths, EnvValue, HostPathVolumeType, ImagePullPolicy,
-  MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
+  Capability, ContainerLifecycle, ContainerProps, ContainerRestartPolicy, Cpu, ContainerResources, EnvFieldPaths, EnvFrom, EnvValue, Handler,
+  HostPathVolumeType, ImagePullPolicy, k8s, MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
 } from 'cdk8s-plus-28';
 import { Problems } from './problems';
 import * as rules from './rules';
@@ -34,6 +34,11 @@ export interface BuiltContainer {
   readonly security: ResolvedSecurity;
   readonly portNames: string[];
   readonly portNumbers: number[];
+  /**
+   * The container's whole `resources`, when it has ephemeral storage: cdk8s-plus renders
+   * ephemeral-storage in whole GiB only (and throws on 500Mi), so the DaemonSet patches it in.
+   */
+  readonly resourcesPatch?: k8s.ResourceRequirements;
 }
 
 /** Resolves volumes by name so that every container shares one cdk8s-plus volume per name. */
@@ -57,6 +62,8 @@ export interface BuildOptions {
   /** Whether probes are allowed (not in init containers). */
   readonly probesAllowed: boolean;
   readonly hostNetwork: boolean;
+  /** ALWAYS for a native sidecar (an init container that keeps running). */
+  readonly restartPolicy?: ContainerRestartPolicy;
 }
 
 /**
@@ -91,6 +98,8 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
   if (s.workingDir !== undefined) {
     problems.check(at('workingDir'), s.workingDir, rules.containerMountPath(s.workingDir));
   }
+  checkEnvFrom(s.envFrom, at('envFrom'), problems);
+  checkLifecycle(s.lifecycle, at('lifecycle'), ports.map((p) => p.containerPort), options);
 
   const props: ContainerProps = {
     name: options.name,
@@ -105,6 +114,9 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
     liveness: s.liveness,
     readiness: s.readiness,
     startup: s.startup,
+    envFrom: s.envFrom,
+    lifecycle: s.lifecycle,
+    restartPolicy: options.restartPolicy,
     volumeMounts,
     securityContext: {
       privileged: security.privileged,
@@ -120,7 +132,13 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
       seccompProfile: s.seccompProfile ?? { type: SeccompProfileType.RUNTIME_DEFAULT },
     },
   };
-  return { props, security, portNames: ports.map((p) => p.name).filter((n): n is string => !!n), portNumbers: ports.map((p) => p.containerPort) };
+  return {
+    props: { ...props, resources: { cpu: resources.cpu, memory: resources.memory } },
+    security,
+    portNames: ports.map((p) => p.name).filter((n): n is string => !!n),
+    portNumbers: ports.map((p) => p.containerPort),
+    resourcesPatch: resources.ephemeralStorage ? renderResources(resources) : undefined,
+  };
 }
 
 function resolveSecurity(s: ContainerSettings, at: (p: string) => string, problems: Problems): ResolvedSecurity {
@@ -282,6 +300,93 @@ function podVolumeMount(m: AgentVolumeMount, prop: string, options: BuildOptions
   }
   const volume = options.volumes.namedVolume(m.volumeName, `${prop}.volumeName`, options.problems);
   return volume && { volume, path: m.mountPath, readOnly: m.readOnly ?? true, subPath: m.subPath };
+}
+
+/** ValidateEnvFrom: a ConfigMap or Secret name, and a prefix that is an environment variable name. */
+function checkEnvFrom(envFrom: EnvFrom[] | undefined, prop: string, problems: Problems): void {
+  (envFrom ?? []).forEach((source, i) => {
+    if (!(source instanceof EnvFrom)) {
+      problems.add(`${prop}[${i}]`, source, 'expected an EnvFrom made with Env.fromConfigMap(...) or Env.fromSecret(...)');
+      return;
+    }
+    const kube = source._toKube();
+    const name = kube.configMapRef?.name ?? kube.secretRef?.name;
+    if (name === undefined || rules.dns1123Subdomain(name) !== undefined) {
+      problems.add(`${prop}[${i}]`, name, `expected the name of a ${kube.configMapRef ? 'ConfigMap' : 'Secret'}: ${rules.dns1123Subdomain(name ?? '')}`);
+    }
+    if (kube.prefix !== undefined && kube.prefix !== '') {
+      problems.check(`${prop}[${i}].prefix`, kube.prefix, rules.envVarName(kube.prefix));
+    }
+  });
+}
+
+/**
+ * Lifecycle hooks: only where the container runs beside the others (validateInitContainers
+ * rejects them in a plain init container), and an HTTP or TCP handler must aim at a declared
+ * port: cdk8s-plus renders a missing port as 80, which nothing in an agent listens on.
+ */
+function checkLifecycle(lifecycle: ContainerLifecycle | undefined, prop: string, ports: number[], options: BuildOptions): void {
+  if (lifecycle === undefined) {
+    return;
+  }
+  const { problems } = options;
+  if (!options.probesAllowed) {
+    problems.add(prop, 'lifecycle hooks', 'a plain init container cannot have lifecycle hooks; remove them, or make it a native sidecar with restartPolicy: ContainerRestartPolicy.ALWAYS');
+    return;
+  }
+  for (const hook of ['postStart', 'preStop'] as const) {
+    const handler = lifecycle[hook];
+    if (handler === undefined) {
+      continue;
+    }
+    if (!(handler instanceof Handler)) {
+      problems.add(`${prop}.${hook}`, handler, 'expected a Handler made with Handler.fromCommand(...), Handler.fromHttpGet(...) or Handler.fromTcpSocket(...)');
+      continue;
+    }
+    // cdk8s-plus keeps a handler's options private; read them as probeTarget reads a probe's.
+    type Action = { httpGetOptions?: { port?: number }; tcpSocketOptions?: { port?: number }; commandOptions?: { command: string[] } };
+    const action = handler as unknown as Action;
+    const network = action.httpGetOptions ?? action.tcpSocketOptions;
+    if (network !== undefined) {
+      if (network.port === undefined) {
+        problems.add(`${prop}.${hook}.port`, undefined, `an HTTP or TCP handler needs the port it calls (one of the container's ports: ${ports.join(', ') || 'none declared'}); without one it calls port 80`);
+      } else if (!ports.includes(network.port)) {
+        problems.add(`${prop}.${hook}.port`, network.port, `the handler's port must be one of the container's ports (${ports.join(', ') || 'none declared'}); add it to \`ports\``);
+      }
+    }
+    if (action.commandOptions !== undefined && (!Array.isArray(action.commandOptions.command) || action.commandOptions.command.length === 0)) {
+      problems.add(`${prop}.${hook}`, action.commandOptions.command, 'expected a non-empty command, e.g. ["/bin/sh", "-c", "sleep 5"]');
+    }
+  }
+}
+
+/** A size as a quantity: whole GiB when it is one, else MiB (the builder checks it is whole MiB). */
+function sizeQuantity(size: Size): k8s.Quantity {
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  return k8s.Quantity.fromString(mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
+}
+
+/** The resources as cdk8s-plus renders them (cpu as given, memory in Mi), plus ephemeral-storage. */
+function renderResources(r: ContainerResources): k8s.ResourceRequirements {
+  const requests: { [key: string]: k8s.Quantity } = {};
+  const limits: { [key: string]: k8s.Quantity } = {};
+  const put = (target: { [key: string]: k8s.Quantity }, key: string, value: k8s.Quantity | undefined) => {
+    if (value !== undefined) {
+      target[key] = value;
+    }
+  };
+  const mi = (size?: Size) => size && k8s.Quantity.fromString(`${size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })}Mi`);
+  const cpu = (c?: Cpu) => c && k8s.Quantity.fromString(c.amount);
+  put(requests, 'cpu', cpu(r.cpu?.request));
+  put(limits, 'cpu', cpu(r.cpu?.limit));
+  put(requests, 'memory', mi(r.memory?.request));
+  put(limits, 'memory', mi(r.memory?.limit));
+  put(requests, 'ephemeral-storage', r.ephemeralStorage?.request && sizeQuantity(r.ephemeralStorage.request));
+  put(limits, 'ephemeral-storage', r.ephemeralStorage?.limit && sizeQuantity(r.ephemeralStorage.limit));
+  return {
+    requests: Object.keys(requests).length > 0 ? requests : undefined,
+    limits: Object.keys(limits).length > 0 ? limits : undefined,
+  };
 }
 
 /** A mount at "/" would hide the container's own filesystem (its binary, libraries and /tmp). */

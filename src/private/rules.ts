@@ -4,6 +4,7 @@
  * References are to kubernetes/kubernetes (apimachinery validation, pkg/apis/core/validation,
  * pkg/apis/apps/validation).
  */
+import { isIP } from 'net';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -29,6 +30,14 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export function dns1035Label(value: string): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS1035_LABEL.test(value)) {
     return 'expected a DNS-1035 label (a Service name): at most 63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit (e.g. "node-exporter")';
+  }
+  return undefined;
+}
+
+/** IsValidIP: an IPv4 or IPv6 address (host aliases, nameservers). */
+export function ipAddress(value: string): string | undefined {
+  if (typeof value !== 'string' || isIP(value) === 0) {
+    return 'expected an IPv4 or IPv6 address, e.g. "10.0.0.10" or "fd00::10"';
   }
   return undefined;
 }

@@ -102,6 +102,18 @@ export function arbitraries(valid: boolean) {
     liveness: valid ? fc.constant(Probe.fromCommand(['true'])) : fc.oneof(port.map((p) => Probe.fromHttpGet('/healthz', { port: p })), fc.constant(Probe.fromCommand(['true']))),
     terminationGracePeriodSeconds: maybeBad(fc.integer({ min: 0, max: 120 }), fc.constant(-1)),
     changeCause: fc.string({ maxLength: 30 }),
+    // The pod settings of issue 13.
+    imagePullSecrets: fc.uniqueArray(maybeBad(dnsLabel, fc.constant('Bad_Secret')), { maxLength: 2 }),
+    runtimeClassName: maybeBad(fc.constantFrom('nvidia', 'runc', 'gvisor'), fc.constant('gVisor')),
+    supplementalGroups: fc.array(maybeBad(fc.integer({ min: 0, max: 65535 }), fc.constant(-1)), { maxLength: 2 }),
+    preferredNodeAffinity: fc.array(fc.record({ weight: maybeBad(fc.integer({ min: 1, max: 100 }), fc.constantFrom(0, 101)), term }),
+      { maxLength: 2 }),
+    podLabels: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
+    hostAliases: fc.array(fc.record({
+      ip: maybeBad(fc.constantFrom('10.0.0.1', 'fd00::1'), fc.constant('10.0.0.256')),
+      hostnames: fc.array(dnsLabel, { minLength: 1, maxLength: 2 }),
+    }), { maxLength: 2 }),
+    dnsConfig: fc.record({ nameservers: fc.array(maybeBad(fc.constantFrom('10.96.0.10', '1.1.1.1'), fc.constant('dns')), { maxLength: valid ? 3 : 4 }) }),
   }, { requiredKeys: [] }).map((o) => (valid ? consistent(o) : o));
 
   return { image, options };

@@ -13,7 +13,7 @@ test('the core DaemonSet: every generated input ends in a valid manifest or a na
     const main = container(objects);
     // labels and annotations exactly as given (user labels win over the defaults)
     expect(ds.metadata.labels).toMatchObject(p.labels ?? {});
-    expect(ds.spec.template.metadata.labels).toMatchObject(p.labels ?? {});
+    expect(ds.spec.template.metadata.labels).toMatchObject({ ...p.labels, ...p.podLabels });
     for (const [k, v] of Object.entries(p.annotations ?? {})) {
       expect(ds.metadata.annotations[k]).toBe(v);
     }
@@ -28,6 +28,15 @@ test('the core DaemonSet: every generated input ends in a valid manifest or a na
       expect(main.volumeMounts).toContainEqual(expect.objectContaining({ name: m.volumeName, mountPath: m.mountPath, readOnly: m.isReadOnly }));
     }
     expect((podSpec(objects).tolerations ?? []).length).toBe((p.tolerations ?? [{}]).length);
+    // the pod settings of issue 13, as given
+    const spec = podSpec(objects);
+    expect(spec.imagePullSecrets ?? []).toEqual((p.imagePullSecrets ?? []).map((name) => ({ name })));
+    expect(spec.runtimeClassName).toBe(p.runtimeClassName);
+    expect(spec.securityContext.supplementalGroups ?? []).toEqual(p.supplementalGroups ?? []);
+    expect((spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => t.weight))
+      .toEqual((p.preferredNodeAffinity ?? []).map((t) => t.weight));
+    expect(spec.hostAliases ?? []).toEqual(p.hostAliases ?? []);
+    expect(spec.dnsConfig?.nameservers).toEqual(p.dnsConfig?.nameservers);
   });
   console.log(`core DaemonSet fuzz (seed ${SEED}): ${stats.runs} runs, ${stats.manifests} valid manifests, ${stats.rejected} rejected with a named error`);
   expect(stats.manifests).toBeGreaterThan(0);
@@ -47,7 +56,9 @@ test('the core DaemonSet: every input drawn as valid synthesizes (no over-reject
 /** Untyped callers: one prop of any JSON-like value (wrong types, nulls, nested junk). */
 const KEYS = ['image', 'name', 'namespace', 'labels', 'annotations', 'podAnnotations', 'args', 'command', 'env', 'ports', 'hostMounts',
   'volumeMounts', 'volumes', 'resources', 'liveness', 'privileged', 'addCapabilities', 'runAsUser', 'tolerations', 'nodeSelector',
-  'requiredNodeAffinity', 'updateStrategy', 'minReadySeconds', 'hostNetwork', 'initContainers', 'sidecars', 'rbacRules', 'seccompProfile'];
+  'requiredNodeAffinity', 'updateStrategy', 'minReadySeconds', 'hostNetwork', 'initContainers', 'sidecars', 'rbacRules', 'seccompProfile',
+  'imagePullSecrets', 'envFrom', 'lifecycle', 'hostAliases', 'dnsConfig', 'runtimeClassName', 'supplementalGroups', 'seLinuxOptions',
+  'preferredNodeAffinity', 'hostUsers', 'serviceAccountAnnotations', 'podLabels', 'namespacedRbacRules', 'metrics'];
 const untyped = fc.tuple(arb.arbitraries(true).image, fc.constantFrom(...KEYS), fc.anything({ maxDepth: 2 }))
   .map(([image, key, value]) => ({ image, [key]: value }) as unknown as DaemonSetProps);
 

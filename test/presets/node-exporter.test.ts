@@ -58,9 +58,9 @@ describe('NodeExporter defaults', () => {
     expect(main.imagePullPolicy).toBe('IfNotPresent');
   });
 
-  test('uses the host network and PID namespace, nothing else of the host', () => {
+  test('uses the host network, not the host PID namespace (the host\'s /proc is mounted)', () => {
     expect(spec.hostNetwork).toBe(true);
-    expect(spec.hostPID).toBe(true);
+    expect(spec.hostPID).toBe(false);
     expect(spec.hostIPC).toBe(false);
     expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
   });
@@ -267,6 +267,57 @@ describe('NodeExporter overrides', () => {
     expect(NodeExporterCollector.WIFI.disableFlag).toBe('--no-collector.wifi');
   });
 
+  test('the systemd and logind collectors get the host\'s D-Bus system socket, read-only', () => {
+    for (const collector of [NodeExporterCollector.SYSTEMD, NodeExporterCollector.LOGIND]) {
+      // GIVEN
+      const chart = newChart();
+      // WHEN
+      new NodeExporter(chart, 'node-exporter', { enableCollectors: [collector] });
+      const objects = synth(chart);
+      // THEN
+      const volume = podSpec(objects).volumes.find((v: any) => v.hostPath?.path === '/var/run/dbus/system_bus_socket');
+      expect(volume.hostPath).toEqual({ path: '/var/run/dbus/system_bus_socket', type: 'Socket' });
+      expect(container(objects).volumeMounts).toContainEqual({ name: volume.name, mountPath: '/var/run/dbus/system_bus_socket', readOnly: true });
+      // still non-root: the socket is world-writable and the D-Bus policies allow reading units
+      expect(container(objects).securityContext.runAsUser).toBe(65534);
+    }
+  });
+
+  test('no D-Bus socket without a collector that needs it', () => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { enableCollectors: [NodeExporterCollector.PROCESSES] });
+    expect(podSpec(synth(chart)).volumes.map((v: any) => v.hostPath.path)).toEqual(['/proc', '/sys', '/']);
+  });
+
+  test('without the host network it listens on every address of the pod, with no HOST_IP', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    const exporter = new NodeExporter(chart, 'node-exporter', { hostNetwork: false });
+    const { spec, main } = synthAgent(chart);
+    // THEN
+    expect(spec.hostNetwork).toBe(false);
+    expect(spec.dnsPolicy).toBe('ClusterFirst');
+    expect(flag(main.args, '--web.listen-address')).toBe(':9100');
+    expect(exporter.args).toContain('--web.listen-address=:9100');
+    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME']);
+    expect(main.ports).toEqual([{ containerPort: 9100, name: 'metrics', protocol: 'TCP' }]);
+  });
+
+  test('a construct id that is no Service name gets a valid one through name', () => {
+    const chart = newChart();
+    new NodeExporter(chart, '2nd-node-exporter', { name: 'node-exporter-2' });
+    expect(only(synth(chart), 'Service').metadata.name).toBe('node-exporter-2');
+  });
+
+  test('a construct id that is no Service name is fine without the Service', () => {
+    const chart = newChart();
+    new NodeExporter(chart, '2nd-node-exporter', { createService: false });
+    const objects = synth(chart);
+    expect(objects.filter((o) => o.kind === 'Service')).toEqual([]);
+    expect(only(objects, 'DaemonSet').metadata.name).toBe('2nd-node-exporter');
+  });
+
   test('exclude patterns replace the defaults', () => {
     const chart = newChart();
     new NodeExporter(chart, 'node-exporter', { mountPointsExclude: '^/(dev|proc|sys)($|/)', fsTypesExclude: '^(tmpfs)$', netDevicesExclude: '^veth.*$' });
@@ -379,6 +430,16 @@ describe('NodeExporter overrides', () => {
 
 describe('NodeExporter fails when', () => {
   const make = (props: any) => () => new NodeExporter(newChart(), 'node-exporter', props);
+
+  test('fails when the Service name (from the construct id) does not start with a letter', () => {
+    expect(() => new NodeExporter(newChart(), '2nd-node-exporter'))
+      .toThrow(/name: got "2nd-node-exporter"; the Service is named after the agent \(from `name`, else the construct id\): expected a DNS-1035 label .*; set name, or createService: false/);
+  });
+
+  test('fails when listenOnAllInterfaces is false without the host network', () => {
+    expect(make({ hostNetwork: false, listenOnAllInterfaces: false }))
+      .toThrow(/listenOnAllInterfaces: got false; without the host network the node's address is not in the pod's network namespace/);
+  });
 
   test('fails when the port is out of range', () => {
     expect(make({ port: 70000 })).toThrow(/Invalid props for NodeExporter 'test\/node-exporter':\n {2}- port: got 70000; expected an integer port number from 1 to 65535/);

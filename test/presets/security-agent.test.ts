@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Size, Yaml } from 'cdk8s';
+import { ApiObject, JsonPatch, Size, Yaml } from 'cdk8s';
 import { Capability, EnvValue } from 'cdk8s-plus-28';
 import { AgentVolume, HostMount, Toleration } from '../../src';
-import { SecurityAgent } from '../../src/presets/security-agent';
+import { SecurityAgent, SecurityAgentProps } from '../../src/presets/security-agent';
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
+import { SecurityAgentPriority } from '../../src/presets/security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
@@ -63,31 +64,22 @@ describe('SecurityAgent defaults', () => {
     expect(agent.driver).toBe(SecurityAgentDriver.MODERN_EBPF);
   });
 
-  test('has no privileged container anywhere and exactly the four capabilities', () => {
+  test('runs Falco privileged (as the chart\'s default), as root, with no init container', () => {
+    expect(agent.privileged).toBe(true);
     expect(spec.initContainers).toBeUndefined();
-    for (const c of allContainers(objects)) {
-      expect(c.securityContext.privileged).toBe(false);
-    }
-    expect(main.securityContext.capabilities.drop).toEqual(['ALL']);
-    expect([...main.securityContext.capabilities.add].sort()).toEqual(LEAST_PRIVILEGED_CAPABILITIES);
-  });
-
-  test('runs as root (capabilities only apply to root) without escalation, on a read-only root filesystem', () => {
     expect(main.securityContext).toEqual({
-      privileged: false,
-      allowPrivilegeEscalation: false,
+      privileged: true,
+      allowPrivilegeEscalation: true,
       readOnlyRootFilesystem: true,
       runAsNonRoot: false,
       runAsUser: 0,
       runAsGroup: 0,
-      capabilities: { drop: ['ALL'], add: ['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
-  test('runs unconfined by AppArmor (as the chart in least-privileged mode) and rolls on config changes', () => {
+  test('needs no AppArmor annotation (a privileged container is unconfined) and rolls on config changes', () => {
     expect(daemonSet.spec.template.metadata.annotations).toEqual({
-      'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined',
       'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
     });
   });
@@ -130,8 +122,8 @@ describe('SecurityAgent defaults', () => {
     ]);
   });
 
-  test('probes the webserver /healthz on port 8765 with the chart timings', () => {
-    expect(main.ports).toEqual([{ containerPort: 8765, name: 'web', protocol: 'TCP' }]);
+  test('probes the webserver /healthz on port 8765 (named "metrics", it serves /metrics too) with the chart timings', () => {
+    expect(main.ports).toEqual([{ containerPort: 8765, name: 'metrics', protocol: 'TCP' }]);
     const httpGet = { path: '/healthz', port: 8765, scheme: 'HTTP' };
     expect(main.startupProbe).toEqual({ httpGet, initialDelaySeconds: 3, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 20 });
     expect(main.livenessProbe).toEqual({ httpGet, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 });
@@ -169,10 +161,35 @@ describe('SecurityAgent defaults', () => {
       listen_port: 8765,
       listen_address: '0.0.0.0',
       k8s_healthz_endpoint: '/healthz',
-      prometheus_metrics_enabled: false,
+      prometheus_metrics_enabled: true,
       ssl_enabled: false,
     });
     expect(config.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/falco_rules.local.yaml', '/etc/falco/rules.d']);
+  });
+
+  test('falco.yaml turns on the metrics that /metrics serves, with the chart\'s values', () => {
+    expect(config.metrics).toEqual({
+      enabled: true,
+      interval: '1h',
+      output_rule: false,
+      rules_counters_enabled: true,
+      resource_utilization_enabled: true,
+      state_counters_enabled: true,
+      kernel_event_counters_enabled: true,
+      kernel_event_counters_per_cpu_enabled: false,
+      libbpf_stats_enabled: true,
+      plugins_metrics_enabled: true,
+      kernel_iter_event_counters_enabled: true,
+      jemalloc_stats_enabled: false,
+      convert_memory_to_mb: true,
+      include_empty_values: false,
+    });
+  });
+
+  test('falco.yaml runs every rule (priority debug) and has no HTTP output', () => {
+    expect(agent.minimumPriority).toBe(SecurityAgentPriority.DEBUG);
+    expect(config.priority).toBe('debug');
+    expect(config.http_output).toEqual({ enabled: false });
   });
 
   test('falco.yaml loads the container plugin once, with the CRI engine on the mounted sockets', () => {
@@ -205,19 +222,73 @@ describe('SecurityAgent defaults', () => {
   });
 });
 
-describe('SecurityAgent privileged opt-ins', () => {
+describe('SecurityAgent least privilege (privileged: false)', () => {
+  // GIVEN
+  const chart = newChart();
+  const agent = new SecurityAgent(chart, 'falco', { privileged: false });
+  // WHEN
+  const { objects, daemonSet, main } = synthAgent(chart);
+
+  test('has no privileged container anywhere and exactly the four capabilities', () => {
+    expect(agent.privileged).toBe(false);
+    for (const c of allContainers(objects)) {
+      expect(c.securityContext.privileged).toBe(false);
+    }
+    expect(main.securityContext).toEqual({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      capabilities: { drop: ['ALL'], add: ['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect([...main.securityContext.capabilities.add].sort()).toEqual(LEAST_PRIVILEGED_CAPABILITIES);
+  });
+
+  test('runs unconfined by AppArmor through the annotation, as the chart in least-privileged mode', () => {
+    expect(daemonSet.spec.template.metadata.annotations).toEqual({
+      'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined',
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+  });
+
+  test('the same mounts and engine as the default', () => {
+    expect(hostMounts(objects, main).map((m) => m.hostPath)).toEqual(['/proc', '/etc', '/sys/kernel', '/run/containerd', '/run/crio']);
+    expect(parseYaml(agent.falcoConfig).engine.kind).toBe('modern_ebpf');
+  });
+
+  test('the appArmorProfile field cannot replace the annotation: cdk8s-plus-28\'s 1.28 types drop it', () => {
+    // GIVEN the field (Kubernetes 1.30+) added through the escape hatch
+    const patched = newChart();
+    const a = new SecurityAgent(patched, 'falco', { privileged: false });
+    ApiObject.of(a.daemonSet.workload).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/containers/0/securityContext/appArmorProfile', { type: 'Unconfined' }));
+    // WHEN
+    const securityContext = container(synth(patched)).securityContext;
+    // THEN it is not in the manifest, which is why the preset keeps the annotation
+    expect(securityContext.appArmorProfile).toBeUndefined();
+    expect(securityContext.capabilities.add).toContain('PERFMON');
+  });
+});
+
+describe('SecurityAgent kernel module', () => {
   const synthDriver = (driver: SecurityAgentDriver) => {
     const chart = newChart();
     const agent = new SecurityAgent(chart, 'falco', { driver });
     return { agent, objects: synth(chart) };
   };
 
-  test('sets privileged only in the modes that need it, and only on the containers that need it', () => {
-    const privileged = (driver: SecurityAgentDriver) => allContainers(synthDriver(driver).objects)
-      .filter((c) => c.securityContext.privileged === true).map((c) => c.name);
-    expect(privileged(SecurityAgentDriver.MODERN_EBPF)).toEqual([]);
-    expect(privileged(SecurityAgentDriver.MODERN_EBPF_PRIVILEGED)).toEqual(['falco']);
-    expect(privileged(SecurityAgentDriver.KERNEL_MODULE)).toEqual(['falco', 'falco-driver-loader']);
+  test('sets privileged only on the containers that need it, in each mode', () => {
+    const privileged = (props: SecurityAgentProps) => {
+      const chart = newChart();
+      new SecurityAgent(chart, 'falco', props);
+      return allContainers(synth(chart)).filter((c) => c.securityContext.privileged === true).map((c) => c.name);
+    };
+    expect(privileged({})).toEqual(['falco']);
+    expect(privileged({ privileged: false })).toEqual([]);
+    expect(privileged({ driver: SecurityAgentDriver.KERNEL_MODULE })).toEqual(['falco', 'falco-driver-loader']);
   });
 
   test('the kernel module: a privileged driver loader, the module devices and kmod engine', () => {
@@ -258,25 +329,52 @@ describe('SecurityAgent privileged opt-ins', () => {
     expect(config.engine).toEqual({ kind: 'kmod', kmod: { buf_size_preset: 4, drop_failed_exit: false } });
   });
 
-  test('modern eBPF privileged: one privileged container, the modern engine, no init container', () => {
-    const { agent, objects } = synthDriver(SecurityAgentDriver.MODERN_EBPF_PRIVILEGED);
-    const main = container(objects);
-    expect(podSpec(objects).initContainers).toBeUndefined();
-    expect(main.securityContext.privileged).toBe(true);
-    expect(main.securityContext.capabilities).toBeUndefined();
-    expect(hostMounts(objects, main).map((m) => m.hostPath)).toEqual(['/proc', '/etc', '/sys/kernel', '/run/containerd', '/run/crio']);
-    expect(parseYaml(agent.falcoConfig).engine.kind).toBe('modern_ebpf');
-    expect(only(objects, 'DaemonSet').spec.template.metadata.annotations).toEqual({ 'checksum/config': expect.any(String) });
-  });
-
   test('no mode mounts a runtime socket writable or adds RBAC', () => {
-    for (const driver of Object.values(SecurityAgentDriver)) {
-      const { objects } = synthDriver(driver);
+    for (const props of [{}, { privileged: false }, { driver: SecurityAgentDriver.KERNEL_MODULE }]) {
+      const chart = newChart();
+      new SecurityAgent(chart, 'falco', props);
+      const objects = synth(chart);
       const socketMounts = allContainers(objects).flatMap((c) => hostMounts(objects, c)).filter((m) => m.mountPath.startsWith('/host/run/'));
       expect(socketMounts.length).toBeGreaterThan(0);
       expect(socketMounts.every((m) => m.readOnly)).toBe(true);
       expect(objects.filter((o) => RBAC_KINDS.includes(o.kind))).toEqual([]);
     }
+  });
+});
+
+describe('SecurityAgent config checksum', () => {
+  const checksum = (objects: any[]) => only(objects, 'DaemonSet').spec.template.metadata.annotations['checksum/config'];
+
+  test('is the same for the same config, and changes with the config', () => {
+    // GIVEN
+    const make = (props: SecurityAgentProps) => {
+      const chart = newChart();
+      new SecurityAgent(chart, 'falco', props);
+      return checksum(synth(chart));
+    };
+    // WHEN / THEN
+    expect(make({})).toBe(make({}));
+    expect(make({ driver: SecurityAgentDriver.KERNEL_MODULE })).not.toBe(make({}));
+  });
+
+  test('changes when the ConfigMap is patched through the escape hatch after construction', () => {
+    // GIVEN two identical agents
+    const plainChart = newChart();
+    new SecurityAgent(plainChart, 'falco');
+    const patchedChart = newChart();
+    const patched = new SecurityAgent(patchedChart, 'falco');
+    // WHEN one ConfigMap is patched after construction
+    ApiObject.of(patched.configMap).addJsonPatch(JsonPatch.replace('/data/falco.yaml', `${patched.falcoConfig}log_level: debug\n`));
+    const objects = synth(patchedChart);
+    // THEN the patched config is synthesized and the pods' checksum differs
+    expect(only(objects, 'ConfigMap').data['falco.yaml']).toMatch(/log_level: debug\n$/);
+    expect(checksum(objects)).not.toBe(checksum(synth(plainChart)));
+  });
+
+  test('a checksum/config the user gives wins', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { podAnnotations: { 'checksum/config': 'pinned' } });
+    expect(checksum(synth(chart))).toBe('pinned');
   });
 });
 
@@ -346,6 +444,33 @@ describe('SecurityAgent runtime sockets and rules', () => {
   });
 });
 
+describe('SecurityAgent outputs and priority', () => {
+  test('httpOutput POSTs alerts to falcosidekick, and stdout stays on', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    const agent = new SecurityAgent(chart, 'falco', { httpOutput: { url: 'http://falcosidekick.falco.svc:2801' } });
+    const config = parseYaml(only(synth(chart), 'ConfigMap').data['falco.yaml']);
+    // THEN
+    expect(config.http_output).toEqual({ enabled: true, url: 'http://falcosidekick.falco.svc:2801' });
+    expect(config.stdout_output).toEqual({ enabled: true });
+    expect(config.json_output).toBe(true);
+    expect(agent.falcoConfig).toContain('url: http://falcosidekick.falco.svc:2801');
+  });
+
+  test('an https URL is accepted', () => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { httpOutput: { url: 'https://alerts.example.com/falco' } });
+    expect(parseYaml(only(synth(chart), 'ConfigMap').data['falco.yaml']).http_output.url).toBe('https://alerts.example.com/falco');
+  });
+
+  test.each(Object.values(SecurityAgentPriority))('minimumPriority %s becomes falco.yaml\'s priority', (priority) => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', { minimumPriority: priority });
+    expect(parseYaml(only(synth(chart), 'ConfigMap').data['falco.yaml']).priority).toBe(priority);
+  });
+});
+
 describe('SecurityAgent overrides', () => {
   test('other core props given by the user replace the preset\'s value whole', () => {
     // GIVEN
@@ -357,6 +482,7 @@ describe('SecurityAgent overrides', () => {
       tolerations: Toleration.controlPlane(),
       priorityClassName: 'security-critical',
       resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(768) } },
+      privileged: false,
       addCapabilities: [Capability.BPF, Capability.PERFMON, Capability.SYS_RESOURCE, Capability.SYS_PTRACE, Capability.DAC_READ_SEARCH],
       args: ['/usr/bin/falco', '-o', 'log_level=debug'],
     });
@@ -404,7 +530,7 @@ describe('SecurityAgent overrides', () => {
   test('podAnnotations are merged: the AppArmor annotation and checksum stay, the user\'s AppArmor profile wins', () => {
     const annotations = (podAnnotations: { [key: string]: string }) => {
       const chart = newChart();
-      new SecurityAgent(chart, 'falco', { podAnnotations });
+      new SecurityAgent(chart, 'falco', { privileged: false, podAnnotations });
       return only(synth(chart), 'DaemonSet').spec.template.metadata.annotations;
     };
     expect(annotations({ team: 'security' })).toEqual({
@@ -450,7 +576,7 @@ describe('SecurityAgent overrides', () => {
 
   test('the AppArmor annotation follows containerName', () => {
     const chart = newChart();
-    new SecurityAgent(chart, 'security', { containerName: 'falco' });
+    new SecurityAgent(chart, 'security', { containerName: 'falco', privileged: false });
     const annotations = only(synth(chart), 'DaemonSet').spec.template.metadata.annotations;
     expect(annotations['container.apparmor.security.beta.kubernetes.io/falco']).toBe('unconfined');
   });
@@ -460,7 +586,36 @@ describe('SecurityAgent fails when', () => {
   const make = (props: any) => () => new SecurityAgent(newChart(), 'falco', props);
 
   test('fails when the driver is unknown', () => {
-    expect(make({ driver: 'ebpf' })).toThrow(/Invalid props for SecurityAgent 'test\/falco':\n {2}- driver: got "ebpf"; expected one of modern_ebpf, modern_ebpf_privileged, kmod/);
+    expect(make({ driver: 'ebpf' })).toThrow(/Invalid props for SecurityAgent 'test\/falco':\n {2}- driver: got "ebpf"; expected one of modern_ebpf, kmod/);
+  });
+
+  test('fails when minimumPriority is not a Falco priority', () => {
+    expect(make({ minimumPriority: 'info' }))
+      .toThrow(/minimumPriority: got "info"; expected one of emergency, alert, critical, error, warning, notice, informational, debug/);
+  });
+
+  test.each(['falcosidekick:2801', 'ftp://sidekick.example.com', 'http://', '', 'http://side kick'])('fails when the httpOutput URL is %j', (url) => {
+    expect(make({ httpOutput: { url } })).toThrow(/httpOutput.url: got .*; expected an absolute http:\/\/ or https:\/\/ URL/);
+  });
+
+  test('fails when the kernel module is asked to run unprivileged', () => {
+    expect(make({ driver: SecurityAgentDriver.KERNEL_MODULE, privileged: false }))
+      .toThrow(/privileged: got false; the kernel module runs only in a privileged container; use driver: SecurityAgentDriver.MODERN_EBPF for the least-privileged mode/);
+  });
+
+  test('fails with one error that lists the preset\'s and the core\'s problems, naming the user\'s construct', () => {
+    // GIVEN a non-root user in least-privileged mode and an unpinned image (a core rule)
+    // WHEN / THEN the runAsUser reason is the preset's, not a core complaint about capabilities the user never set
+    expect(make({ privileged: false, runAsUser: 1000, image: 'falco' })).toThrow(new RegExp([
+      '^2 invalid props for SecurityAgent \'test/falco\':',
+      '  - runAsUser: got 1000; Falco must run as root \\(0\\)[^\\n]*',
+      '  - image: got "falco"; expected a tag or digest[^\\n]*$',
+    ].join('\n')));
+  });
+
+  test.each([[{}], [{ privileged: false }]])('fails when a non-root user is given (%j)', (props) => {
+    expect(make({ ...props, runAsUser: 1000 }))
+      .toThrow(/runAsUser: got 1000; Falco must run as root \(0\): Linux gives a container's capabilities, and a privileged container's, to its root user only/);
   });
 
   test('fails when a driver loader image is given without the kernel module', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { parseQuantity } from './quantity';
 
 /**
@@ -1174,6 +1175,80 @@ export const API_SERVER_RULES: readonly ApiServerRule[] = [
       bad('hostNetwork with dnsPolicy ClusterFirst resolves through the node, not the cluster (use ClusterFirstWithHostNet)');
     }
   }, 'kubelet'),
+
+  // Pod settings of issue 13 (core validation.go, 1.28 unless said otherwise).
+  podRule('pod.host-users', 'core validateHostUsers: hostUsers false forbids hostNetwork, hostPID and hostIPC', (spec, bad) => {
+    if (spec.hostUsers === false) {
+      ['hostNetwork', 'hostPID', 'hostIPC'].filter((f) => spec[f] === true).forEach((f) => bad(`${f} is not allowed when hostUsers is false`));
+    }
+  }),
+  podRule('pod.host-aliases', 'core ValidateHostAliases: an IP address (IsValidIP) and DNS-1123 subdomain host names', (spec, bad) => {
+    for (const a of spec.hostAliases ?? []) {
+      if (!isString(a.ip) || isIP(a.ip) === 0) {
+        bad(`hostAliases ip ${json(a.ip)} is not an IP address`);
+      }
+      (a.hostnames ?? []).filter((h: unknown) => !isDns1123Subdomain(h)).forEach((h: unknown) => bad(`hostAliases hostname ${json(h)} is not a DNS-1123 subdomain`));
+    }
+  }),
+  podRule('pod.dns-config', 'core validatePodDNSConfig: at most 3 nameservers (IPs), at most 32 search domains of at most 2048 characters in all (ExpandedDNSConfig, GA in 1.28), each a DNS-1123 subdomain (a trailing "." allowed), named options', (spec, bad) => {
+    const c = spec.dnsConfig;
+    if (c === undefined) {
+      return;
+    }
+    const nameservers: unknown[] = c.nameservers ?? [];
+    if (nameservers.length > 3) {
+      bad(`dnsConfig has ${nameservers.length} nameservers, more than 3`);
+    }
+    nameservers.filter((ip) => !isString(ip) || isIP(ip) === 0).forEach((ip) => bad(`dnsConfig nameserver ${json(ip)} is not an IP address`));
+    const searches: unknown[] = c.searches ?? [];
+    if (searches.length > 32 || searches.join(' ').length > 2048) {
+      bad(`dnsConfig has ${searches.length} search domains (${searches.join(' ').length} characters), more than 32 or 2048`);
+    }
+    searches.filter((d) => !isString(d) || !isDns1123Subdomain(d.replace(/\.$/, '')))
+      .forEach((d) => bad(`dnsConfig search ${json(d)} is not a DNS-1123 subdomain`));
+    (c.options ?? []).filter((opt: any) => !isString(opt?.name) || opt.name === '').forEach(() => bad('a dnsConfig option has no name'));
+  }),
+  podRule('pod.volumes.projected-token', 'core validateProjectionSources: a serviceAccountToken needs a relative path without ".." (validateLocalDescendingPath) and expirationSeconds from 600 to 2^32', (spec, bad) => {
+    for (const v of spec.volumes ?? []) {
+      for (const s of v.projected?.sources ?? []) {
+        const t = s.serviceAccountToken;
+        if (t === undefined) {
+          continue;
+        }
+        if (!isString(t.path) || t.path === '' || t.path.startsWith('/') || t.path.split('/').includes('..')) {
+          bad(`volume ${v.name}: token path ${json(t.path)} is not a relative path inside the volume`);
+        }
+        const seconds = t.expirationSeconds;
+        if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 600 && seconds <= 2 ** 32)) {
+          bad(`volume ${v.name}: token expirationSeconds ${json(t.expirationSeconds)} is not between 600 and 2^32`);
+        }
+      }
+    }
+  }),
+  podRule('pod.volumes.csi', 'core validateCSIVolumeSource: ValidateCSIDriverName (a DNS-1123 subdomain of at most 63 characters); nodePublishSecretRef needs a name', (spec, bad) => {
+    for (const v of spec.volumes ?? []) {
+      if (v.csi === undefined) {
+        continue;
+      }
+      if (!isDns1123Subdomain(v.csi.driver) || v.csi.driver.length > 63) {
+        bad(`volume ${v.name}: CSI driver ${json(v.csi.driver)} is not a DNS-1123 subdomain of at most 63 characters`);
+      }
+      if (v.csi.nodePublishSecretRef !== undefined && !isString(v.csi.nodePublishSecretRef.name)) {
+        bad(`volume ${v.name}: nodePublishSecretRef has no name`);
+      }
+    }
+  }),
+  containerRule('container.restart-policy', 'core validateContainers ("may not be set for non-init containers") and validateInitContainers (only Always, with SidecarContainers: alpha in 1.28, beta in 1.29)', (ref, bad) => {
+    const policy = ref.c.restartPolicy;
+    if (policy === undefined) {
+      return;
+    }
+    if (!ref.init) {
+      bad(`restartPolicy ${json(policy)} may not be set on a regular container`);
+    } else if (policy !== 'Always') {
+      bad(`restartPolicy ${json(policy)} is not Always`);
+    }
+  }),
 ];
 
 /** Every rule violation of one object, with the rule id. */

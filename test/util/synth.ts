@@ -1,6 +1,7 @@
 import { App, Chart, ChartProps, Testing } from 'cdk8s';
 import { apiServerProblems } from './api-server-rules';
 import { validateObjects } from './k8s-schema';
+import { PROMETHEUS_API_VERSION, prometheusProblems } from './prometheus-schema';
 
 /** A chart in a fresh test app. */
 export function newChart(props: ChartProps = {}): Chart {
@@ -13,8 +14,11 @@ export function newChart(props: ChartProps = {}): Chart {
  * the API server would reject.
  */
 export function validateManifest(objects: any[]): void {
-  validateObjects(objects);
-  const problems = objects.flatMap(apiServerProblems);
+  // prometheus-operator objects are checked against their CRD's schema instead.
+  const monitoring = objects.filter((o) => o?.apiVersion === PROMETHEUS_API_VERSION);
+  const core = objects.filter((o) => o?.apiVersion !== PROMETHEUS_API_VERSION);
+  validateObjects(core);
+  const problems = [...monitoring.flatMap(prometheusProblems), ...core.flatMap(apiServerProblems)];
   if (problems.length > 0) {
     throw new Error(`The API server would reject:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
