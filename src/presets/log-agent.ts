@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Capability, ContainerResources, EnvValue, HostPathVolumeType, ImagePullPolicy, k8s, Probe, SeccompProfile } from 'cdk8s-plus-28';
+import { Capability, ContainerLifecycle, ContainerResources, EnvFrom, EnvValue, HostPathVolumeType, ImagePullPolicy, k8s, Probe, SeccompProfile } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
 import { defaultImage, profileOf } from './log-agent-profile';
@@ -10,9 +10,10 @@ import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
 import { AgentContainer, AgentPort, AgentVolumeMount } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
-import { DaemonSet, DaemonSetProps } from '../daemon-set';
+import { AgentMetrics } from '../agent-metrics';
+import { DaemonSet, DaemonSetProps, PodDnsConfig, SeLinuxOptions } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { NodeAffinityTerm } from '../node-affinity';
+import { NodeAffinityTerm, WeightedNodeAffinityTerm } from '../node-affinity';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
@@ -109,13 +110,14 @@ export interface LogAgentProps {
    * Serve the agent's Prometheus metrics on a container port named `metrics`: Fluent Bit's HTTP
    * server (2020, `/api/v2/metrics/prometheus`, the same server as the probes), Fluentd's
    * `prometheus` input (24231, `/metrics`; the image must have fluent-plugin-prometheus, as both
-   * default images do: a Fluentd image of your own needs it too, or `metrics: false`). Filebeat serves its metrics as JSON at
-   * `/stats` on its HTTP endpoint (port `http`, 5066), not in the Prometheus format, so `true`
-   * is rejected for Filebeat.
+   * default images do: a Fluentd image of your own needs it too, or `serveMetrics: false`).
+   * Filebeat serves its metrics as JSON at `/stats` on its HTTP endpoint (port `http`, 5066),
+   * not in the Prometheus format, so `true` is rejected for Filebeat. To have Prometheus scrape
+   * the port, add `metrics: AgentMetrics.podMonitor(...)`.
    *
    * @default - true for Fluent Bit and Fluentd, false for Filebeat
    */
-  readonly metrics?: boolean;
+  readonly serveMetrics?: boolean;
 
   // ---- The core DaemonSet's props (DaemonSetOptions), with this preset's defaults.
 
@@ -357,6 +359,114 @@ export interface LogAgentProps {
   readonly changeCause?: string;
 
   /**
+   * Names of Secrets (of type `kubernetes.io/dockerconfigjson`, in the agent's namespace) the
+   * kubelet uses to pull the images of a private registry.
+   *
+   * @default - none (public images, or credentials the node already has)
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Entries added to the pods' /etc/hosts (IP addresses and host names).
+   *
+   * @default - none
+   */
+  readonly hostAliases?: kplus.HostAlias[];
+
+  /**
+   * Nameservers, search domains and resolver options added to the pods' resolv.conf (with
+   * `dnsPolicy: NONE` they are the whole of it, and at least one nameserver is required).
+   *
+   * @default - none (the DNS policy's own resolv.conf)
+   */
+  readonly dnsConfig?: PodDnsConfig;
+
+  /**
+   * The RuntimeClass the pods run with, e.g. "nvidia" for GPU nodes or a sandboxed runtime such
+   * as gVisor or Kata. The RuntimeClass must exist, or the pods are rejected.
+   *
+   * @default - the cluster's default container runtime handler
+   */
+  readonly runtimeClassName?: string;
+
+  /**
+   * Extra group IDs every container's processes get, e.g. to read files of a group on the node.
+   *
+   * @default - none
+   */
+  readonly supplementalGroups?: number[];
+
+  /**
+   * The SELinux context of every container (the pod's `securityContext.seLinuxOptions`). On
+   * SELinux nodes, an agent that reads host files often needs `type: 'spc_t'`; that and any
+   * `user` or `role` make the pods `privileged` under the Pod Security Standards (only the
+   * container_t family of types and `level` are allowed by baseline).
+   *
+   * @default - the runtime's default context
+   */
+  readonly seLinuxOptions?: SeLinuxOptions;
+
+  /**
+   * Weighted node affinity terms (`preferredDuringSchedulingIgnoredDuringExecution`). They never
+   * change which nodes run the agent: the DaemonSet controller pins each pod to its node with a
+   * required affinity term, so the scheduler has one node to choose from. Emitted for tools and
+   * policies that read the pod template.
+   *
+   * @default - none
+   */
+  readonly preferredNodeAffinity?: WeightedNodeAffinityTerm[];
+
+  /**
+   * `false` runs the pods in a user namespace: root in the container is an unprivileged user on
+   * the node. Needs Kubernetes 1.30 or later with the UserNamespacesSupport feature on (beta:
+   * off by default in 1.30-1.32, on from 1.33) and a runtime that supports it; an API server
+   * with the feature off drops the field. Not possible with `hostNetwork`, `hostPid` or
+   * `hostIpc`. Allowed at every Pod Security level; `PodSecurity.evaluate` does not apply the
+   * relaxation of runAsNonRoot and runAsUser for such pods (a feature gate before 1.35).
+   *
+   * @default - the node's user namespace (the field is not emitted)
+   */
+  readonly hostUsers?: boolean;
+
+  /**
+   * Annotations of the ServiceAccount created for the agent, e.g.
+   * `eks.amazonaws.com/role-arn` (IRSA) or `iam.gke.io/gcp-service-account` (GKE Workload
+   * Identity). Only with the created ServiceAccount, not with `serviceAccountName`.
+   *
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
+
+  /**
+   * Labels on the pods only (not on the DaemonSet or the other objects), after `labels`. They
+   * never enter the selector, and may not set its keys (`app.kubernetes.io/name`, `instance`).
+   *
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Kubernetes API permissions in the agent's own namespace: a Role with these rules and a
+   * RoleBinding to the agent's ServiceAccount (the token is mounted then). Use it instead of
+   * `rbacRules` when the agent only reads its own namespace (e.g. ConfigMaps or leases), so
+   * that it gets no cluster-wide access. Non-resource URLs are cluster-scoped and not allowed.
+   *
+   * @default - no Role
+   */
+  readonly namespacedRbacRules?: k8s.PolicyRule[];
+
+  /**
+   * A prometheus-operator `PodMonitor` or `ServiceMonitor` (with its headless Service) so that
+   * Prometheus scrapes the agent's `metrics` port (see `serveMetrics`). Fluent Bit serves the
+   * Prometheus format at `/api/v2/metrics/prometheus`, so pass that `path`
+   * (`AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' })`); Fluentd's default
+   * `/metrics` fits. Not for Filebeat (no Prometheus endpoint). Needs the prometheus-operator CRDs.
+   *
+   * @default - no monitor
+   */
+  readonly metrics?: AgentMetrics;
+
+  /**
    * When the kubelet pulls the image. A pinned tag or digest does not change, so it need not
    * be pulled again on every start (which would make every node depend on the registry).
    *
@@ -393,7 +503,7 @@ export interface LogAgentProps {
   /**
    * Ports the agent listens on, added after the preset's.
    *
-   * @default - Fluent Bit: 2020 named "metrics" ("http" with `metrics: false`); Fluentd: 24220
+   * @default - Fluent Bit: 2020 named "metrics" ("http" with `serveMetrics: false`); Fluentd: 24220
    * "http" (monitor_agent) and 24231 "metrics"; Filebeat: 5066 "http"
    */
   readonly ports?: AgentPort[];
@@ -516,6 +626,26 @@ export interface LogAgentProps {
    * @default - the image's WORKDIR
    */
   readonly workingDir?: string;
+
+  /**
+   * Every key of a ConfigMap or Secret as environment variables
+   * (`Env.fromConfigMap(ConfigMap.fromConfigMapName(...), 'PREFIX_')`, `Env.fromSecret(...)`).
+   * A key in `env` wins over the same key here; a later source wins over an earlier one.
+   *
+   * @default - none
+   */
+  readonly envFrom?: EnvFrom[];
+
+  /**
+   * Commands or requests the kubelet runs right after the container starts (`postStart`) and
+   * before it stops (`preStop`, e.g. to drain or flush before SIGTERM; it counts against
+   * `terminationGracePeriodSeconds`). An HTTP or TCP handler must name one of the container's
+   * `ports` (cdk8s-plus would otherwise aim it at port 80). Not allowed in an init container
+   * unless it is a native sidecar (`restartPolicy: ContainerRestartPolicy.ALWAYS`).
+   *
+   * @default - no lifecycle hooks
+   */
+  readonly lifecycle?: ContainerLifecycle;
 }
 
 /** The pod annotation holding the checksum of the configuration. */
@@ -605,7 +735,7 @@ export class LogAgent extends Construct {
   /** The host directory with the read positions. */
   public readonly stateHostPath: string;
   /** Whether the agent serves Prometheus metrics on the container port named `metrics`. */
-  public readonly metrics: boolean;
+  public readonly serveMetrics: boolean;
   /** The ConfigMap with the configuration files. */
   public readonly configMap: kplus.ConfigMap;
   /** The agent's DaemonSet (with its ServiceAccount and RBAC). */
@@ -614,7 +744,7 @@ export class LogAgent extends Construct {
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps(this, props);
-    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, metrics, ...coreProps } = props;
+    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, ...coreProps } = props;
     const preset = new PresetScope(this, id, coreProps);
     const problems = preset.problems;
 
@@ -663,10 +793,19 @@ export class LogAgent extends Construct {
       problems.add('excludeNamespaces', excludeNamespaces, 'configOverride replaces the generated configuration; exclude the namespaces in it');
     }
     const profileMetrics = profile.metricsPort !== undefined;
-    if (metrics === true && !profileMetrics) {
-      problems.add('metrics', metrics, 'Filebeat serves its metrics as JSON at /stats on port 5066 (port "http"), not in the Prometheus format; scrape it with an exporter, or use LogFlavor.FLUENT_BIT');
+    if (serveMetrics === true && !profileMetrics) {
+      problems.add('serveMetrics', serveMetrics, 'Filebeat serves its metrics as JSON at /stats on port 5066 (port "http"), not in the Prometheus format; scrape it with an exporter, or use LogFlavor.FLUENT_BIT');
     }
-    this.metrics = metrics ?? profileMetrics;
+    this.serveMetrics = serveMetrics ?? profileMetrics;
+    // The core's monitor scrapes a port by name and a path: check them against this agent.
+    const monitor = coreProps.metrics;
+    if (monitor !== undefined && !this.serveMetrics) {
+      problems.add('metrics', monitor.kind, this.flavor === LogFlavor.FILEBEAT
+        ? 'Filebeat has no Prometheus endpoint (its HTTP endpoint serves JSON at /stats); scrape it with an exporter, or use LogFlavor.FLUENT_BIT'
+        : 'the agent serves no metrics with `serveMetrics: false`; remove one of them');
+    } else if (monitor !== undefined && monitor.port === 'metrics' && monitor.path !== profile.metricsPath) {
+      problems.add('metrics.path', monitor.path, `${this.flavor} serves Prometheus metrics at ${profile.metricsPath}; pass \`path: '${profile.metricsPath}'\``);
+    }
     this.image = image ?? defaultImage(this.flavor, this.output?.type) ?? '';
     if (image === undefined && this.image === '') {
       problems.add('image', undefined, 'no published fluentd-kubernetes-daemonset image has the Loki plugin; pass an image with fluent-plugin-grafana-loki and fluent-plugin-kubernetes_metadata_filter, or use LogFlavor.FLUENT_BIT');
@@ -700,7 +839,7 @@ export class LogAgent extends Construct {
       flushSeconds: Number.isInteger(grace) && grace > 5 ? grace - 5 : 1,
       excludeNamespaces: [...new Set(excludeNamespaces ?? [])],
       filters: filters ?? [],
-      metrics: this.metrics,
+      metrics: this.serveMetrics,
     });
     const data = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
     const configMapName = `${name}-config`;
@@ -741,8 +880,8 @@ export class LogAgent extends Construct {
       secretVolumes.push(AgentVolume.fromSecret('output-token', out!.bearerToken!.name, { items: { [out!.bearerToken!.key]: 'token' } }));
       secretMounts.push({ volumeName: 'output-token', mountPath: TOKEN_DIRECTORY, readOnly: true });
     }
-    const ports = [{ containerPort: profile.httpPort, name: this.metrics && profile.metricsPort === profile.httpPort ? 'metrics' : 'http' }];
-    if (this.metrics && profile.metricsPort !== profile.httpPort) {
+    const ports = [{ containerPort: profile.httpPort, name: this.serveMetrics && profile.metricsPort === profile.httpPort ? 'metrics' : 'http' }];
+    if (this.serveMetrics && profile.metricsPort !== profile.httpPort) {
       ports.push({ containerPort: profile.metricsPort!, name: 'metrics' });
     }
 

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { AgentMetrics } from '../../src/agent-metrics';
 import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
 import { LogFilter } from '../../src/presets/log-filter';
 import { LogFlavor } from '../../src/presets/log-flavor';
@@ -35,18 +36,34 @@ describe('LogAgent metrics (a container port named metrics)', () => {
   test('Filebeat: no metrics port by default (its endpoint serves JSON, not Prometheus)', () => {
     const { main, agent } = render({ flavor: LogFlavor.FILEBEAT });
     expect(main.ports).toEqual([{ containerPort: 5066, name: 'http', protocol: 'TCP' }]);
-    expect(agent.metrics).toBe(false);
+    expect(agent.serveMetrics).toBe(false);
   });
 
-  test('metrics: false names Fluent Bit\'s port http and drops Fluentd\'s prometheus input', () => {
-    expect(render({ metrics: false }).main.ports).toEqual([{ containerPort: 2020, name: 'http', protocol: 'TCP' }]);
-    const fluentd = render({ flavor: LogFlavor.FLUENTD, metrics: false });
+  test('serveMetrics: false names Fluent Bit\'s port http and drops Fluentd\'s prometheus input', () => {
+    expect(render({ serveMetrics: false }).main.ports).toEqual([{ containerPort: 2020, name: 'http', protocol: 'TCP' }]);
+    const fluentd = render({ flavor: LogFlavor.FLUENTD, serveMetrics: false });
     expect(fluentd.main.ports).toEqual([{ containerPort: 24220, name: 'http', protocol: 'TCP' }]);
     expect(fluentd.config).not.toContain('@type prometheus');
   });
 
   test('fails when metrics is asked of Filebeat', () => {
-    expect(make({ flavor: LogFlavor.FILEBEAT, metrics: true })).toThrow(/metrics: got true; Filebeat serves its metrics as JSON at \/stats/);
+    expect(make({ flavor: LogFlavor.FILEBEAT, serveMetrics: true })).toThrow(/serveMetrics: got true; Filebeat serves its metrics as JSON at \/stats/);
+    expect(make({ flavor: LogFlavor.FILEBEAT, metrics: AgentMetrics.podMonitor() })).toThrow(/metrics: got "PodMonitor"; Filebeat has no Prometheus endpoint/);
+  });
+
+  test('a PodMonitor scrapes Fluentd\'s metrics port at /metrics', () => {
+    // GIVEN / WHEN
+    const { objects } = render({ flavor: LogFlavor.FLUENTD, metrics: AgentMetrics.podMonitor() });
+    // THEN
+    const monitor = objects.find((o: any) => o.kind === 'PodMonitor');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+  });
+
+  test('a PodMonitor for Fluent Bit needs its path, /api/v2/metrics/prometheus', () => {
+    expect(make({ metrics: AgentMetrics.podMonitor() })).toThrow(/metrics\.path: got "\/metrics"; fluent-bit serves Prometheus metrics at \/api\/v2\/metrics\/prometheus/);
+    const { objects } = render({ metrics: AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' }) });
+    expect(objects.find((o: any) => o.kind === 'PodMonitor').spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/api/v2/metrics/prometheus' })]);
+    expect(make({ serveMetrics: false, metrics: AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' }) })).toThrow(/metrics: got "PodMonitor"; the agent serves no metrics with `serveMetrics: false`/);
   });
 });
 

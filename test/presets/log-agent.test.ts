@@ -133,7 +133,7 @@ describe('LogAgent defaults', () => {
 
   test('probes Fluent Bit\'s HTTP server: liveness on /, readiness on /api/v1/health; its port is named metrics', () => {
     expect(main.ports).toEqual([{ containerPort: 2020, name: 'metrics', protocol: 'TCP' }]);
-    expect(agent.metrics).toBe(true);
+    expect(agent.serveMetrics).toBe(true);
     expect(main.livenessProbe).toEqual({ httpGet: { path: '/', port: 2020, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
     expect(main.readinessProbe).toEqual({ httpGet: { path: '/api/v1/health', port: 2020, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
     expect(main.startupProbe).toBeUndefined();
