@@ -178,6 +178,118 @@ export function inventoryJson(nodeCount: number, lean = false, seed = 7): string
   return JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4);
 }
 
+/** The names of the nodes `inventoryJson(nodeCount, lean, seed)` generates, in order. */
+export function nodeNames(text: string): string[] {
+  return (JSON.parse(text) as { items: Array<{ metadata: { name: string } }> }).items.map((n) => n.metadata.name);
+}
+
+const WORKLOADS = [
+  { app: 'api', cpu: ['250m', '500m', '1'], memory: ['256Mi', '512Mi', '1Gi'] },
+  { app: 'worker', cpu: ['100m', '200m'], memory: ['128Mi', '384Mi'] },
+  { app: 'web', cpu: ['50m', '100m'], memory: ['64Mi', '128Mi'] },
+  { app: 'cache', cpu: ['500m'], memory: ['2Gi', '4Gi'] },
+];
+
+/**
+ * `kubectl get pods -A -o json` for `podCount` pods spread over the nodes: workload pods with
+ * requests, a sidecar and the status kubectl prints (conditions, container statuses), some
+ * finished Jobs, some unbound Pending pods, and one old pod of each previewed DaemonSet per node
+ * (which the preview leaves out: its new pod takes its place).
+ */
+export function podsJson(nodes: string[], podCount: number, daemonSetNames: string[], seed = 11): string {
+  const random = new Random(seed);
+  const time = '2026-10-01T08:00:00Z';
+  const items: unknown[] = [];
+  for (let i = 0; i < podCount; i++) {
+    const nodeName = nodes[random.int(nodes.length)];
+    const old = i < nodes.length * 2 && daemonSetNames.length > 0;
+    const w = random.pick(WORKLOADS);
+    const app = old ? daemonSetNames[i % daemonSetNames.length] : w.app;
+    const namespace = old ? 'node-agents' : `team-${String.fromCharCode(97 + random.int(6))}`;
+    const name = `${app}-${hex(random, 10)}-${hex(random, 5)}`;
+    const roll = random.next();
+    const phase = roll < 0.03 ? 'Succeeded' : roll < 0.035 ? 'Pending' : 'Running';
+    const bound = phase !== 'Pending';
+    const image = random.pick(IMAGES);
+    const containerStatus = (cname: string) => ({
+      containerID: `containerd://${hex(random, 64)}`,
+      image,
+      imageID: `${image.split(':')[0]}@sha256:${hex(random, 64)}`,
+      lastState: {},
+      name: cname,
+      ready: true,
+      restartCount: random.int(3),
+      started: true,
+      state: { running: { startedAt: time } },
+    });
+    items.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        creationTimestamp: time,
+        generateName: `${app}-${hex(random, 10)}-`,
+        labels: { 'app.kubernetes.io/name': app, 'pod-template-hash': hex(random, 10) },
+        name,
+        namespace,
+        ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: old ? 'DaemonSet' : 'ReplicaSet', name: old ? app : `${app}-${hex(random, 10)}`, uid: `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 12)}` }],
+        resourceVersion: String(100000 + random.int(900000)),
+        uid: `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 12)}`,
+      },
+      spec: {
+        containers: [
+          {
+            env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } }],
+            image,
+            imagePullPolicy: 'IfNotPresent',
+            name: app,
+            ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
+            readinessProbe: { failureThreshold: 3, httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
+            resources: { limits: { memory: random.pick(w.memory) }, requests: { cpu: random.pick(w.cpu), memory: random.pick(w.memory) } },
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+            volumeMounts: [{ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'kube-api-access', readOnly: true }],
+          },
+          {
+            image: 'registry.example.com/envoy:1.30.1',
+            imagePullPolicy: 'IfNotPresent',
+            name: 'proxy',
+            resources: { requests: { cpu: '10m', memory: '32Mi' } },
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+          },
+        ],
+        dnsPolicy: 'ClusterFirst',
+        enableServiceLinks: true,
+        ...(bound ? { nodeName } : {}),
+        preemptionPolicy: 'PreemptLowerPriority',
+        priority: 0,
+        restartPolicy: 'Always',
+        schedulerName: 'default-scheduler',
+        securityContext: {},
+        serviceAccount: 'default',
+        serviceAccountName: 'default',
+        terminationGracePeriodSeconds: 30,
+        tolerations: [
+          { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
+          { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
+        ],
+        volumes: [{ name: 'kube-api-access', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }],
+      },
+      status: {
+        conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ lastProbeTime: null, lastTransitionTime: time, status: 'True', type })),
+        ...(bound ? { containerStatuses: [containerStatus(app), containerStatus('proxy')], hostIP: `10.${random.int(256)}.${random.int(256)}.${random.int(256)}` } : {}),
+        phase,
+        podIP: `100.64.${random.int(256)}.${random.int(256)}`,
+        qosClass: 'Burstable',
+        startTime: time,
+      },
+    });
+  }
+  // Compact: kubectl indents, but 100,000 indented pods (8.7 KB each) pass V8's maximum string
+  // length (512 MiB); compact they are 3.5 KB each.
+  return JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } });
+}
+
 /** A DaemonSet manifest with the given pod-spec placement fields. */
 function daemonSet(name: string, placement: { [key: string]: unknown }, strategy?: unknown): unknown {
   return {
@@ -189,7 +301,15 @@ function daemonSet(name: string, placement: { [key: string]: unknown }, strategy
       selector: { matchLabels: { 'app.kubernetes.io/name': name } },
       template: {
         metadata: { labels: { 'app.kubernetes.io/name': name } },
-        spec: { containers: [{ name, image: `registry.example.com/${name}:1.0.0` }], ...placement },
+        spec: {
+          containers: [{
+            name,
+            image: `registry.example.com/${name}:1.0.0`,
+            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+            ...(placement.hostNetwork ? { ports: [{ containerPort: 9100 + name.length, name: 'metrics' }] } : {}),
+          }],
+          ...placement,
+        },
       },
       updateStrategy: strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
     },

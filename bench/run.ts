@@ -91,7 +91,7 @@ function main(): void {
     synthesis = inChild<SynthesisResults>('synthesis', options);
   }
   if (args.only.includes('preview')) {
-    const options: Omit<PreviewOptions, 'log'> = { nodes: 5000, daemonSets: 20, runs: args.quick ? 1 : 7 };
+    const options: Omit<PreviewOptions, 'log'> = { nodes: 5000, pods: 100000, daemonSets: 20, runs: args.quick ? 1 : 7 };
     preview = inChild<PreviewResults>('preview', options);
   }
   if (args.only.includes('helm')) {
@@ -109,7 +109,7 @@ function main(): void {
   }
   if (preview) {
     const r = previewRatio(preview);
-    targets.push([`placement preview, ${preview.nodes} nodes × ${preview.daemonSets} DaemonSets, vs JSON.parse of the inventory`, `${r.toFixed(2)}x`, '≤ 3x', verdict(r, 3)]);
+    targets.push([`placement preview with fit, ${preview.nodes} nodes, ${preview.pods} pods × ${preview.daemonSets} DaemonSets, vs JSON.parse of both inventories`, `${r.toFixed(2)}x`, '≤ 3x', verdict(r, 3)]);
   }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -9,6 +9,7 @@ import { HostMount } from './host-mount';
 import { NodeAffinityTerm, WeightedNodeAffinityTerm } from './node-affinity';
 import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
+import { PreviewOptions } from './placement/preview-options';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
@@ -721,11 +722,15 @@ export class DaemonSet extends Construct {
 
   /**
    * Which nodes of `inventory` will run a pod of this DaemonSet, and for each other node every
-   * reason why not (a selector label, an affinity expression, an untolerated taint), decided as
-   * the Kubernetes DaemonSet controller decides.
+   * reason why not, decided as the Kubernetes DaemonSet controller decides (a selector label, an
+   * affinity expression, an untolerated taint) and then the scheduler (free resources and host
+   * ports, given `options.pods` already running; preemption by priority).
+   *
+   * @param inventory the nodes
+   * @param options pods already running and priority classes
    */
-  public previewPlacement(inventory: NodeInventory): PlacementPreview {
-    return PlacementPreview.forManifest(this.apiObject.toJson(), inventory);
+  public previewPlacement(inventory: NodeInventory, options: PreviewOptions = {}): PlacementPreview {
+    return PlacementPreview.forManifest(this.apiObject.toJson(), inventory, options);
   }
 
   /**

@@ -61,10 +61,15 @@ describe('AgentVolume.fromProjected', () => {
     ['a bad Secret name', [ProjectedSource.secret('Agent_TLS')], /volumes\[0\]\.sources\[0\]\.name: got "Agent_TLS"; expected a DNS-1123 subdomain/],
     ['an item path with ..', [ProjectedSource.configMap('cfg', { items: { a: '../a' } })], /volumes\[0\]\.sources\[0\]\.items\.a: got "\.\.\/a"; expected a relative path/],
     ['two sources writing one file', [ProjectedSource.serviceAccountToken('token'), ProjectedSource.secret('s', { items: { t: 'token' } })], /volumes\[0\]\.sources: got "token"; each file path may appear in only one source/],
-    ['an expiration that is not a Duration (untyped callers)', [ProjectedSource.serviceAccountToken('t', { expiration: 3600 as any })], /volumes\[0\]\.sources\[0\]\.expiration: got "not a Duration"/],
-    ['something that is not a ProjectedSource', [{ secret: { name: 'x' } } as any], /volumes\[0\]\.sources\[0\]: got .*expected a ProjectedSource/],
   ])('fails when given %s', (_, sources, error) => {
     expect(make([AgentVolume.fromProjected('v', sources as ProjectedSource[])])).toThrow(error);
+  });
+
+  test('fails at once when untyped callers pass a number for a Duration, or something that is not a ProjectedSource', () => {
+    expect(() => ProjectedSource.serviceAccountToken('t', { expiration: 3600 as any }))
+      .toThrow(/ProjectedSource\.serviceAccountToken\(\):\n {2}- expiration: got 3600; expected a Duration/);
+    expect(() => AgentVolume.fromProjected('v', [{ secret: { name: 'x' } } as any]))
+      .toThrow(/AgentVolume\.fromProjected\(\):\n {2}- sources\[0\]: got .*expected a ProjectedSource/);
   });
 
   test('fails when the mode is out of range', () => {
@@ -110,8 +115,8 @@ describe('AgentVolume.fromCsi', () => {
   });
 
   test('fails when the attributes are not an object (untyped callers)', () => {
-    expect(make([AgentVolume.fromCsi('v', 'secrets-store.csi.k8s.io', { volumeAttributes: 'class=agent' as any })]))
-      .toThrow(/volumes\[0\]\.volumeAttributes: got "class=agent"; expected an object of string keys to string values/);
+    expect(() => AgentVolume.fromCsi('v', 'secrets-store.csi.k8s.io', { volumeAttributes: 'class=agent' as any }))
+      .toThrow(/AgentVolume\.fromCsi\(\):\n {2}- volumeAttributes: got "class=agent"; expected an object of names to strings/);
   });
 
   test('fails when the publish Secret name is invalid', () => {

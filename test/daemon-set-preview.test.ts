@@ -1,5 +1,5 @@
 import { TaintEffect } from 'cdk8s-plus-28';
-import { DaemonSet, IntOrPercent, NodeInventory, Toleration, UpdateStrategy } from '../src';
+import { DaemonSet, IntOrPercent, NodeInventory, PodInventory, Toleration, UpdateStrategy } from '../src';
 import { newChart } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
@@ -34,6 +34,29 @@ describe('DaemonSet.previewPlacement', () => {
     const preview = new DaemonSet(newChart(), 'agent', { image: IMAGE, tolerations: [Toleration.exists('nvidia.com/gpu')] }).previewPlacement(inventory);
     expect(preview.scheduledNodeNames).toEqual(['linux-1', 'linux-gpu']);
   });
+});
+
+test('with the pods already running, a node without room for the agent is reported with the numbers', () => {
+  // GIVEN a small node where an app already requests most of the memory
+  const small = NodeInventory.fromNodes([
+    { name: 'small', labels: { 'kubernetes.io/os': 'linux' }, allocatable: { cpu: '2', memory: '700Mi', pods: '110' } },
+  ]);
+  const pods = PodInventory.fromKubectlJson(JSON.stringify({
+    kind: 'List',
+    items: [{
+      kind: 'Pod',
+      metadata: { name: 'app', namespace: 'default' },
+      spec: { nodeName: 'small', containers: [{ name: 'app', resources: { requests: { memory: '650Mi' } } }] },
+      status: { phase: 'Running' },
+    }],
+  }));
+  // WHEN the agent's placement is previewed with them
+  const preview = new DaemonSet(newChart(), 'agent', { image: IMAGE }).previewPlacement(small, { pods });
+  // THEN the controller makes the pod, and the scheduler would leave it Pending
+  const node = preview.nodes[0];
+  expect(node.scheduled).toBe(true);
+  expect(node.runs).toBe(false);
+  expect(node.reasons.map((r) => r.message).join('\n')).toMatch(/Insufficient memory: needs 64Mi memory, 50Mi free of 700Mi allocatable/);
 });
 
 describe('DaemonSet.rolloutPlan', () => {

@@ -2,46 +2,69 @@
 /**
  * The `cdk8s-node-agents` command line:
  *
- *   cdk8s-node-agents preview --nodes nodes.json [--json] [--require-full-coverage] FILE...
+ *   cdk8s-node-agents preview --nodes FILE|- [--pods FILE] [--json] [--summary] [--group-by LABEL]
+ *     [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
  *
  * Exit codes: 0 success; 1 a check failed (with --require-full-coverage, an eligible node would
- * get no pod; or a DaemonSet is invalid: the API server would reject it); 2 usage error (unknown
- * option, missing --nodes or FILE, unreadable file, malformed node inventory).
+ * get no pod; with --require-fit, a pod would not run; or a DaemonSet is invalid: the API server
+ * would reject it); 2 usage error (unknown option, missing --nodes or FILE, unreadable file,
+ * malformed node or pod inventory).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { NodeInventory, NodePlacement, PlacementPreview, RolloutPlan, RolloutStrategy } from '../placement';
+import {
+  FleetPreview, NodeFit, NodeInventory, NodePlacement, PlacementPreview, PodInventory, RolloutPlan, RolloutStrategy,
+} from '../placement';
+import { formatBytes, formatMilli } from '../placement/quantity';
 
-/** Where the command writes. */
+/** Where the command reads and writes. */
 export interface CliIo {
   /** Writes text to standard output (the text carries its own newlines). */
   stdout(text: string): void;
   /** Writes text to standard error (the text carries its own newlines). */
   stderr(text: string): void;
+  /** Reads all of standard input (for `--nodes -`). */
+  stdin?(): string;
 }
 
-export const USAGE = `Usage: cdk8s-node-agents preview --nodes NODES_FILE [--json] [--require-full-coverage] FILE...
+export const USAGE = `Usage: cdk8s-node-agents preview --nodes NODES_FILE|- [--pods PODS_FILE] [--json] [--summary]
+         [--group-by LABEL] [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
 
 Shows, for every apps/v1 DaemonSet in the manifest FILEs (multi-document YAML or JSON,
-e.g. cdk8s synth output; other kinds are ignored), which nodes would run one of its pods,
-why the others would not, and how an update would roll out.
+e.g. cdk8s synth output; a DIR means every .yaml, .yml and .json file in it; other kinds are
+ignored), which nodes would run one of its pods, why the others would not, and how an update
+would roll out. The DaemonSets compete for the nodes' resources and host ports, in the order
+given, with the pods already there.
 
 Options:
-  --nodes FILE               the node inventory: output of "kubectl get nodes -o json" (or -o yaml)
+  --nodes FILE|-             the node inventory: output of "kubectl get nodes -o json" (or -o yaml); - reads stdin
+  --pods FILE                the pods already running: output of "kubectl get pods -A -o json" (or -o yaml)
   --json                     print machine-readable JSON instead of tables
+  --summary                  print one line per node pool instead of every node
+  --group-by LABEL           the node label that names a pool (default node.kubernetes.io/instance-type)
+  --only NS/NAME             report only this DaemonSet (repeatable; the others still compete for the nodes)
   --require-full-coverage    exit 1 when a node a DaemonSet targets would get no pod (an untolerated taint)
+  --require-fit              exit 1 when a pod the controller creates would not run (Pending, or an image for another platform)
   -h, --help                 print this help
 
-Exit codes: 0 ok; 1 a check failed (coverage, or an invalid DaemonSet); 2 usage error.
+Exit codes: 0 ok; 1 a check failed (coverage, fit, or an invalid DaemonSet); 2 usage error.
 `;
+
+const DEFAULT_GROUP_BY = 'node.kubernetes.io/instance-type';
 
 class UsageError extends Error {}
 
 interface Options {
   readonly nodesFile: string;
+  readonly podsFile?: string;
   readonly files: string[];
   readonly json: boolean;
+  readonly summary: boolean;
+  readonly groupBy: string;
+  readonly only: string[];
   readonly requireFullCoverage: boolean;
+  readonly requireFit: boolean;
 }
 
 /** One DaemonSet found in a file, with its preview and rollout plan (or the error). */
@@ -57,13 +80,14 @@ interface Result {
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stdin: () => fs.readFileSync(0, 'utf-8'),
 };
 
 /**
  * Runs the command line.
  *
  * @param argv the arguments after the program name (`process.argv.slice(2)`)
- * @param io where to write
+ * @param io where to read and write
  * @returns the exit code
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
@@ -83,26 +107,67 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
   }
 
   let inventory: NodeInventory;
-  let results: Result[];
+  let pods: PodInventory | undefined;
+  let all: Result[];
+  let fleet: FleetPreview;
   try {
-    inventory = readInventory(options.nodesFile);
-    results = options.files.flatMap((file) => readDaemonSets(file, io).map((ds) => evaluate(file, ds, inventory)));
+    inventory = readInventory(options.nodesFile, io);
+    pods = options.podsFile === undefined ? undefined : readPods(options.podsFile);
+    const files = expandFiles(options.files);
+    const found = files.flatMap((file) => readObjects(file).map((obj) => ({ file, obj })));
+    const daemonSets = found.filter((f) => isDaemonSet(f.obj, f.file, io));
+    const priorityClasses = found.map((f) => f.obj).filter((o) => (o as { kind?: unknown }).kind === 'PriorityClass');
+    const valid: Array<{ file: string; obj: unknown }> = [];
+    const noNodes = NodeInventory.fromNodes([]);
+    all = daemonSets.map(({ file, obj }) => {
+      const { name, namespace } = identity(obj);
+      try {
+        // Reads every field the preview needs, on no node: a malformed one fails this DaemonSet only.
+        PlacementPreview.forManifest(obj, noNodes, { priorityClasses });
+        valid.push({ file, obj });
+        return { file, name, namespace };
+      } catch (e) {
+        return { file, name, namespace, error: (e as Error).message };
+      }
+    });
+    fleet = FleetPreview.forManifests(valid.map((v) => v.obj), inventory, { pods, priorityClasses });
+    let k = 0;
+    all = all.map((r, i) => {
+      if (r.error !== undefined) {
+        return r;
+      }
+      const preview = fleet.daemonSets[k++];
+      try {
+        return { ...r, preview, rollout: RolloutPlan.forPreview(daemonSets[i].obj, preview) };
+      } catch (e) {
+        return { ...r, preview, error: (e as Error).message };
+      }
+    });
   } catch (e) {
     io.stderr(`error: ${(e as Error).message}\n`);
     return 2;
   }
-  if (results.length === 0) {
+  if (all.length === 0) {
     io.stderr(`warning: no apps/v1 DaemonSet found in ${options.files.join(', ')}\n`);
   }
+  const missing = options.only.filter((o) => !all.some((r) => label(r) === o));
+  if (missing.length > 0) {
+    io.stderr(`error: --only ${missing.join(', ')}: no such DaemonSet in the files (found: ${all.map(label).join(', ') || 'none'})\n`);
+    return 2;
+  }
+  const results = options.only.length === 0 ? all : all.filter((r) => options.only.includes(label(r)));
 
   const invalid = results.filter((r) => r.error !== undefined);
   const uncovered = results.filter((r) => r.preview !== undefined && !r.preview.fullCoverage);
-  const failed = invalid.length > 0 || (options.requireFullCoverage && uncovered.length > 0);
+  const unfit = results.filter((r) => r.preview !== undefined && !r.preview.fits);
+  const failed = invalid.length > 0 || (options.requireFullCoverage && uncovered.length > 0) || (options.requireFit && unfit.length > 0);
 
   if (options.json) {
-    io.stdout(`${JSON.stringify(toJson(options, inventory, results, !failed), undefined, 2)}\n`);
+    io.stdout(`${JSON.stringify(toJson(options, inventory, pods, fleet, results, !failed), undefined, 2)}\n`);
+  } else if (options.summary) {
+    io.stdout(renderSummary(options, inventory, pods, fleet, results));
   } else {
-    io.stdout(renderText(options, inventory, results));
+    io.stdout(renderText(options, inventory, pods, fleet, results));
   }
 
   for (const r of invalid) {
@@ -111,6 +176,13 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
   if (options.requireFullCoverage) {
     for (const r of uncovered) {
       io.stderr(`error: ${label(r)} targets ${r.preview!.eligibleCount} node(s) but would run no pod on ${r.preview!.uncoveredNodeNames.join(', ')} (--require-full-coverage)\n`);
+    }
+  }
+  if (options.requireFit) {
+    for (const r of unfit) {
+      const p = r.preview!;
+      const shown = p.notRunningNodeNames.slice(0, 5).join(', ') + (p.notRunningNodeNames.length > 5 ? ', ...' : '');
+      io.stderr(`error: ${label(r)} would not run on ${p.notRunningNodeNames.length} of the ${p.scheduledCount} node(s) it makes a pod for: ${shown} (--require-fit)\n`);
     }
   }
   return failed ? 1 : 0;
@@ -131,11 +203,17 @@ function parseArgs(argv: string[]): Options | 'help' {
     throw new UsageError(`unknown command "${command}"; the only command is "preview"`);
   }
 
-  let nodesFile: string | undefined;
-  let json = false;
-  let requireFullCoverage = false;
+  const values: { [flag: string]: string | undefined } = {};
+  const only: string[] = [];
+  const flags = new Set<string>();
   const files: string[] = [];
   let onlyFiles = false;
+  const what: { [flag: string]: string } = {
+    '--nodes': 'a file (the output of "kubectl get nodes -o json") or - for standard input',
+    '--pods': 'a file: the output of "kubectl get pods -A -o json"',
+    '--group-by': 'a node label, e.g. node.kubernetes.io/instance-type',
+    '--only': 'a DaemonSet as NAMESPACE/NAME',
+  };
   while (args.length > 0) {
     const arg = args.shift()!;
     if (onlyFiles || !arg.startsWith('-') || arg === '-') {
@@ -144,36 +222,61 @@ function parseArgs(argv: string[]): Options | 'help' {
     }
     if (arg === '--') {
       onlyFiles = true;
-    } else if (arg === '--json') {
-      json = true;
-    } else if (arg === '--require-full-coverage') {
-      requireFullCoverage = true;
-    } else if (arg === '--nodes' || arg.startsWith('--nodes=')) {
-      const value = arg === '--nodes' ? args.shift() : arg.slice('--nodes='.length);
-      if (value === undefined || value === '' || (arg === '--nodes' && value.startsWith('--'))) {
-        throw new UsageError('--nodes needs a file: the output of "kubectl get nodes -o json"');
-      }
-      if (nodesFile !== undefined) {
-        throw new UsageError('--nodes given more than once');
-      }
-      nodesFile = value;
-    } else {
+      continue;
+    }
+    if (arg === '--json' || arg === '--summary' || arg === '--require-full-coverage' || arg === '--require-fit') {
+      flags.add(arg);
+      continue;
+    }
+    const flag = Object.keys(what).find((f) => arg === f || arg.startsWith(`${f}=`));
+    if (flag === undefined) {
       throw new UsageError(`unknown option "${arg}"`);
     }
+    const value = arg === flag ? args.shift() : arg.slice(flag.length + 1);
+    if (value === undefined || value === '' || (arg === flag && value.startsWith('--'))) {
+      throw new UsageError(`${flag} needs ${what[flag]}`);
+    }
+    if (flag === '--only') {
+      if (!/^[^/]+\/[^/]+$/.test(value)) {
+        throw new UsageError(`--only "${value}": expected NAMESPACE/NAME, e.g. monitoring/node-exporter`);
+      }
+      only.push(value);
+      continue;
+    }
+    if (values[flag] !== undefined) {
+      throw new UsageError(`${flag} given more than once`);
+    }
+    values[flag] = value;
   }
-  if (nodesFile === undefined) {
+  if (values['--nodes'] === undefined) {
     throw new UsageError('missing --nodes FILE (the output of "kubectl get nodes -o json")');
   }
   if (files.length === 0) {
     throw new UsageError('missing manifest FILE(s) to preview (e.g. dist/*.k8s.yaml)');
   }
-  return { nodesFile, files, json, requireFullCoverage };
+  if (values['--pods'] === '-' && values['--nodes'] === '-') {
+    throw new UsageError('--nodes and --pods cannot both read standard input');
+  }
+  return {
+    nodesFile: values['--nodes'],
+    podsFile: values['--pods'],
+    files,
+    json: flags.has('--json'),
+    summary: flags.has('--summary'),
+    groupBy: values['--group-by'] ?? DEFAULT_GROUP_BY,
+    only,
+    requireFullCoverage: flags.has('--require-full-coverage'),
+    requireFit: flags.has('--require-fit'),
+  };
 }
 
-/** Reads a file's text, with an error naming the file. */
-function readText(file: string, what: string): string {
+/** Reads a file's text (`-`: standard input), with an error naming the file. */
+function readText(file: string, what: string, io?: CliIo): string {
   if (file === '-') {
-    throw new Error(`${what} "-": reading standard input is not supported; pass a file`);
+    if (io?.stdin === undefined) {
+      throw new Error(`${what} "-": reading standard input is supported for --nodes only`);
+    }
+    return io.stdin();
   }
   try {
     return fs.readFileSync(file, 'utf-8');
@@ -182,6 +285,26 @@ function readText(file: string, what: string): string {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new Error(`cannot read ${what} "${file}": ${why}`);
   }
+}
+
+/** The files to read: a directory stands for its .yaml, .yml and .json files, in name order (as `kubectl apply -f DIR`). */
+function expandFiles(files: string[]): string[] {
+  return files.flatMap((file) => {
+    let isDir = false;
+    try {
+      isDir = fs.statSync(file).isDirectory();
+    } catch {
+      return [file]; // readText names the problem
+    }
+    if (!isDir) {
+      return [file];
+    }
+    const inside = fs.readdirSync(file).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => path.join(file, f));
+    if (inside.length === 0) {
+      throw new Error(`directory "${file}" has no .yaml, .yml or .json file`);
+    }
+    return inside;
+  });
 }
 
 /** Parses a file as JSON (when it looks like JSON) or multi-document YAML. */
@@ -213,61 +336,69 @@ function readDocuments(file: string, text: string, what: string): unknown[] {
   return results;
 }
 
-function readInventory(file: string): NodeInventory {
-  const text = readText(file, 'node inventory');
-  const docs = readDocuments(file, text, 'node inventory');
+function readSingle(file: string, what: string, kubectl: string, io?: CliIo): unknown {
+  const docs = readDocuments(file, readText(file, what, io), what);
   if (docs.length !== 1) {
-    throw new Error(`node inventory "${file}" has ${docs.length} documents; expected the single List printed by "kubectl get nodes -o json"`);
+    throw new Error(`${what} "${file}" has ${docs.length} documents; expected the single List printed by "${kubectl}"`);
   }
+  return docs[0];
+}
+
+function readInventory(file: string, io: CliIo): NodeInventory {
+  const doc = readSingle(file, 'node inventory', 'kubectl get nodes -o json', io);
   try {
-    return NodeInventory.fromKubectlObject(docs[0]);
+    return NodeInventory.fromKubectlObject(doc);
+  } catch (e) {
+    throw new Error(`${file === '-' ? 'standard input' : file}: ${(e as Error).message}`);
+  }
+}
+
+function readPods(file: string): PodInventory {
+  const doc = readSingle(file, 'pod inventory', 'kubectl get pods -A -o json');
+  try {
+    return PodInventory.fromKubectlObject(doc);
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
 }
 
-/** Every apps/v1 DaemonSet object of a file (inside `List` documents too). */
-function readDaemonSets(file: string, io: CliIo): unknown[] {
+/** Every object of a file (inside `List` documents too). */
+function readObjects(file: string): unknown[] {
   const docs = readDocuments(file, readText(file, 'manifest'), 'manifest');
-  const objects = docs.flatMap((doc) => (isList(doc) ? doc.items : [doc]));
-  const result: unknown[] = [];
-  for (const obj of objects) {
-    if (typeof obj !== 'object' || obj === null || (obj as { kind?: unknown }).kind !== 'DaemonSet') {
-      continue;
-    }
-    const apiVersion = (obj as { apiVersion?: unknown }).apiVersion;
-    if (apiVersion !== 'apps/v1') {
-      io.stderr(`warning: ${file}: skipping a DaemonSet with apiVersion ${JSON.stringify(apiVersion)}; only apps/v1 is supported\n`);
-      continue;
-    }
-    result.push(obj);
+  return docs.flatMap((doc) => (isList(doc) ? doc.items : [doc])).filter((obj) => typeof obj === 'object' && obj !== null);
+}
+
+/** An apps/v1 DaemonSet; DaemonSets of other API versions are skipped with a warning. */
+function isDaemonSet(obj: unknown, file: string, io: CliIo): boolean {
+  if ((obj as { kind?: unknown }).kind !== 'DaemonSet') {
+    return false;
   }
-  return result;
+  const apiVersion = (obj as { apiVersion?: unknown }).apiVersion;
+  if (apiVersion !== 'apps/v1') {
+    io.stderr(`warning: ${file}: skipping a DaemonSet with apiVersion ${JSON.stringify(apiVersion)}; only apps/v1 is supported\n`);
+    return false;
+  }
+  return true;
 }
 
 function isList(doc: unknown): doc is { items: unknown[] } {
   return typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'List' && Array.isArray((doc as { items?: unknown }).items);
 }
 
-function evaluate(file: string, manifest: unknown, inventory: NodeInventory): Result {
+function identity(manifest: unknown): { name: string; namespace?: string } {
   const metadata = (manifest as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {};
-  const name = typeof metadata.name === 'string' ? metadata.name : '';
-  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
-  let preview: PlacementPreview;
-  try {
-    preview = PlacementPreview.forManifest(manifest, inventory);
-  } catch (e) {
-    return { file, name, namespace, error: (e as Error).message };
-  }
-  try {
-    return { file, name, namespace, preview, rollout: RolloutPlan.forManifest(manifest, preview.scheduledCount) };
-  } catch (e) {
-    return { file, name, namespace, preview, error: (e as Error).message };
-  }
+  return {
+    name: typeof metadata.name === 'string' ? metadata.name : '',
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+  };
 }
 
 function label(r: { name: string; namespace?: string }): string {
   return `${r.namespace ? `${r.namespace}/` : ''}${r.name || '(unnamed)'}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function shortRollout(r: Result): string {
@@ -279,7 +410,8 @@ function shortRollout(r: Result): string {
     return 'OnDelete (manual)';
   }
   const pace = plan.maxSurge > 0 ? `surge ${plan.nodesPerWave}` : `${plan.nodesPerWave} unavailable`;
-  return `${pace}, ${plan.waves} wave${plan.waves === 1 ? '' : 's'}, >= ${plan.minimumDurationSeconds}s`;
+  const time = plan.stalls ? 'STALLS' : plan.estimatedDurationSeconds === undefined ? '-' : `~${plan.estimatedDurationSeconds}s`;
+  return `${pace}, ${plan.waves} wave${plan.waves === 1 ? '' : 's'}, ${time}`;
 }
 
 function table(rows: string[][]): string {
@@ -287,13 +419,22 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]))).join('  ')).join('\n') + '\n';
 }
 
-function renderText(options: Options, inventory: NodeInventory, results: Result[]): string {
-  let out = `Node inventory: ${inventory.nodeCount} node${inventory.nodeCount === 1 ? '' : 's'} (${options.nodesFile})\n`;
+function inputLine(options: Options, inventory: NodeInventory, pods: PodInventory | undefined): string {
+  const nodes = `Node inventory: ${plural(inventory.nodeCount, 'node')} (${options.nodesFile === '-' ? 'standard input' : options.nodesFile})`;
+  return `${nodes}${pods === undefined ? '' : `; ${plural(pods.podCount, 'pod')} (${options.podsFile})`}\n`;
+}
+
+function renderText(options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[]): string {
+  let out = inputLine(options, inventory, pods);
+  for (const w of fleet.warnings) {
+    out += `note: ${w}\n`;
+  }
   if (results.length === 0) {
     return out;
   }
   out += '\n';
-  const rows = [['DAEMONSET', 'PODS', 'ELIGIBLE', 'NODES', 'COVERAGE', 'ROLLOUT']];
+  // RUNNING last: scripts parse the columns before it.
+  const rows = [['DAEMONSET', 'PODS', 'ELIGIBLE', 'NODES', 'COVERAGE', 'ROLLOUT', 'RUNNING']];
   for (const r of results) {
     const p = r.preview;
     rows.push([
@@ -303,6 +444,7 @@ function renderText(options: Options, inventory: NodeInventory, results: Result[
       p ? String(p.totalCount) : '-',
       p ? (p.fullCoverage ? 'full' : 'PARTIAL') : '-',
       shortRollout(r),
+      p ? String(p.runningCount) : '-',
     ]);
   }
   out += table(rows);
@@ -314,9 +456,21 @@ function renderText(options: Options, inventory: NodeInventory, results: Result[
       continue;
     }
     const p = r.preview;
-    out += `  Pods on ${p.scheduledCount} of ${p.eligibleCount} eligible node${p.eligibleCount === 1 ? '' : 's'} (${p.totalCount} in the inventory)\n`;
+    const onEligible = p.nodes.filter((n) => n.eligible && n.scheduled).length;
+    const onVirtual = p.scheduledCount - onEligible;
+    const virtualText = onVirtual > 0 ? ` + ${onVirtual} on node${onVirtual === 1 ? '' : 's'} that cannot run DaemonSet pods` : '';
+    out += `  Pods on ${onEligible} of ${p.eligibleCount} eligible node${p.eligibleCount === 1 ? '' : 's'} (${p.totalCount} in the inventory)${virtualText}; running on ${p.runningCount}\n`;
+    out += `  Architectures: ${p.architectures.join(', ') || '-'}${p.imagePlatforms ? ` (image published for ${p.imagePlatforms.join(', ')})` : ''}\n`;
+    const notRunning = p.nodes.filter((n) => n.scheduled && !n.runs);
     const uncovered = p.nodes.filter((n) => n.eligible && !n.scheduled);
-    const untargeted = p.nodes.filter((n) => !n.eligible);
+    const untargeted = p.nodes.filter((n) => !n.eligible && !(n.scheduled && !n.runs));
+    const special = p.nodes.filter((n) => n.runs && (n.contended || n.preempts.length > 0));
+    if (notRunning.length > 0) {
+      out += `  Pod would not run (${notRunning.length}):\n${nodeLines(notRunning)}`;
+    }
+    if (special.length > 0) {
+      out += `  Runs, with a caveat (${special.length}):\n${special.map((n) => `    ${n.nodeName}: ${n.verdict}\n`).join('')}`;
+    }
     if (uncovered.length > 0) {
       out += `  Eligible but no pod (${uncovered.length}):\n${nodeLines(uncovered)}`;
     }
@@ -326,6 +480,9 @@ function renderText(options: Options, inventory: NodeInventory, results: Result[
     out += r.rollout ? `  Rollout: ${r.rollout.summary}\n` : `  Rollout: INVALID: ${r.error}\n`;
     for (const note of r.rollout?.notes ?? []) {
       out += `    note: ${note}\n`;
+    }
+    if (r.rollout?.rollsAutomatically) {
+      out += `    note: ${r.rollout.readinessAssumption}\n`;
     }
     for (const w of p.warnings) {
       out += `  warning: ${w}\n`;
@@ -337,7 +494,11 @@ function renderText(options: Options, inventory: NodeInventory, results: Result[
 function nodeLines(nodes: NodePlacement[]): string {
   let out = '';
   for (const n of nodes) {
-    const extra = [n.unschedulable ? 'cordoned' : '', n.eligible && n.existingPodKeepsRunning ? 'a running pod would be kept' : ''].filter((s) => s !== '');
+    const extra = [
+      n.unschedulable ? 'cordoned' : '',
+      n.eligible && !n.scheduled && n.existingPodKeepsRunning ? 'a running pod would be kept' : '',
+      n.contended ? `contended with ${n.contendedWith.join(', ')}` : '',
+    ].filter((s) => s !== '');
     out += `    ${n.nodeName}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}\n`;
     for (const reason of n.reasons) {
       out += `      - ${reason.message}\n`;
@@ -346,20 +507,149 @@ function nodeLines(nodes: NodePlacement[]): string {
   return out;
 }
 
-function toJson(options: Options, inventory: NodeInventory, results: Result[], ok: boolean): unknown {
+/** Per node pool: nodes, agents that run, those that do not and why, and the DaemonSet tax. */
+interface Pool {
+  readonly name: string;
+  readonly nodes: number;
+  readonly agentsRunningMin: number;
+  readonly agentsRunningMax: number;
+  readonly agentsTargeting: number;
+  readonly notRunning: Array<{ daemonSet: string; nodes: number; reasons: string[] }>;
+  readonly cpuRequests: string;
+  readonly memoryRequests: string;
+  readonly cpuShare: string;
+  readonly memoryShare: string;
+}
+
+function range(values: number[], format: (v: number) => string): string {
+  if (values.length === 0) {
+    return '-';
+  }
+  const min = format(Math.min(...values));
+  const max = format(Math.max(...values));
+  return min === max ? min : `${min}-${max}`;
+}
+
+const percent = (v: number) => `${Math.round(v * 100)}%`;
+
+function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, results: Result[]): Pool[] {
+  const shown = results.filter((r) => r.preview !== undefined);
+  const keys = new Set(shown.map((r) => label(r)));
+  const groups = new Map<string, number[]>();
+  inventory.nodes.forEach((node, i) => {
+    const name = node.labels?.[options.groupBy] ?? `(no ${options.groupBy})`;
+    const group = groups.get(name);
+    if (group === undefined) {
+      groups.set(name, [i]);
+    } else {
+      group.push(i);
+    }
+  });
+  return [...groups.entries()].map(([name, indexes]) => {
+    const fits: NodeFit[] = indexes.map((i) => fleet.nodes[i]);
+    const running = fits.map((f) => f.agentsRunning.filter((a) => keys.has(a)).length);
+    const targeting = new Set<string>();
+    const notRunning: Pool['notRunning'] = [];
+    for (const r of shown) {
+      const entries = indexes.map((i) => r.preview!.nodes[i]).filter((n) => n.scheduled);
+      if (entries.length > 0) {
+        targeting.add(label(r));
+      }
+      const failing = entries.filter((n) => !n.runs);
+      if (failing.length > 0) {
+        const reasons = new Map<string, number>();
+        for (const n of failing) {
+          const why = n.reasons.length === 0 ? 'unknown' : n.reasons[0].kind + (n.reasons[0].resource ? ` ${n.reasons[0].resource}` : '') + (n.contended ? ' (contended)' : '');
+          reasons.set(why, (reasons.get(why) ?? 0) + 1);
+        }
+        notRunning.push({ daemonSet: label(r), nodes: failing.length, reasons: [...reasons.entries()].map(([why, count]) => `${why} on ${count}`) });
+      }
+    }
+    const cpuShares = fits.filter((f) => f.agentCpuShare !== undefined).map((f) => f.agentCpuShare!);
+    const memoryShares = fits.filter((f) => f.agentMemoryShare !== undefined).map((f) => f.agentMemoryShare!);
+    return {
+      name,
+      nodes: indexes.length,
+      agentsRunningMin: Math.min(...running),
+      agentsRunningMax: Math.max(...running),
+      agentsTargeting: targeting.size,
+      notRunning,
+      cpuRequests: range(fits.map((f) => f.agentCpuMillis), formatMilli),
+      memoryRequests: range(fits.map((f) => f.agentMemoryBytes), formatBytes),
+      cpuShare: range(cpuShares, percent),
+      memoryShare: range(memoryShares, percent),
+    };
+  });
+}
+
+function renderSummary(options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[]): string {
+  let out = inputLine(options, inventory, pods);
+  for (const w of fleet.warnings) {
+    out += `note: ${w}\n`;
+  }
+  const list = pools(options, inventory, fleet, results);
+  out += `\n${plural(results.length, 'DaemonSet')}; node pools by ${options.groupBy}. AGENTS RUNNING: per node, of the agents with a pod in the pool. TAX: the agents' requests per node, and their share of allocatable.\n\n`;
+  const rows = [['POOL', 'NODES', 'AGENTS RUNNING', 'CPU TAX', 'MEMORY TAX']];
+  for (const p of list) {
+    const runningText = p.agentsRunningMin === p.agentsRunningMax ? String(p.agentsRunningMin) : `${p.agentsRunningMin}-${p.agentsRunningMax}`;
+    rows.push([
+      p.name,
+      String(p.nodes),
+      `${runningText} of ${p.agentsTargeting}`,
+      `${p.cpuRequests} (${p.cpuShare})`,
+      `${p.memoryRequests} (${p.memoryShare})`,
+    ]);
+  }
+  out += table(rows);
+  const failing = list.filter((p) => p.notRunning.length > 0);
+  if (failing.length > 0) {
+    out += '\nNot running:\n';
+    for (const p of failing) {
+      for (const n of p.notRunning) {
+        out += `  ${p.name}: ${n.daemonSet} on ${n.nodes} of ${p.nodes} node${p.nodes === 1 ? '' : 's'}: ${n.reasons.join(', ')}\n`;
+      }
+    }
+  }
+  const invalid = results.filter((r) => r.error !== undefined);
+  for (const r of invalid) {
+    out += `\n${label(r)}: INVALID: ${r.error}\n`;
+  }
+  const stalls = results.filter((r) => r.rollout?.stalls);
+  if (stalls.length > 0) {
+    out += '\nRollouts that stall:\n';
+    for (const r of stalls) {
+      out += `  ${label(r)}: ${r.rollout!.stallReason}\n`;
+    }
+  }
+  return out;
+}
+
+function toJson(
+  options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[], ok: boolean,
+): unknown {
   return {
     ok,
     inventory: { file: options.nodesFile, nodeCount: inventory.nodeCount },
+    pods: pods === undefined ? null : { file: options.podsFile, podCount: pods.podCount },
+    warnings: fleet.warnings,
     daemonSets: results.map((r) => ({
       file: r.file,
       namespace: r.namespace ?? null,
       name: r.name,
       error: r.error ?? null,
       scheduled: r.preview?.scheduledCount ?? null,
+      running: r.preview?.runningCount ?? null,
       eligible: r.preview?.eligibleCount ?? null,
       total: r.preview?.totalCount ?? null,
       fullCoverage: r.preview?.fullCoverage ?? null,
+      fits: r.preview?.fits ?? null,
+      priority: r.preview?.priority ?? null,
+      architectures: r.preview?.architectures ?? [],
+      imagePlatforms: r.preview?.imagePlatforms ?? null,
       uncoveredNodes: r.preview?.uncoveredNodeNames ?? [],
+      notRunningNodes: r.preview?.notRunningNodeNames ?? [],
+      contendedNodes: r.preview?.contendedNodeNames ?? [],
+      surgeBlockedNodes: r.preview?.surgeBlockedNodeNames ?? [],
       warnings: r.preview?.warnings ?? [],
       nodes: r.preview?.nodes ?? [],
       rollout: r.rollout === undefined ? null : {
@@ -374,10 +664,18 @@ function toJson(options: Options, inventory: NodeInventory, results: Result[], o
         waves: r.rollout.waves,
         minReadySeconds: r.rollout.minReadySeconds,
         minimumDurationSeconds: r.rollout.minimumDurationSeconds,
+        readinessSeconds: r.rollout.readinessSeconds,
+        readinessAssumption: r.rollout.readinessAssumption,
+        estimatedDurationSeconds: r.rollout.estimatedDurationSeconds ?? null,
+        unavailablePods: r.rollout.unavailablePods,
+        stalls: r.rollout.stalls,
+        stallReason: r.rollout.stallReason ?? null,
         notes: r.rollout.notes,
         summary: r.rollout.summary,
       },
     })),
+    nodes: fleet.nodes.map((n, i) => ({ ...n, pool: inventory.nodes[i].labels?.[options.groupBy] ?? null })),
+    ...(options.summary ? { pools: pools(options, inventory, fleet, results) } : {}),
   };
 }
 

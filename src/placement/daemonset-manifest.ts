@@ -63,6 +63,10 @@ export interface ParsedDaemonSet {
   readonly hostNetwork: boolean;
   readonly minReadySeconds: number;
   readonly updateStrategy: ParsedUpdateStrategy;
+  /** `metadata.annotations` of the DaemonSet (string values only). */
+  readonly annotations: { [key: string]: string };
+  /** `spec.template.spec`, as written: the scheduler's filters read requests and ports from it. */
+  readonly podSpec: { [key: string]: unknown };
 }
 
 /** Reads a DaemonSet manifest; throws an Error naming the field and what is expected. */
@@ -99,6 +103,11 @@ export function parseDaemonSet(manifest: unknown): ParsedDaemonSet {
   const tolerations = parseTolerations(podSpec.tolerations, subject);
   const hostNetwork = optionalBoolean(podSpec.hostNetwork, 'spec.template.spec.hostNetwork', subject) ?? false;
 
+  const annotations: { [key: string]: string } = {};
+  for (const [key, value] of stringMap(metadata.annotations, 'metadata.annotations', subject)) {
+    annotations[key] = value;
+  }
+
   const minReadySeconds = optionalNumber(spec.minReadySeconds, 'spec.minReadySeconds', subject) ?? 0;
   if (!Number.isInteger(minReadySeconds) || minReadySeconds < 0) {
     throw new Error(`${subject}: spec.minReadySeconds is ${describeValue(minReadySeconds)}; expected an integer >= 0`);
@@ -114,6 +123,8 @@ export function parseDaemonSet(manifest: unknown): ParsedDaemonSet {
     hostNetwork,
     minReadySeconds,
     updateStrategy: parseUpdateStrategy(spec.updateStrategy, subject),
+    annotations,
+    podSpec,
   };
 }
 

@@ -1,5 +1,6 @@
 import { TaintEffect } from 'cdk8s-plus-28';
 import { describeValue, isObject } from './daemonset-manifest';
+import { parseQuantity } from './quantity';
 
 /**
  * A taint on a node (`v1.Taint`): `key=value:Effect`.
@@ -51,6 +52,16 @@ export interface InventoryNode {
    * @default false
    */
   readonly unschedulable?: boolean;
+
+  /**
+   * What the node offers pods (`status.allocatable`): quantities by resource name, e.g.
+   * `{ cpu: '3920m', memory: '15Gi', pods: '110', 'nvidia.com/gpu': '1' }`. The scheduler's
+   * NodeResourcesFit filter checks pods against it; a resource absent from it counts as 0, and
+   * an absent `pods` allows no pod.
+   *
+   * @default - not known: resources and the pod count are not checked on this node
+   */
+  readonly allocatable?: { [resource: string]: string };
 }
 
 const TAINT_EFFECTS: string[] = [TaintEffect.NO_SCHEDULE, TaintEffect.PREFER_NO_SCHEDULE, TaintEffect.NO_EXECUTE];
@@ -136,6 +147,8 @@ export class NodeInventory {
   /** The number of nodes. */
   public readonly nodeCount: number;
 
+  private byName?: Map<string, InventoryNode>;
+
   private constructor(nodes: InventoryNode[]) {
     const seen = new Set<string>();
     for (const node of nodes) {
@@ -154,8 +167,10 @@ export class NodeInventory {
    * @returns the node, or undefined if the inventory has no node with this name
    */
   public findNode(name: string): InventoryNode | undefined {
-    return this.nodes.find((n) => n.name === name);
+    this.byName = this.byName ?? new Map(this.nodes.map((n) => [n.name, n]));
+    return this.byName.get(name);
   }
+
 }
 
 function nodeFromKubectl(obj: { [key: string]: unknown }, where: string): InventoryNode {
@@ -164,11 +179,13 @@ function nodeFromKubectl(obj: { [key: string]: unknown }, where: string): Invent
   if (obj.spec !== undefined && obj.spec !== null && !isObject(obj.spec)) {
     throw new Error(`Node inventory: ${where}.spec is ${describeValue(obj.spec)}; expected an object`);
   }
+  const status = isObject(obj.status) ? obj.status : {};
   return validateNode({
     name: metadata.name as string,
     labels: metadata.labels as { [key: string]: string } | undefined,
     taints: spec.taints as NodeTaint[] | undefined,
     unschedulable: spec.unschedulable as boolean | undefined,
+    allocatable: status.allocatable as { [resource: string]: string } | undefined,
   }, where, true);
 }
 
@@ -223,5 +240,20 @@ function validateNode(node: InventoryNode, where: string, kubectl = false): Inve
     throw new Error(`Node inventory: ${g('unschedulable', 'spec.unschedulable')} is ${describeValue(node.unschedulable)}; expected true or false`);
   }
 
-  return { name: node.name, labels, taints, unschedulable: node.unschedulable === true };
+  let allocatable: { [resource: string]: string } | undefined;
+  if (node.allocatable !== undefined && node.allocatable !== null) {
+    if (!isObject(node.allocatable)) {
+      throw new Error(`Node inventory: ${g('allocatable', 'status.allocatable')} is ${describeValue(node.allocatable)}; expected an object of quantities such as { cpu: "2", memory: "8Gi", pods: "110" }`);
+    }
+    allocatable = {};
+    for (const [resource, value] of Object.entries(node.allocatable)) {
+      // YAML reads `pods: 110` as a number; the API server reads the quantity "110".
+      if ((typeof value !== 'string' && typeof value !== 'number') || parseQuantity(value) === undefined) {
+        throw new Error(`Node inventory: ${g('allocatable', 'status.allocatable')}["${resource}"] is ${describeValue(value)}; expected a quantity such as "2", "3920m" or "15Gi"`);
+      }
+      allocatable[resource] = String(value);
+    }
+  }
+
+  return { name: node.name, labels, taints, unschedulable: node.unschedulable === true, ...(allocatable ? { allocatable } : {}) };
 }

@@ -1,84 +1,55 @@
 /**
- * Where would a DaemonSet run a pod? The DaemonSet controller's own decision, node by node.
- *
- * Source: kubernetes/kubernetes pkg/controller/daemon/daemon_controller.go
- * `NodeShouldRunDaemonPod` and `predicates`:
- * 1. if `spec.template.spec.nodeName` is set, only that node;
- * 2. `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`: nodeSelector, then required node
- *    affinity (see node-affinity-match.ts);
- * 3. no untolerated taint with effect NoSchedule or NoExecute, counting the tolerations the
- *    controller adds to every DaemonSet pod (see toleration-match.ts).
- * When 1 or 2 fails the controller neither creates nor keeps a pod; when only 3 fails it creates
- * none, but keeps an existing pod unless a NoExecute taint is untolerated (`shouldContinueRunning`).
- * `spec.unschedulable` (cordon) is not read: cordoning adds the
- * `node.kubernetes.io/unschedulable:NoSchedule` taint, which every DaemonSet pod tolerates.
+ * Where would a DaemonSet run a pod, and will the pod run? The DaemonSet controller's decision
+ * node by node (controller-decision.ts), then the scheduler's filters (scheduler-filters.ts).
  *
  * Docs: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/#how-daemon-pods-are-scheduled
  */
-import { ParsedDaemonSet, ParsedToleration, parseDaemonSet } from './daemonset-manifest';
-import { CompiledTerm, compileTerms, nodeSelectorFailures, requiredAffinityFailures } from './node-affinity-match';
-import { InventoryNode, NodeInventory } from './node-inventory';
-import { PlacementReason, PlacementReasonKind } from './placement-reason';
-import {
-  blocksPlacement, controllerTolerations, explainNearMisses, formatTaint, formatToleration, TaintLike, tolerationsTolerateTaint,
-} from './toleration-match';
-
-/**
- * The controller's decision for one node.
- */
-export interface NodePlacement {
-  /** The node name. */
-  readonly nodeName: string;
-
-  /**
-   * Whether the DaemonSet targets this node: `nodeName` (if set), `nodeSelector` and required
-   * node affinity all match. Taints and cordoning do not count.
-   */
-  readonly eligible: boolean;
-
-  /**
-   * Whether the controller would create a pod on this node: eligible, and every `NoSchedule`
-   * and `NoExecute` taint tolerated.
-   */
-  readonly scheduled: boolean;
-
-  /**
-   * Whether a pod already running on this node would be kept: eligible and no untolerated
-   * `NoExecute` taint (an untolerated `NoSchedule` taint added after the pod started blocks new
-   * pods but does not remove the running one).
-   */
-  readonly existingPodKeepsRunning: boolean;
-
-  /** Whether the node is cordoned (`spec.unschedulable`); informational only, see `InventoryNode.unschedulable`. */
-  readonly unschedulable: boolean;
-
-  /** Every reason the node gets no pod; empty when `scheduled` is true. */
-  readonly reasons: PlacementReason[];
-}
+import { ParsedDaemonSet, parseDaemonSet } from './daemonset-manifest';
+import { AgentFleetResult, checkPods, computeFleet } from './fleet-fit';
+import { NodeInventory } from './node-inventory';
+import { NodePlacement } from './node-placement';
+import { PriorityClassTable } from './pod-priority';
+import { PreviewOptions } from './preview-options';
 
 /**
  * Which nodes of an inventory a DaemonSet would run a pod on, and why not on the others.
  *
- * The decision is the Kubernetes DaemonSet controller's (`NodeShouldRunDaemonPod`): nodeName
+ * First the Kubernetes DaemonSet controller's decision (`NodeShouldRunDaemonPod`): nodeName
  * pinning, nodeSelector, required node affinity, and taints against the pod's tolerations plus
- * the tolerations the controller adds itself. It does not model what the scheduler checks
- * afterwards (free CPU and memory, host ports, volume limits): a scheduled pod can still be
- * Pending.
+ * the tolerations the controller adds itself. Then the scheduler's: allocatable resources and
+ * pod slots (NodeResourcesFit), host ports (NodePorts) and cordon (NodeUnschedulable), against
+ * the pods already on the node (`PreviewOptions.pods`), with preemption by priority. Nodes that
+ * cannot run DaemonSet pods (EKS Fargate, virtual-kubelet) are never targeted; an image built
+ * for other platforms does not run.
+ *
+ * To preview several DaemonSets competing for the same nodes, use `FleetPreview`.
  */
 export class PlacementPreview {
   /**
    * Previews an `apps/v1` DaemonSet, given as an object parsed from YAML or JSON (from any
-   * source, not only this library).
+   * source, not only this library), alone on the nodes (with the pods in `options`).
    *
    * @param manifest the DaemonSet object (`apiVersion: apps/v1`, `kind: DaemonSet`)
    * @param inventory the nodes
+   * @param options the pods already in the cluster and the priority classes
    * @throws if the manifest is not an apps/v1 DaemonSet, or a field it reads has the wrong type
    */
-  public static forManifest(manifest: any, inventory: NodeInventory): PlacementPreview {
+  public static forManifest(manifest: any, inventory: NodeInventory, options: PreviewOptions = {}): PlacementPreview {
     if (!(inventory instanceof NodeInventory)) {
       throw new Error('PlacementPreview.forManifest: expected a NodeInventory (NodeInventory.fromKubectlJson or NodeInventory.fromNodes) as the second argument');
     }
-    return new PlacementPreview(parseDaemonSet(manifest), inventory);
+    const ds = parseDaemonSet(manifest);
+    const fleet = computeFleet([ds], inventory, checkPods(options.pods), PriorityClassTable.fromObjects(options.priorityClasses ?? []));
+    return new PlacementPreview(ds, fleet.agents[0]);
+  }
+
+  /**
+   * Builds the preview of one DaemonSet of a fleet.
+   *
+   * @internal
+   */
+  public static _fromFleet(ds: ParsedDaemonSet, result: AgentFleetResult): PlacementPreview {
+    return new PlacementPreview(ds, result);
   }
 
   /** `metadata.name` of the DaemonSet ('' when absent). */
@@ -97,131 +68,92 @@ export class PlacementPreview {
   /** The number of nodes in the inventory. */
   public readonly totalCount: number;
 
-  /** The number of nodes the DaemonSet targets (nodeName, nodeSelector and required affinity match). */
+  /** The number of nodes the DaemonSet targets (nodeName, nodeSelector and required affinity match, and the node can run DaemonSet pods). */
   public readonly eligibleCount: number;
 
   /**
-   * The number of nodes that would run a pod (eligible and all blocking taints tolerated). This
-   * is the DaemonSet's `status.desiredNumberScheduled`.
+   * The number of nodes the controller would create a pod for (nodeName, nodeSelector, required
+   * affinity and every blocking taint tolerated). This is the DaemonSet's
+   * `status.desiredNumberScheduled`.
    */
   public readonly scheduledCount: number;
 
-  /** Whether every eligible node would run a pod (no taint keeps the DaemonSet off a node it targets). */
+  /** The number of nodes where the pod would run (see `NodePlacement.runs`). */
+  public readonly runningCount: number;
+
+  /** Whether every eligible node would get a pod (no taint keeps the DaemonSet off a node it targets). */
   public readonly fullCoverage: boolean;
 
-  /** The names of the nodes that would run a pod. */
+  /** Whether every pod the controller creates would run: none Pending, none on an image for another platform. */
+  public readonly fits: boolean;
+
+  /** The names of the nodes the controller would create a pod for. */
   public readonly scheduledNodeNames: string[];
 
   /** The names of the eligible nodes that would get no pod because of a taint. */
   public readonly uncoveredNodeNames: string[];
 
+  /** The names of the nodes where the pod would run. */
+  public readonly runningNodeNames: string[];
+
+  /**
+   * The names of the nodes where the controller creates a pod that would not run: Pending
+   * (resources, host ports, a node that cannot run DaemonSet pods) or unable to start (image
+   * platform). Each holds a rolling update's `maxUnavailable`.
+   */
+  public readonly notRunningNodeNames: string[];
+
+  /** The names of the nodes where the outcome depends on the order the scheduler picks agents in. */
+  public readonly contendedNodeNames: string[];
+
+  /**
+   * The names of the nodes where a surged second pod (`maxSurge` > 0) would not fit next to the
+   * running one (a host port, or resources): there the update never completes. Empty when the
+   * DaemonSet does not surge.
+   */
+  public readonly surgeBlockedNodeNames: string[];
+
+  /** The architectures (`kubernetes.io/arch`) of the nodes the controller makes a pod for, sorted; `unknown` for a node without the label. */
+  public readonly architectures: string[];
+
+  /**
+   * The platforms the DaemonSet declares its image is published for (annotation
+   * `cdk8s-node-agents.dev/image-platforms`).
+   *
+   * @default - not declared: the platform is not checked
+   */
+  public readonly imagePlatforms?: string[];
+
+  /** The pods' priority (from `priorityClassName`, 0 when none). */
+  public readonly priority: number;
+
   /**
    * Problems in the manifest that do not stop the preview: settings the API server's
    * validation rejects (the preview still applies the controller's matching to them), a
-   * `nodeName` that is not in the inventory, or a DaemonSet that targets no node.
+   * `nodeName` that is not in the inventory, an unknown priority class, pods that would stay
+   * Pending on Fargate or virtual-kubelet nodes, or a DaemonSet that targets no node.
    */
   public readonly warnings: string[];
 
-  private constructor(ds: ParsedDaemonSet, inventory: NodeInventory) {
+  private constructor(ds: ParsedDaemonSet, result: AgentFleetResult) {
     this.daemonSetName = ds.name;
     this.daemonSetNamespace = ds.namespace;
-
-    const compiled = ds.requiredTerms === undefined ? undefined : compileTerms(ds.requiredTerms);
-    const tolerations = [...ds.tolerations, ...controllerTolerations(ds.hostNetwork)];
-    this.nodes = inventory.nodes.map((node) => decide(ds, compiled, tolerations, node));
-
+    this.nodes = result.nodes;
     this.totalCount = this.nodes.length;
     this.eligibleCount = this.nodes.filter((n) => n.eligible).length;
-    this.scheduledCount = this.nodes.filter((n) => n.scheduled).length;
-    this.fullCoverage = this.scheduledCount === this.eligibleCount;
     this.scheduledNodeNames = this.nodes.filter((n) => n.scheduled).map((n) => n.nodeName);
+    this.scheduledCount = this.scheduledNodeNames.length;
     this.uncoveredNodeNames = this.nodes.filter((n) => n.eligible && !n.scheduled).map((n) => n.nodeName);
-
-    const warnings: string[] = [];
-    if (compiled !== undefined && compiled.length === 0) {
-      warnings.push('node affinity requiredDuringSchedulingIgnoredDuringExecution has no nodeSelectorTerms: the API server rejects this (at least one term is required), and the controller matches no node');
-    }
-    for (const term of compiled ?? []) {
-      warnings.push(...term.warnings);
-    }
-    ds.tolerations.forEach((t, i) => warnings.push(...tolerationWarnings(t, i)));
-    if (ds.nodeName !== undefined && inventory.findNode(ds.nodeName) === undefined) {
-      warnings.push(`spec.template.spec.nodeName pins the pods to "${ds.nodeName}", which is not in the node inventory`);
-    }
-    if (this.totalCount > 0 && this.eligibleCount === 0) {
-      warnings.push('the DaemonSet targets no node of the inventory');
-    }
-    this.warnings = warnings;
+    this.fullCoverage = this.uncoveredNodeNames.length === 0;
+    this.runningNodeNames = this.nodes.filter((n) => n.runs).map((n) => n.nodeName);
+    this.runningCount = this.runningNodeNames.length;
+    this.notRunningNodeNames = this.nodes.filter((n) => n.scheduled && !n.runs).map((n) => n.nodeName);
+    this.fits = this.notRunningNodeNames.length === 0;
+    this.contendedNodeNames = this.nodes.filter((n) => n.contended).map((n) => n.nodeName);
+    this.surgeBlockedNodeNames = result.surgeBlockedNodeNames;
+    this.architectures = result.architectures;
+    this.imagePlatforms = result.imagePlatforms;
+    this.priority = result.priority;
+    this.warnings = result.warnings;
   }
-}
-
-function decide(ds: ParsedDaemonSet, terms: CompiledTerm[] | undefined, tolerations: ParsedToleration[], node: InventoryNode): NodePlacement {
-  const labels = node.labels ?? {};
-  const reasons: PlacementReason[] = [];
-
-  // NodeShouldRunDaemonPod: `ds.Spec.Template.Spec.NodeName == "" || ... == node.Name`.
-  if (ds.nodeName !== undefined && ds.nodeName !== node.name) {
-    reasons.push({
-      kind: PlacementReasonKind.NODE_NAME,
-      message: `spec.template.spec.nodeName pins the pods to node "${ds.nodeName}"`,
-      key: 'nodeName',
-      expected: ds.nodeName,
-      nodeValue: node.name,
-    });
-  }
-  // RequiredNodeAffinity.Match: nodeSelector, then requiredDuringSchedulingIgnoredDuringExecution.
-  reasons.push(...nodeSelectorFailures(ds.nodeSelector, labels));
-  if (terms !== undefined) {
-    reasons.push(...requiredAffinityFailures(terms, node.name, labels));
-  }
-  const eligible = reasons.length === 0;
-
-  // predicates: FindMatchingUntoleratedTaint over NoSchedule and NoExecute taints.
-  let untoleratedNoExecute = false;
-  for (const t of node.taints ?? []) {
-    const taint: TaintLike = { key: t.key, value: t.value ?? '', effect: t.effect };
-    if (!blocksPlacement(taint) || tolerationsTolerateTaint(tolerations, taint)) {
-      continue;
-    }
-    if (taint.effect === 'NoExecute') {
-      untoleratedNoExecute = true;
-    }
-    const formatted = formatTaint(taint);
-    const hint = explainNearMisses(ds.tolerations, taint);
-    reasons.push({
-      kind: PlacementReasonKind.TAINT,
-      message: `taint ${formatted} is not tolerated${hint === undefined ? '' : ` (${hint})`}`,
-      key: taint.key,
-      nodeValue: taint.value,
-      taint: formatted,
-    });
-  }
-
-  return {
-    nodeName: node.name,
-    eligible,
-    scheduled: reasons.length === 0,
-    existingPodKeepsRunning: eligible && !untoleratedNoExecute,
-    unschedulable: node.unschedulable === true,
-    reasons,
-  };
-}
-
-/** pkg/apis/core/validation/validation.go `ValidateTolerations`. */
-function tolerationWarnings(t: ParsedToleration, i: number): string[] {
-  const p = `spec.template.spec.tolerations[${i}] (${formatToleration(t)})`;
-  const warnings: string[] = [];
-  if (t.operator !== '' && t.operator !== 'Equal' && t.operator !== 'Exists') {
-    warnings.push(`${p}: operator "${t.operator}" is not Equal or Exists; the API server rejects it and it tolerates nothing`);
-  }
-  if (t.key === '' && t.operator !== 'Exists') {
-    warnings.push(`${p}: an empty key requires operator Exists; the API server rejects it`);
-  }
-  if (t.operator === 'Exists' && t.value !== '') {
-    warnings.push(`${p}: operator Exists takes no value; the API server rejects it`);
-  }
-  if (t.effect !== '' && t.effect !== 'NoSchedule' && t.effect !== 'PreferNoSchedule' && t.effect !== 'NoExecute') {
-    warnings.push(`${p}: effect "${t.effect}" is not NoSchedule, PreferNoSchedule or NoExecute; the API server rejects it and it tolerates nothing`);
-  }
-  return warnings;
 }

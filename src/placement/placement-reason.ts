@@ -1,5 +1,7 @@
 /**
- * Which rule of the DaemonSet controller keeps a pod off a node.
+ * Which rule keeps a DaemonSet's pod off a node, or keeps it from running there: a rule of the
+ * DaemonSet controller (no pod is created), a filter of the scheduler (the pod stays Pending),
+ * a node kind that runs no DaemonSet pods, or an image built for another platform.
  */
 export enum PlacementReasonKind {
   /** `spec.template.spec.nodeName` pins the pods to another node. */
@@ -10,6 +12,24 @@ export enum PlacementReasonKind {
   NODE_AFFINITY = 'NodeAffinity',
   /** A `NoSchedule` or `NoExecute` taint of the node is not tolerated. */
   TAINT = 'Taint',
+  /**
+   * The node cannot run DaemonSet pods at all: an EKS Fargate node
+   * (`eks.amazonaws.com/compute-type=fargate`) or a virtual-kubelet node (`type=virtual-kubelet`,
+   * e.g. an AKS virtual node). Such a node is never a coverage gap.
+   */
+  VIRTUAL_NODE = 'VirtualNode',
+  /** The scheduler's NodeResourcesFit filter: not enough allocatable cpu, memory, storage, extended resource or pod slots. */
+  NODE_RESOURCES_FIT = 'NodeResourcesFit',
+  /** The scheduler's NodePorts filter: a host port the pod needs is used by another pod on the node. */
+  NODE_PORTS = 'NodePorts',
+  /** The scheduler's NodeUnschedulable filter: the node is cordoned and the pod does not tolerate it (DaemonSet pods always do). */
+  NODE_UNSCHEDULABLE = 'NodeUnschedulable',
+  /**
+   * The node's os/arch is not among the platforms the DaemonSet declares its image is published
+   * for (annotation `cdk8s-node-agents.dev/image-platforms`): the pod is bound but its
+   * containers fail to start ("exec format error").
+   */
+  IMAGE_PLATFORM = 'ImagePlatform',
 }
 
 /**
@@ -58,4 +78,19 @@ export interface PlacementReason {
    * @default - not a taint reason
    */
   readonly taint?: string;
+
+  /**
+   * For NodeResourcesFit: the resource (`cpu`, `memory`, `ephemeral-storage`, `pods`,
+   * `nvidia.com/gpu`...); for NodePorts: the host port (`9100/TCP`).
+   *
+   * @default - not a scheduler reason
+   */
+  readonly resource?: string;
+
+  /**
+   * For NodePorts: the pod holding the port (`namespace/name`; an agent's DaemonSet name).
+   *
+   * @default - not a host port reason
+   */
+  readonly heldBy?: string;
 }

@@ -18,11 +18,28 @@
  *   both scaled values are 0, maxUnavailable becomes 1; `rollingUpdate`: when maxSurge > 0 the
  *   surge path is used (maxUnavailable is not read), else up to maxUnavailable old pods are
  *   deleted at a time. A pod counts as available once Ready for minReadySeconds.
+ * - pkg/controller/daemon/update.go `rollingUpdate`, maxSurge 0: a node whose new pod is not
+ *   available counts against maxUnavailable (`numUnavailable++`), an old pod that is not available
+ *   is replaced at once (`allowedReplacementPods`), and no available old pod is deleted once
+ *   `numUnavailable >= maxUnavailable`. So pods that never become available (Pending, or unable
+ *   to start) hold maxUnavailable for good: with as many as maxUnavailable the rollout stops.
+ *   With maxSurge: a surged pod that never becomes available holds a surge slot (`numSurge++`).
+ * - Readiness (pkg/kubelet/prober/worker.go): a readiness probe is not run before
+ *   `initialDelaySeconds`, then every `periodSeconds`, and the container is Ready after
+ *   `successThreshold` successes; readiness probes wait for the startup probe.
  * - Docs: https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/
  */
 import { describeValue, ParsedDaemonSet, parseDaemonSet } from './daemonset-manifest';
 import { NodeInventory } from './node-inventory';
 import { PlacementPreview } from './placement-preview';
+
+/** What the scheduler preview found for the pods a rollout replaces. */
+interface FitFacts {
+  /** Pods that never become available (Pending, or unable to start). */
+  readonly stuck: number;
+  /** Nodes where a surged pod would not fit next to the old one. */
+  readonly surgeBlocked: number;
+}
 
 /**
  * A DaemonSet update strategy (`spec.updateStrategy.type`).
@@ -73,7 +90,26 @@ export class RolloutPlan {
    * @throws like `forManifest`
    */
   public static forInventory(manifest: any, inventory: NodeInventory): RolloutPlan {
-    return RolloutPlan.forManifest(manifest, PlacementPreview.forManifest(manifest, inventory).scheduledCount);
+    return RolloutPlan.forPreview(manifest, PlacementPreview.forManifest(manifest, inventory));
+  }
+
+  /**
+   * Plans the update of an `apps/v1` DaemonSet from its placement preview: over the nodes the
+   * controller makes a pod for, with the pods that would never become available (Pending or
+   * unable to start) holding `maxUnavailable`, and the nodes where a surged pod does not fit.
+   *
+   * @param manifest the DaemonSet object, parsed from YAML or JSON
+   * @param preview the placement preview of that DaemonSet (alone, or from a `FleetPreview`)
+   * @throws like `forManifest`
+   */
+  public static forPreview(manifest: any, preview: PlacementPreview): RolloutPlan {
+    if (!(preview instanceof PlacementPreview)) {
+      throw new Error('RolloutPlan.forPreview: expected a PlacementPreview as the second argument');
+    }
+    return new RolloutPlan(parseDaemonSet(manifest), preview.scheduledCount, {
+      stuck: preview.notRunningNodeNames.length,
+      surgeBlocked: preview.surgeBlockedNodeNames.length,
+    });
   }
 
   /** The update strategy (RollingUpdate when the manifest sets none). */
@@ -120,13 +156,45 @@ export class RolloutPlan {
   /** The minimum duration of a full rollout, in seconds: waves × minReadySeconds. */
   public readonly minimumDurationSeconds: number;
 
+  /**
+   * The seconds a new pod takes to become Ready, assumed from its probes: for the slowest
+   * container, its startup probe's then its readiness probe's `initialDelaySeconds +
+   * successThreshold × periodSeconds` (Kubernetes defaults 0, 1 and 10); 0 without probes.
+   * Image pulls and start-up are not counted.
+   */
+  public readonly readinessSeconds: number;
+
+  /** How `readinessSeconds` was derived, and what it leaves out. */
+  public readonly readinessAssumption: string;
+
+  /**
+   * The estimated duration of a full rollout: waves × (readinessSeconds + minReadySeconds), the
+   * waves at the pace left by pods that never become available.
+   *
+   * @default - the rollout stalls (see `stalls`), or is not automatic (OnDelete)
+   */
+  public readonly estimatedDurationSeconds?: number;
+
+  /** The number of pods that would never become available (Pending, or unable to start): each holds maxUnavailable (or a surge slot) for good. Known only from a preview (`forPreview`); 0 otherwise. */
+  public readonly unavailablePods: number;
+
+  /** Whether the rollout would never complete (pods that never become available, or surged pods that cannot fit). */
+  public readonly stalls: boolean;
+
+  /**
+   * Why the rollout would stall.
+   *
+   * @default - it does not stall
+   */
+  public readonly stallReason?: string;
+
   /** Remarks on how the numbers were derived (rounding, defaults, clamping). */
   public readonly notes: string[];
 
   /** A one-line, human-readable summary of the plan. */
   public readonly summary: string;
 
-  private constructor(ds: ParsedDaemonSet, nodeCount: number) {
+  private constructor(ds: ParsedDaemonSet, nodeCount: number, fit: FitFacts = { stuck: 0, surgeBlocked: 0 }) {
     const subject = `DaemonSet ${ds.namespace ? `${ds.namespace}/` : ''}${ds.name || '(unnamed)'}`;
     const type = ds.updateStrategy.type ?? RolloutStrategy.ROLLING_UPDATE;
     if (type !== RolloutStrategy.ROLLING_UPDATE && type !== RolloutStrategy.ON_DELETE) {
@@ -134,6 +202,10 @@ export class RolloutPlan {
     }
     this.nodeCount = nodeCount;
     this.minReadySeconds = ds.minReadySeconds;
+    this.unavailablePods = fit.stuck;
+    const readiness = readinessOf(ds.podSpec);
+    this.readinessSeconds = readiness.seconds;
+    this.readinessAssumption = readiness.note;
     const notes: string[] = [];
 
     if (type === RolloutStrategy.ON_DELETE) {
@@ -144,6 +216,7 @@ export class RolloutPlan {
       this.nodesPerWave = 0;
       this.waves = 0;
       this.minimumDurationSeconds = 0;
+      this.stalls = false;
       this.notes = ['OnDelete: rollingUpdate settings are ignored'];
       this.summary = `OnDelete: nothing rolls until pods are deleted; each deleted pod is recreated from the new template (${nodeCount} node${plural(nodeCount)})`;
       return;
@@ -183,13 +256,36 @@ export class RolloutPlan {
     if (nodeCount === 0) {
       notes.push('no node runs a pod: there is nothing to roll');
     }
+
+    // Pods that never become available hold maxUnavailable (or surge slots) for good.
+    const stuck = Math.min(fit.stuck, nodeCount);
+    const budget = maxSurge > 0 ? maxSurge : maxUnavailable;
+    const blocked = maxSurge > 0 ? Math.min(fit.surgeBlocked, nodeCount - stuck) : 0;
+    const pace = budget - stuck - blocked;
+    if (stuck > 0 || blocked > 0) {
+      this.stalls = true;
+      const why = [
+        ...(stuck > 0 ? [`${stuck} pod${plural(stuck)} would never become available (Pending or unable to start)`] : []),
+        ...(blocked > 0 ? [`on ${blocked} node${plural(blocked)} a surged pod would not fit next to the old one (a host port or resources)`] : []),
+      ].join(' and ');
+      const budgetName = maxSurge > 0 ? `maxSurge ${maxSurge}` : `maxUnavailable ${maxUnavailable}`;
+      this.stallReason = pace <= 0
+        ? `${why}, using up ${budgetName}: no old pod is replaced and the rollout stops`
+        : `${why}, holding ${stuck + blocked} of ${budgetName} for good: the other nodes update ${pace} at a time, but the rollout never completes`;
+    } else {
+      this.stalls = false;
+    }
+    if (!this.stalls && this.waves > 0) {
+      this.estimatedDurationSeconds = this.waves * (this.readinessSeconds + this.minReadySeconds);
+    }
     this.notes = notes;
 
-    const pace = maxSurge > 0
+    const paceText = maxSurge > 0
       ? `surge ${this.nodesPerWave} new pod${plural(this.nodesPerWave)} at a time, old pod deleted once the new one is available (maxSurge ${surge}, maxUnavailable 0)`
       : `${this.nodesPerWave} pod${plural(this.nodesPerWave)} unavailable at a time (maxUnavailable ${unavailable}, no surge)`;
-    this.summary = `RollingUpdate over ${nodeCount} node${plural(nodeCount)}: ${pace}; at least ${this.waves} wave${plural(this.waves)}`
-      + `, at least ${this.minimumDurationSeconds}s with minReadySeconds ${this.minReadySeconds}`;
+    const estimate = this.estimatedDurationSeconds === undefined ? '' : `; about ${this.estimatedDurationSeconds}s (${this.waves} × (readiness ${this.readinessSeconds}s + minReadySeconds ${this.minReadySeconds}s))`;
+    this.summary = `RollingUpdate over ${nodeCount} node${plural(nodeCount)}: ${paceText}; at least ${this.waves} wave${plural(this.waves)}`
+      + `, at least ${this.minimumDurationSeconds}s with minReadySeconds ${this.minReadySeconds}${estimate}${this.stalls ? `; STALLS: ${this.stallReason}` : ''}`;
   }
 }
 
@@ -232,6 +328,36 @@ function percentOf(value: string): number {
 
 function valueOf(value: number | string): number {
   return typeof value === 'number' ? value : percentOf(value);
+}
+
+/** The readiness time assumed from the probes of the pod template's containers. */
+function readinessOf(podSpec: { [key: string]: unknown }): { seconds: number; note: string } {
+  let seconds = 0;
+  let slowest = '';
+  const list = Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  for (const c of list) {
+    if (typeof c !== 'object' || c === null) {
+      continue;
+    }
+    const probeTime = (probe: unknown): number => {
+      if (typeof probe !== 'object' || probe === null) {
+        return 0;
+      }
+      const p = probe as { initialDelaySeconds?: unknown; periodSeconds?: unknown; successThreshold?: unknown };
+      const num = (v: unknown, d: number) => (typeof v === 'number' && v >= 0 ? v : d);
+      return num(p.initialDelaySeconds, 0) + num(p.successThreshold, 1) * num(p.periodSeconds, 10);
+    };
+    const container = c as { name?: unknown; readinessProbe?: unknown; startupProbe?: unknown };
+    const t = (container.readinessProbe ? probeTime(container.readinessProbe) : 0) + (container.startupProbe ? probeTime(container.startupProbe) : 0);
+    if (t > seconds) {
+      seconds = t;
+      slowest = String(container.name ?? '');
+    }
+  }
+  const note = seconds === 0
+    ? 'readiness assumed 0s: no container has a readiness or startup probe, so a pod is Ready once started (image pull and start-up not counted)'
+    : `readiness assumed ${seconds}s: container "${slowest}" is Ready after its probes' initialDelaySeconds + successThreshold × periodSeconds, startup probe first (image pull and start-up not counted)`;
+  return { seconds, note };
 }
 
 function plural(n: number): string {

@@ -70,14 +70,15 @@ describe('text output', () => {
   test('prints a coverage table row per DaemonSet, ignoring other kinds', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`Node inventory: 5 nodes (${f('nodes.json')})`);
-    expect(lines).toContain('DAEMONSET                 PODS  ELIGIBLE  NODES  COVERAGE  ROLLOUT');
-    expect(lines).toContain('monitoring/node-exporter  5     5         5      full      1 unavailable, 5 waves, >= 50s');
-    expect(lines).toContain('logging/fluent-bit        2     3         5      PARTIAL   1 unavailable, 2 waves, >= 60s');
+    expect(lines[1]).toBe('note: 5 of 5 nodes report no status.allocatable: resources and pod slots are not checked there (host ports are)');
+    expect(lines).toContain('DAEMONSET                 PODS  ELIGIBLE  NODES  COVERAGE  ROLLOUT                       RUNNING');
+    expect(lines).toContain('monitoring/node-exporter  5     5         5      full      1 unavailable, 5 waves, ~50s  5');
+    expect(lines).toContain('logging/fluent-bit        2     3         5      PARTIAL   1 unavailable, 2 waves, ~60s  2');
     expect(r.stdout).not.toContain('not-a-daemonset');
   });
 
   test('lists skipped nodes with every reason', () => {
-    expect(r.stdout).toContain('  Pods on 2 of 3 eligible nodes (5 in the inventory)\n');
+    expect(r.stdout).toContain('  Pods on 2 of 3 eligible nodes (5 in the inventory); running on 2\n');
     expect(r.stdout).toContain('  Eligible but no pod (1):\n    gpu-1 (a running pod would be kept)\n      - taint nvidia.com/gpu=present:NoSchedule is not tolerated');
     expect(r.stdout).toContain([
       '    control-plane-1',
@@ -108,7 +109,7 @@ describe('--require-full-coverage', () => {
   test('exits 0 when every eligible node gets a pod', () => {
     const r = run('preview', '--require-full-coverage', `--nodes=${f('nodes.json')}`, f('gpu-driver.yaml'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('gpu-operator/gpu-driver  1     1         5      full      surge 1, 1 wave, >= 0s');
+    expect(r.stdout).toContain('gpu-operator/gpu-driver  1     1         5      full      surge 1, 1 wave, ~0s  1');
   });
 });
 
@@ -139,7 +140,7 @@ describe('invalid DaemonSets and other inputs', () => {
   test('a DaemonSet the API server would reject exits 1 even without --require-full-coverage', () => {
     const r = run('preview', '--nodes', f('nodes.json'), f('invalid-rollout.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('kube-system/surge-without-zero  5     5         5      full      INVALID');
+    expect(r.stdout).toContain('kube-system/surge-without-zero  5     5         5      full      INVALID  5');
     expect(r.stderr).toContain('maxSurge 1 with maxUnavailable 1 (maxUnavailable defaults to 1 when absent), which the API server rejects');
     const json = JSON.parse(run('preview', '--json', '--nodes', f('nodes.json'), f('invalid-rollout.yaml')).stdout);
     expect(json.ok).toBe(false);
@@ -150,7 +151,7 @@ describe('invalid DaemonSets and other inputs', () => {
   test('a DaemonSet with a field of the wrong type exits 1 and names the field', () => {
     const r = run('preview', '--nodes', f('nodes.json'), f('malformed-daemonset.yaml'), f('gpu-driver.yaml'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('kube-system/unquoted     -     -         -      -         INVALID');
+    expect(r.stdout).toContain('kube-system/unquoted     -     -         -      -         INVALID               -');
     expect(r.stdout).toContain('gpu-operator/gpu-driver');
     expect(r.stderr).toContain('spec.template.spec.nodeSelector["gpu-count"] is number 2; expected a string (quote it in YAML)');
   });
@@ -159,7 +160,7 @@ describe('invalid DaemonSets and other inputs', () => {
     const r = run('preview', '--nodes', f('nodes.yaml'), f('app.k8s.yaml'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Node inventory: 2 nodes');
-    expect(r.stdout).toContain('logging/fluent-bit        1     2         2      PARTIAL');
+    expect(r.stdout).toContain('logging/fluent-bit        1     2         2      PARTIAL   1 unavailable, 1 wave, ~30s   1');
   });
 
   test('reads DaemonSets inside List documents and skips other apiVersions with a warning', () => {
@@ -180,4 +181,149 @@ test('the bin entry point has a node shebang', () => {
   const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'utf-8');
   expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
   expect(source).toContain('if (require.main === module)');
+});
+
+describe('a fleet: node allocatable, pods already running, agents competing', () => {
+  const fleet = path.join(dir, 'fleet');
+  const nodes = path.join(fleet, 'nodes.json');
+  const pods = path.join(fleet, 'pods.json');
+  const agents = path.join(fleet, 'agents');
+  const json = (...extra: string[]) => {
+    const r = run('preview', '--json', '--nodes', nodes, '--pods', pods, ...extra, agents);
+    return { ...r, out: JSON.parse(r.stdout) };
+  };
+
+  test('a directory argument reads its .yaml files in name order, PriorityClasses included', () => {
+    const { out } = json();
+    expect(out.daemonSets.map((d: any) => `${d.namespace}/${d.name}`)).toEqual(['monitoring/node-exporter', 'security/falco', 'logging/fluent-bit']);
+    expect(out.daemonSets[2].priority).toBe(1000000);
+    expect(out.pods).toEqual({ file: pods, podCount: 5 });
+  });
+
+  test('--json: every node entry has runs, contended, contendedWith, preempts and reasons with the filter and numbers', () => {
+    const { out, code } = json();
+    expect(code).toBe(0);
+    for (const ds of out.daemonSets) {
+      for (const n of ds.nodes) {
+        expect(Object.keys(n)).toEqual(expect.arrayContaining(['nodeName', 'eligible', 'scheduled', 'runs', 'contended', 'contendedWith', 'preempts', 'reasons', 'verdict']));
+      }
+    }
+    const [exporter, falco] = out.daemonSets;
+    expect(exporter.nodes[0]).toMatchObject({
+      nodeName: 'm6i-1',
+      scheduled: true,
+      runs: false,
+      reasons: [{ kind: 'NodePorts', resource: '9100/TCP', heldBy: 'monitoring/prometheus-node-exporter-x7k2p' }],
+    });
+    // The finished pod on m6i-2 and falco's own old pod on t3-1 do not count; web-1 (1000Mi),
+    // fluent-bit (priority first, 64Mi) and node-exporter (32Mi) do.
+    expect(falco.nodes.map((n: any) => n.runs)).toEqual([true, true, false, false, false]);
+    expect(falco.nodes[2].reasons).toEqual([{ kind: 'NodeResourcesFit', resource: 'memory', message: 'Insufficient memory: needs 512Mi memory, 304Mi free of 1400Mi allocatable' }]);
+    expect(falco.nodes[3].reasons[0]).toMatchObject({ kind: 'ImagePlatform', nodeValue: 'linux/arm64' });
+    expect(falco.nodes[4]).toMatchObject({ eligible: false, scheduled: true, runs: false, reasons: [{ kind: 'VirtualNode' }] });
+    expect(falco).toMatchObject({ fullCoverage: true, fits: false, notRunningNodes: ['t3-1', 'arm-1', 'fargate-ip-10-0-7-9.eu-west-1.compute.internal'], architectures: ['amd64', 'arm64'] });
+    expect(falco.rollout).toMatchObject({ stalls: true, unavailablePods: 3, readinessSeconds: 13, estimatedDurationSeconds: null });
+    expect(out.daemonSets[2].rollout).toMatchObject({ stalls: false, estimatedDurationSeconds: 0 });
+  });
+
+  test('--json: the per-node section has allocatable, the agents\' requests and which agents run', () => {
+    const { out } = json();
+    expect(out.nodes).toHaveLength(5);
+    expect(out.nodes[2]).toEqual({
+      nodeName: 't3-1',
+      pool: 't3.small',
+      canRunDaemonSetPods: true,
+      allocatable: { 'cpu': '1930m', 'memory': '1400Mi', 'ephemeral-storage': '88.9Gi', 'pods': '11' },
+      existingPodCount: 1,
+      existingRequests: { cpu: '500m', memory: '1000Mi' },
+      agentRequests: { cpu: '60m', memory: '96Mi' },
+      agentCpuMillis: 60,
+      agentMemoryBytes: 96 * 2 ** 20,
+      agentCpuShare: 60 / 1930,
+      agentMemoryShare: 96 / 1400,
+      agentsRunning: ['monitoring/node-exporter', 'logging/fluent-bit'],
+      agentsNotRunning: ['security/falco'],
+      preempted: [],
+      contended: false,
+    });
+    expect(out.nodes[4]).toMatchObject({ canRunDaemonSetPods: false, pool: null });
+  });
+
+  test('--require-fit exits 1 naming the agents and nodes', () => {
+    const r = run('preview', '--require-fit', '--nodes', nodes, '--pods', pods, agents);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe([
+      'error: monitoring/node-exporter would not run on 1 of the 4 node(s) it makes a pod for: m6i-1 (--require-fit)',
+      'error: security/falco would not run on 3 of the 5 node(s) it makes a pod for: t3-1, arm-1, fargate-ip-10-0-7-9.eu-west-1.compute.internal (--require-fit)',
+      '',
+    ].join('\n'));
+    expect(json('--require-fit').out.ok).toBe(false);
+  });
+
+  test('--only reports one DaemonSet while the others still take their share', () => {
+    const r = run('preview', '--require-fit', '--only', 'logging/fluent-bit', '--nodes', nodes, '--pods', pods, agents);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('logging/fluent-bit  4     4         5      full      1 unavailable, 4 waves, ~0s  4');
+    expect(r.stdout).not.toContain('security/falco');
+    const falco = run('preview', '--only', 'security/falco', '--nodes', nodes, '--pods', pods, agents);
+    expect(falco.stdout).toContain('Insufficient memory: needs 512Mi memory, 304Mi free of 1400Mi allocatable');
+  });
+
+  test('fails when --only names no DaemonSet of the files, or is not NS/NAME', () => {
+    const r = run('preview', '--only', 'x/y', '--nodes', nodes, agents);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --only x/y: no such DaemonSet in the files (found: monitoring/node-exporter, security/falco, logging/fluent-bit)\n');
+    expect(run('preview', '--only', 'falco', '--nodes', nodes, agents).stderr).toContain('--only "falco": expected NAMESPACE/NAME');
+  });
+
+  test('--summary: one line per instance type with the DaemonSet tax, then what does not run and why', () => {
+    const r = run('preview', '--summary', '--nodes', nodes, '--pods', pods, agents);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      'POOL                                   NODES  AGENTS RUNNING  CPU TAX         MEMORY TAX',
+      'm6i.xlarge                             2      2-3 of 3        150m-160m (4%)  576Mi-608Mi (4%)',
+      't3.small                               1      2 of 3          60m (3%)        96Mi (7%)',
+      'm7g.large                              1      2 of 3          160m (8%)       608Mi (8%)',
+      '(no node.kubernetes.io/instance-type)  1      0 of 1          0 (0%)          0 (0%)',
+      '  m6i.xlarge: monitoring/node-exporter on 1 of 2 nodes: NodePorts 9100/TCP on 1',
+      '  t3.small: security/falco on 1 of 1 node: NodeResourcesFit memory on 1',
+      '  m7g.large: security/falco on 1 of 1 node: ImagePlatform on 1',
+    ]));
+    expect(r.stdout).toContain('Rollouts that stall:\n  monitoring/node-exporter: 1 pod would never become available');
+    expect(r.stdout).not.toContain('m6i-1');
+  });
+
+  test('--group-by groups by another label; --json --summary adds the pools', () => {
+    const r = run('preview', '--summary', '--group-by', 'kubernetes.io/arch', '--nodes', nodes, agents);
+    expect(r.stdout).toMatch(/^amd64 +4 /m);
+    expect(r.stdout).toMatch(/^arm64 +1 /m);
+    const { out } = json('--summary', '--group-by', 'kubernetes.io/arch');
+    expect(out.pools.map((p: any) => [p.name, p.nodes])).toEqual([['amd64', 4], ['arm64', 1]]);
+  });
+
+  test('--nodes - reads the inventory from standard input', () => {
+    let stdout = '';
+    const code = main(['preview', '--nodes', '-', '--json', agents], {
+      stdout: (t) => { stdout += t; },
+      stderr: () => undefined,
+      stdin: () => fs.readFileSync(nodes, 'utf-8'),
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).inventory).toEqual({ file: '-', nodeCount: 5 });
+  });
+
+  test('fails when the pod inventory is malformed, or --pods has no file', () => {
+    const notPods = run('preview', '--nodes', nodes, '--pods', nodes, agents);
+    expect(notPods.code).toBe(2);
+    expect(notPods.stderr).toContain('items[0] is kind string "Node"; expected a Pod object');
+    expect(run('preview', '--nodes', nodes, agents, '--pods').stderr).toContain('--pods needs a file');
+    expect(run('preview', '--nodes', '-', '--pods', '-', agents).stderr).toContain('--nodes and --pods cannot both read standard input');
+  });
+
+  test('fails when a directory has no manifest file', () => {
+    const r = run('preview', '--nodes', nodes, path.join(dir, '..', '..', 'util'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/directory ".*util" has no .yaml, .yml or .json file/);
+  });
 });

@@ -90,3 +90,22 @@ describe('NodeInventory.fromNodes', () => {
     expect(() => NodeInventory.fromNodes([{ name: 'a' }, { name: 'a' }])).toThrow(/appears twice/);
   });
 });
+
+describe('allocatable', () => {
+  test('reads status.allocatable from kubectl output, numbers as quantities', () => {
+    // GIVEN kubectl output with status.allocatable (and a YAML number for pods)
+    const inv = NodeInventory.fromKubectlJson(fixture('fleet/nodes.json'));
+    const yaml = NodeInventory.fromKubectlObject({ kind: 'Node', metadata: { name: 'n' }, status: { allocatable: { cpu: '2', pods: 110 } } });
+    // THEN
+    expect(inv.findNode('t3-1')!.allocatable).toEqual({ 'cpu': '1930m', 'memory': '1400Mi', 'ephemeral-storage': '95491281146', 'pods': '11' });
+    expect(yaml.nodes[0].allocatable).toEqual({ cpu: '2', pods: '110' });
+    expect(NodeInventory.fromNodes([{ name: 'n' }]).nodes[0].allocatable).toBeUndefined();
+  });
+
+  test('fails when allocatable is not an object of quantities, naming the node and resource', () => {
+    expect(() => NodeInventory.fromNodes([{ name: 'n', allocatable: { memory: '16 GB' } }]))
+      .toThrow('Node inventory: nodes[0] ("n").allocatable["memory"] is string "16 GB"; expected a quantity such as "2", "3920m" or "15Gi"');
+    expect(() => NodeInventory.fromKubectlObject({ kind: 'List', items: [{ kind: 'Node', metadata: { name: 'k' }, status: { allocatable: ['cpu'] } }] }))
+      .toThrow('Node inventory: items[0] ("k").status.allocatable is a list; expected an object of quantities such as { cpu: "2", memory: "8Gi", pods: "110" }');
+  });
+});

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { NodeInventory, RolloutPlan, RolloutStrategy } from '../../src/placement';
+import { NodeInventory, PlacementPreview, RolloutPlan, RolloutStrategy } from '../../src/placement';
 
 function daemonSet(updateStrategy?: unknown, minReadySeconds?: number): any {
   return {
@@ -80,7 +80,7 @@ describe('waves and duration', () => {
   test('minimum duration is waves x minReadySeconds', () => {
     const plan = RolloutPlan.forManifest(daemonSet(rolling({ maxUnavailable: 3 }), 30), 10);
     expect(plan).toMatchObject({ waves: 4, minReadySeconds: 30, minimumDurationSeconds: 120 });
-    expect(plan.summary).toBe('RollingUpdate over 10 nodes: 3 pods unavailable at a time (maxUnavailable 3, no surge); at least 4 waves, at least 120s with minReadySeconds 30');
+    expect(plan.summary).toBe('RollingUpdate over 10 nodes: 3 pods unavailable at a time (maxUnavailable 3, no surge); at least 4 waves, at least 120s with minReadySeconds 30; about 120s (4 × (readiness 0s + minReadySeconds 30s))');
   });
 
   test('an integer larger than the node count is not scaled; all nodes go in one wave', () => {
@@ -153,5 +153,72 @@ describe('forInventory', () => {
     // no tolerations: worker-1 and cordoned worker-2 run a pod; gpu-1, control-plane-1 and edge-1 are tainted
     const plan = RolloutPlan.forInventory(ds, inv);
     expect(plan).toMatchObject({ nodeCount: 2, maxUnavailable: 1, waves: 2, minimumDurationSeconds: 20 });
+  });
+});
+
+describe('rollout reality (forPreview)', () => {
+  /** A DaemonSet asking for `memory`, with probes on its container. */
+  type Fields = { [key: string]: unknown };
+  function agent(memory: string, updateStrategy?: unknown, container: Fields = {}, podSpec: Fields = {}): any {
+    const ds = daemonSet(updateStrategy, 10);
+    ds.spec.template.spec = { ...podSpec, containers: [{ name: 'a', image: 'a:1', resources: { requests: { memory } }, ...container }] };
+    return ds;
+  }
+  // Four 1Gi nodes and two 256Mi nodes.
+  const nodes = NodeInventory.fromNodes([
+    ...['big-1', 'big-2', 'big-3', 'big-4'].map((name) => ({ name, allocatable: { memory: '1Gi', pods: '110' } })),
+    ...['small-1', 'small-2'].map((name) => ({ name, allocatable: { memory: '256Mi', pods: '110' } })),
+  ]);
+  const plan = (manifest: any) => RolloutPlan.forPreview(manifest, PlacementPreview.forManifest(manifest, nodes));
+
+  test('Pending pods use up maxUnavailable: the rollout stops', () => {
+    // GIVEN an agent that is Pending on the two small nodes, maxUnavailable 2
+    const p = plan(agent('512Mi', rolling({ maxUnavailable: 2 })));
+    // THEN
+    expect(p).toMatchObject({ nodeCount: 6, unavailablePods: 2, stalls: true, estimatedDurationSeconds: undefined });
+    expect(p.stallReason).toBe('2 pods would never become available (Pending or unable to start), using up maxUnavailable 2: no old pod is replaced and the rollout stops');
+    expect(p.summary).toMatch(/; STALLS: 2 pods would never become available/);
+  });
+
+  test('fewer Pending pods than maxUnavailable slow the rollout, which never completes', () => {
+    const p = plan(agent('512Mi', rolling({ maxUnavailable: 3 })));
+    expect(p.stallReason).toBe('2 pods would never become available (Pending or unable to start), holding 2 of maxUnavailable 3 for good: the other nodes update 1 at a time, but the rollout never completes');
+  });
+
+  test('a host port makes every surged pod Pending next to the old one', () => {
+    const manifest = agent('64Mi', rolling({ maxUnavailable: 0, maxSurge: 1 }), { ports: [{ containerPort: 9100 }] }, { hostNetwork: true });
+    const preview = PlacementPreview.forManifest(manifest, nodes);
+    expect(preview.surgeBlockedNodeNames).toHaveLength(6);
+    expect(RolloutPlan.forPreview(manifest, preview).stallReason).toBe('on 6 nodes a surged pod would not fit next to the old one (a host port or resources), using up maxSurge 1: no old pod is replaced and the rollout stops');
+  });
+
+  test('surging needs room for two pods: only the small nodes block it', () => {
+    const preview = PlacementPreview.forManifest(agent('200Mi', rolling({ maxUnavailable: 0, maxSurge: '50%' })), nodes);
+    expect(preview.surgeBlockedNodeNames).toEqual(['small-1', 'small-2']);
+  });
+
+  test('the estimate is waves x (readiness + minReadySeconds), readiness from the probes', () => {
+    // GIVEN a startup probe (5 + 1 x 10) and a readiness probe (10 + 2 x 5): 35s to Ready
+    const probes = {
+      startupProbe: { httpGet: { path: '/', port: 8080 }, initialDelaySeconds: 5 },
+      readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 10, periodSeconds: 5, successThreshold: 2 },
+    };
+    const p = plan(agent('64Mi', rolling({ maxUnavailable: 2 }), probes));
+    // THEN 6 nodes, 2 at a time: 3 waves of (35 + 10) s
+    expect(p).toMatchObject({
+      stalls: false, unavailablePods: 0, waves: 3, readinessSeconds: 35, minReadySeconds: 10, estimatedDurationSeconds: 135,
+    });
+    expect(p.readinessAssumption).toMatch(/readiness assumed 35s: container "a" is Ready after its probes' initialDelaySeconds \+ successThreshold × periodSeconds, startup probe first/);
+    expect(p.summary).toMatch(/; about 135s \(3 × \(readiness 35s \+ minReadySeconds 10s\)\)$/);
+  });
+
+  test('without probes, readiness is 0s and the estimate is the minReadySeconds', () => {
+    const p = RolloutPlan.forManifest(daemonSet(undefined, 10), 4);
+    expect(p).toMatchObject({ readinessSeconds: 0, estimatedDurationSeconds: 40, stalls: false, unavailablePods: 0 });
+    expect(p.readinessAssumption).toMatch(/^readiness assumed 0s: no container has a readiness or startup probe/);
+  });
+
+  test('fails when the second argument is not a PlacementPreview', () => {
+    expect(() => RolloutPlan.forPreview(daemonSet(), {} as any)).toThrow(/expected a PlacementPreview/);
   });
 });
