@@ -36,9 +36,13 @@ function inChart(add: (chart: Chart, i: number, count: number) => void): (count:
 
 type PresetClass = new (scope: Construct, id: string, props?: { name?: string }) => Construct;
 
+/** The props a preset cannot do without (kube-proxy needs the API server's address). */
+const REQUIRED_PROPS: { [className: string]: object } = { NetworkAgent: { apiServerHost: '10.0.0.10', apiServerPort: 6443 } };
+
 /**
- * A preset of the library, looked up by its exported class name. Constructed with no props (one
- * instance) or with only a unique `name` (many), so that it is measured with its own defaults.
+ * A preset of the library, looked up by its exported class name. Constructed with no props but
+ * the required ones (one instance) or with only a unique `name` too (many), so that it is
+ * measured with its own defaults.
  */
 function preset(className: string, dnsName: string): SynthesisCase {
   const ctor = (lib as unknown as { [name: string]: unknown })[className];
@@ -53,7 +57,7 @@ function preset(className: string, dnsName: string): SynthesisCase {
     label,
     group: 'preset',
     run: inChart((chart, i, count) => {
-      new Preset(chart, `${className}${i}`, count === 1 ? {} : { name: `${dnsName}-${i}` });
+      new Preset(chart, `${className}${i}`, { ...REQUIRED_PROPS[className], ...(count === 1 ? {} : { name: `${dnsName}-${i}` }) });
     }),
   };
 }

@@ -60,7 +60,13 @@ class RuntimeSecurityChart extends Chart {
 class NodeNetworkChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'kube-system' });
-    new NetworkAgent(this, 'kube-proxy', { extraArgs: ['--cluster-cidr=10.244.0.0/16'] });
+    // kube-proxy reaches the API server directly (the control-plane endpoint, as kubeadm's
+    // kubeconfig does): the `kubernetes` Service only works once kube-proxy runs.
+    new NetworkAgent(this, 'kube-proxy', {
+      apiServerHost: '10.0.0.10',
+      apiServerPort: 6443,
+      extraArgs: ['--cluster-cidr=10.244.0.0/16'],
+    });
   }
 }
 

@@ -17,6 +17,7 @@ export * from './presets/network-agent';
 export * from './presets/storage-daemon';
 export * from './presets/log-flavor';
 export * from './presets/log-output';
+export * from './presets/log-filter';
 export * from './presets/log-agent';
 export * from './presets/node-exporter-collector';
 export * from './presets/node-exporter';

@@ -189,11 +189,11 @@ describe('agents that cannot share a node', () => {
   test('fails when two storage daemons serve one driver socket; two drivers share the kubelet directory', () => {
     const clash = newChart();
     new StorageDaemon(clash, 'ebs', {});
-    new StorageDaemon(clash, 'ebs-2', { healthPort: 9809 });
+    new StorageDaemon(clash, 'ebs-2', { healthPort: 9818 });
     expect(() => synth(clash)).toThrow(/both claim writable host path \/var\/lib\/kubelet\/plugins\/ebs\.csi\.aws\.com/);
     const fine = newChart();
     new StorageDaemon(fine, 'ebs', {});
-    new StorageDaemon(fine, 'efs', { driverName: 'efs.csi.aws.com', healthPort: 9809 });
+    new StorageDaemon(fine, 'efs', { driverName: 'efs.csi.aws.com', healthPort: 9818 });
     expect(synth(fine).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
   });
 

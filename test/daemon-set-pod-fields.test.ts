@@ -557,7 +557,7 @@ describe('every preset inherits the pod settings', () => {
     ['NodeExporter', (c, o) => new NodeExporter(c, 'preset', o)],
     ['GpuDriverInstaller', (c, o) => new GpuDriverInstaller(c, 'preset', o)],
     ['SecurityAgent', (c, o) => new SecurityAgent(c, 'preset', o)],
-    ['NetworkAgent', (c, o) => new NetworkAgent(c, 'preset', o)],
+    ['NetworkAgent', (c, o) => new NetworkAgent(c, 'preset', { apiServerHost: '10.0.0.10', apiServerPort: 6443, ...o })],
     ['StorageDaemon', (c, o) => new StorageDaemon(c, 'preset', o)],
   ];
 

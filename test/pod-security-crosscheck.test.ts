@@ -120,17 +120,19 @@ const CORE_PROPS: Array<[string, Partial<DaemonSetProps>]> = [
 ];
 
 /**
- * The presets, each constructed with no props, if src/index.ts exports it when the test runs
+ * The presets, each constructed with no props but the required ones, if src/index.ts exports it when the test runs
  * (they are being added; one not exported yet is skipped).
  */
 const PRESET_NAMES = ['NodeExporter', 'LogAgent', 'SecurityAgent', 'GpuDriverInstaller', 'NetworkAgent', 'StorageDaemon'];
-type PresetClass = new (scope: Construct, id: string) => { readonly daemonSet: DaemonSet };
+type PresetClass = new (scope: Construct, id: string, props?: object) => { readonly daemonSet: DaemonSet };
+/** The props a preset cannot do without (kube-proxy needs the API server's address). */
+const REQUIRED_PROPS: { [name: string]: object } = { NetworkAgent: { apiServerHost: '10.0.0.10', apiServerPort: 6443 } };
 const libraryExports = lib as unknown as { [name: string]: unknown };
 const exportedPresets = PRESET_NAMES.filter((name) => typeof libraryExports[name] === 'function');
 
 const CASES: Case[] = [
   ...CORE_PROPS.map(([name, props]) => caseOf(`DaemonSet ${name}`, (chart) => new DaemonSet(chart, 'agent', { image: IMAGE, ...props }))),
-  ...exportedPresets.map((name) => caseOf(`preset ${name}`, (chart) => new (libraryExports[name] as PresetClass)(chart, 'preset').daemonSet)),
+  ...exportedPresets.map((name) => caseOf(`preset ${name}`, (chart) => new (libraryExports[name] as PresetClass)(chart, 'preset', REQUIRED_PROPS[name]).daemonSet)),
 ];
 
 /** Hand-written manifests whose findings are known, to prove the validator really ran. */

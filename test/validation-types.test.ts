@@ -62,7 +62,7 @@ describe('the cases of issue 10, as plain JavaScript writes them', () => {
 
   test('fails when output is a plain object instead of a LogOutput', () => {
     const e = errorOf(() => new LogAgent(newChart(), 'logs', { output: { type: 'loki', url: 'http://loki:3100' } } as any));
-    expect(e.message).toMatch(/output: got \{"type":"loki","url":"http:\/\/loki:3100"\}; expected a LogOutput \(LogOutput\.elasticsearch\(\), LogOutput\.loki\(\), LogOutput\.openSearch\(\), LogOutput\.stdout\(\)\)/);
+    expect(e.message).toMatch(/output: got \{"type":"loki","url":"http:\/\/loki:3100"\}; expected a LogOutput \(LogOutput\.custom\(\), LogOutput\.elasticsearch\(\), LogOutput\.loki\(\), LogOutput\.openSearch\(\), LogOutput\.otlp\(\), LogOutput\.stdout\(\)\)/);
   });
 
   test('fails when an rbac rule has a string for resources and no verbs', () => {

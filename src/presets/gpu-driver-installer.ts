@@ -35,8 +35,23 @@ export enum GpuDriverFlavor {
 /**
  * Props of `GpuDriverInstaller`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations`, `podAnnotations` and `resources` (per resource) are merged
+ * (your keys win); any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents):
+ * - `priorityClassName`: "system-node-critical"
+ * - `updateStrategy`: UpdateStrategy.onDelete()
+ * - `tolerations`: every taint; `requiredNodeAffinity`: from `gpuNodes`
+ * - `hostPid`: true; `hostNetwork`: true with COS, false with DRIVER_CONTAINER
+ * - the installer container: privileged, root, writable root filesystem; requests 150m CPU
+ *   and 512Mi memory, no memory limit (`resources` with DRIVER_CONTAINER,
+ *   `installerResources` with either flavor)
+ * - COS's `pause` container (`resources` with COS): requests 10m CPU and 8Mi, limit 16Mi
+ * - `labels`: `app.kubernetes.io/version` is the driver version (COS without one: the
+ *   installer image's tag)
+ * - `automountServiceAccountToken`: false, `rbacRules`: none (the installer never calls the API)
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface GpuDriverInstallerProps extends DaemonSetOptions {
   /**
@@ -58,13 +73,15 @@ export interface GpuDriverInstallerProps extends DaemonSetOptions {
 
   /**
    * The NVIDIA driver version, e.g. "550.127.05". With `COS` it is passed to the installer as
-   * `--version=<driverVersion>`, and may also be one of the installer's aliases "default",
-   * "latest" or "R<branch>" (e.g. "R535"), resolved from the node's COS build; COS only loads
-   * drivers Google signed for that build. With `DRIVER_CONTAINER` it is the image tag's
-   * version (set it to the version inside a custom `image`). Either way it is the pods'
-   * `app.kubernetes.io/version` label.
+   * `--version=<driverVersion>`, or "latest" (the installer's one alias: the newest driver
+   * Google signed for the node's COS build); without it the installer installs the default
+   * driver of the node's COS build, as GKE's own DaemonSet does (it passes no `--version`;
+   * the installer takes any other value, "default" included, as a literal version). COS only
+   * loads drivers Google signed for that build. With `DRIVER_CONTAINER` it is the image tag's
+   * version (set it to the version inside a custom `image`). It is the pods'
+   * `app.kubernetes.io/version` label (with COS and no version: the installer image's tag).
    *
-   * @default - "default" with COS (the version Google qualified for the node's COS build);
+   * @default - none with COS (the installer's default for the node's COS build);
    * "550.127.05" with DRIVER_CONTAINER
    */
   readonly driverVersion?: string;
@@ -123,7 +140,22 @@ export interface GpuDriverInstallerProps extends DaemonSetOptions {
 }
 
 const DRIVER_VERSION = /^[1-9][0-9]*\.[0-9]+(\.[0-9]+)?$/;
-const COS_VERSION_ALIAS = /^(default|latest|R[1-9][0-9]*)$/;
+const COS_VERSION_ALIAS = /^latest$/;
+
+/**
+ * GKE's installer command (nvidia-driver-installer/cos/daemonset-preloaded.yaml): skip the
+ * install when the nvidia module is already loaded (a restarted pod, or a driver put there by
+ * other means), else run the installer with the container's args.
+ */
+const COS_SKIP_IF_LOADED = [
+  'echo "Checking for existing GPU driver modules"',
+  'if lsmod | grep nvidia; then',
+  '  echo "GPU driver is already installed, the installed version may or may not be the driver version being tried to install, skipping installation"',
+  '  exit 0',
+  'fi',
+  'echo "No GPU driver module detected, installing now"',
+  'exec /cos-gpu-installer "$@"',
+].join('\n');
 const OS_TAG = /^[a-z]+[0-9]+(\.[0-9]+)*$/;
 
 /** The installer's resources: it unpacks and links (COS) or compiles (driver container) a kernel module. */
@@ -202,8 +234,17 @@ const PAUSE_RESOURCES: ContainerResources = {
  * - DRIVER_CONTAINER: `/run/nvidia` read-write with Bidirectional propagation (the driver's
  *   filesystem is mounted at /run/nvidia/driver for the container toolkit, which must be
  *   configured with that driver root) and `/etc/os-release` read-only (the container checks
- *   that the node's OS matches its own). The GPU Operator also mounts /var/log, /sys and the
- *   firmware path for its validation and RDMA features; they are left out.
+ *   that the node's OS matches its own), and, as the GPU Operator does, the host's
+ *   `/run/nvidia/driver/lib/firmware` read-write at `/lib/firmware`: the container points the
+ *   kernel's firmware search path there and installs the GSP firmware into /lib/firmware, so the
+ *   kernel finds it before /run/nvidia/driver is published (OpenRM fails to load otherwise:
+ *   NVIDIA/gpu-driver-container#175). The GPU Operator also mounts /var/log and /sys (its
+ *   validation and RDMA features) and the firmware search path file (a privileged container's
+ *   /sys is writable anyway); they are left out.
+ * - COS: the installer runs GKE's own wrapper: it skips the install when the `nvidia` module is
+ *   already loaded (a restarted pod), and passes no `--version` unless `driverVersion` is given
+ *   (the installer then installs the default driver of the node's COS build). Like GKE's
+ *   DaemonSet, the default `GpuNodes.gke()` leaves out confidential GPU nodes.
  *
  * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
  * `initContainers`, `sidecars` and `ports` you give are added to the preset's (your init
@@ -236,8 +277,8 @@ export class GpuDriverInstaller extends Construct {
   public readonly flavor: GpuDriverFlavor;
   /** The installer image. */
   public readonly image: string;
-  /** The driver version (or COS alias) chosen. */
-  public readonly driverVersion: string;
+  /** The driver version (or "latest") chosen; undefined with COS when the installer picks its default. */
+  public readonly driverVersion?: string;
   /** The nodes selected. */
   public readonly gpuNodes: GpuNodes;
   /** The driver image's OS tag (DRIVER_CONTAINER only). */
@@ -266,8 +307,10 @@ export class GpuDriverInstaller extends Construct {
     }
     const cos = this.flavor === GpuDriverFlavor.COS;
 
-    this.driverVersion = driverVersion ?? (cos ? 'default' : GpuDriverInstaller.DEFAULT_DRIVER_CONTAINER_VERSION);
-    checkDriverVersion(this.driverVersion, cos, problems);
+    this.driverVersion = driverVersion ?? (cos ? undefined : GpuDriverInstaller.DEFAULT_DRIVER_CONTAINER_VERSION);
+    if (this.driverVersion !== undefined) {
+      checkDriverVersion(this.driverVersion, cos, problems);
+    }
 
     for (const [prop, value, flavorName] of [
       ['operatingSystem', operatingSystem, 'DRIVER_CONTAINER'],
@@ -309,16 +352,15 @@ export class GpuDriverInstaller extends Construct {
       checkRolloutWidth(updateStrategy, problems);
     }
 
-    const resources = {
-      cpu: installerResources?.cpu ?? INSTALLER_RESOURCES.cpu,
-      memory: installerResources?.memory ?? INSTALLER_RESOURCES.memory,
-      ephemeralStorage: installerResources?.ephemeralStorage,
-    };
+    // Each part given replaces that part only: a CPU-only override keeps the installer's memory
+    // request and its absence of a limit (a limit would OOM-kill compiles on large nodes).
+    const resources = mergeResources(INSTALLER_RESOURCES, installerResources);
+    const versionLabel = this.driverVersion ?? rules.imageTag(this.image);
     const common = {
       image: this.image,
       component: 'gpu-driver',
       // Pods labelled with the driver they install (the core would use the pause image's tag).
-      labels: { 'app.kubernetes.io/version': this.driverVersion },
+      labels: versionLabels(versionLabel),
       // The node's GPUs are useless without the driver (every anchor).
       priorityClassName: 'system-node-critical',
       // Relaxed: the installer must see the processes that hold the GPU (every anchor).
@@ -336,7 +378,9 @@ export class GpuDriverInstaller extends Construct {
       const installer: AgentContainer = {
         name: this.installerContainerName,
         image: this.image,
-        args: ['install', `--version=${this.driverVersion}`],
+        // GKE's skip-if-loaded wrapper around the image's entrypoint; no --version unless asked.
+        command: ['/bin/bash', '-c', COS_SKIP_IF_LOADED, 'cos-gpu-installer'],
+        args: ['install', ...(this.driverVersion !== undefined ? [`--version=${this.driverVersion}`] : [])],
         env: { NVIDIA_INSTALL_DIR_HOST: EnvValue.fromValue(dir) },
         // Relaxed: loads kernel modules, creates device nodes, mounts overlays (see the class doc).
         privileged: true,
@@ -375,6 +419,11 @@ export class GpuDriverInstaller extends Construct {
         hostMounts: [
           HostMount.readWrite('/run/nvidia', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, propagation: MountPropagation.BIDIRECTIONAL }),
           HostMount.readOnly('/etc/os-release', { mountPath: '/host-etc/os-release', type: HostPathVolumeType.FILE }),
+          // The GPU Operator's firmware mount: the driver installs its GSP firmware into
+          // /lib/firmware, and the kernel, told by the container to search
+          // /run/nvidia/driver/lib/firmware, finds it there before /run/nvidia/driver is
+          // published (NVIDIA/gpu-driver-container#175); without it OpenRM fails to load.
+          HostMount.readWrite('/run/nvidia/driver/lib/firmware', { mountPath: '/lib/firmware', type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'nv-firmware' }),
         ],
         startup: Probe.fromCommand(['nvidia-smi'], {
           initialDelaySeconds: Duration.seconds(60),
@@ -385,8 +434,25 @@ export class GpuDriverInstaller extends Construct {
       };
     }
 
+    // The merge rule merges `resources` per resource: a CPU-only override keeps the memory sizing.
     this.daemonSet = preset.createDaemonSet(preset.merge(defaults, coreProps));
   }
+}
+
+function versionLabels(version: string | undefined): { [key: string]: string } {
+  return version !== undefined && rules.labelValue(version) === undefined ? { 'app.kubernetes.io/version': version } : {};
+}
+
+/** Each part the user gives (cpu, memory, ephemeralStorage) replaces that part of the preset's. */
+function mergeResources(preset: ContainerResources, user: ContainerResources | undefined): ContainerResources {
+  if (user === undefined || user === null || typeof user !== 'object') {
+    return user ?? preset;
+  }
+  return {
+    cpu: user.cpu ?? preset.cpu,
+    memory: user.memory ?? preset.memory,
+    ephemeralStorage: user.ephemeralStorage ?? preset.ephemeralStorage,
+  };
 }
 
 function checkDriverVersion(version: string, cos: boolean, problems: Problems): void {
@@ -394,7 +460,7 @@ function checkDriverVersion(version: string, cos: boolean, problems: Problems): 
     return;
   }
   problems.add('driverVersion', version, cos
-    ? 'expected an NVIDIA driver version such as "550.127.05" or "535.104.05", or a cos-gpu-installer alias: "default", "latest" or "R<branch>" (e.g. "R535")'
+    ? 'expected an NVIDIA driver version such as "550.127.05" or "535.104.05", or "latest"; leave it out for the default driver of the node\'s COS build (cos-gpu-installer takes any other value, "default" included, as a literal version)'
     : 'expected an NVIDIA driver version such as "550.127.05" (the driver image is tagged "<version>-<os>")');
 }
 

@@ -15,14 +15,18 @@ import { checkArgs } from '../private/shapes';
 export class GpuNodes {
   /**
    * GKE GPU nodes whose driver GKE does not install itself: `cloud.google.com/gke-accelerator`
-   * exists and `cloud.google.com/gke-gpu-driver-version` does not, the same nodes GKE's own
+   * exists, and neither `cloud.google.com/gke-gpu-driver-version` nor
+   * `cloud.google.com/gke-confidential-nodes-instance-type` does: the same nodes GKE's own
    * installer DaemonSet selects. Nodes created with `gpu-driver-version=default` or `latest` get
-   * their driver from GKE and are left alone, so that two installers never race on one node.
+   * their driver from GKE and are left alone, so that two installers never race on one node;
+   * confidential GPU nodes need a driver set up for confidential computing, which this
+   * installer does not do.
    */
   public static gke(): GpuNodes {
     return new GpuNodes([
       NodeRequirement.exists('cloud.google.com/gke-accelerator'),
       NodeRequirement.doesNotExist('cloud.google.com/gke-gpu-driver-version'),
+      NodeRequirement.doesNotExist('cloud.google.com/gke-confidential-nodes-instance-type'),
     ]);
   }
 

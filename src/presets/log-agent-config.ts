@@ -1,7 +1,9 @@
+import { parseDocument } from 'yaml';
 import { LogFlavorProfile } from './log-agent-profile';
+import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType } from './log-output';
-import { LOKI_DYNAMIC_LABELS, lokiEndpoint } from './log-output-rules';
+import { LOKI_DYNAMIC_LABELS, lokiEndpoint, otlpEndpoint } from './log-output-rules';
 
 /**
  * The generated configuration of each `LogFlavor` (internal: not exported from the package).
@@ -27,6 +29,18 @@ export const CONTAINER_LOGS = '/var/log/containers/*.log';
 /** The environment variables that carry the output's credentials (from `credentialsSecret`). */
 export const USERNAME_ENV = 'LOG_OUTPUT_USERNAME';
 export const PASSWORD_ENV = 'LOG_OUTPUT_PASSWORD';
+/** The environment variable with the Elasticsearch API key (from `apiKey`). */
+export const API_KEY_ENV = 'LOG_OUTPUT_API_KEY';
+/** The environment variable with the bearer token (from `bearerToken`; Fluent Bit). */
+export const BEARER_TOKEN_ENV = 'LOG_OUTPUT_BEARER_TOKEN';
+/** Where Secrets with files are mounted: the CA bundle, and the bearer token for Fluentd. */
+export const CA_DIRECTORY = '/etc/log-output/ca';
+export const CA_FILE = `${CA_DIRECTORY}/ca.crt`;
+export const TOKEN_DIRECTORY = '/etc/log-output/token';
+export const TOKEN_FILE = `${TOKEN_DIRECTORY}/token`;
+
+/** Filebeat reads a file once it holds this many bytes (its fingerprint; 64 is Filebeat's minimum). */
+export const FILEBEAT_FINGERPRINT_LENGTH = 64;
 
 /** What the configuration depends on. */
 export interface LogConfigContext {
@@ -38,6 +52,12 @@ export interface LogConfigContext {
   readonly containerName: string;
   /** Seconds the agent may spend flushing after SIGTERM (below the termination grace period). */
   readonly flushSeconds: number;
+  /** Namespaces whose log files are never read. */
+  readonly excludeNamespaces: string[];
+  /** The user's filters, after the Kubernetes metadata. */
+  readonly filters: LogFilter[];
+  /** Serve Prometheus metrics (Fluentd: the prometheus input; Fluent Bit always serves them). */
+  readonly metrics: boolean;
 }
 
 /** The ConfigMap data (file name to content) for a flavor. */
@@ -54,8 +74,67 @@ export function renderLogConfig(ctx: LogConfigContext): { [file: string]: string
 }
 
 /** The glob of the agent's own log files: pods are named `<daemonset>-<suffix>`. */
-export function ownLogsGlob(ctx: LogConfigContext): string {
+export function ownLogsGlob(ctx: { name: string; namespace: string; containerName: string }): string {
   return `/var/log/containers/${ctx.name}-*_${ctx.namespace}_${ctx.containerName}-*.log`;
+}
+
+/**
+ * The globs of the files never read: the agent's own, and every file of an excluded namespace.
+ * The kubelet names the files `<pod>_<namespace>_<container>-<id>.log`, and neither pod nor
+ * container names may contain "_", so `*_<namespace>_*` matches that namespace only.
+ */
+export function excludedGlobs(ctx: LogConfigContext): string[] {
+  return [ownLogsGlob(ctx), ...ctx.excludeNamespaces.map((ns) => `/var/log/containers/*_${ns}_*.log`)];
+}
+
+/**
+ * What is wrong with a user's custom output or filter text for a flavor, or undefined. The text
+ * is inserted as given; these checks keep it inside its own section or directive.
+ */
+export function customTextProblem(flavor: LogFlavor, text: string, kind: 'output' | 'filter'): string | undefined {
+  switch (flavor) {
+    case LogFlavor.FLUENT_BIT: {
+      const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+      const bad = lines.find((l) => l.startsWith('[') || l.startsWith('@') || !/^\S+\s+\S/.test(l));
+      if (bad !== undefined) {
+        return `expected one "Key value" per line of the [${kind.toUpperCase()}] section (no section headers or @ directives), got ${JSON.stringify(bad)}`;
+      }
+      return lines.some((l) => /^name\s/i.test(l)) ? undefined : 'expected a "Name <plugin>" line';
+    }
+    case LogFlavor.FLUENTD: {
+      const stack: string[] = [];
+      for (const line of text.split('\n').map((l) => l.trim())) {
+        const open = /^<([A-Za-z_]+)[^>]*>$/.exec(line);
+        const close = /^<\/([A-Za-z_]+)>$/.exec(line);
+        if (close) {
+          if (stack.pop() !== close[1]) {
+            return `the directives are not balanced at ${JSON.stringify(line)}`;
+          }
+        } else if (open) {
+          stack.push(open[1]);
+        }
+      }
+      if (stack.length > 0) {
+        return `<${stack[stack.length - 1]}> is never closed`;
+      }
+      return /^\s*@type\s+\S+/m.test(text) ? undefined : 'expected an "@type <plugin>" line';
+    }
+    case LogFlavor.FILEBEAT:
+    default: {
+      const doc = parseDocument(text, { uniqueKeys: true });
+      const value = doc.errors.length > 0 ? undefined : doc.toJS();
+      if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length !== 1) {
+        return kind === 'output'
+          ? 'expected YAML with one top-level setting, "output.<type>:" (e.g. "output.kafka:\\n  hosts: [...]")'
+          : 'expected the YAML of one processor, a mapping with one key (e.g. "drop_fields:\\n  fields: [...]")';
+      }
+      const key = Object.keys(value)[0];
+      if (kind === 'output' && !/^output\.[a-z_]+$/.test(key)) {
+        return `expected the output setting "output.<type>", got ${JSON.stringify(key)}`;
+      }
+      return undefined;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +162,7 @@ function fluentBit(ctx: LogConfigContext): string {
       ['Name', 'tail'],
       ['Tag', 'kube.*'],
       ['Path', CONTAINER_LOGS],
-      ['Exclude_Path', ownLogsGlob(ctx)],
+      ['Exclude_Path', excludedGlobs(ctx).join(',')],
       // Built-in multiline parsers: Docker json-file and CRI (joins partial "P" lines).
       ['multiline.parser', 'docker, cri'],
       ['DB', `${profile.stateDirectory}/tail-containers.db`],
@@ -101,14 +180,33 @@ function fluentBit(ctx: LogConfigContext): string {
       ['K8S-Logging.Parser', 'On'],
       ['K8S-Logging.Exclude', 'On'],
     ]),
+    ...ctx.filters.map((f) => section('FILTER', fluentBitFilter(f))),
     section('OUTPUT', fluentBitOutput(output)),
   ];
   return sections.join('\n');
 }
 
+function fluentBitFilter(filter: LogFilter): Array<[string, string]> {
+  if (filter.type === LogFilterType.ADD_FIELDS) {
+    return [['Name', 'modify'], ['Match', 'kube.*'], ...Object.entries(filter.fields!).map(([k, v]): [string, string] => ['Add', `${k} ${v}`])];
+  }
+  return withMatch(filter._custom.fluentBit!);
+}
+
+/** A user's "Key value" lines as entries, with `Match kube.*` unless they match themselves. */
+function withMatch(text: string): Array<[string, string]> {
+  const entries = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l): [string, string] => [l.split(/\s+/)[0], l.slice(l.split(/\s+/)[0].length).trim()]);
+  const name = entries.filter(([k]) => k.toLowerCase() === 'name');
+  const rest = entries.filter(([k]) => k.toLowerCase() !== 'name');
+  const match: Array<[string, string]> = rest.some(([k]) => /^match(_regex)?$/i.test(k)) ? [] : [['Match', 'kube.*']];
+  return [...name, ...match, ...rest];
+}
+
 function fluentBitOutput(output: LogOutput): Array<[string, string]> {
   const credentials: Array<[string, string]> = output.credentialsSecret === undefined ? []
     : [['HTTP_User', `\${${USERNAME_ENV}}`], ['HTTP_Passwd', `\${${PASSWORD_ENV}}`]];
+  const ca: Array<[string, string]> = output.caBundle === undefined ? [] : [['tls.ca_file', CA_FILE]];
   switch (output.type) {
     case LogOutputType.ELASTICSEARCH:
     case LogOutputType.OPENSEARCH:
@@ -124,7 +222,9 @@ function fluentBitOutput(output: LogOutput): Array<[string, string]> {
         ['Replace_Dots', 'On'],
         ['Retry_Limit', 'False'],
         ...tlsEntries(output.tls!, output.tlsVerify!),
+        ...ca,
         ...credentials,
+        ...(output.apiKey === undefined ? [] : [['HTTP_API_Key', `\${${API_KEY_ENV}}`] as [string, string]]),
       ];
     case LogOutputType.LOKI: {
       const loki = lokiEndpoint(output.url)!;
@@ -142,11 +242,32 @@ function fluentBitOutput(output: LogOutput): Array<[string, string]> {
         ['Uri', loki.pushPath],
         ['Labels', labels.join(', ')],
         ['Line_Format', 'json'],
+        ...(output.tenantId === undefined ? [] : [['Tenant_ID', output.tenantId] as [string, string]]),
         ['Retry_Limit', 'False'],
         ...tlsEntries(loki.tls, true),
+        ...ca,
+        ...credentials,
+        ...(output.bearerToken === undefined ? [] : [['Bearer_Token', `\${${BEARER_TOKEN_ENV}}`] as [string, string]]),
+      ];
+    }
+    case LogOutputType.OTLP: {
+      const otlp = otlpEndpoint(output.url)!;
+      return [
+        ['Name', 'opentelemetry'],
+        ['Match', 'kube.*'],
+        ['Host', otlp.host],
+        ['Port', String(otlp.port)],
+        ['Logs_URI', otlp.logsPath],
+        ...Object.entries(output.headers ?? {}).map(([k, v]): [string, string] => ['Header', `${k} ${v}`]),
+        ...(output.bearerToken === undefined ? [] : [['Header', `Authorization Bearer \${${BEARER_TOKEN_ENV}}`] as [string, string]]),
+        ['Retry_Limit', 'False'],
+        ...tlsEntries(otlp.tls, true),
+        ...ca,
         ...credentials,
       ];
     }
+    case LogOutputType.CUSTOM:
+      return withMatch(output._custom!.fluentBit!);
     case LogOutputType.STDOUT:
     default:
       return [
@@ -180,11 +301,16 @@ function fluentd(ctx: LogConfigContext): string {
       // The plugin configuration may hold endpoints; the probes only need the status.
       'include_config false',
     ]),
+    // Prometheus metrics as the image's own prometheus.conf serves them (fluent-plugin-prometheus).
+    ...(ctx.metrics ? [
+      block('source', ['@type prometheus', '@id in_prometheus', 'bind 0.0.0.0', `port ${profile.metricsPort}`, `metrics_path ${profile.metricsPath}`]),
+      block('source', ['@type prometheus_output_monitor', '@id in_prometheus_output_monitor']),
+    ] : []),
     block('source', [
       '@type tail',
       '@id in_tail_container_logs',
       `path ${CONTAINER_LOGS}`,
-      `exclude_path ["${ownLogsGlob(ctx)}"]`,
+      `exclude_path ${JSON.stringify(excludedGlobs(ctx))}`,
       `pos_file ${profile.stateDirectory}/containers.log.pos`,
       'tag kubernetes.*',
       'read_from_head true',
@@ -222,8 +348,28 @@ function fluentd(ctx: LogConfigContext): string {
       '@type kubernetes_metadata',
       '@id filter_kubernetes_metadata',
     ]),
+    ...ctx.filters.map((f) => block('filter kubernetes.**', fluentdFilter(f))),
     block('match kubernetes.**', fluentdOutput(output)),
+    // Fluentd's own log events (tag fluent.*) go to this label and are dropped here, so they can
+    // never reach an output that matches them (they still go to the container's stdout).
+    block('label @FLUENT_LOG', [
+      block('match fluent.**', ['@type null', '@id ignore_fluent_logs']),
+    ]),
   ].join('\n\n') + '\n';
+}
+
+function fluentdFilter(filter: LogFilter): string[] {
+  if (filter.type === LogFilterType.ADD_FIELDS) {
+    return ['@type record_transformer', block('record', Object.entries(filter.fields!).map(([k, v]) => `${k} ${v}`))];
+  }
+  return userLines(filter._custom.fluentd!);
+}
+
+/** A user's directive body as lines, re-indented under the enclosing directive. */
+function userLines(text: string): string[] {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(Math.min(indent, /^ */.exec(l)![0].length)));
 }
 
 function fluentdOutput(output: LogOutput): string[] {
@@ -255,6 +401,9 @@ function fluentdOutput(output: LogOutput): string[] {
         ...(output.tls ? [`ssl_verify ${output.tlsVerify}`] : []),
         `index_name ${output.index}`,
         ...credentials('user'),
+        // The header carries the encoded key as is (the plugin's own api_key would encode it again).
+        ...(output.apiKey === undefined ? [] : [`custom_headers "{\\"Authorization\\":\\"ApiKey #{ENV['${API_KEY_ENV}']}\\"}"`]),
+        ...(output.caBundle === undefined ? [] : [`ca_file ${CA_FILE}`]),
         // Behind a Kubernetes Service: never sniff node addresses, reconnect on errors.
         'reload_connections false',
         'reconnect_on_error true',
@@ -269,12 +418,17 @@ function fluentdOutput(output: LogOutput): string[] {
         '@id out_loki',
         `url "${loki.baseUrl}"`,
         ...credentials('username'),
+        ...(output.tenantId === undefined ? [] : [`tenant "${output.tenantId}"`]),
+        ...(output.bearerToken === undefined ? [] : [`bearer_token_file ${TOKEN_FILE}`]),
+        ...(output.caBundle === undefined ? [] : [`ca_cert ${CA_FILE}`]),
         `extra_labels ${JSON.stringify(output.labels ?? {})}`,
         'line_format json',
         block('label', LOKI_DYNAMIC_LABELS.map((l) => `${l} $.kubernetes.${l}_name`)),
         buffer,
       ];
     }
+    case LogOutputType.CUSTOM:
+      return userLines(output._custom!.fluentd!);
     case LogOutputType.STDOUT:
     default:
       return [
@@ -305,12 +459,15 @@ function filebeat(ctx: LogConfigContext): string {
     '    paths:',
     `      - ${q(CONTAINER_LOGS)}`,
     // The container log files are symlinks into /var/log/pods; fingerprints identify a file
-    // across renames and inode reuse.
+    // across renames and inode reuse. A file is read once it holds `length` bytes: 64 (the
+    // smallest Filebeat accepts) instead of the default 1024, so that a pod that logs one line
+    // is shipped too (a CRI line has a 40-byte prefix).
     '    prospector.scanner.symlinks: true',
     '    prospector.scanner.fingerprint.enabled: true',
+    `    prospector.scanner.fingerprint.length: ${FILEBEAT_FINGERPRINT_LENGTH}`,
     '    file_identity.fingerprint: ~',
     '    prospector.scanner.exclude_files:',
-    `      - '${globToRegex(ownLogsGlob(ctx))}'`,
+    ...excludedGlobs(ctx).map((glob) => `      - '${globToRegex(glob)}'`),
     '    parsers:',
     '      # Detects Docker json-file and CRI, joining partial lines.',
     '      - container: ~',
@@ -318,9 +475,14 @@ function filebeat(ctx: LogConfigContext): string {
     '      - add_kubernetes_metadata:',
     '          node: ${NODE_NAME}',
     '          use_kubeadm: false',
+    // Explicit, so that the ClusterRole (no replicasets, no jobs) never depends on a default.
+    '          add_resource_metadata:',
+    '            deployment: false',
+    '            cronjob: false',
     '          matchers:',
     '            - logs_path:',
     '                logs_path: "/var/log/containers/"',
+    ...ctx.filters.flatMap(filebeatProcessor),
     '',
     `path.data: ${q(profile.stateDirectory)}`,
     // Wait this long for queued events to be published after SIGTERM.
@@ -335,8 +497,24 @@ function filebeat(ctx: LogConfigContext): string {
   return `${lines.join('\n')}\n`;
 }
 
+function filebeatProcessor(filter: LogFilter): string[] {
+  if (filter.type === LogFilterType.ADD_FIELDS) {
+    return [
+      '      - add_fields:',
+      '          target: ""',
+      '          fields:',
+      ...Object.entries(filter.fields!).map(([k, v]) => `            ${JSON.stringify(k)}: ${JSON.stringify(v)}`),
+    ];
+  }
+  const lines = userLines(filter._custom.filebeat!);
+  return lines.map((l, i) => (i === 0 ? `      - ${l}` : (l === '' ? l : `        ${l}`)));
+}
+
 function filebeatOutput(output: LogOutput): string[] {
   const q = (s: string) => JSON.stringify(s);
+  if (output.type === LogOutputType.CUSTOM) {
+    return userLines(output._custom!.filebeat!);
+  }
   if (output.type === LogOutputType.ELASTICSEARCH) {
     return [
       // A custom index needs its own template name and pattern, and ILM off (else the index is ignored).
@@ -347,7 +525,10 @@ function filebeatOutput(output: LogOutput): string[] {
       `  hosts: [${q(`${output.tls ? 'https' : 'http'}://${output.host}:${output.port}`)}]`,
       `  index: ${q(output.index!)}`,
       ...(output.tls ? [`  ssl.verification_mode: ${output.tlsVerify ? 'full' : 'none'}`] : []),
+      ...(output.caBundle === undefined ? [] : [`  ssl.certificate_authorities: [${q(CA_FILE)}]`]),
       ...(output.credentialsSecret === undefined ? [] : [`  username: "\${${USERNAME_ENV}}"`, `  password: "\${${PASSWORD_ENV}}"`]),
+      // The encoded key as is, like Fluent Bit's HTTP_API_Key (Filebeat's api_key wants id:key).
+      ...(output.apiKey === undefined ? [] : ['  headers:', `    Authorization: "ApiKey \${${API_KEY_ENV}}"`]),
     ];
   }
   // Stdout (the other outputs are rejected for Filebeat before rendering).

@@ -1,4 +1,4 @@
-import { HOST_NAME, INDEX_NAME, LOKI_DYNAMIC_LABELS, LOKI_LABEL_NAME, LOKI_LABEL_VALUE, lokiEndpoint } from './log-output-rules';
+import { HEADER_NAME, HEADER_VALUE, HOST_NAME, INDEX_NAME, LOKI_DYNAMIC_LABELS, LOKI_LABEL_NAME, LOKI_LABEL_VALUE, LOKI_TENANT, lokiEndpoint, otlpEndpoint, SECRET_KEY } from './log-output-rules';
 import * as rules from '../private/rules';
 import { checkArgs } from '../private/shapes';
 
@@ -12,6 +12,21 @@ export enum LogOutputType {
   LOKI = 'loki',
   /** The agent's own standard output, for trying the agent out. */
   STDOUT = 'stdout',
+  /** OpenTelemetry (OTLP over HTTP, `/v1/logs`). */
+  OTLP = 'otlp',
+  /** An output the library does not model, written by the user for each flavor. */
+  CUSTOM = 'custom',
+}
+
+/**
+ * One key of a Secret in the agent's namespace. Its value reaches the agent through an
+ * environment variable (`secretKeyRef`) or a mounted file, never through the ConfigMap.
+ */
+export interface LogSecretKey {
+  /** The Secret's name (a DNS-1123 subdomain). */
+  readonly name: string;
+  /** The key in the Secret. */
+  readonly key: string;
 }
 
 /** Where and how to write to Elasticsearch or OpenSearch. */
@@ -61,6 +76,25 @@ export interface ElasticsearchOutputOptions {
    * @default - no authentication
    */
   readonly credentialsSecret?: string;
+
+  /**
+   * Elasticsearch only: an API key, sent as `Authorization: ApiKey <value>`. The Secret's key
+   * holds the base64 `encoded` value that Elasticsearch's create-API-key call returns (the base64
+   * of `id:api_key`), without a trailing newline. Passed as the environment variable
+   * LOG_OUTPUT_API_KEY. Not together with `credentialsSecret`.
+   *
+   * @default - no API key
+   */
+  readonly apiKey?: LogSecretKey;
+
+  /**
+   * With `tls`, a PEM bundle of the certificate authorities that signed the server's certificate
+   * (instead of the image's bundle), mounted read-only from the Secret at
+   * /etc/log-output/ca/ca.crt.
+   *
+   * @default - the image's CA bundle
+   */
+  readonly caBundle?: LogSecretKey;
 }
 
 /** Where and how to push to Grafana Loki. */
@@ -90,13 +124,124 @@ export interface LokiOutputOptions {
    * @default - no authentication
    */
   readonly credentialsSecret?: string;
+
+  /**
+   * The tenant (sent as the `X-Scope-OrgID` header) of a multi-tenant Loki: 1-150 letters,
+   * digits and `! - _ . * ( )`, not "." or "..".
+   *
+   * @default - no tenant header (single-tenant Loki)
+   */
+  readonly tenantId?: string;
+
+  /**
+   * A bearer token, sent as `Authorization: Bearer <token>`: Fluent Bit reads it from the
+   * environment variable LOG_OUTPUT_BEARER_TOKEN, Fluentd from the Secret mounted at
+   * /etc/log-output/token/token. Not together with `credentialsSecret`. The value must not end
+   * with a newline (create the Secret with `--from-literal`, or from a file without one): both
+   * agents send it as is.
+   *
+   * @default - no bearer token
+   */
+  readonly bearerToken?: LogSecretKey;
+
+  /**
+   * With an https:// URL, a PEM bundle of the certificate authorities that signed Loki's
+   * certificate, mounted read-only from the Secret at /etc/log-output/ca/ca.crt.
+   *
+   * @default - the image's CA bundle
+   */
+  readonly caBundle?: LogSecretKey;
+}
+
+/** Where and how to send logs over OTLP/HTTP (e.g. to an OpenTelemetry Collector). */
+export interface OtlpOutputOptions {
+  /**
+   * The base URL of the OTLP/HTTP receiver: http:// or https://, a host, an optional port and
+   * path prefix, e.g. "http://otel-collector.observability.svc:4318". The logs path `/v1/logs`
+   * is appended unless the URL already ends with it. HTTPS turns TLS on.
+   */
+  readonly url: string;
+
+  /**
+   * Static HTTP headers sent with every request (names: letters, digits and "-"; values: letters,
+   * digits and `. _ - : / @ + = ,` and spaces). Put secrets in `bearerToken` or
+   * `credentialsSecret` instead.
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+
+  /**
+   * A bearer token from a Secret, sent as `Authorization: Bearer <token>` (environment variable
+   * LOG_OUTPUT_BEARER_TOKEN). Not together with `credentialsSecret`.
+   *
+   * @default - no bearer token
+   */
+  readonly bearerToken?: LogSecretKey;
+
+  /**
+   * The name of a Secret with the keys `username` and `password` for HTTP basic authentication
+   * (environment variables LOG_OUTPUT_USERNAME and LOG_OUTPUT_PASSWORD).
+   *
+   * @default - no basic authentication
+   */
+  readonly credentialsSecret?: string;
+
+  /**
+   * With an https:// URL, a PEM bundle of the certificate authorities that signed the receiver's
+   * certificate, mounted read-only from the Secret at /etc/log-output/ca/ca.crt.
+   *
+   * @default - the image's CA bundle
+   */
+  readonly caBundle?: LogSecretKey;
 }
 
 /**
- * Where the `LogAgent` ships the logs: Elasticsearch, OpenSearch, Loki, or the agent's stdout.
- * Every value is checked when the agent is created, and written into the generated configuration
- * of the chosen flavor. For any other backend, write the configuration yourself
- * (`LogAgentProps.configOverride`).
+ * An output the library does not model, written in each flavor's own format. Give the flavors
+ * you use; the agent fails with a clear error for a flavor without text. Values that are secret
+ * go in `secretEnv` and are referenced as `${NAME}` (Fluent Bit, Filebeat) or
+ * `"#{ENV['NAME']}"` (Fluentd).
+ */
+export interface CustomLogOutputOptions {
+  /**
+   * Fluent Bit: the entries of the `[OUTPUT]` section, one `Key value` per line, including
+   * `Name` (e.g. "Name kafka\nBrokers kafka:9092\nTopics logs"). `Match kube.*` is added unless
+   * you give a `Match` or `Match_Regex`.
+   *
+   * @default - not available for Fluent Bit
+   */
+  readonly fluentBit?: string;
+
+  /**
+   * Fluentd: the body of the `<match kubernetes.**>` directive, including `@type` (and the
+   * plugin must be in the image).
+   *
+   * @default - not available for Fluentd
+   */
+  readonly fluentd?: string;
+
+  /**
+   * Filebeat: the YAML of one `output.<type>` setting at the top level of filebeat.yml, e.g.
+   * "output.kafka:\n  hosts: [\"kafka:9092\"]\n  topic: logs".
+   *
+   * @default - not available for Filebeat
+   */
+  readonly filebeat?: string;
+
+  /**
+   * Environment variables for the agent, each from a key of a Secret (`secretKeyRef`), for the
+   * secret values the output needs.
+   *
+   * @default - none
+   */
+  readonly secretEnv?: { [name: string]: LogSecretKey };
+}
+
+/**
+ * Where the `LogAgent` ships the logs: Elasticsearch, OpenSearch, Loki, OTLP, the agent's stdout,
+ * or `custom()` for any other backend. Every value is checked when the agent is created, and
+ * written into the generated configuration of the chosen flavor; secrets reach the agent only
+ * through environment variables from Secrets or Secrets mounted as files.
  */
 export class LogOutput {
   /** Ships to Elasticsearch (bulk API), one index. */
@@ -119,6 +264,26 @@ export class LogOutput {
       url: o.url,
       labels: o.labels === undefined ? undefined : sortedCopy(o.labels),
       credentialsSecret: o.credentialsSecret,
+      tenantId: o.tenantId,
+      bearerToken: o.bearerToken,
+      caBundle: o.caBundle,
+    });
+  }
+
+  /**
+   * Sends the logs over OTLP/HTTP (protobuf) to an OpenTelemetry Collector or any OTLP receiver.
+   * Fluent Bit only: Filebeat 8.17 has no OTLP output, and the fluentd-kubernetes-daemonset
+   * images have no OpenTelemetry plugin.
+   */
+  public static otlp(options: OtlpOutputOptions): LogOutput {
+    checkArgs('LogOutput.otlp', [options]);
+    const o = options ?? ({} as OtlpOutputOptions);
+    return new LogOutput(LogOutputType.OTLP, {
+      url: o.url,
+      headers: o.headers === undefined ? undefined : sortedCopy(o.headers),
+      credentialsSecret: o.credentialsSecret,
+      bearerToken: o.bearerToken,
+      caBundle: o.caBundle,
     });
   }
 
@@ -131,6 +296,19 @@ export class LogOutput {
     return new LogOutput(LogOutputType.STDOUT, {});
   }
 
+  /**
+   * An output the library does not model (Kafka, S3, Splunk, ...), written in each flavor's own
+   * format. It is inserted as given: check it against the agent's documentation.
+   */
+  public static custom(options: CustomLogOutputOptions): LogOutput {
+    checkArgs('LogOutput.custom', [options]);
+    const o = options ?? ({} as CustomLogOutputOptions);
+    return new LogOutput(LogOutputType.CUSTOM, {
+      custom: { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat },
+      secretEnv: o.secretEnv === undefined ? undefined : { ...o.secretEnv },
+    });
+  }
+
   private static search(type: LogOutputType, options: ElasticsearchOutputOptions): LogOutput {
     const o = options ?? ({} as ElasticsearchOutputOptions);
     return new LogOutput(type, {
@@ -140,6 +318,8 @@ export class LogOutput {
       tls: o.tls ?? false,
       tlsVerify: o.tlsVerify ?? true,
       credentialsSecret: o.credentialsSecret,
+      apiKey: o.apiKey,
+      caBundle: o.caBundle,
     });
   }
 
@@ -155,12 +335,26 @@ export class LogOutput {
   public readonly tls?: boolean;
   /** Elasticsearch/OpenSearch: whether the server certificate is verified. */
   public readonly tlsVerify?: boolean;
-  /** Loki: the base URL. */
+  /** Loki, OTLP: the base URL. */
   public readonly url?: string;
   /** Loki: the static labels, sorted by name. */
   public readonly labels?: { [name: string]: string };
-  /** The Secret with `username` and `password`, if the backend needs authentication. */
+  /** The Secret with `username` and `password`, if the backend needs basic authentication. */
   public readonly credentialsSecret?: string;
+  /** Elasticsearch: the Secret key with the encoded API key. */
+  public readonly apiKey?: LogSecretKey;
+  /** Loki, OTLP: the Secret key with the bearer token. */
+  public readonly bearerToken?: LogSecretKey;
+  /** The Secret key with the CA bundle (PEM), if not the image's. */
+  public readonly caBundle?: LogSecretKey;
+  /** Loki: the tenant (X-Scope-OrgID). */
+  public readonly tenantId?: string;
+  /** OTLP: the static headers, sorted by name. */
+  public readonly headers?: { [name: string]: string };
+  /** Custom: environment variables from Secrets. */
+  public readonly secretEnv?: { [name: string]: LogSecretKey };
+  /** Custom: the text per flavor. @internal */
+  public readonly _custom?: { readonly fluentBit?: string; readonly fluentd?: string; readonly filebeat?: string };
 
   private constructor(type: LogOutputType, fields: OutputFields) {
     this.type = type;
@@ -172,6 +366,13 @@ export class LogOutput {
     this.url = fields.url;
     this.labels = fields.labels;
     this.credentialsSecret = fields.credentialsSecret;
+    this.apiKey = fields.apiKey;
+    this.bearerToken = fields.bearerToken;
+    this.caBundle = fields.caBundle;
+    this.tenantId = fields.tenantId;
+    this.headers = fields.headers;
+    this.secretEnv = fields.secretEnv;
+    this._custom = fields.custom;
   }
 
   /** What is wrong with this output, as `[field, value, allowed]` triples. @internal */
@@ -181,6 +382,18 @@ export class LogOutput {
       if (allowed !== undefined) {
         problems.push([field, value, allowed]);
       }
+    };
+    const secretKey = (field: string, ref: LogSecretKey | undefined) => {
+      if (ref === undefined) {
+        return;
+      }
+      if (ref === null || typeof ref !== 'object') {
+        add(field, ref, 'expected { name, key }: a Secret in the agent\'s namespace and one of its keys');
+        return;
+      }
+      add(`${field}.name`, ref.name, typeof ref.name === 'string' ? rules.dns1123Subdomain(ref.name) : 'expected a Secret name');
+      add(`${field}.key`, ref.key, typeof ref.key === 'string' && SECRET_KEY.test(ref.key) ? undefined
+        : 'expected a Secret key: 1-253 letters, digits, "-", "_" and "."');
     };
     if (this.type === LogOutputType.ELASTICSEARCH || this.type === LogOutputType.OPENSEARCH) {
       add('host', this.host, typeof this.host === 'string' && HOST_NAME.test(this.host) ? undefined
@@ -193,9 +406,19 @@ export class LogOutput {
       if (this.tls === false && this.tlsVerify === false) {
         add('tlsVerify', false, 'certificate verification only applies with `tls: true`; remove tlsVerify or turn tls on');
       }
+      if (this.apiKey !== undefined && this.type === LogOutputType.OPENSEARCH) {
+        add('apiKey', this.apiKey, 'OpenSearch has no API keys (an Elasticsearch feature); use credentialsSecret');
+      }
+      if (this.caBundle !== undefined && this.tls !== true) {
+        add('caBundle', this.caBundle, 'a CA bundle only applies with `tls: true`');
+      }
+      if (this.caBundle !== undefined && this.tlsVerify === false) {
+        add('caBundle', this.caBundle, 'a CA bundle verifies the server; it contradicts `tlsVerify: false`');
+      }
     }
     if (this.type === LogOutputType.LOKI) {
-      add('url', this.url, lokiEndpoint(this.url) === undefined
+      const endpoint = lokiEndpoint(this.url);
+      add('url', this.url, endpoint === undefined
         ? 'expected an http:// or https:// URL of Loki without credentials, query or fragment, e.g. "http://loki-gateway.loki.svc:3100" (the push path /loki/api/v1/push is appended)'
         : undefined);
       for (const [name, value] of Object.entries(this.labels ?? {})) {
@@ -208,10 +431,57 @@ export class LogOutput {
           add(`labels.${name}`, value, 'expected a label value of 1-1024 letters, digits and ". _ - : / @ +"');
         }
       }
+      if (this.tenantId !== undefined) {
+        add('tenantId', this.tenantId, typeof this.tenantId === 'string' && LOKI_TENANT.test(this.tenantId) && this.tenantId !== '.' && this.tenantId !== '..' ? undefined
+          : 'expected a Loki tenant ID: 1-150 letters, digits and "! - _ . * ( )", not "." or ".."');
+      }
+      if (this.caBundle !== undefined && endpoint !== undefined && !endpoint.tls) {
+        add('caBundle', this.caBundle, 'a CA bundle only applies to an https:// URL');
+      }
+    }
+    if (this.type === LogOutputType.OTLP) {
+      const endpoint = otlpEndpoint(this.url);
+      add('url', this.url, endpoint === undefined
+        ? 'expected an http:// or https:// URL of an OTLP/HTTP receiver without credentials, query or fragment, e.g. "http://otel-collector.observability.svc:4318" (the path /v1/logs is appended)'
+        : undefined);
+      for (const [name, value] of Object.entries(this.headers ?? {})) {
+        add(`headers.${name}`, name, HEADER_NAME.test(name) ? undefined : 'expected an HTTP header name: letters, digits and "-"');
+        if (name.toLowerCase() === 'authorization') {
+          add(`headers.${name}`, name, 'credentials do not belong in the ConfigMap; use bearerToken or credentialsSecret');
+        }
+        add(`headers.${name}`, value, typeof value === 'string' && HEADER_VALUE.test(value) ? undefined
+          : 'expected a header value of 1-1024 letters, digits, spaces and ". _ - : / @ + = ,"');
+      }
+      if (this.caBundle !== undefined && endpoint !== undefined && !endpoint.tls) {
+        add('caBundle', this.caBundle, 'a CA bundle only applies to an https:// URL');
+      }
+    }
+    if (this.type === LogOutputType.CUSTOM) {
+      const custom = this._custom ?? {};
+      if (custom.fluentBit === undefined && custom.fluentd === undefined && custom.filebeat === undefined) {
+        add('custom', undefined, 'expected the output for at least one flavor: fluentBit, fluentd or filebeat');
+      }
+      for (const [flavor, text] of Object.entries(custom)) {
+        if (text !== undefined && (typeof text !== 'string' || text.trim() === '')) {
+          add(flavor, text, 'expected the output\'s configuration text');
+        }
+      }
+      for (const [name, ref] of Object.entries(this.secretEnv ?? {})) {
+        // A C identifier: referenced as ${NAME} or ENV['NAME'] inside the agent's configuration.
+        add(`secretEnv.${name}`, name, /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? undefined
+          : 'expected an environment variable name of letters, digits and "_", not starting with a digit (it is referenced as ${NAME} in the configuration)');
+        secretKey(`secretEnv.${name}`, ref);
+      }
     }
     if (this.credentialsSecret !== undefined) {
       add('credentialsSecret', this.credentialsSecret, rules.dns1123Subdomain(this.credentialsSecret));
+      if (this.apiKey !== undefined || this.bearerToken !== undefined) {
+        add('credentialsSecret', this.credentialsSecret, `choose one authentication: credentialsSecret or ${this.apiKey !== undefined ? 'apiKey' : 'bearerToken'}`);
+      }
     }
+    secretKey('apiKey', this.apiKey);
+    secretKey('bearerToken', this.bearerToken);
+    secretKey('caBundle', this.caBundle);
     return problems;
   }
 }
@@ -226,6 +496,13 @@ interface OutputFields {
   readonly url?: string;
   readonly labels?: { [name: string]: string };
   readonly credentialsSecret?: string;
+  readonly apiKey?: LogSecretKey;
+  readonly bearerToken?: LogSecretKey;
+  readonly caBundle?: LogSecretKey;
+  readonly tenantId?: string;
+  readonly headers?: { [name: string]: string };
+  readonly secretEnv?: { [name: string]: LogSecretKey };
+  readonly custom?: { readonly fluentBit?: string; readonly fluentd?: string; readonly filebeat?: string };
 }
 
 function sortedCopy(map: { [key: string]: string }): { [key: string]: string } {

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Capability, Cpu, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
+import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
@@ -14,6 +14,10 @@ import { UpdateStrategy } from '../update-strategy';
 
 /** kube-proxy, the last patch release of the 1.31 line, from the registry Kubernetes documents. */
 const DEFAULT_IMAGE = 'registry.k8s.io/kube-proxy:v1.31.14';
+const KUBE_PROXY_COMMAND = '/usr/local/bin/kube-proxy';
+/** kube-proxy flags that give it a client configuration other than the in-cluster one. */
+const CLIENT_CONFIG_FLAGS = ['--kubeconfig', '--master', '--config'];
+const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
 
 /**
  * An init container that installs a CNI plugin on the node: it gets the CNI binary and
@@ -54,6 +58,23 @@ export interface CniInstaller extends ContainerSettings {
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
  * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
  * replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents):
+ * - `namespace`: the chart's, else "kube-system" (some clusters admit critical pods only there)
+ * - `hostNetwork`: true; `dnsPolicy`: DnsPolicy.DEFAULT for kube-proxy or a host-name
+ *   `apiServerHost`, else CLUSTER_FIRST_WITH_HOST_NET
+ * - `priorityClassName`: "system-node-critical"
+ * - `updateStrategy`: RollingUpdate, maxUnavailable 1, maxSurge 0
+ * - `terminationGracePeriodSeconds`: 5
+ * - `command`: ["/usr/local/bin/kube-proxy"]; `args`: see docs/presets/network-agent.md
+ * - `runAsUser`: 0; `readOnlyRootFilesystem`: false; `addCapabilities`: [NET_ADMIN, NET_RAW]
+ * - `resources`: requests 100m CPU and 64Mi memory, memory limit 512Mi
+ * - `rbacRules`: nodes get/list/watch, services list/watch, endpointslices list/watch,
+ *   events.k8s.io events create/patch
+ * - `ports`: healthz (10256) and metrics (10249); `hostMounts`: /lib/modules (read-only),
+ *   /run/xtables.lock (read-write)
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface NetworkAgentProps extends DaemonSetOptions {
   /**
@@ -119,13 +140,21 @@ export interface NetworkAgentProps extends DaemonSetOptions {
   readonly cniConfDir?: string;
 
   /**
-   * The API server's address, for agents that run before Services work: kube-proxy and CNI
-   * agents program the Service network themselves, so the `kubernetes` Service's cluster IP
-   * (what in-cluster clients use) is unreachable on a node they have not set up yet. Sets
-   * KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, as Cilium's `k8sServiceHost` does.
-   * Give it together with `apiServerPort`.
+   * The API server's address (the control-plane endpoint: an IP address or a host name, without
+   * scheme or port), for agents that run before Services work: kube-proxy and CNI agents program
+   * the Service network themselves, so the `kubernetes` Service's cluster IP (what in-cluster
+   * clients use) is unreachable on a node they have not set up yet. Sets KUBERNETES_SERVICE_HOST
+   * and KUBERNETES_SERVICE_PORT, which client-go's in-cluster configuration reads (with the
+   * pod's token and CA, as kubeadm's kube-proxy kubeconfig does), as Cilium's `k8sServiceHost`
+   * does. Give it together with `apiServerPort`.
    *
-   * @default - the `kubernetes` Service (fine once a proxy already runs on the nodes)
+   * **Required for kube-proxy** (the default `command`) unless `args`/`extraArgs` give it a
+   * client configuration (`--kubeconfig`, `--master` or `--config`) or `env` sets
+   * KUBERNETES_SERVICE_HOST. With a host name, the pod uses the node's resolver
+   * (`dnsPolicy: Default`): the cluster DNS is itself reached through a Service.
+   *
+   * @default - none: required for kube-proxy; a CNI agent uses the `kubernetes` Service (which
+   * works once kube-proxy runs on the node; an agent that replaces kube-proxy needs it too)
    */
   readonly apiServerHost?: string;
 
@@ -133,9 +162,21 @@ export interface NetworkAgentProps extends DaemonSetOptions {
    * The API server's port (usually 6443 with kubeadm, 443 on managed clusters). Give it together
    * with `apiServerHost`.
    *
-   * @default - the `kubernetes` Service's port
+   * @default - none: required with `apiServerHost`
    */
   readonly apiServerPort?: number;
+
+  /**
+   * The port kube-proxy serves Prometheus metrics on, declared on the container as `metrics`;
+   * the default args bind kube-proxy's metrics server to the node's IP on it
+   * (`--metrics-bind-address=[$(HOST_IP)]:<port>`; kube-proxy's own default is
+   * 127.0.0.1:10249, which nothing outside the node can scrape). Only with kube-proxy's
+   * command: a CNI agent declares its metrics port in `ports`.
+   *
+   * @default 10249 (kube-proxy's)
+   */
+  readonly metricsPort?: number;
+
 }
 
 /**
@@ -143,16 +184,28 @@ export interface NetworkAgentProps extends DaemonSetOptions {
  * (Calico, Cilium, ... with your image, args and RBAC). It gets the host access such an agent
  * needs and no more, compared point by point with kubeadm's kube-proxy, Calico and Cilium:
  *
+ * - **The API server's address is required for kube-proxy** (`apiServerHost` and `apiServerPort`,
+ *   or a `--kubeconfig`/`--config` in args): without one, kube-proxy uses client-go's in-cluster
+ *   configuration, the cluster IP of the `kubernetes` Service, which only kube-proxy itself makes
+ *   reachable; on a new or rebooted node it could never connect. kubeadm writes the control-plane
+ *   endpoint into kube-proxy's kubeconfig for the same reason.
  * - **Host network** (all three): the agent programs the node's own network namespace.
- *   `dnsPolicy` becomes ClusterFirstWithHostNet.
+ *   `dnsPolicy` is Default (the node's resolver) for kube-proxy and whenever `apiServerHost` is a
+ *   host name: the cluster DNS is reached through a Service, which is what this agent sets up.
+ *   Otherwise ClusterFirstWithHostNet.
  * - **NET_ADMIN and NET_RAW instead of privileged** (Cilium runs unprivileged with a capability
  *   list; Calico is privileged; kubeadm's kube-proxy adds NET_ADMIN and SYS_MODULE): NET_ADMIN
  *   for iptables/nftables, routes and interfaces, NET_RAW for the raw sockets of iptables-legacy.
  *   SYS_MODULE only with `loadKernelModules`.
  * - **Root (UID 0)**: capabilities granted to a container are only effective for root, and
  *   iptables refuses to run as another user.
- * - **Read-only root filesystem**: kube-proxy writes nothing but the iptables lock (the image's
- *   iptables wrapper falls back to calling the right backend directly when it cannot relink it).
+ * - **Writable root filesystem** (as kubeadm, Calico and Cilium): the kube-proxy image's
+ *   iptables wrapper (kubernetes-sigs/iptables-wrappers v2, installed by the distroless-iptables
+ *   base image) picks iptables-nft or -legacy on its first call and relinks /usr/sbin/iptables*
+ *   to it. On a read-only root filesystem the relink fails and its fallback runs
+ *   `xtables-<mode>-multi <full path>`, which the multi-call binary does not recognise as an
+ *   applet ("No valid subcommand given"): every iptables call would fail. The writes stay in the
+ *   container's own layer.
  * - **Host mounts**: `/lib/modules` read-only (to see which modules exist) and `/run/xtables.lock`
  *   read-write, type FileOrCreate (all three). The lock is the one writable host mount and cannot
  *   be avoided: iptables takes it on the host's file so that the agent, the kubelet and CNI
@@ -169,7 +222,8 @@ export interface NetworkAgentProps extends DaemonSetOptions {
  *   30): the rules stay in the kernel while the pod is replaced, so a short grace only shortens
  *   the time Service changes wait, and leaves a preStop hook a few seconds.
  * - **Health probes** on the health endpoint (Cilium and Calico probe; kubeadm's kube-proxy has
- *   none): liveness and readiness on kube-proxy's `/livez`.
+ *   none): liveness and readiness on kube-proxy's `/livez`. **Metrics** on the node's IP, port
+ *   10249 named `metrics` (kube-proxy's default binds 127.0.0.1, out of Prometheus' reach).
  * - **Least RBAC**: kube-proxy's own needs (the built-in `system:node-proxier` minus the legacy
  *   Endpoints API and the core-group events it no longer uses).
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
@@ -198,13 +252,17 @@ export class NetworkAgent extends Construct {
   public readonly cniBinDir: string;
   /** The node's CNI configuration directory. */
   public readonly cniConfDir: string;
+  /** Whether the agent is kube-proxy (the default command) rather than a CNI agent. */
+  public readonly isKubeProxy: boolean;
+  /** The port kube-proxy serves metrics on (undefined for a CNI agent). */
+  public readonly metricsPort?: number;
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps(this, props);
     const {
       image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
-      apiServerHost, apiServerPort, ...options
+      apiServerHost, apiServerPort, metricsPort, ...options
     } = props;
     // kube-system and a short grace period unless you say otherwise (see the class doc).
     const preset = new PresetScope(this, id, options, { namespace: 'kube-system', terminationGracePeriodSeconds: 5 });
@@ -229,20 +287,44 @@ export class NetworkAgent extends Construct {
         problems.add(prop, value, 'only the cniInstaller init container mounts it; add `cniInstaller` or remove it');
       }
     }
+    // kube-proxy is the agent unless the user brings another command (a CNI agent).
+    this.isKubeProxy = options.command === undefined || isKubeProxyCommand(options.command);
+    if (this.isKubeProxy) {
+      this.metricsPort = metricsPort ?? 10249;
+      problems.check('metricsPort', this.metricsPort, rules.portNumber(this.metricsPort));
+    } else if (metricsPort !== undefined) {
+      problems.add('metricsPort', metricsPort, 'only applies to kube-proxy (its --metrics-bind-address); with another command, declare the agent\'s metrics port in `ports` with the name "metrics"');
+    }
     const apiServerEnv = resolveApiServerEnv(apiServerHost, apiServerPort, problems);
+    if (this.isKubeProxy && apiServerEnv === undefined && !hasClientConfig(options, extraArgs)) {
+      // kube-proxy's in-cluster fallback is the `kubernetes` Service's ClusterIP, which only
+      // kube-proxy itself makes reachable: a new or rebooted node would never get its rules.
+      problems.add('apiServerHost', apiServerHost,
+        'kube-proxy needs the API server\'s address: without --kubeconfig or --master it connects to the "kubernetes" Service\'s cluster IP, '
+        + 'which only kube-proxy itself makes reachable, so it cannot start on a new or rebooted node. '
+        + 'Give apiServerHost and apiServerPort (the control-plane endpoint, e.g. "10.0.0.10" and 6443, as kubeadm writes into kube-proxy\'s kubeconfig), '
+        + 'or a client configuration in args (--kubeconfig=..., --config=...)');
+    }
     const installer = cniInstaller && this.buildInstaller(cniInstaller, problems);
+
+    // The node's resolver: kube-proxy resolves nothing but the API server, and the cluster DNS
+    // is reached through a Service, i.e. through the rules kube-proxy has yet to write.
+    const nodeResolver = this.isKubeProxy || (apiServerHost !== undefined && !IP_ADDRESS.test(apiServerHost));
 
     const defaults: DaemonSetProps = {
       component: 'networking',
       image: this.image,
       // The agent programs the node's own network namespace.
       hostNetwork: true,
+      dnsPolicy: nodeResolver ? DnsPolicy.DEFAULT : undefined,
       priorityClassName: 'system-node-critical',
       updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(1) }),
-      command: ['/usr/local/bin/kube-proxy'],
+      command: [KUBE_PROXY_COMMAND],
       args: [
         '--hostname-override=$(NODE_NAME)',
         `--healthz-bind-address=0.0.0.0:${this.healthPort}`,
+        // The node's IP only (kube-proxy's default, 127.0.0.1, cannot be scraped).
+        `--metrics-bind-address=[$(HOST_IP)]:${this.metricsPort ?? 10249}`,
         // Leave the node's conntrack table size and timeouts alone, and skip localhost
         // NodePorts (route_localnet): all of them are sysctl writes that need privileged.
         '--conntrack-max-per-core=0',
@@ -253,7 +335,14 @@ export class NetworkAgent extends Construct {
       // Root: added capabilities are only effective for UID 0, and iptables requires root.
       runAsUser: 0,
       addCapabilities: [Capability.NET_ADMIN, Capability.NET_RAW],
-      env: apiServerEnv,
+      // The image's iptables wrapper relinks /usr/sbin/iptables* on its first call; on a
+      // read-only root filesystem its fallback execs xtables-<mode>-multi with the full path as
+      // the applet name, which the multi binary does not recognise (see the class doc).
+      readOnlyRootFilesystem: false,
+      env: {
+        ...(this.isKubeProxy ? { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) } : {}),
+        ...apiServerEnv,
+      },
       hostMounts: [
         HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
         // The one writable host mount: iptables locks the host's file (see the class doc).
@@ -261,7 +350,10 @@ export class NetworkAgent extends Construct {
         HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock', shared: true }),
       ],
       initContainers: installer ? [installer] : [],
-      ports: [{ containerPort: this.healthPort, name: 'healthz' }],
+      ports: [
+        { containerPort: this.healthPort, name: 'healthz' },
+        ...(this.metricsPort !== undefined ? [{ containerPort: this.metricsPort, name: 'metrics' }] : []),
+      ],
       liveness: Probe.fromHttpGet(this.healthPath, {
         port: this.healthPort,
         initialDelaySeconds: Duration.seconds(10),
@@ -325,9 +417,21 @@ export class NetworkAgent extends Construct {
   }
 }
 
-function resolveApiServerEnv(host: string | undefined, port: number | undefined, problems: Problems): { [name: string]: EnvValue } {
+/** Whether the user's args give kube-proxy a client configuration, or env the in-cluster address. */
+function hasClientConfig(options: DaemonSetOptions, extraArgs: string[] | undefined): boolean {
+  const args = [...(options.args ?? []), ...(extraArgs ?? [])];
+  const flag = args.some((a) => typeof a === 'string' && CLIENT_CONFIG_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)));
+  return flag || (options.env !== undefined && 'KUBERNETES_SERVICE_HOST' in options.env);
+}
+
+function isKubeProxyCommand(command: string[]): boolean {
+  const first = Array.isArray(command) ? command[0] : undefined;
+  return typeof first === 'string' && (first === 'kube-proxy' || first.endsWith('/kube-proxy'));
+}
+
+function resolveApiServerEnv(host: string | undefined, port: number | undefined, problems: Problems): { [name: string]: EnvValue } | undefined {
   if (host === undefined && port === undefined) {
-    return {};
+    return undefined;
   }
   if (host === undefined) {
     problems.add('apiServerPort', port, 'give apiServerHost too (both or neither)');

@@ -1,8 +1,7 @@
 import { Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
-import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
@@ -20,8 +19,6 @@ const DEFAULT_LIVENESS_PROBE_IMAGE = 'registry.k8s.io/sig-storage/livenessprobe:
 /** Where every container of the pod sees the plugin's socket directory. */
 const CSI_DIR = '/csi';
 const CSI_SOCKET = `${CSI_DIR}/csi.sock`;
-/** The emptyDir the registrar writes its registration marker into (for its own liveness probe). */
-const REGISTRATION_PROBE_VOLUME = 'registration-probe';
 
 /** The CSI sidecars are small Go programs that only relay calls over a local socket. */
 const SIDECAR_RESOURCES: ContainerResources = {
@@ -32,8 +29,24 @@ const SIDECAR_RESOURCES: ContainerResources = {
 /**
  * Props of `StorageDaemon`. Props follow the library's merge rule: `hostMounts`, `volumes`,
  * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
+ * `env`, `labels`, `annotations`, `podAnnotations` and `resources` (per resource) are merged
+ * (your keys win); any other prop replaces the preset's value.
+ *
+ * The preset's defaults for the core's props (they replace the `@default` the core documents):
+ * - `namespace`: the chart's, else "kube-system"
+ * - `priorityClassName`: "system-node-critical"
+ * - `updateStrategy`: RollingUpdate, maxUnavailable 10%, maxSurge 0
+ * - `privileged`: true (the plugin container; root, read-only root filesystem)
+ * - `args`: EBS's node args (see docs/presets/storage-daemon.md); `env`: CSI_ENDPOINT,
+ *   CSI_NODE_NAME
+ * - `resources`: requests 10m CPU and 40Mi memory, memory limit 256Mi
+ * - `rbacRules`: nodes get, list and watch; volumeattachments list and watch (EBS's args only)
+ * - `lifecycle`: EBS's pre-stop hook (EBS's args only)
+ * - `ports`: healthz (9808) and metrics (3302); `sidecars`: node-driver-registrar and
+ *   liveness-probe; `hostMounts`: the kubelet directory (Bidirectional), the socket directory,
+ *   /dev
+ *
+ * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
  */
 export interface StorageDaemonProps extends DaemonSetOptions {
   /**
@@ -87,6 +100,25 @@ export interface StorageDaemonProps extends DaemonSetOptions {
    * @default 9808
    */
   readonly healthPort?: number;
+
+  /**
+   * The port the node-driver-registrar serves `/healthz` on (`--http-endpoint`), which its
+   * liveness probe requests: it fails while the registration socket is missing or does not
+   * answer. Change it when two plugins on the host network would share it.
+   *
+   * @default 9809 (the CSI sidecars' convention)
+   */
+  readonly registrarHealthPort?: number;
+
+  /**
+   * The port the EBS plugin serves Prometheus metrics on, declared on the plugin container as
+   * `metrics`; the default args turn the endpoint on (`--http-endpoint=0.0.0.0:<port>`, as the
+   * EBS chart's `node.enableMetrics`). When you give your own `args` (another driver), no metrics
+   * port is declared unless you set it, and your args must start the driver's metrics server.
+   *
+   * @default - 3302 (the EBS chart's) with the preset's args; none with your own `args`
+   */
+  readonly metricsPort?: number;
 }
 
 /**
@@ -108,25 +140,35 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  *   kubelet's registration directory belong to root. They mount only the socket directory,
  *   read-only (connecting to a socket needs no write access to the mount); the registrar also
  *   gets the registration directory `<kubeletDir>/plugins_registry` (Directory) read-write to
- *   create its registration socket, and an emptyDir where it notes a successful registration,
- *   checked by its exec liveness probe (EBS does the same).
+ *   create its registration socket.
  * - **Health**: the livenessprobe sidecar serves `/healthz` on `healthPort` (9808); the port is
- *   declared on the plugin container, whose liveness probe requests it (EBS's thresholds).
+ *   declared on the plugin container, whose liveness probe requests it (EBS's thresholds). The
+ *   registrar serves its own `/healthz` on `registrarHealthPort` (9809), which fails while its
+ *   registration socket is missing or does not answer, and its liveness probe requests it: the
+ *   exec probe EBS uses (`--mode=kubelet-registration-probe`) exits 0 since node-driver-registrar
+ *   v2.9.0 and so can never fail.
+ * - **Metrics**: the EBS plugin's metrics server on port 3302, named `metrics`
+ *   (`--http-endpoint`, the EBS chart's `node.enableMetrics`).
+ * - **Pre-stop hook** (EBS): `aws-ebs-csi-driver pre-stop-hook` waits, on a node being drained,
+ *   until the node's VolumeAttachments are gone, so that volumes are unmounted before the plugin
+ *   stops (bounded by the 30 s grace period). Only with the preset's (EBS's) args.
  * - **Every taint tolerated, `system-node-critical`** (EBS), **rolling update with at most 10%
  *   of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted or
  *   unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
  *   time, which would take hours on large clusters.
  * - **Pod network** (EBS): the plugin talks to the kubelet over the socket, not the network.
- * - **Least RBAC**: `get` on nodes (the driver reads its node's topology when instance metadata
- *   is unavailable). EBS's chart also grants nodes patch/list/watch and csinodes get to remove
- *   its startup taint, and volumeattachments get/list/watch for its pre-stop hook: add them
- *   with `rbacRules` if you use those features.
+ * - **Least RBAC**: get, list and watch on nodes: get to read its node's topology when instance
+ *   metadata is unavailable (and for the pre-stop hook's drain check), list and watch for the
+ *   nodes informer of the not-ready taint watcher that the plugin starts at every start; list
+ *   and watch on volumeattachments for the pre-stop hook (EBS's args only). EBS's chart also
+ *   grants nodes patch and csinodes get, to remove the `ebs.csi.aws.com/agent-not-ready` taint
+ *   if you taint nodes with it: add them with `rbacRules` if you use it.
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
  *   pods only there.
  *
  * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
  * `initContainers`, `sidecars` and `ports` you give are added to the preset's (the plugin's three
- * host mounts, its health port, the two sidecars and the registrar's emptyDir); `env`, `labels`,
+ * host mounts, its health and metrics ports, the two sidecars); `env`, `labels`,
  * `annotations` and `podAnnotations` are merged (your keys win, e.g. over CSI_ENDPOINT and
  * CSI_NODE_NAME); any other prop replaces the preset's value.
  */
@@ -149,11 +191,18 @@ export class StorageDaemon extends Construct {
   public readonly livenessProbeImage: string;
   /** The port of the health endpoint. */
   public readonly healthPort: number;
+  /** The port of the registrar's health endpoint. */
+  public readonly registrarHealthPort: number;
+  /** The port of the plugin's metrics endpoint, if it has one. */
+  public readonly metricsPort?: number;
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
     props = checkConstructProps(this, props);
-    const { image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, ...options } = props;
+    const {
+      image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
+      metricsPort, ...options
+    } = props;
     const preset = new PresetScope(this, id, options, { namespace: 'kube-system' });
     const problems = preset.problems;
 
@@ -174,6 +223,21 @@ export class StorageDaemon extends Construct {
     this.livenessProbeImage = livenessProbeImage ?? DEFAULT_LIVENESS_PROBE_IMAGE;
     this.healthPort = healthPort ?? 9808;
     problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
+    this.registrarHealthPort = registrarHealthPort ?? 9809;
+    problems.check('registrarHealthPort', this.registrarHealthPort, rules.portNumber(this.registrarHealthPort));
+    if (this.registrarHealthPort === this.healthPort) {
+      problems.add('registrarHealthPort', this.registrarHealthPort, `must differ from healthPort (${this.healthPort}): the sidecars share the pod's network`);
+    }
+    // The preset's args are EBS's: the metrics server and the pre-stop hook are EBS's too; with
+    // the user's args (another driver), metrics only if asked and no hook.
+    const ebs = options.args === undefined;
+    this.metricsPort = metricsPort ?? (ebs ? 3302 : undefined);
+    if (this.metricsPort !== undefined) {
+      problems.check('metricsPort', this.metricsPort, rules.portNumber(this.metricsPort));
+      if (this.metricsPort === this.healthPort || this.metricsPort === this.registrarHealthPort) {
+        problems.add('metricsPort', this.metricsPort, 'must differ from healthPort and registrarHealthPort: the containers share the pod\'s network');
+      }
+    }
 
     const defaults: DaemonSetProps = {
       component: 'storage',
@@ -184,13 +248,18 @@ export class StorageDaemon extends Construct {
         'node',
         '--endpoint=$(CSI_ENDPOINT)',
         `--csi-mount-point-prefix=${this.kubeletDir}/plugins/kubernetes.io/csi/${this.driverName}/`,
+        // The node plugin's metrics (EBS's chart: node.enableMetrics).
+        ...(this.metricsPort !== undefined ? [`--http-endpoint=0.0.0.0:${this.metricsPort}`] : []),
         '--v=2',
       ],
       env: {
         CSI_ENDPOINT: EnvValue.fromValue(`unix:${CSI_SOCKET}`),
         CSI_NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
       },
-      ports: [{ containerPort: this.healthPort, name: 'healthz' }],
+      ports: [
+        { containerPort: this.healthPort, name: 'healthz' },
+        ...(this.metricsPort !== undefined ? [{ containerPort: this.metricsPort, name: 'metrics' }] : []),
+      ],
       hostMounts: [
         // Mounts made here must reach the node and the pods: Bidirectional, privileged only.
         // Shared by design with the kubelet and every other CSI plugin; the socket directory is this driver's own.
@@ -199,7 +268,6 @@ export class StorageDaemon extends Construct {
         HostMount.readWrite('/dev', { volumeName: 'device-dir', shared: true }),
       ],
       sidecars: [this.registrar(), this.livenessProbe()],
-      volumes: [AgentVolume.fromEmptyDir(REGISTRATION_PROBE_VOLUME)],
       // CSI mounting requires privileged (see the class doc); it also makes the container root.
       privileged: true,
       liveness: Probe.fromHttpGet('/healthz', {
@@ -214,7 +282,17 @@ export class StorageDaemon extends Construct {
         cpu: { request: Cpu.millis(10) },
         memory: { request: Size.mebibytes(40), limit: Size.mebibytes(256) },
       },
-      rbacRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+      // EBS's pre-stop hook: on a node being drained, wait until the node's VolumeAttachments are
+      // gone, so that volumes are unmounted before the plugin stops (cmd/hooks/prestop.go).
+      lifecycle: ebs ? { preStop: Handler.fromCommand(['/bin/aws-ebs-csi-driver', 'pre-stop-hook']) } : undefined,
+      rbacRules: [
+        // get: its node's topology when instance metadata is unavailable (pkg/cloud/metadata/k8s.go),
+        // and the pre-stop hook's drain check; list and watch: the not-ready taint watcher's nodes
+        // informer, started at every start (pkg/driver/node.go, startNotReadyTaintWatcher).
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        // The pre-stop hook's VolumeAttachments informer and list (cmd/hooks/prestop.go).
+        ...(ebs ? [{ apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: ['list', 'watch'] }] : []),
+      ],
     };
     const resolved = preset.merge(defaults, options);
 
@@ -235,16 +313,18 @@ export class StorageDaemon extends Construct {
     return {
       name: 'node-driver-registrar',
       image: this.nodeDriverRegistrarImage,
-      args: [`--csi-address=${CSI_SOCKET}`, registrationArg, '--v=2'],
+      args: [`--csi-address=${CSI_SOCKET}`, registrationArg, `--http-endpoint=:${this.registrarHealthPort}`, '--v=2'],
       // Root: the plugin's socket and the registration directory belong to root.
       runAsUser: 0,
       hostMounts: [
         this.socketMount(),
         HostMount.readWrite(`${this.kubeletDir}/plugins_registry`, { mountPath: '/registration', volumeName: 'registration-dir', shared: true }),
       ],
-      // The registrar notes a successful registration next to the registration path.
-      volumeMounts: [{ volumeName: REGISTRATION_PROBE_VOLUME, mountPath: this.socketDir, readOnly: false }],
-      liveness: Probe.fromCommand(['/csi-node-driver-registrar', registrationArg, '--mode=kubelet-registration-probe'], {
+      ports: [{ containerPort: this.registrarHealthPort, name: 'reg-healthz' }],
+      // /healthz fails while the registration socket is missing or does not answer; the exec
+      // probe `--mode=kubelet-registration-probe` is a no-op since v2.9.0 (exits 0).
+      liveness: Probe.fromHttpGet('/healthz', {
+        port: this.registrarHealthPort,
         initialDelaySeconds: Duration.seconds(30),
         periodSeconds: Duration.seconds(90),
         timeoutSeconds: Duration.seconds(15),

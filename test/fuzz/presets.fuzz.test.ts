@@ -20,7 +20,7 @@ const presets: Array<[string, fc.Arbitrary<(scope: Construct, options: DaemonSet
   ['NodeExporter', fc.boolean().map((service) => (scope, options) => new NodeExporter(scope, 'preset', { ...options, createService: service }))],
   ['GpuDriverInstaller', fc.constantFrom('550.127.05', '535.104.05', 'bad').map((driverVersion) => (scope, options) => new GpuDriverInstaller(scope, 'preset', { ...options, driverVersion }))],
   ['SecurityAgent', fc.constant((scope: Construct, options: DaemonSetOptions) => new SecurityAgent(scope, 'preset', options))],
-  ['NetworkAgent', fc.boolean().map((loadKernelModules) => (scope, options) => new NetworkAgent(scope, 'preset', { ...options, loadKernelModules }))],
+  ['NetworkAgent', fc.boolean().map((loadKernelModules) => (scope, options) => new NetworkAgent(scope, 'preset', { apiServerHost: '10.0.0.10', apiServerPort: 6443, ...options, loadKernelModules }))],
   ['StorageDaemon', fc.constantFrom('ebs.csi.aws.com', 'pd.csi.storage.gke.io', 'Bad_Driver').map((driverName) => (scope, options) => new StorageDaemon(scope, 'preset', { ...options, driverName }))],
 ];
 

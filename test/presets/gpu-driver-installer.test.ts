@@ -54,7 +54,7 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
   test('exposes the resolved choices', () => {
     expect(preset.flavor).toBe(GpuDriverFlavor.COS);
     expect(preset.image).toBe('us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10');
-    expect(preset.driverVersion).toBe('default');
+    expect(preset.driverVersion).toBeUndefined();
     expect(preset.installDir).toBe('/home/kubernetes/bin/nvidia');
     expect(preset.pauseImage).toBe('registry.k8s.io/pause:3.10');
     expect(preset.operatingSystem).toBeUndefined();
@@ -71,6 +71,7 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
             matchExpressions: [
               { key: 'cloud.google.com/gke-accelerator', operator: 'Exists' },
               { key: 'cloud.google.com/gke-gpu-driver-version', operator: 'DoesNotExist' },
+              { key: 'cloud.google.com/gke-confidential-nodes-instance-type', operator: 'DoesNotExist' },
               ...VIRTUAL_NODES_EXCLUDED,
             ],
           }],
@@ -84,12 +85,15 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
     expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
   });
 
-  test('installs in a privileged root init container with the driver version as an argument', () => {
+  test('installs in a privileged root init container, skipped when the module is loaded, with no --version (the installer\'s default, as GKE)', () => {
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['nvidia-driver-installer']);
     expect(installer.image).toBe('us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10');
     expect(installer.imagePullPolicy).toBe('IfNotPresent');
-    expect(installer.command).toBeUndefined();
-    expect(installer.args).toEqual(['install', '--version=default']);
+    expect(installer.command).toEqual(['/bin/bash', '-c', expect.any(String), 'cos-gpu-installer']);
+    expect(installer.command[2]).toContain('if lsmod | grep nvidia; then');
+    expect(installer.command[2]).toContain('exit 0');
+    expect(installer.command[2]).toContain('exec /cos-gpu-installer "$@"');
+    expect(installer.args).toEqual(['install']);
     expect(installer.env).toEqual([{ name: 'NVIDIA_INSTALL_DIR_HOST', value: '/home/kubernetes/bin/nvidia' }]);
     expect(installer.securityContext).toEqual(PRIVILEGED_ROOT);
     expect(installer.startupProbe).toBeUndefined();
@@ -146,7 +150,7 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
   test('labels objects and pods with the component and the driver version (not the pause tag)', () => {
     for (const labels of [daemonSet.metadata.labels, daemonSet.spec.template.metadata.labels, only(objects, 'ServiceAccount').metadata.labels]) {
       expect(labels['app.kubernetes.io/component']).toBe('gpu-driver');
-      expect(labels['app.kubernetes.io/version']).toBe('default');
+      expect(labels['app.kubernetes.io/version']).toBe('v2.5.10');
     }
   });
 });
@@ -184,14 +188,16 @@ describe('GpuDriverInstaller DRIVER_CONTAINER flavor', () => {
     expect(driver.livenessProbe).toBeUndefined();
   });
 
-  test('mounts /run/nvidia read-write and Bidirectional, /etc/os-release read-only', () => {
+  test('mounts /run/nvidia read-write and Bidirectional, /etc/os-release read-only, and the firmware directory at /lib/firmware (GPU Operator)', () => {
     expect(driver.volumeMounts).toEqual([
       { name: 'host-run-nvidia', mountPath: '/run/nvidia', readOnly: false, mountPropagation: 'Bidirectional' },
       { name: 'host-etc-os-release', mountPath: '/host-etc/os-release', readOnly: true },
+      { name: 'nv-firmware', mountPath: '/lib/firmware', readOnly: false },
     ]);
     expect(spec.volumes).toEqual([
       { name: 'host-run-nvidia', hostPath: { path: '/run/nvidia', type: 'DirectoryOrCreate' } },
       { name: 'host-etc-os-release', hostPath: { path: '/etc/os-release', type: 'File' } },
+      { name: 'nv-firmware', hostPath: { path: '/run/nvidia/driver/lib/firmware', type: 'DirectoryOrCreate' } },
     ]);
   });
 
@@ -237,7 +243,7 @@ describe('GpuDriverInstaller overrides', () => {
     expect(preset.installDir).toBe('/var/lib/nvidia');
   });
 
-  test.each(['latest', 'R535', '535.104.05', '390.46'])('COS accepts the driver version %j', (driverVersion) => {
+  test.each(['latest', '535.104.05', '390.46'])('COS accepts the driver version %j', (driverVersion) => {
     const { objects } = build({ driverVersion });
     expect(container(objects, 'nvidia-driver-installer').args).toEqual(['install', `--version=${driverVersion}`]);
   });
@@ -334,7 +340,7 @@ describe('GpuDriverInstaller overrides', () => {
   test('labels are merged over the version label, and the user\'s version label wins', () => {
     const merged = build({ labels: { team: 'ml' } }).daemonSet.metadata.labels;
     expect(merged.team).toBe('ml');
-    expect(merged['app.kubernetes.io/version']).toBe('default');
+    expect(merged['app.kubernetes.io/version']).toBe('v2.5.10');
     expect(build({ labels: { 'app.kubernetes.io/version': 'cos-113' } }).daemonSet.metadata.labels['app.kubernetes.io/version']).toBe('cos-113');
   });
 
@@ -344,12 +350,33 @@ describe('GpuDriverInstaller overrides', () => {
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['nvidia-driver-installer', 'partition-gpus']);
   });
 
-  test('DRIVER_CONTAINER: user hostMounts are added after /run/nvidia and /etc/os-release', () => {
+  test('DRIVER_CONTAINER: user hostMounts are added after /run/nvidia, /etc/os-release and the firmware', () => {
     const { objects } = build({
       flavor: GpuDriverFlavor.DRIVER_CONTAINER,
-      hostMounts: [HostMount.readOnly('/lib/firmware', { mountPath: '/lib/firmware' })],
+      hostMounts: [HostMount.readOnly('/var/log', { mountPath: '/var/log' })],
     });
-    expect(container(objects).volumeMounts.map((m: any) => m.mountPath)).toEqual(['/run/nvidia', '/host-etc/os-release', '/lib/firmware']);
+    expect(container(objects).volumeMounts.map((m: any) => m.mountPath)).toEqual(['/run/nvidia', '/host-etc/os-release', '/lib/firmware', '/var/log']);
+  });
+
+  test('DRIVER_CONTAINER: a CPU-only resources override keeps the 512Mi request and gets no memory limit', () => {
+    // GIVEN only a CPU request
+    const { objects } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, resources: { cpu: { request: Cpu.millis(500) } } });
+    // THEN the memory sizing is the preset's, without the core's 128Mi limit that would OOM-kill a compile
+    expect(container(objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' } });
+  });
+
+  test('COS: a memory-only resources override of the pause container keeps its CPU request', () => {
+    const { objects } = build({ resources: { memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) } } });
+    expect(container(objects).resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } });
+    expect(container(objects, 'nvidia-driver-installer').resources).toEqual({ requests: { cpu: '150m', memory: '512Mi' } });
+  });
+
+  test('COS: driverVersion is passed to the installer after the skip-if-loaded check', () => {
+    const { objects, daemonSet } = build({ driverVersion: '535.104.05' });
+    const installer = container(objects, 'nvidia-driver-installer');
+    expect(installer.args).toEqual(['install', '--version=535.104.05']);
+    expect(installer.command[0]).toBe('/bin/bash');
+    expect(daemonSet.metadata.labels['app.kubernetes.io/version']).toBe('535.104.05');
   });
 
   test('podAnnotations are merged, and tolerations: [] replaces every-taint with none', () => {
@@ -372,8 +399,8 @@ describe('GpuDriverInstaller fails when', () => {
       .toThrow(/driverVersion: got ".*"; expected an NVIDIA driver version such as "550.127.05"/);
   });
 
-  test.each(['550', 'newest', 'r535', '550.127.05 '])('COS gets the driver version %j', (driverVersion) => {
-    expect(make({ driverVersion })).toThrow(/driverVersion: got ".*"; expected an NVIDIA driver version .* or a cos-gpu-installer alias: "default", "latest" or "R<branch>"/);
+  test.each(['550', 'newest', 'r535', 'R535', 'default', '550.127.05 '])('fails when COS gets the driver version %j (the installer would take it as a literal version)', (driverVersion) => {
+    expect(make({ driverVersion })).toThrow(/driverVersion: got ".*"; expected an NVIDIA driver version such as "550.127.05" or "535.104.05", or "latest"; leave it out for the default driver of the node's COS build/);
   });
 
   test('the error names the preset and its path', () => {
@@ -446,5 +473,16 @@ describe('GpuDriverInstaller synthesizes schema-valid manifests', () => {
     const { objects } = build(props);
     // THEN
     expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
+  });
+});
+
+describe('GpuDriverInstaller beside other agents', () => {
+  test('fails when two COS installers would install into one directory on one node', () => {
+    // GIVEN two installers selecting the same GKE GPU nodes
+    const chart = newChart();
+    new GpuDriverInstaller(chart, 'gpu');
+    new GpuDriverInstaller(chart, 'gpu-2');
+    // THEN the install directory is claimed twice (/dev and /etc are shared by design)
+    expect(() => synth(chart)).toThrow(/both claim writable host path \/home\/kubernetes\/bin\/nvidia/);
   });
 });

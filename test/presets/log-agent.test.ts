@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Size } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import { AgentVolume, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
@@ -108,11 +108,11 @@ describe('LogAgent defaults', () => {
     ]);
     expect(spec.volumes).toEqual([
       { name: 'host-var-log', hostPath: { path: '/var/log', type: 'Directory' } },
-      { name: 'state', hostPath: { path: '/var/lib/fluent-bit-state/default-logs', type: 'DirectoryOrCreate' } },
+      { name: 'state', hostPath: { path: '/var/lib/fluent-bit-state/default/logs', type: 'DirectoryOrCreate' } },
       { name: 'config', configMap: { name: 'logs-config', defaultMode: 0o444 } },
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
     ]);
-    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/default-logs');
+    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/default/logs');
   });
 
   test('grants exactly GET on pods (the kubernetes filter reads each pod), with the token mounted', () => {
@@ -131,8 +131,9 @@ describe('LogAgent defaults', () => {
     expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
   });
 
-  test('probes Fluent Bit\'s HTTP server: liveness on /, readiness on /api/v1/health', () => {
-    expect(main.ports).toEqual([{ containerPort: 2020, name: 'http', protocol: 'TCP' }]);
+  test('probes Fluent Bit\'s HTTP server: liveness on /, readiness on /api/v1/health; its port is named metrics', () => {
+    expect(main.ports).toEqual([{ containerPort: 2020, name: 'metrics', protocol: 'TCP' }]);
+    expect(agent.serveMetrics).toBe(true);
     expect(main.livenessProbe).toEqual({ httpGet: { path: '/', port: 2020, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
     expect(main.readinessProbe).toEqual({ httpGet: { path: '/api/v1/health', port: 2020, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
     expect(main.startupProbe).toBeUndefined();
@@ -182,7 +183,7 @@ describe.each(FLAVORS)('LogAgent flavor %s', (flavor) => {
     for (const path of writes) {
       const mount = mountOf(main, path);
       expect({ path, mount: mount?.name, readOnly: mount?.readOnly }).toEqual({ path, mount: 'state', readOnly: false });
-      expect(spec.volumes.find((v: any) => v.name === 'state').hostPath).toEqual({ path: `/var/lib/${flavor}-state/default-logs`, type: 'DirectoryOrCreate' });
+      expect(spec.volumes.find((v: any) => v.name === 'state').hostPath).toEqual({ path: `/var/lib/${flavor}-state/default/logs`, type: 'DirectoryOrCreate' });
     }
     // the file the agent starts with is in the ConfigMap, which is mounted read-only
     const configMount = mountOf(main, configFile);
@@ -298,7 +299,7 @@ describe('LogAgent per-flavor defaults', () => {
       { name: 'FLUENTD_CONF', value: 'fluent.conf' },
       { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
     ]);
-    expect(main.ports).toEqual([{ containerPort: 24220, name: 'http', protocol: 'TCP' }]);
+    expect(main.ports).toEqual([{ containerPort: 24220, name: 'http', protocol: 'TCP' }, { containerPort: 24231, name: 'metrics', protocol: 'TCP' }]);
     const probe = { httpGet: { path: '/api/plugins.json', port: 24220, scheme: 'HTTP' }, timeoutSeconds: 5 };
     expect(main.startupProbe).toEqual({ ...probe, periodSeconds: 5, failureThreshold: 24 });
     expect(main.livenessProbe).toEqual({ ...probe, periodSeconds: 10, failureThreshold: 3 });
@@ -371,6 +372,54 @@ describe('LogAgent outputs', () => {
   });
 });
 
+describe('LogAgent config checksum (config changes roll the pods)', () => {
+  const sha = (data: Record<string, string>) => createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  const annotation = (objects: any[]) => only(objects, 'DaemonSet').spec.template.metadata.annotations['checksum/config'];
+
+  test('follows data added to the ConfigMap after construction', () => {
+    // GIVEN
+    const chart = newChart();
+    const agent = new LogAgent(chart, 'logs');
+    const before = agent.configChecksum;
+    // WHEN
+    agent.configMap.addData('extra.conf', '[FILTER]\n    Name grep\n');
+    const objects = synth(chart);
+    // THEN
+    const data = only(objects, 'ConfigMap').data;
+    expect(Object.keys(data)).toEqual(['extra.conf', 'fluent-bit.conf']);
+    expect(annotation(objects)).toBe(sha(data));
+    expect(annotation(objects)).not.toBe(before);
+    expect(agent.configChecksum).toBe(annotation(objects));
+  });
+
+  test('follows a JSON patch on the ConfigMap object (the escape hatch)', () => {
+    // GIVEN
+    const chart = newChart();
+    const agent = new LogAgent(chart, 'logs', { flavor: LogFlavor.FILEBEAT });
+    const before = annotation(synth(chart));
+    // WHEN
+    ApiObject.of(agent.configMap).addJsonPatch(JsonPatch.replace('/data/filebeat.yml', 'output.console: {}\n'));
+    const objects = synth(chart);
+    // THEN
+    expect(only(objects, 'ConfigMap').data).toEqual({ 'filebeat.yml': 'output.console: {}\n' });
+    expect(annotation(objects)).toBe(sha({ 'filebeat.yml': 'output.console: {}\n' }));
+    expect(annotation(objects)).not.toBe(before);
+  });
+
+  test('covers binaryData too', () => {
+    const chart = newChart();
+    const agent = new LogAgent(chart, 'logs');
+    const before = agent.configChecksum;
+    agent.configMap.addBinaryData('geoip.mmdb', Buffer.from('db').toString('base64'));
+    expect(annotation(synth(chart))).not.toBe(before);
+  });
+
+  test('a checksum/config the user sets in podAnnotations wins', () => {
+    const { objects } = render({ podAnnotations: { 'checksum/config': 'pinned' } });
+    expect(annotation(objects)).toBe('pinned');
+  });
+});
+
 describe('LogAgent overrides', () => {
   test('core props win: name, namespace, tolerations, priority, resources, image', () => {
     const { objects, spec, main, configMap, config, agent } = render({
@@ -393,8 +442,15 @@ describe('LogAgent overrides', () => {
     expect(main.image).toBe('registry.example.com/fluent-bit:4.0.8-custom');
     expect(agent.image).toBe('registry.example.com/fluent-bit:4.0.8-custom');
     // the state directory and the own-log exclusion follow the name and namespace
-    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/logging-fluent-bit');
+    expect(agent.stateHostPath).toBe('/var/lib/fluent-bit-state/logging/fluent-bit');
     expect(config).toMatch(/Exclude_Path\s+\/var\/log\/containers\/fluent-bit-\*_logging_fluent-bit-\*\.log/);
+  });
+
+  test('resources merge per resource: a CPU-only override keeps Fluentd\'s 256Mi request and 512Mi limit', () => {
+    // GIVEN / WHEN
+    const { main } = render({ flavor: LogFlavor.FLUENTD, resources: { cpu: { request: Cpu.millis(300) } } });
+    // THEN
+    expect(main.resources).toEqual({ requests: { cpu: '300m', memory: '256Mi' }, limits: { memory: '512Mi' } });
   });
 
   test('the chart namespace is the agent\'s namespace', () => {
@@ -457,6 +513,34 @@ describe('LogAgent overrides', () => {
 
   test.each(FLAVORS)('configOverride for %s needs its main file only', (flavor) => {
     expect(render({ flavor, configOverride: { [MAIN_FILE[flavor]]: '# mine\n' } }).configMap.data).toEqual({ [MAIN_FILE[flavor]]: '# mine\n' });
+  });
+
+  test('default state directories never collide: namespace c + name a-b vs namespace c-a + name b', () => {
+    // GIVEN two agents whose "<namespace>-<name>" would be the same
+    const a = render({ namespace: 'c', name: 'a-b' });
+    const b = render({ namespace: 'c-a', name: 'b' });
+    // WHEN / THEN
+    const path = (spec: any) => spec.volumes.find((v: any) => v.name === 'state').hostPath.path;
+    expect(path(a.spec)).toBe('/var/lib/fluent-bit-state/c/a-b');
+    expect(path(b.spec)).toBe('/var/lib/fluent-bit-state/c-a/b');
+  });
+
+  test('fails at synth when two LogAgents that can share a node write one stateHostPath', () => {
+    // GIVEN two agents in two namespaces with the same state directory
+    const app = Testing.app();
+    const chart = new Chart(app, 'logging');
+    new LogAgent(chart, 'a', { namespace: 'team-a', stateHostPath: '/var/lib/logs-state' });
+    new LogAgent(chart, 'b', { namespace: 'team-b', stateHostPath: '/var/lib/logs-state' });
+    // WHEN / THEN the core's app-wide check names both
+    expect(() => app.synth()).toThrow(/'logging\/a' .*and 'logging\/b' .*can run on the same node and both claim writable host path \/var\/lib\/logs-state/);
+  });
+
+  test('two LogAgents with the default state directories do not conflict', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'logging');
+    new LogAgent(chart, 'a', { namespace: 'c', name: 'a-b' });
+    new LogAgent(chart, 'b', { namespace: 'c-a', name: 'b' });
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('stateHostPath moves the state directory', () => {
@@ -545,11 +629,23 @@ describe('LogAgent fails when', () => {
     expect(make({ updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }) })).not.toThrow();
   });
 
+  test('an untyped caller passes a plain object as output, or a string as mountDockerLogs', () => {
+    expect(make({ output: { type: 'loki', url: 'http://loki' } } as any)).toThrow(/output: got \{"type":"loki","url":"http:\/\/loki"\}; expected a LogOutput \(LogOutput\.custom\(\), LogOutput\.elasticsearch\(\)/);
+    expect(make({ mountDockerLogs: 'yes' } as any)).toThrow(/mountDockerLogs: got "yes"; expected true or false/);
+  });
+
   test('the flavor is not a LogFlavor', () => {
     expect(make({ flavor: 'vector' as LogFlavor })).toThrow(/flavor: got "vector"; expected one of fluent-bit, fluentd, filebeat/);
   });
 
   test('a core prop is invalid: the core reports it', () => {
     expect(make({ terminationGracePeriodSeconds: -1 })).toThrow(/terminationGracePeriodSeconds: got -1; expected a non-negative integer/);
+  });
+
+  test('the preset\'s and the core\'s problems come in one error, naming the user\'s construct', () => {
+    // GIVEN a bad output (the preset's check) and a bad grace period (the core's)
+    const props = { output: LogOutput.elasticsearch({ host: 'es', port: 0 }), stateHostPath: 'rel', terminationGracePeriodSeconds: -1 };
+    // WHEN / THEN
+    expect(make(props)).toThrow(/^3 invalid props for LogAgent 'test\/logs':\n {2}- output\.port: got 0;.*\n {2}- stateHostPath: got "rel";.*\n {2}- terminationGracePeriodSeconds: got -1;/);
   });
 });

@@ -1,10 +1,12 @@
-import { Capability, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
-import { DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
+import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
+import { AgentMetrics, DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { NetworkAgent } from '../../src/presets/network-agent';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
 const KUBE_PROXY = 'registry.k8s.io/kube-proxy:v1.31.14';
 const CILIUM = 'quay.io/cilium/cilium:v1.16.5';
+/** The control-plane endpoint kube-proxy needs (the address of a kubeadm control plane). */
+const API = { apiServerHost: '10.0.0.10', apiServerPort: 6443 };
 
 /** Every container of the pod, init containers included. */
 function allContainers(spec: any): any[] {
@@ -19,7 +21,7 @@ function volumesByName(spec: any): { [name: string]: any } {
 describe('NetworkAgent defaults', () => {
   // GIVEN no props
   const chart = newChart();
-  const agent = new NetworkAgent(chart, 'kube-proxy');
+  const agent = new NetworkAgent(chart, 'kube-proxy', API);
   // WHEN
   const { objects, daemonSet, spec, main } = synthAgent(chart);
 
@@ -39,21 +41,27 @@ describe('NetworkAgent defaults', () => {
     expect(main.command).toEqual(['/usr/local/bin/kube-proxy']);
   });
 
-  test('passes args that need no sysctl write and bind the health server to the health port', () => {
+  test('passes args that need no sysctl write, bind the health server to the health port and metrics to the node\'s IP', () => {
     expect(main.args).toEqual([
       '--hostname-override=$(NODE_NAME)',
       '--healthz-bind-address=0.0.0.0:10256',
+      '--metrics-bind-address=[$(HOST_IP)]:10249',
       '--conntrack-max-per-core=0',
       '--conntrack-tcp-timeout-established=0s',
       '--conntrack-tcp-timeout-close-wait=0s',
       '--iptables-localhost-nodeports=false',
     ]);
-    expect(main.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+    expect(main.env).toEqual([
+      { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+      { name: 'KUBERNETES_SERVICE_HOST', value: '10.0.0.10' },
+      { name: 'KUBERNETES_SERVICE_PORT', value: '6443' },
+    ]);
   });
 
-  test('uses the host network with cluster DNS', () => {
+  test('uses the host network and the node\'s resolver (the cluster DNS is behind a Service kube-proxy has yet to program)', () => {
     expect(spec.hostNetwork).toBe(true);
-    expect(spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(spec.dnsPolicy).toBe('Default');
     expect(spec.hostPID).toBe(false);
     expect(spec.hostIPC).toBe(false);
   });
@@ -65,11 +73,11 @@ describe('NetworkAgent defaults', () => {
     expect(spec.initContainers).toBeUndefined();
   });
 
-  test('adds exactly NET_ADMIN and NET_RAW after dropping ALL, as root with a read-only root filesystem', () => {
+  test('adds exactly NET_ADMIN and NET_RAW after dropping ALL, as root with a writable root filesystem (the iptables wrapper relinks /usr/sbin)', () => {
     expect(main.securityContext).toEqual({
       privileged: false,
       allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
+      readOnlyRootFilesystem: false,
       runAsNonRoot: false,
       runAsUser: 0,
       runAsGroup: 0,
@@ -102,7 +110,12 @@ describe('NetworkAgent defaults', () => {
   test('declares the health port and probes /livez on it', () => {
     expect(agent.healthPort).toBe(10256);
     expect(agent.healthPath).toBe('/livez');
-    expect(main.ports).toEqual([{ containerPort: 10256, name: 'healthz', protocol: 'TCP' }]);
+    expect(main.ports).toEqual([
+      { containerPort: 10256, name: 'healthz', protocol: 'TCP' },
+      { containerPort: 10249, name: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(agent.metricsPort).toBe(10249);
+    expect(agent.isKubeProxy).toBe(true);
     expect(main.livenessProbe).toEqual({
       httpGet: { path: '/livez', port: 10256, scheme: 'HTTP' },
       initialDelaySeconds: 10,
@@ -147,6 +160,7 @@ describe('NetworkAgent with a CNI installer', () => {
     // GIVEN
     const chart = newChart();
     new NetworkAgent(chart, 'cni', {
+      ...API,
       cniInstaller: { image: CILIUM, command: ['/install-plugin.sh'] },
     });
     // WHEN
@@ -185,6 +199,7 @@ describe('NetworkAgent with a CNI installer', () => {
     // GIVEN GKE's CNI binary directory
     const chart = newChart();
     const agent = new NetworkAgent(chart, 'cni', {
+      ...API,
       cniBinDir: '/home/kubernetes/bin',
       cniConfDir: '/etc/cni/conf.d',
       cniInstaller: {
@@ -217,6 +232,7 @@ describe('NetworkAgent with a CNI installer', () => {
   test('the installer runs before the user\'s init containers', () => {
     const chart = newChart();
     new NetworkAgent(chart, 'cni', {
+      ...API,
       cniInstaller: { image: CILIUM },
       initContainers: [{ name: 'mount-bpf-fs', image: CILIUM, privileged: true }],
     });
@@ -228,25 +244,25 @@ describe('NetworkAgent with a CNI installer', () => {
 describe('NetworkAgent overrides', () => {
   test('loadKernelModules adds SYS_MODULE', () => {
     const chart = newChart();
-    const agent = new NetworkAgent(chart, 'kube-proxy', { loadKernelModules: true });
+    const agent = new NetworkAgent(chart, 'kube-proxy', { ...API, loadKernelModules: true });
     expect(container(synth(chart)).securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_MODULE'] });
     expect(agent.capabilities).toEqual([Capability.NET_ADMIN, Capability.NET_RAW, Capability.SYS_MODULE]);
   });
 
   test('addCapabilities replaces the list; loadKernelModules still adds SYS_MODULE once', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'a', { addCapabilities: [Capability.NET_ADMIN], loadKernelModules: true });
+    new NetworkAgent(chart, 'a', { ...API, addCapabilities: [Capability.NET_ADMIN], loadKernelModules: true });
     expect(container(synth(chart)).securityContext.capabilities.add).toEqual(['NET_ADMIN', 'SYS_MODULE']);
     const chart2 = newChart();
-    new NetworkAgent(chart2, 'a', { addCapabilities: [Capability.NET_ADMIN, Capability.SYS_MODULE], loadKernelModules: true });
+    new NetworkAgent(chart2, 'a', { ...API, addCapabilities: [Capability.NET_ADMIN, Capability.SYS_MODULE], loadKernelModules: true });
     expect(container(synth(chart2)).securityContext.capabilities.add).toEqual(['NET_ADMIN', 'SYS_MODULE']);
   });
 
   test('healthPort and healthPath move the port, the probes and the bind address', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'kube-proxy', { healthPort: 10266, healthPath: '/healthz' });
+    new NetworkAgent(chart, 'kube-proxy', { ...API, healthPort: 10266, healthPath: '/healthz' });
     const main = container(synth(chart));
-    expect(main.ports).toEqual([{ containerPort: 10266, name: 'healthz', protocol: 'TCP' }]);
+    expect(main.ports[0]).toEqual({ containerPort: 10266, name: 'healthz', protocol: 'TCP' });
     expect(main.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 10266, scheme: 'HTTP' });
     expect(main.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 10266, scheme: 'HTTP' });
     expect(main.args).toContain('--healthz-bind-address=0.0.0.0:10266');
@@ -254,11 +270,11 @@ describe('NetworkAgent overrides', () => {
 
   test('extraArgs are appended to the default args, and to the user\'s', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'kube-proxy', { extraArgs: ['--cluster-cidr=10.244.0.0/16'] });
+    new NetworkAgent(chart, 'kube-proxy', { ...API, extraArgs: ['--cluster-cidr=10.244.0.0/16'] });
     const args = container(synth(chart)).args;
     expect(args[0]).toBe('--hostname-override=$(NODE_NAME)');
     expect(args[args.length - 1]).toBe('--cluster-cidr=10.244.0.0/16');
-    expect(args).toHaveLength(7);
+    expect(args).toHaveLength(8);
     const chart2 = newChart();
     new NetworkAgent(chart2, 'kube-proxy', { args: ['--config=/etc/kube-proxy/config.yaml'], extraArgs: ['--v=2'] });
     expect(container(synth(chart2)).args).toEqual(['--config=/etc/kube-proxy/config.yaml', '--v=2']);
@@ -273,6 +289,7 @@ describe('NetworkAgent overrides', () => {
     });
     expect(container(synth(chart)).env).toEqual([
       { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
       { name: 'KUBERNETES_SERVICE_HOST', value: '10.0.0.10' },
       { name: 'KUBERNETES_SERVICE_PORT', value: '6443' },
       { name: 'LOG_LEVEL', value: 'info' },
@@ -285,6 +302,7 @@ describe('NetworkAgent overrides', () => {
   test('user hostMounts are added to the lock and /lib/modules', () => {
     const chart = newChart();
     new NetworkAgent(chart, 'cilium', {
+      ...API,
       hostMounts: [HostMount.readWrite('/etc/cni/net.d', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'etc-cni-netd' })],
     });
     expect(container(synth(chart)).volumeMounts.map((m: any) => [m.mountPath, m.readOnly])).toEqual([
@@ -294,20 +312,21 @@ describe('NetworkAgent overrides', () => {
     ]);
   });
 
-  test('user ports are added after the health port, which the probes keep using', () => {
+  test('user ports are added after the health and metrics ports; the probes keep using the health port', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'kube-proxy', { ports: [{ containerPort: 10249, name: 'metrics' }] });
+    new NetworkAgent(chart, 'kube-proxy', { ...API, ports: [{ containerPort: 9090, name: 'debug' }] });
     const main = container(synth(chart));
     expect(main.ports).toEqual([
       { containerPort: 10256, name: 'healthz', protocol: 'TCP' },
       { containerPort: 10249, name: 'metrics', protocol: 'TCP' },
+      { containerPort: 9090, name: 'debug', protocol: 'TCP' },
     ]);
     expect(main.livenessProbe.httpGet.port).toBe(10256);
   });
 
   test('labels and podAnnotations are merged with the preset\'s', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'kube-proxy', { labels: { tier: 'node' }, podAnnotations: { 'example.com/owner': 'network' } });
+    new NetworkAgent(chart, 'kube-proxy', { ...API, labels: { tier: 'node' }, podAnnotations: { 'example.com/owner': 'network' } });
     const daemonSet = only(synth(chart), 'DaemonSet');
     expect(daemonSet.metadata.labels).toMatchObject({ 'tier': 'node', 'app.kubernetes.io/component': 'networking' });
     expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'network' });
@@ -315,13 +334,14 @@ describe('NetworkAgent overrides', () => {
 
   test('tolerations: [] replaces every-taint with none', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'kube-proxy', { tolerations: [] });
+    new NetworkAgent(chart, 'kube-proxy', { ...API, tolerations: [] });
     expect(podSpec(synth(chart)).tolerations).toBeUndefined();
   });
 
   test('the CNI installer\'s settings follow the same rule: runAsGroup replaces, hostMounts are added', () => {
     const chart = newChart();
     new NetworkAgent(chart, 'cni', {
+      ...API,
       cniInstaller: { image: CILIUM, runAsGroup: 1000, hostMounts: [HostMount.readOnly('/etc/os-release')] },
     });
     const installer = podSpec(synth(chart)).initContainers[0];
@@ -376,7 +396,7 @@ describe('NetworkAgent overrides', () => {
 
   test('name, namespace and privileged can be set (kube-proxy in IPVS mode)', () => {
     const chart = newChart();
-    new NetworkAgent(chart, 'proxy', { name: 'kube-proxy-ipvs', namespace: 'networking', privileged: true, extraArgs: ['--proxy-mode=ipvs'] });
+    new NetworkAgent(chart, 'proxy', { ...API, name: 'kube-proxy-ipvs', namespace: 'networking', privileged: true, extraArgs: ['--proxy-mode=ipvs'] });
     const objects = synth(chart);
     const daemonSet = only(objects, 'DaemonSet');
     expect(daemonSet.metadata.name).toBe('kube-proxy-ipvs');
@@ -414,29 +434,145 @@ describe('NetworkAgent overrides', () => {
   });
 });
 
+describe('NetworkAgent and the API server', () => {
+  test('a host name as endpoint: the in-cluster variables point at it and the node\'s resolver finds it', () => {
+    // GIVEN a CNI agent (not kube-proxy) given the control-plane endpoint by name
+    const chart = newChart();
+    new NetworkAgent(chart, 'cilium', { image: CILIUM, command: ['cilium-agent'], args: [], apiServerHost: 'api.cluster.example.com', apiServerPort: 443 });
+    // WHEN
+    const objects = synth(chart);
+    // THEN
+    expect(podSpec(objects).dnsPolicy).toBe('Default');
+    expect(container(objects).env).toContainEqual({ name: 'KUBERNETES_SERVICE_HOST', value: 'api.cluster.example.com' });
+  });
+
+  test('a CNI agent with an IP endpoint, or none, keeps the cluster DNS (ClusterFirstWithHostNet)', () => {
+    for (const api of [{ apiServerHost: '10.0.0.10', apiServerPort: 6443 }, {}]) {
+      const chart = newChart();
+      new NetworkAgent(chart, 'cilium', { image: CILIUM, command: ['cilium-agent'], args: [], ...api });
+      expect(podSpec(synth(chart)).dnsPolicy).toBe('ClusterFirstWithHostNet');
+    }
+  });
+
+  test('kube-proxy with an IPv6 endpoint uses the node\'s resolver too', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { apiServerHost: 'fd00::10', apiServerPort: 6443 });
+    const objects = synth(chart);
+    expect(podSpec(objects).dnsPolicy).toBe('Default');
+    expect(container(objects).env).toContainEqual({ name: 'KUBERNETES_SERVICE_HOST', value: 'fd00::10' });
+  });
+
+  test('a kubeconfig or config file in args, or KUBERNETES_SERVICE_HOST in env, stands in for apiServerHost', () => {
+    // GIVEN kube-proxy with each client configuration kube-proxy accepts
+    const inputs = [
+      { args: ['--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] },
+      { extraArgs: ['--kubeconfig=/var/lib/kube-proxy/kubeconfig.conf'] },
+      { extraArgs: ['--master=https://10.0.0.10:6443'] },
+      { env: { KUBERNETES_SERVICE_HOST: EnvValue.fromValue('10.0.0.10'), KUBERNETES_SERVICE_PORT: EnvValue.fromValue('6443') } },
+    ];
+    for (const props of inputs) {
+      const chart = newChart();
+      // WHEN
+      new NetworkAgent(chart, 'kube-proxy', props);
+      // THEN no KUBERNETES_SERVICE_* variable is invented, and the node's resolver is used
+      const objects = synth(chart);
+      expect(podSpec(objects).dnsPolicy).toBe('Default');
+      const env = container(objects).env.map((e: any) => e.name);
+      expect(env.includes('KUBERNETES_SERVICE_HOST')).toBe(props.env !== undefined);
+    }
+  });
+
+  test('fails when kube-proxy has no way to reach the API server', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy'))
+      .toThrow(/apiServerHost: got undefined; kube-proxy needs the API server's address: without --kubeconfig or --master it connects to the "kubernetes" Service's cluster IP, which only kube-proxy itself makes reachable[^\n]*Give apiServerHost and apiServerPort/);
+    // a flag that only looks like one does not count
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { extraArgs: ['--kubeconfigs=/x'] })).toThrow(/apiServerHost: got undefined/);
+  });
+
+  test('a CNI agent (another command) does not need it', () => {
+    const chart = newChart();
+    const agent = new NetworkAgent(chart, 'calico', { image: 'quay.io/calico/node:v3.29.1', command: ['start_runit'], args: [] });
+    expect(agent.isKubeProxy).toBe(false);
+    expect(agent.metricsPort).toBeUndefined();
+    const main = container(synth(chart));
+    expect(main.ports).toEqual([{ containerPort: 10256, name: 'healthz', protocol: 'TCP' }]);
+    expect(main.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+  });
+});
+
+describe('NetworkAgent on the preset base', () => {
+  test('a CPU-only resources override keeps the preset\'s memory request and limit', () => {
+    // GIVEN only a CPU request
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, resources: { cpu: { request: Cpu.millis(250) } } });
+    // THEN memory stays kube-proxy's 64Mi/512Mi
+    expect(container(synth(chart)).resources).toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { memory: '512Mi' } });
+  });
+
+  test('namespace and grace period fall back to kube-system and 5 s, and the user\'s win', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, namespace: 'networking', terminationGracePeriodSeconds: 20 });
+    const objects = synth(chart);
+    expect(only(objects, 'DaemonSet').metadata.namespace).toBe('networking');
+    expect(podSpec(objects).terminationGracePeriodSeconds).toBe(20);
+  });
+
+  test('fails once, naming the user\'s construct, with the preset\'s and the core\'s problems together', () => {
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { image: 'registry.k8s.io/kube-proxy:latest' }))
+      .toThrow(/2 invalid props for NetworkAgent 'test\/kube-proxy':\n {2}- apiServerHost: got undefined; kube-proxy needs[^\n]*\n {2}- image: got "registry.k8s.io\/kube-proxy:latest"/);
+  });
+});
+
+describe('NetworkAgent metrics', () => {
+  test('a PodMonitor scrapes kube-proxy\'s port named metrics', () => {
+    // GIVEN kube-proxy with a PodMonitor
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, metrics: AgentMetrics.podMonitor() });
+    // WHEN
+    const monitor = only(synth(chart), 'PodMonitor');
+    // THEN it scrapes the declared port by name
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics' })]);
+  });
+
+  test('metricsPort moves the declared port and the bind address', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', { ...API, metricsPort: 10259 });
+    const main = container(synth(chart));
+    expect(main.ports).toContainEqual({ containerPort: 10259, name: 'metrics', protocol: 'TCP' });
+    expect(main.args).toContain('--metrics-bind-address=[$(HOST_IP)]:10259');
+  });
+
+  test('fails when metricsPort is given to a CNI agent or is not a port', () => {
+    expect(() => new NetworkAgent(newChart(), 'cilium', { image: CILIUM, command: ['cilium-agent'], metricsPort: 9962 }))
+      .toThrow(/metricsPort: got 9962; only applies to kube-proxy/);
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ...API, metricsPort: 0 }))
+      .toThrow(/metricsPort: got 0; expected an integer port number/);
+  });
+});
+
 describe('NetworkAgent input checks', () => {
   test('fails when healthPort is not a port number', () => {
-    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { healthPort: 70000 }))
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ...API, healthPort: 70000 }))
       .toThrow(/Invalid props for NetworkAgent 'test\/kube-proxy':\n {2}- healthPort: got 70000; expected an integer port number from 1 to 65535/);
   });
 
   test('fails when healthPath is not an absolute HTTP path', () => {
-    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { healthPath: 'livez' }))
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ...API, healthPath: 'livez' }))
       .toThrow(/healthPath: got "livez"; expected an HTTP path starting with "\/"/);
   });
 
   test('fails when a CNI directory is given without a CNI installer', () => {
-    expect(() => new NetworkAgent(newChart(), 'cni', { cniBinDir: '/opt/cni/bin' }))
+    expect(() => new NetworkAgent(newChart(), 'cni', { ...API, cniBinDir: '/opt/cni/bin' }))
       .toThrow(/cniBinDir: got "\/opt\/cni\/bin"; only the cniInstaller init container mounts it; add `cniInstaller` or remove it/);
   });
 
   test('fails when a CNI directory is not an absolute path', () => {
-    expect(() => new NetworkAgent(newChart(), 'cni', { cniConfDir: 'etc/cni', cniInstaller: { image: CILIUM } }))
+    expect(() => new NetworkAgent(newChart(), 'cni', { ...API, cniConfDir: 'etc/cni', cniInstaller: { image: CILIUM } }))
       .toThrow(/cniConfDir: got "etc\/cni"; expected an absolute path/);
   });
 
   test('fails when an installer mount path is not absolute', () => {
-    expect(() => new NetworkAgent(newChart(), 'cni', { cniInstaller: { image: CILIUM, binMountPath: 'host/bin' } }))
+    expect(() => new NetworkAgent(newChart(), 'cni', { ...API, cniInstaller: { image: CILIUM, binMountPath: 'host/bin' } }))
       .toThrow(/cniInstaller.binMountPath: got "host\/bin"; expected an absolute path inside the container/);
   });
 
@@ -453,12 +589,12 @@ describe('NetworkAgent input checks', () => {
   });
 
   test('fails (in the core) when the image is not pinned', () => {
-    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { image: 'registry.k8s.io/kube-proxy:latest' }))
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ...API, image: 'registry.k8s.io/kube-proxy:latest' }))
       .toThrow(/image: got "registry.k8s.io\/kube-proxy:latest"; expected a pinned version/);
   });
 
   test('fails (in the core) when a user port repeats the preset\'s health port name', () => {
-    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ports: [{ containerPort: 10266, name: 'healthz' }] }))
+    expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ...API, ports: [{ containerPort: 10266, name: 'healthz' }] }))
       .toThrow(/ports: got "healthz"; each port name may appear only once/);
   });
 });

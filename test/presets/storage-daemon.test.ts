@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
-import { Capability, EnvValue, Probe } from 'cdk8s-plus-28';
-import { AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
+import { Capability, Cpu, EnvValue, Handler, Probe } from 'cdk8s-plus-28';
+import { AgentMetrics, AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
 import { StorageDaemon } from '../../src/presets/storage-daemon';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
@@ -63,6 +63,12 @@ describe('StorageDaemon defaults', () => {
     expect(csi.registrationPath).toBe('/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock');
   });
 
+  test('the plugin runs EBS\'s pre-stop hook; the sidecars have none', () => {
+    expect(plugin.lifecycle).toEqual({ preStop: { exec: { command: ['/bin/aws-ebs-csi-driver', 'pre-stop-hook'] } } });
+    expect(registrar.lifecycle).toBeUndefined();
+    expect(probe.lifecycle).toBeUndefined();
+  });
+
   test('the plugin is privileged, root, with a read-only root filesystem', () => {
     expect(plugin.securityContext).toEqual({
       privileged: true,
@@ -75,11 +81,12 @@ describe('StorageDaemon defaults', () => {
     });
   });
 
-  test('the plugin runs the EBS node service on the CSI socket', () => {
+  test('the plugin runs the EBS node service on the CSI socket, with its metrics server on', () => {
     expect(plugin.args).toEqual([
       'node',
       '--endpoint=$(CSI_ENDPOINT)',
       '--csi-mount-point-prefix=/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/',
+      '--http-endpoint=0.0.0.0:3302',
       '--v=2',
     ]);
     expect(plugin.env).toEqual([
@@ -125,21 +132,23 @@ describe('StorageDaemon defaults', () => {
     }
   });
 
-  test('the registrar: socket directory read-only, registration directory read-write, an emptyDir for its probe marker', () => {
+  test('the registrar: socket directory read-only, registration directory read-write, a /healthz that fails without a live registration socket', () => {
     expect(registrar.args).toEqual([
       '--csi-address=/csi/csi.sock',
       '--kubelet-registration-path=/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock',
+      '--http-endpoint=:9809',
       '--v=2',
     ]);
     expect(registrar.volumeMounts).toEqual([
       { name: 'plugin-dir', mountPath: '/csi', readOnly: true },
       { name: 'registration-dir', mountPath: '/registration', readOnly: false },
-      { name: 'registration-probe', mountPath: '/var/lib/kubelet/plugins/ebs.csi.aws.com', readOnly: false },
     ]);
     expect(volumes['registration-dir'].hostPath).toEqual({ path: '/var/lib/kubelet/plugins_registry', type: 'Directory' });
-    expect(volumes['registration-probe']).toEqual({ name: 'registration-probe', emptyDir: {} });
+    expect(csi.registrarHealthPort).toBe(9809);
+    expect(registrar.ports).toEqual([{ containerPort: 9809, name: 'reg-healthz', protocol: 'TCP' }]);
+    // not the exec probe in --mode=kubelet-registration-probe, which exits 0 since v2.9.0
     expect(registrar.livenessProbe).toEqual({
-      exec: { command: ['/csi-node-driver-registrar', '--kubelet-registration-path=/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock', '--mode=kubelet-registration-probe'] },
+      httpGet: { path: '/healthz', port: 9809, scheme: 'HTTP' },
       initialDelaySeconds: 30,
       periodSeconds: 90,
       timeoutSeconds: 15,
@@ -164,8 +173,6 @@ describe('StorageDaemon defaults', () => {
     const hostSocket = `${volumes['plugin-dir'].hostPath.path}/${socketInContainer.slice(pluginDir.mountPath.length + 1)}`;
     expect(registration).toBe(hostSocket);
     expect(registration).toBe(csi.registrationPath);
-    // The registrar's probe marker lands next to the registration path.
-    expect(registrar.volumeMounts.find((m: any) => m.name === 'registration-probe').mountPath).toBe(registration.replace(/\/csi\.sock$/, ''));
   });
 
   test('health: the livenessprobe sidecar serves the port the plugin declares and probes', () => {
@@ -173,7 +180,11 @@ describe('StorageDaemon defaults', () => {
     expect(probe.args).toEqual(['--csi-address=/csi/csi.sock', '--http-endpoint=:9808']);
     expect(probe.volumeMounts).toEqual([{ name: 'plugin-dir', mountPath: '/csi', readOnly: true }]);
     expect(probe.ports).toBeUndefined();
-    expect(plugin.ports).toEqual([{ containerPort: 9808, name: 'healthz', protocol: 'TCP' }]);
+    expect(plugin.ports).toEqual([
+      { containerPort: 9808, name: 'healthz', protocol: 'TCP' },
+      { containerPort: 3302, name: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(csi.metricsPort).toBe(3302);
     expect(plugin.livenessProbe).toEqual({
       httpGet: { path: '/healthz', port: 9808, scheme: 'HTTP' },
       initialDelaySeconds: 10,
@@ -198,14 +209,17 @@ describe('StorageDaemon defaults', () => {
     expect(plugin.resources).toEqual({ requests: { cpu: '10m', memory: '40Mi' }, limits: { memory: '256Mi' } });
   });
 
-  test('grants exactly get on nodes and mounts the token', () => {
-    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
+  test('grants exactly get, list and watch on nodes (the taint watcher\'s informer) and list, watch on volumeattachments (the pre-stop hook), and mounts the token', () => {
+    expect(only(objects, 'ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: ['list', 'watch'] },
+    ]);
     expect(only(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'ebs-csi-node', namespace: 'kube-system' }]);
     expect(spec.automountServiceAccountToken).toBe(true);
   });
 
-  test('has exactly the five volumes of the layout', () => {
-    expect(Object.keys(volumes).sort()).toEqual(['device-dir', 'kubelet-dir', 'plugin-dir', 'registration-dir', 'registration-probe']);
+  test('has exactly the four host volumes of the layout', () => {
+    expect(Object.keys(volumes).sort()).toEqual(['device-dir', 'kubelet-dir', 'plugin-dir', 'registration-dir']);
   });
 });
 
@@ -233,8 +247,11 @@ describe('StorageDaemon overrides', () => {
     expect(volumes['plugin-dir'].hostPath.path).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io');
     expect(volumes['registration-dir'].hostPath.path).toBe('/var/lib/k0s/kubelet/plugins_registry');
     expect(argValue(registrar, '--kubelet-registration-path=')).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io/csi.sock');
-    expect(registrar.livenessProbe.exec.command[1]).toBe('--kubelet-registration-path=/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io/csi.sock');
-    expect(registrar.volumeMounts[2].mountPath).toBe('/var/lib/k0s/kubelet/plugins/nfs.csi.k8s.io');
+    // with the user's args (another driver), no metrics port unless asked for, no EBS hook or its RBAC
+    expect(csi.metricsPort).toBeUndefined();
+    expect(container(objects).lifecycle).toBeUndefined();
+    expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
+    expect(container(objects).ports.map((p: any) => p.name)).toEqual(['healthz']);
   });
 
   test('the default args follow driverName and kubeletDir; extraArgs are appended', () => {
@@ -244,6 +261,7 @@ describe('StorageDaemon overrides', () => {
       'node',
       '--endpoint=$(CSI_ENDPOINT)',
       '--csi-mount-point-prefix=/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.example.com/',
+      '--http-endpoint=0.0.0.0:3302',
       '--v=2',
       '--volume-attach-limit=25',
     ]);
@@ -255,13 +273,21 @@ describe('StorageDaemon overrides', () => {
       nodeDriverRegistrarImage: 'public.ecr.aws/csi-components/csi-node-driver-registrar:v2.14.0-eksbuild.4',
       livenessProbeImage: 'public.ecr.aws/csi-components/livenessprobe:v2.16.0-eksbuild.4',
       healthPort: 9809,
+      registrarHealthPort: 9810,
+      metricsPort: 3303,
     });
     const objects = synth(chart);
     expect(container(objects, 'node-driver-registrar').image).toBe('public.ecr.aws/csi-components/csi-node-driver-registrar:v2.14.0-eksbuild.4');
     expect(container(objects, 'liveness-probe').image).toBe('public.ecr.aws/csi-components/livenessprobe:v2.16.0-eksbuild.4');
     expect(container(objects, 'liveness-probe').args).toContain('--http-endpoint=:9809');
-    expect(container(objects).ports).toEqual([{ containerPort: 9809, name: 'healthz', protocol: 'TCP' }]);
+    expect(container(objects).ports).toEqual([
+      { containerPort: 9809, name: 'healthz', protocol: 'TCP' },
+      { containerPort: 3303, name: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(container(objects).args).toContain('--http-endpoint=0.0.0.0:3303');
     expect(container(objects).livenessProbe.httpGet.port).toBe(9809);
+    expect(container(objects, 'node-driver-registrar').args).toContain('--http-endpoint=:9810');
+    expect(container(objects, 'node-driver-registrar').livenessProbe.httpGet.port).toBe(9810);
     expect(csi.healthPort).toBe(9809);
   });
 
@@ -269,7 +295,7 @@ describe('StorageDaemon overrides', () => {
     const chart = newChart();
     new StorageDaemon(chart, 'ebs', {
       hostMounts: [HostMount.readOnly('/etc/selinux')],
-      ports: [{ containerPort: 3302, name: 'metrics' }],
+      ports: [{ containerPort: 8080, name: 'debug' }],
       volumes: [AgentVolume.fromConfigMap('config', 'ebs-config')],
       volumeMounts: [{ volumeName: 'config', mountPath: '/etc/ebs' }],
       sidecars: [{ name: 'metrics-proxy', image: 'registry.example.com/metrics-proxy:1.0.0' }],
@@ -279,10 +305,9 @@ describe('StorageDaemon overrides', () => {
     const spec = podSpec(objects);
     const plugin = container(objects);
     expect(plugin.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/kubelet', '/csi', '/dev', '/etc/selinux', '/etc/ebs']);
-    expect(plugin.ports.map((p: any) => p.name)).toEqual(['healthz', 'metrics']);
+    expect(plugin.ports.map((p: any) => p.name)).toEqual(['healthz', 'metrics', 'debug']);
     expect(spec.containers.map((c: any) => c.name)).toEqual(['ebs', 'node-driver-registrar', 'liveness-probe', 'metrics-proxy']);
     expect(Object.keys(volumesByName(spec))).toContain('config');
-    expect(Object.keys(volumesByName(spec))).toContain('registration-probe');
     // env is merged: the preset's CSI_ENDPOINT and CSI_NODE_NAME stay
     expect(plugin.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'CSI_ENDPOINT', 'CSI_NODE_NAME', 'AWS_REGION']);
   });
@@ -303,6 +328,12 @@ describe('StorageDaemon overrides', () => {
     const daemonSet = only(objects, 'DaemonSet');
     expect(daemonSet.metadata.labels).toMatchObject({ 'team': 'storage', 'app.kubernetes.io/component': 'storage' });
     expect(daemonSet.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'storage' });
+  });
+
+  test('the user\'s lifecycle replaces the pre-stop hook', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { lifecycle: { preStop: Handler.fromCommand(['/bin/sleep', '5']) } });
+    expect(container(synth(chart)).lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sleep', '5'] } } });
   });
 
   test('tolerations: [] replaces every-taint with none', () => {
@@ -358,11 +389,20 @@ describe('StorageDaemon overrides', () => {
       driverName: 'nfs.csi.k8s.io',
       kubeletDir: '/var/lib/k0s/kubelet',
       args: ['--nodeid=$(NODE_NAME)', '--endpoint=$(CSI_ENDPOINT)', '--v=2'],
+      hostNetwork: true,
+      healthPort: 29653,
+      registrarHealthPort: 29654,
       rbacRules: [],
     });
     // WHEN
     const objects = synth(chart);
-    // THEN rbacRules: [] means no ClusterRole and no token
+    // THEN the node plugin is on the host network (as csi-driver-nfs deploy/v4.7.0/csi-nfs-node.yaml), with NFS's ports
+    expect(podSpec(objects).hostNetwork).toBe(true);
+    expect(podSpec(objects).dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(container(objects).ports).toEqual([{ containerPort: 29653, name: 'healthz', protocol: 'TCP' }]);
+    expect(container(objects, 'liveness-probe').args).toContain('--http-endpoint=:29653');
+    expect(container(objects, 'node-driver-registrar').args).toContain('--http-endpoint=:29654');
+    // rbacRules: [] means no ClusterRole and no token
     expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'ServiceAccount']);
     expect(podSpec(objects).automountServiceAccountToken).toBe(false);
     expect(container(objects).image).toBe(NFS);
@@ -372,6 +412,58 @@ describe('StorageDaemon overrides', () => {
   test('fails (in the core) when privileged is turned off: Bidirectional needs it', () => {
     expect(() => new StorageDaemon(newChart(), 'ebs', { privileged: false, addCapabilities: [Capability.SYS_ADMIN] }))
       .toThrow(/hostMounts\[0\].propagation: got "Bidirectional"; Bidirectional propagation is only allowed in a privileged container/);
+  });
+});
+
+describe('StorageDaemon on the preset base', () => {
+  test('a CPU-only resources override keeps the plugin\'s memory request and limit; the sidecars keep theirs', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { resources: { cpu: { request: Cpu.millis(100) } } });
+    const objects = synth(chart);
+    expect(container(objects).resources).toEqual({ requests: { cpu: '100m', memory: '40Mi' }, limits: { memory: '256Mi' } });
+    expect(container(objects, 'liveness-probe').resources).toEqual({ requests: { cpu: '10m', memory: '20Mi' }, limits: { memory: '64Mi' } });
+  });
+
+  test('the namespace falls back to kube-system, the chart\'s wins', () => {
+    const inKubeSystem = newChart();
+    new StorageDaemon(inKubeSystem, 'ebs');
+    expect(only(synth(inKubeSystem), 'DaemonSet').metadata.namespace).toBe('kube-system');
+    const inStorage = newChart({ namespace: 'storage' });
+    new StorageDaemon(inStorage, 'ebs');
+    expect(only(synth(inStorage), 'DaemonSet').metadata.namespace).toBe('storage');
+  });
+});
+
+describe('StorageDaemon metrics', () => {
+  test('a PodMonitor scrapes the EBS plugin\'s port named metrics', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs', { metrics: AgentMetrics.podMonitor() });
+    const monitor = only(synth(chart), 'PodMonitor');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics' })]);
+  });
+
+  test('fails when a monitor is asked of another driver without a metrics port', () => {
+    expect(() => new StorageDaemon(newChart(), 'nfs', { image: NFS, args: ['--endpoint=$(CSI_ENDPOINT)'], metrics: AgentMetrics.podMonitor() }))
+      .toThrow(/metrics\.port: got "metrics"; Prometheus scrapes a named container port, and the pod has none named "metrics"/);
+  });
+});
+
+describe('StorageDaemon beside other agents', () => {
+  test('fails when two plugins on the host network keep the same health ports; distinct ports and drivers share the kubelet directory, /dev and the registration directory', () => {
+    // GIVEN two NFS-like plugins on the host network with the default ports
+    const clash = newChart();
+    new StorageDaemon(clash, 'nfs', { image: NFS, driverName: 'nfs.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true });
+    new StorageDaemon(clash, 'smb', { image: NFS, driverName: 'smb.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true });
+    // THEN the node's ports are claimed twice
+    expect(() => synth(clash)).toThrow(/both claim host port 9808\/TCP/);
+    // GIVEN distinct ports
+    const fine = newChart();
+    new StorageDaemon(fine, 'nfs', { image: NFS, driverName: 'nfs.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true });
+    new StorageDaemon(fine, 'smb', {
+      image: NFS, driverName: 'smb.csi.k8s.io', args: ['--endpoint=$(CSI_ENDPOINT)'], hostNetwork: true, healthPort: 29643, registrarHealthPort: 29644,
+    });
+    // THEN the shared host paths are not reported
+    expect(synth(fine).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
   });
 });
 
@@ -395,6 +487,15 @@ describe('StorageDaemon input checks', () => {
   test('fails when healthPort is not a port number', () => {
     expect(() => new StorageDaemon(newChart(), 'csi', { healthPort: 0 }))
       .toThrow(/healthPort: got 0; expected an integer port number from 1 to 65535/);
+  });
+
+  test('fails when a port is shared by two of the pod\'s servers', () => {
+    expect(() => new StorageDaemon(newChart(), 'csi', { registrarHealthPort: 9808 }))
+      .toThrow(/registrarHealthPort: got 9808; must differ from healthPort \(9808\)/);
+    expect(() => new StorageDaemon(newChart(), 'csi', { metricsPort: 9809 }))
+      .toThrow(/metricsPort: got 9809; must differ from healthPort and registrarHealthPort/);
+    expect(() => new StorageDaemon(newChart(), 'csi', { registrarHealthPort: 70000 }))
+      .toThrow(/registrarHealthPort: got 70000; expected an integer port number/);
   });
 
   test('reports every problem at once', () => {

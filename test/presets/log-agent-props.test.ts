@@ -1,0 +1,90 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { UpdateStrategy } from '../../src';
+import { LogAgent, LogAgentProps } from '../../src/presets/log-agent';
+import { LogFlavor } from '../../src/presets/log-flavor';
+import { container, newChart, only, podSpec, synth } from '../util/synth';
+
+/**
+ * LogAgentProps declares every prop of the core's DaemonSetOptions itself (jsii forbids
+ * re-declaring inherited props, and the preset needs its own `@default` text). These tests keep
+ * the two in step and hold every `@default` the preset states against the synthesized manifest.
+ */
+
+/** The props an interface declares in a source file, as name to type (as written). */
+function declaredProps(file: string, iface: string): Record<string, string> {
+  const src = readFileSync(join(__dirname, '..', '..', 'src', file), 'utf8');
+  const start = src.indexOf(`export interface ${iface}`);
+  const body = src.slice(start, src.indexOf('\n}\n', start));
+  return Object.fromEntries([...body.matchAll(/^ {2}readonly (\w+)\?: (.+);$/gm)].map((m) => [m[1], m[2]]));
+}
+
+describe('LogAgentProps and the core\'s DaemonSetOptions', () => {
+  test('every core prop is declared, with the same type', () => {
+    // GIVEN the core's props (DaemonSetOptions and the ContainerSettings it extends), from the sources
+    const core = { ...declaredProps('daemon-set.ts', 'DaemonSetOptions'), ...declaredProps('agent-container.ts', 'ContainerSettings') };
+    // WHEN
+    const preset = declaredProps('presets/log-agent.ts', 'LogAgentProps');
+    // THEN (the core's `kplus.X` is the preset's `X`, imported by name)
+    expect(Object.keys(core).length).toBeGreaterThan(40);
+    const mismatched = Object.entries(core).filter(([name, type]) => preset[name]?.replace(/^kplus\./, '') !== type.replace(/^kplus\./, ''));
+    expect(mismatched.map(([name, type]) => `${name}: ${type} (LogAgentProps: ${preset[name]})`)).toEqual([]);
+  });
+});
+
+describe('LogAgent: every @default it documents for a core prop holds', () => {
+  const render = (flavor: LogFlavor, props: LogAgentProps = {}) => {
+    const chart = newChart();
+    new LogAgent(chart, 'logs', { flavor, ...props });
+    const objects = synth(chart);
+    return { objects, spec: podSpec(objects), main: container(objects), daemonSet: only(objects, 'DaemonSet') };
+  };
+
+  test.each([
+    [LogFlavor.FLUENT_BIT, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } }],
+    [LogFlavor.FLUENTD, { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } }],
+    [LogFlavor.FILEBEAT, { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } }],
+  ])('%s: resources, root user and group, runAsNonRoot false, token mounted, no fsGroup, component logging', (flavor, resources) => {
+    const { spec, main, daemonSet } = render(flavor);
+    expect(main.resources).toEqual(resources);
+    expect(main.securityContext).toMatchObject({ runAsUser: 0, runAsGroup: 0, runAsNonRoot: false });
+    expect(spec.automountServiceAccountToken).toBe(true);
+    expect(spec.securityContext.fsGroup).toBeUndefined();
+    expect(daemonSet.metadata.labels['app.kubernetes.io/component']).toBe('logging');
+    expect(spec.terminationGracePeriodSeconds).toBe(30);
+    expect(daemonSet.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+  });
+
+  test('imagePlatforms: declared for the default Fluent Bit and Fluentd images only', () => {
+    const platforms = (flavor: LogFlavor, props: LogAgentProps = {}) => render(flavor, props).daemonSet.metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+    expect(platforms(LogFlavor.FLUENT_BIT)).toBe('linux/amd64,linux/arm64,linux/arm/v7');
+    expect(platforms(LogFlavor.FLUENTD)).toBe('linux/amd64,linux/arm64');
+    expect(platforms(LogFlavor.FILEBEAT)).toBeUndefined();
+    expect(platforms(LogFlavor.FLUENT_BIT, { image: 'registry.example.com/fluent-bit:4.0.8-custom' })).toBeUndefined();
+  });
+
+  test('command, args, ports and probes per flavor', () => {
+    const fluentBit = render(LogFlavor.FLUENT_BIT).main;
+    expect([fluentBit.command, fluentBit.args]).toEqual([['/fluent-bit/bin/fluent-bit'], ['--workdir=/fluent-bit/etc', '--config=/fluent-bit/etc/conf/fluent-bit.conf']]);
+    expect([fluentBit.livenessProbe.httpGet.path, fluentBit.readinessProbe.httpGet.path, fluentBit.startupProbe]).toEqual(['/', '/api/v1/health', undefined]);
+    const fluentd = render(LogFlavor.FLUENTD).main;
+    expect([fluentd.command, fluentd.args]).toEqual([undefined, undefined]);
+    expect(fluentd.startupProbe).toMatchObject({ httpGet: { path: '/api/plugins.json', port: 24220 }, periodSeconds: 5, failureThreshold: 24 });
+    const filebeat = render(LogFlavor.FILEBEAT).main;
+    expect([filebeat.command, filebeat.args]).toEqual([undefined, ['-c', '/etc/filebeat/filebeat.yml', '-e']]);
+    expect(filebeat.ports).toEqual([{ containerPort: 5066, name: 'http', protocol: 'TCP' }]);
+  });
+
+  test('hostMounts, volumes, volumeMounts, env and podAnnotations: the preset\'s, as documented', () => {
+    const { spec, main, daemonSet } = render(LogFlavor.FLUENTD);
+    expect(spec.volumes.map((v: any) => v.name)).toEqual(['host-var-log', 'state', 'config', 'tmp']);
+    expect(main.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/log', '/fluentd/state', '/fluentd/etc', '/tmp']);
+    expect(main.env.map((e: any) => e.name)).toEqual(['NODE_NAME', 'FLUENTD_CONF', 'K8S_NODE_NAME']);
+    expect(Object.keys(daemonSet.spec.template.metadata.annotations)).toEqual(['checksum/config']);
+  });
+
+  test('the documented ban on a surge holds for updateStrategy', () => {
+    const updateStrategy = UpdateStrategy.rollingUpdate();
+    expect(render(LogFlavor.FLUENT_BIT, { updateStrategy }).daemonSet.spec.updateStrategy.rollingUpdate.maxSurge).toBe(0);
+  });
+});
