@@ -1,7 +1,3 @@
-import { IConstruct } from 'constructs';
-import { Problems } from './problems';
-import { checkProps, propsStructOf } from './shapes';
-
 /**
  * The one rule every preset applies to the user's props (documented in the README):
  * - lists of things the agent needs in its pod — `hostMounts`, `volumes`, `volumeMounts`,
@@ -18,14 +14,12 @@ import { checkProps, propsStructOf } from './shapes';
 export const ADDITIVE_LISTS = ['hostMounts', 'volumes', 'volumeMounts', 'initContainers', 'sidecars', 'ports'] as const;
 export const MERGED_MAPS = ['env', 'labels', 'annotations', 'podAnnotations', 'resources'] as const;
 
-export function withDefaults<T extends object>(defaults: T, user: Partial<T> | undefined, owner?: IConstruct, problems?: Problems): T {
-  // Wrong types from untyped callers are reported against the preset, before they are merged.
-  if (owner !== undefined && user !== undefined) {
-    const collector = problems ?? new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
-    if (!checkProps(propsStructOf(owner), user, collector)) {
-      collector.throwIfAny();
-    }
-  }
+/**
+ * Merges the user's props over the preset's defaults by the rule above. Types are not checked
+ * here: every preset checks its whole props first (`checkConstructProps`), and the core checks
+ * what it is given.
+ */
+export function withDefaults<T extends object>(defaults: T, user: Partial<T> | undefined): T {
   const result: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(user ?? {})) {
     if (value === undefined || value === null) {

@@ -42,8 +42,8 @@ export class PresetScope {
 
   /**
    * The core's props from the preset's defaults and the user's options, by the merge rule (see
-   * merge.ts), with the identity resolved here. Wrong types in the user's options are reported
-   * (and thrown with the preset's problems) before anything is merged.
+   * merge.ts), with the identity resolved here. The preset has already checked the types of its
+   * props (`checkConstructProps`).
    */
   public merge(defaults: DaemonSetProps, options: DaemonSetOptions): DaemonSetProps {
     return withDefaults<DaemonSetProps>({
@@ -51,7 +51,7 @@ export class PresetScope {
       name: this.name,
       namespace: this.namespace,
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-    }, options, this.owner, this.problems);
+    }, options);
   }
 
   /**
