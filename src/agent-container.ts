@@ -155,7 +155,7 @@ export interface ContainerSettings {
   /**
    * Linux capabilities added after dropping ALL.
    *
-   * @default - none
+   * @default - none: every capability is dropped (a privileged container keeps all of them)
    */
   readonly addCapabilities?: Capability[];
 
@@ -176,7 +176,8 @@ export interface ContainerSettings {
   /**
    * Make the kubelet refuse to start the container as root.
    *
-   * @default - true unless `runAsUser` is 0
+   * @default - true unless the container runs as root (`runAsUser` 0, or `privileged` without
+   * `runAsUser`)
    */
   readonly runAsNonRoot?: boolean;
 
@@ -190,14 +191,15 @@ export interface ContainerSettings {
   /**
    * Whether a process may gain more privileges than its parent (setuid binaries).
    *
-   * @default - false, unless `privileged` or CAP_SYS_ADMIN make it impossible
+   * @default - false; true with `privileged` or SYS_ADMIN in `addCapabilities` (the API server
+   * rejects false with either)
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
    * The seccomp profile.
    *
-   * @default - RuntimeDefault
+   * @default - the container runtime's default profile (SeccompProfileType.RUNTIME_DEFAULT)
    */
   readonly seccompProfile?: SeccompProfile;
 

@@ -52,14 +52,15 @@ export interface DaemonSetOptions extends ContainerSettings {
    * when other labels do (a DaemonSet's selector is immutable).
    *
    * @default - app.kubernetes.io/name and instance (the name), component (if set),
-   * version (the image tag) and managed-by (cdk8s)
+   * version (the image's tag, if it has one that is a valid label value) and managed-by (cdk8s)
    */
   readonly labels?: { [key: string]: string };
 
   /**
    * Annotations of the DaemonSet object.
    *
-   * @default - none (plus kubernetes.io/change-cause when `changeCause` is set)
+   * @default - none (plus kubernetes.io/change-cause when `changeCause` is set, and
+   * cdk8s-node-agents.dev/image-platforms when `imagePlatforms` is)
    */
   readonly annotations?: { [key: string]: string };
 
@@ -105,7 +106,8 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Required node affinity: a node runs the agent when it matches any of the terms
    * (and the node selector).
    *
-   * @default - no affinity
+   * @default - no term of your own; with `excludeVirtualNodes` (the default) one required term
+   * keeps the agent off virtual nodes
    */
   readonly requiredNodeAffinity?: NodeAffinityTerm[];
 
@@ -213,7 +215,8 @@ export interface DaemonSetOptions extends ContainerSettings {
   readonly sidecars?: AgentContainer[];
 
   /**
-   * ConfigMap, Secret and emptyDir volumes, mounted by name through `volumeMounts`.
+   * ConfigMap, Secret, emptyDir, projected and CSI volumes, each mounted by name through the
+   * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
    */
@@ -237,7 +240,7 @@ export interface DaemonSetOptions extends ContainerSettings {
   /**
    * Mount the service-account token into the pods.
    *
-   * @default - true when `rbacRules` are given, false otherwise
+   * @default - true when `rbacRules` or `namespacedRbacRules` are given, false otherwise
    */
   readonly automountServiceAccountToken?: boolean;
 
@@ -246,8 +249,9 @@ export interface DaemonSetOptions extends ContainerSettings {
    * volumes, added to every container's groups, so that a non-root agent can read its own
    * Secrets (mode 0440). The kubelet never applies it to host paths.
    *
-   * @default - the group of the first non-root container when the pod mounts a Secret or
-   * ConfigMap; none otherwise
+   * @default - the `runAsGroup` of the first non-root container (the main container, then the
+   * sidecars, then the init containers) when `volumes` has a Secret, ConfigMap or projected
+   * volume; none otherwise
    */
   readonly fsGroup?: number;
 
@@ -569,6 +573,7 @@ export class DaemonSet extends Construct {
     const sidecars = (props.sidecars ?? []).map((c, i) => buildContainer({ ...common, prefix: `sidecars[${i}]`, name: c.name, nameProp: `sidecars[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: true }));
     const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, nameProp: `initContainers[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: isNativeSidecar(c), restartPolicy: c.restartPolicy }));
     const all = [main, ...sidecars, ...inits];
+    volumes.checkMounted(problems);
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
     this.checkProbePorts(props, main, problems);
     this.checkPod(props, [main, ...sidecars], problems);
@@ -1028,10 +1033,10 @@ class PodVolumes implements VolumeResolver {
   private readonly byName = new Map<string, { key: string; volume: kplus.Volume }>();
   private readonly declared = new Map<string, AgentVolume>();
 
-  /** Whether any Secret or ConfigMap volume is declared (their files are root's and the fsGroup's). */
+  /** Whether any Secret, ConfigMap or projected volume is declared (their files are root's and the fsGroup's). */
   public readonly hasKeyed: boolean;
 
-  constructor(private readonly scope: Construct, volumes: AgentVolume[], problems: Problems) {
+  constructor(private readonly scope: Construct, private readonly volumes: AgentVolume[], problems: Problems) {
     this.hasKeyed = volumes.some((v) => v._keyed);
     volumes.forEach((v, i) => {
       problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
@@ -1063,6 +1068,18 @@ class PodVolumes implements VolumeResolver {
     const volume = kplus.Volume.fromHostPath(this.scope, `HostPath-${mount.volumeName}`, mount.volumeName, { path: mount.path, type: mount.type });
     this.byName.set(mount.volumeName, { key, volume });
     return volume;
+  }
+
+  /**
+   * Records each declared volume no container mounts: only mounted volumes reach the pod spec,
+   * so it would be left out of the manifest without a word.
+   */
+  public checkMounted(problems: Problems): void {
+    this.volumes.forEach((v, i) => {
+      if (!this.byName.has(v.name)) {
+        problems.add(`volumes[${i}]`, v.name, 'no container mounts this volume (it would not be in the pod); mount it through `volumeMounts`, or remove it');
+      }
+    });
   }
 
   public namedVolume(name: string, prop: string, problems: Problems): kplus.Volume | undefined {

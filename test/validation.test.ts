@@ -160,6 +160,17 @@ describe('fails when', () => {
       .toThrow(/volumeMounts\[0\]\.volumeName: got "config"; expected the name of a volume in `volumes` \(none declared\)/);
   });
 
+  test('a volume is mounted by no container (it would be left out of the pod)', () => {
+    // GIVEN a Secret volume and an emptyDir, only the emptyDir mounted (by a sidecar)
+    const props = {
+      volumes: [AgentVolume.fromSecret('tls', 'agent-tls'), AgentVolume.fromEmptyDir('tmp')],
+      sidecars: [{ name: 'reloader', image: IMAGE, volumeMounts: [{ volumeName: 'tmp', mountPath: '/tmp' }] }],
+    };
+    // WHEN / THEN
+    expect(make(props)).toThrow(/volumes\[0\]: got "tls"; no container mounts this volume/);
+    expect(make(props)).not.toThrow(/volumes\[1\]/);
+  });
+
   test('a negative grace period, history limit or minReadySeconds', () => {
     expect(make({ terminationGracePeriodSeconds: -1 })).toThrow(/terminationGracePeriodSeconds: got -1; expected a non-negative integer/);
     expect(make({ revisionHistoryLimit: -1 })).toThrow(/revisionHistoryLimit: got -1/);

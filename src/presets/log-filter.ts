@@ -7,14 +7,14 @@ export interface CustomLogFilterOptions {
    * `Name` (e.g. "Name modify\nRename log message"). `Match kube.*` is added unless you give a
    * `Match` or `Match_Regex`.
    *
-   * @default - not available for Fluent Bit
+   * @default - none: a Fluent Bit LogAgent rejects this filter
    */
   readonly fluentBit?: string;
 
   /**
    * Fluentd: the body of one `<filter kubernetes.**>` directive, including `@type`.
    *
-   * @default - not available for Fluentd
+   * @default - none: a Fluentd LogAgent rejects this filter
    */
   readonly fluentd?: string;
 
@@ -22,7 +22,7 @@ export interface CustomLogFilterOptions {
    * Filebeat: the YAML of one processor of the input, e.g.
    * "drop_fields:\n  fields: [\"kubernetes.node.labels\"]\n  ignore_missing: true".
    *
-   * @default - not available for Filebeat
+   * @default - none: a Filebeat LogAgent rejects this filter
    */
   readonly filebeat?: string;
 }

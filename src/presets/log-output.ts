@@ -208,7 +208,7 @@ export interface CustomLogOutputOptions {
    * `Name` (e.g. "Name kafka\nBrokers kafka:9092\nTopics logs"). `Match kube.*` is added unless
    * you give a `Match` or `Match_Regex`.
    *
-   * @default - not available for Fluent Bit
+   * @default - none: a Fluent Bit LogAgent rejects this output
    */
   readonly fluentBit?: string;
 
@@ -216,7 +216,7 @@ export interface CustomLogOutputOptions {
    * Fluentd: the body of the `<match kubernetes.**>` directive, including `@type` (and the
    * plugin must be in the image).
    *
-   * @default - not available for Fluentd
+   * @default - none: a Fluentd LogAgent rejects this output
    */
   readonly fluentd?: string;
 
@@ -224,7 +224,7 @@ export interface CustomLogOutputOptions {
    * Filebeat: the YAML of one `output.<type>` setting at the top level of filebeat.yml, e.g.
    * "output.kafka:\n  hosts: [\"kafka:9092\"]\n  topic: logs".
    *
-   * @default - not available for Filebeat
+   * @default - none: a Filebeat LogAgent rejects this output
    */
   readonly filebeat?: string;
 
