@@ -7,10 +7,10 @@ import {
 } from 'cdk8s-plus-28';
 import {
   AgentContainer, AgentMetrics, AgentNamespace, AgentNamespaceProps, AgentPort, AgentVolume, AgentVolumeMount, CniInstaller, ContainerSettings,
-  CsiInlineVolumeOptions, DaemonSet, DaemonSetProps, ElasticsearchOutputOptions, EmptyDirOptions, HostMount, HostMountOptions, IntOrPercent,
+  CsiInlineVolumeOptions, DaemonSet, DaemonSetProps, ElasticsearchOutputOptions, EmptyDirOptions, FleetPreview, HostMount, HostMountOptions, IntOrPercent,
   InventoryNode, KeyedVolumeOptions, LogAgent, LogFilter, LogFlavor, LogOutput, LokiOutputOptions, MonitorOptions, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterNetworkPolicyOptions, NodeInventory, NodeRequirement, NodeTaint, OtlpOutputOptions, PodDnsConfig, PodInventory,
-  PodSecurityLevel, PreviewOptions, ProjectedKeysOptions, ProjectedSource, ProjectedVolumeOptions, RollingUpdateOptions, SeLinuxOptions,
+  PlacementPreview, PlacementReasonKind, PodSecurityLevel, PreviewOptions, ProjectedKeysOptions, ProjectedSource, ProjectedVolumeOptions, RollingUpdateOptions, SeLinuxOptions,
   ServiceAccountTokenOptions, ServiceMonitorOptions, Toleration, TolerationOptions, UpdateStrategy,
 } from '../src';
 import { all, container, newChart, only, podSpec, synth, VIRTUAL_NODES_EXCLUDED } from './util/synth';
@@ -238,7 +238,7 @@ describe('DaemonSetOptions', () => {
     { prop: 'seLinuxOptions', read: (m) => m.spec.securityContext.seLinuxOptions, expected: undefined, set: () => ({ level: 's0:c1,c2' }) },
     {
       prop: 'preferredNodeAffinity',
-      read: (m) => m.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+      read: (m) => m.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution,
       expected: undefined,
       set: () => [{ weight: 10, term: NodeAffinityTerm.allOf(NodeRequirement.in('pool', ['agents'])) }],
     },
@@ -418,6 +418,7 @@ describe('HostMountOptions', () => {
     { prop: 'volumeName', what: '"/" is "host-root"', given: { mountPath: '/host/root' }, read: (m) => m.volume.name, expected: 'host-root', set: () => 'root' },
   ]);
 
+  cover('HostMountOptions', 'shared');
   test('shared (false: two agents writing one host path on one node are reported)', () => {
     // GIVEN two root agents that write /var/lib/agent-state, on the same nodes
     const twoWriters = (options: HostMountOptions) => {
@@ -427,7 +428,6 @@ describe('HostMountOptions', () => {
       }
       return () => synth(chart);
     };
-    cover('HostMountOptions', 'shared');
     // WHEN / THEN without `shared` the second writer is an error; with it both are fine
     expect(twoWriters({})).toThrow(/both claim writable host path \/var\/lib\/agent-state/);
     expect(twoWriters({ shared: true })()).toHaveLength(4);
@@ -710,6 +710,85 @@ describe('InventoryNode, NodeTaint and PreviewOptions (placement preview)', () =
   });
 });
 
+describe('PlacementReason and NodeFit (what the preview leaves out)', () => {
+  const LINUX = { 'kubernetes.io/os': 'linux' };
+  const OPTIONAL = ['key', 'expected', 'nodeValue', 'termIndex', 'taint', 'resource', 'heldBy'];
+  cover('PlacementReason', ...OPTIONAL);
+  /** The reasons of the one node for an agent, with only the optional fields that are set. */
+  const reasonsOf = (preview: PlacementPreview, kind: PlacementReasonKind) => preview.nodes[0].reasons
+    .filter((r) => r.kind === kind)
+    .map((r) => Object.fromEntries(OPTIONAL.filter((f) => (r as any)[f] !== undefined).map((f) => [f, (r as any)[f]])));
+  const preview = (node: Partial<InventoryNode>, props: Partial<DaemonSetProps> = {}, options: PreviewOptions = {}) =>
+    new DaemonSet(newChart(), ID, { image: IMAGE, ...props }).previewPlacement(NodeInventory.fromNodes([{ name: 'node-1', ...node }]), options);
+  /** The preview of the core's manifest with its required node affinity terms replaced. */
+  const withTerms = (terms: unknown[]) => {
+    const manifest = new DaemonSet(newChart(), ID, { image: IMAGE }).apiObject.toJson();
+    manifest.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms = terms;
+    return PlacementPreview.forManifest(manifest, NodeInventory.fromNodes([{ name: 'node-1', labels: LINUX }]));
+  };
+  const portHolder = PodInventory.fromKubectlJson(JSON.stringify({
+    kind: 'List',
+    items: [{ kind: 'Pod', metadata: { name: 'app', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', ports: [{ containerPort: 9100, hostPort: 9100 }] }] }, status: { phase: 'Running' } }],
+  }));
+
+  test.each<[string, () => PlacementPreview, PlacementReasonKind, object]>([
+    ['a node selector label the node lacks: no nodeValue', () => preview({}), PlacementReasonKind.NODE_SELECTOR, { key: 'kubernetes.io/os', expected: 'linux' }],
+    ['a node selector label with another value', () => preview({ labels: { 'kubernetes.io/os': 'windows' } }), PlacementReasonKind.NODE_SELECTOR, { key: 'kubernetes.io/os', expected: 'linux', nodeValue: 'windows' }],
+    [
+      'an affinity expression',
+      () => preview({ labels: { ...LINUX, pool: 'b' } }, { requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.in('pool', ['a']))] }),
+      PlacementReasonKind.NODE_AFFINITY,
+      { key: 'pool', expected: 'In [a]', nodeValue: 'b', termIndex: 0 },
+    ],
+    ['an empty affinity term: no key, expected or nodeValue', () => withTerms([{}]), PlacementReasonKind.NODE_AFFINITY, { termIndex: 0 }],
+    ['no affinity terms at all: no termIndex either', () => withTerms([]), PlacementReasonKind.NODE_AFFINITY, {}],
+    [
+      'a taint without a value: no expected',
+      () => preview({ labels: LINUX, taints: [{ key: 'dedicated', effect: TaintEffect.NO_SCHEDULE }] }, { tolerations: [] }),
+      PlacementReasonKind.TAINT,
+      { key: 'dedicated', nodeValue: '', taint: 'dedicated:NoSchedule' },
+    ],
+    [
+      'too little memory: only resource',
+      () => preview({ labels: LINUX, allocatable: { cpu: '2', memory: '32Mi', pods: '110' } }),
+      PlacementReasonKind.NODE_RESOURCES_FIT,
+      { resource: 'memory' },
+    ],
+    [
+      'a host port in use: resource and heldBy',
+      () => preview({ labels: LINUX }, { ports: [{ containerPort: 9100, hostPort: 9100 }] }, { pods: portHolder }),
+      PlacementReasonKind.NODE_PORTS,
+      { resource: '9100/TCP', heldBy: 'default/app' },
+    ],
+    ['a virtual node: none', () => preview({ labels: { ...LINUX, type: 'virtual-kubelet' } }), PlacementReasonKind.VIRTUAL_NODE, {}],
+    [
+      'an image for another platform: expected and nodeValue',
+      () => preview({ labels: { ...LINUX, 'kubernetes.io/arch': 'arm64' } }, { imagePlatforms: ['linux/amd64'] }),
+      PlacementReasonKind.IMAGE_PLATFORM,
+      { expected: 'linux/amd64', nodeValue: 'linux/arm64' },
+    ],
+  ])('PlacementReason: %s', (_, make, kind, fields) => {
+    // GIVEN / WHEN the preview of a node that fails one rule
+    // THEN the reason has exactly the fields its kind sets; the others are left out, as documented
+    expect(reasonsOf(make(), kind)).toEqual([fields]);
+  });
+
+  cover('NodeFit', 'agentCpuShare', 'agentMemoryShare');
+  test('NodeFit: no CPU or memory share on a node that reports no allocatable resources', () => {
+    // GIVEN one node without allocatable and one with
+    const manifest = new DaemonSet(newChart(), ID, { image: IMAGE }).apiObject.toJson();
+    const inventory = NodeInventory.fromNodes([
+      { name: 'unknown', labels: LINUX },
+      { name: 'known', labels: LINUX, allocatable: { cpu: '2', memory: '640Mi', pods: '110' } },
+    ]);
+    // WHEN
+    const [unknown, known] = FleetPreview.forManifests([manifest], inventory).nodes;
+    // THEN
+    expect([unknown.agentCpuShare, unknown.agentMemoryShare]).toEqual([undefined, undefined]);
+    expect([known.agentCpuShare, known.agentMemoryShare]).toEqual([0.025, 0.1]);
+  });
+});
+
 describe('every optional prop of the audited structs has a row', () => {
   const assembly = JSON.parse(readFileSync(join(__dirname, '..', '.jsii'), 'utf8'));
   const optionalProps = (struct: string): string[] => (assembly.types[`${assembly.name}.${struct}`]?.properties ?? [])
@@ -719,7 +798,7 @@ describe('every optional prop of the audited structs has a row', () => {
     'RollingUpdateOptions', 'TolerationOptions', 'KeyedVolumeOptions', 'EmptyDirOptions', 'ProjectedVolumeOptions', 'ProjectedKeysOptions',
     'ServiceAccountTokenOptions', 'CsiInlineVolumeOptions', 'MonitorOptions', 'ServiceMonitorOptions', 'AgentNamespaceProps',
     'NodeExporterNetworkPolicyOptions', 'CniInstaller', 'ElasticsearchOutputOptions', 'LokiOutputOptions', 'OtlpOutputOptions',
-    'CustomLogOutputOptions', 'CustomLogFilterOptions', 'InventoryNode', 'NodeTaint', 'PreviewOptions',
+    'CustomLogOutputOptions', 'CustomLogFilterOptions', 'InventoryNode', 'NodeTaint', 'PreviewOptions', 'PlacementReason', 'NodeFit',
   ];
 
   test.each(structs)('%s', (struct) => {

@@ -46,7 +46,8 @@ export interface PlacementReason {
    * The label key (node selector, affinity expression), field key (affinity `matchFields`,
    * i.e. `metadata.name`), taint key, or `nodeName`.
    *
-   * @default - none (for reasons about a whole affinity term)
+   * @default - none: a reason about a whole affinity term, a scheduler filter (resources, host
+   * ports, cordon), a virtual node or the image platform
    */
   readonly key?: string;
 
@@ -54,14 +55,14 @@ export interface PlacementReason {
    * What the DaemonSet requires: the nodeSelector value, the affinity expression
    * (e.g. `In [a, b]`), or the pinned node name.
    *
-   * @default - none (for taints and whole-term reasons)
+   * @default - none: a taint, a whole affinity term, a scheduler filter or a virtual node
    */
   readonly expected?: string;
 
   /**
    * The node's value for `key`: the label value, the node name, or the taint value.
    *
-   * @default - the node has no such label
+   * @default - the node has no such label or field, or the reason names no key (see `key`)
    */
   readonly nodeValue?: string;
 
@@ -83,14 +84,14 @@ export interface PlacementReason {
    * For NodeResourcesFit: the resource (`cpu`, `memory`, `ephemeral-storage`, `pods`,
    * `nvidia.com/gpu`...); for NodePorts: the host port (`9100/TCP`).
    *
-   * @default - not a scheduler reason
+   * @default - not a NodeResourcesFit or NodePorts reason
    */
   readonly resource?: string;
 
   /**
    * For NodePorts: the pod holding the port (`namespace/name`; an agent's DaemonSet name).
    *
-   * @default - not a host port reason
+   * @default - not a NodePorts reason
    */
   readonly heldBy?: string;
 }
