@@ -6,11 +6,12 @@ import {
   SeccompProfileType, TaintEffect,
 } from 'cdk8s-plus-28';
 import {
-  AgentContainer, AgentMetrics, AgentNamespace, AgentNamespaceProps, AgentPort, AgentVolume, AgentVolumeMount, CniInstaller, ContainerSettings,
-  CsiInlineVolumeOptions, DaemonSet, DaemonSetProps, ElasticsearchOutputOptions, EmptyDirOptions, FleetPreview, HostMount, HostMountOptions, IntOrPercent,
-  InventoryNode, KeyedVolumeOptions, LogAgent, LogFilter, LogFlavor, LogOutput, LokiOutputOptions, MonitorOptions, NetworkAgent, NodeAffinityTerm,
-  NodeExporter, NodeExporterNetworkPolicyOptions, NodeInventory, NodeRequirement, NodeTaint, OtlpOutputOptions, PodDnsConfig, PodInventory,
-  PlacementPreview, PlacementReasonKind, PodSecurityLevel, PreviewOptions, ProjectedKeysOptions, ProjectedSource, ProjectedVolumeOptions, RollingUpdateOptions, SeLinuxOptions,
+  AgentContainer, AgentMetrics, AgentNamespace, AgentNamespaceProps, AgentPort, AgentVolume, AgentVolumeMount, CniInstaller,
+  ContainerSettings, CsiInlineVolumeOptions, DaemonSet, DaemonSetProps, ElasticsearchOutputOptions, EmptyDirOptions, FleetPreview,
+  HostMount, HostMountOptions, IntOrPercent, InventoryNode, KeyedVolumeOptions, LogAgent, LogFilter, LogFlavor, LogOutput,
+  LokiOutputOptions, MonitorOptions, NetworkAgent, NodeAffinityTerm, NodeExporter, NodeExporterNetworkPolicyOptions, NodeInventory,
+  NodeRequirement, NodeTaint, OtlpOutputOptions, PlacementPreview, PlacementReasonKind, PodDnsConfig, PodInventory, PodSecurityLevel,
+  PreviewOptions, ProjectedKeysOptions, ProjectedSource, ProjectedVolumeOptions, RollingUpdateOptions, SeLinuxOptions,
   ServiceAccountTokenOptions, ServiceMonitorOptions, Toleration, TolerationOptions, UpdateStrategy,
 } from '../src';
 import { all, container, newChart, only, podSpec, synth, VIRTUAL_NODES_EXCLUDED } from './util/synth';
