@@ -565,11 +565,14 @@ describe('CniInstaller', () => {
     const chart = newChart();
     new NetworkAgent(chart, 'cni', { apiServerHost: '10.0.0.10', apiServerPort: 6443, cniInstaller: { image: IMAGE, ...o } });
     const init = podSpec(synth(chart)).initContainers[0];
-    return { name: init.name, mounts: Object.fromEntries(init.volumeMounts.map((v: any) => [v.name, v.mountPath])) };
+    return { name: init.name, mounts: Object.fromEntries(init.volumeMounts.map((v: any) => [v.name, v.mountPath])), security: init.securityContext };
   }, [
     { prop: 'name', read: (i) => i.name, expected: 'install-cni', set: () => 'install' },
     { prop: 'binMountPath', read: (i) => i.mounts['cni-bin-dir'], expected: '/host/opt/cni/bin', set: () => '/opt/cni/bin' },
     { prop: 'confMountPath', read: (i) => i.mounts['cni-net-dir'], expected: '/host/etc/cni/net.d', set: () => '/etc/cni/net.d' },
+    // Inherited from ContainerSettings, whose @default (65534) the interface doc overrides: the installer runs as root
+    // (a non-root installer is rejected: it could not write the directories the kubelet creates as root).
+    { prop: 'runAsUser', what: 'root, unlike ContainerSettings', read: (i) => [i.security.runAsUser, i.security.runAsGroup, i.security.runAsNonRoot], expected: [0, 0, false] },
   ]);
 });
 
