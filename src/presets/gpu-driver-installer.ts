@@ -76,7 +76,7 @@ export interface GpuDriverInstallerProps extends GpuDriverInstallerDaemonSetOpti
    * The OS tag of NVIDIA's driver image, which must match the nodes' OS, e.g. "ubuntu22.04",
    * "ubuntu24.04" or "rhel9.4". Only with `DRIVER_CONTAINER`.
    *
-   * @default "ubuntu22.04"
+   * @default - "ubuntu22.04" with DRIVER_CONTAINER; none with COS (not allowed there)
    */
   readonly operatingSystem?: string;
 
