@@ -5,6 +5,7 @@ import { AgentContainer, ContainerSettings } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
@@ -378,6 +379,8 @@ export class NetworkAgent extends Construct {
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
+      // Declared only while every image in the pod is one whose platforms were verified.
+      imagePlatforms: imagePlatformsOf([this.image, ...(installer ? [installer.image] : [])], options),
     };
     const resolved = preset.merge(defaults, options);
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterCollector } from './node-exporter-collector';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
@@ -334,6 +335,8 @@ export class NodeExporter extends Construct {
       },
       readiness: probe(),
       liveness: probe(),
+      // Declared only while every image in the pod is one whose platforms were verified.
+      imagePlatforms: imagePlatformsOf([this.image], options),
     };
     const resolved = preset.merge(defaults, options);
     // extraArgs come after the preset's arguments (never together with `args`, see above).
