@@ -6,6 +6,7 @@ import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
@@ -76,7 +77,7 @@ export interface GpuDriverInstallerProps extends GpuDriverInstallerDaemonSetOpti
    * The OS tag of NVIDIA's driver image, which must match the nodes' OS, e.g. "ubuntu22.04",
    * "ubuntu24.04" or "rhel9.4". Only with `DRIVER_CONTAINER`.
    *
-   * @default "ubuntu22.04"
+   * @default - "ubuntu22.04" with DRIVER_CONTAINER; none with COS (not allowed there)
    */
   readonly operatingSystem?: string;
 
@@ -419,6 +420,11 @@ export class GpuDriverInstaller extends Construct {
         }),
       };
     }
+
+    // Declared only while every image in the pod is one whose platforms were verified: not with
+    // COS (the installer's are not), nor with a driver version or OS other than the default.
+    const images = [defaults.image, ...(defaults.initContainers ?? []).map((c) => c.image)];
+    defaults = { ...defaults, imagePlatforms: imagePlatformsOf(images, coreProps) };
 
     // The merge rule merges `resources` per resource: a CPU-only override keeps the memory sizing.
     this.daemonSet = preset.createDaemonSet(preset.merge(defaults, coreProps));

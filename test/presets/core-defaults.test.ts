@@ -1,8 +1,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import { PRESET_OPTIONS, presetOptionsFile } from '../../projenrc/preset-options';
-import { DaemonSet, GpuDriverInstaller, LogAgent, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy } from '../../src';
+import {
+  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
+} from '../../src';
 import { GPU_DRIVER_INSTALLER_CORE_DEFAULTS } from '../../src/presets/gpu-driver-installer-core-defaults';
 import { LOG_AGENT_CORE_DEFAULTS } from '../../src/presets/log-agent-core-defaults';
 import { NETWORK_AGENT_CORE_DEFAULTS } from '../../src/presets/network-agent-core-defaults';
@@ -26,23 +30,24 @@ const assembly = JSON.parse(readFileSync(join(ROOT, '.jsii'), 'utf8'));
 const jsiiType = (name: string) => assembly.types[`cdk8s-node-agents.${name}`];
 
 /** Each preset, its documented defaults, and a chart with the preset made from its minimal props. */
-const PRESETS: Array<{ name: string; defaults: CorePropDefaults; make: () => any[] }> = [
-  { name: 'LogAgent', defaults: LOG_AGENT_CORE_DEFAULTS, make: () => made((c) => new LogAgent(c, 'logs')) },
-  { name: 'NodeExporter', defaults: NODE_EXPORTER_CORE_DEFAULTS, make: () => made((c) => new NodeExporter(c, 'node-exporter')) },
-  { name: 'GpuDriverInstaller', defaults: GPU_DRIVER_INSTALLER_CORE_DEFAULTS, make: () => made((c) => new GpuDriverInstaller(c, 'gpu')) },
-  { name: 'SecurityAgent', defaults: SECURITY_AGENT_CORE_DEFAULTS, make: () => made((c) => new SecurityAgent(c, 'falco')) },
+const PRESETS: Array<{ name: string; defaults: CorePropDefaults; create: (chart: Chart) => any }> = [
+  { name: 'LogAgent', defaults: LOG_AGENT_CORE_DEFAULTS, create: (c) => new LogAgent(c, 'logs') },
+  { name: 'NodeExporter', defaults: NODE_EXPORTER_CORE_DEFAULTS, create: (c) => new NodeExporter(c, 'node-exporter') },
+  { name: 'GpuDriverInstaller', defaults: GPU_DRIVER_INSTALLER_CORE_DEFAULTS, create: (c) => new GpuDriverInstaller(c, 'gpu') },
+  { name: 'SecurityAgent', defaults: SECURITY_AGENT_CORE_DEFAULTS, create: (c) => new SecurityAgent(c, 'falco') },
   {
     name: 'NetworkAgent',
     defaults: NETWORK_AGENT_CORE_DEFAULTS,
-    make: () => made((c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 })),
+    create: (c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }),
   },
-  { name: 'StorageDaemon', defaults: STORAGE_DAEMON_CORE_DEFAULTS, make: () => made((c) => new StorageDaemon(c, 'ebs')) },
+  { name: 'StorageDaemon', defaults: STORAGE_DAEMON_CORE_DEFAULTS, create: (c) => new StorageDaemon(c, 'ebs') },
 ];
 
-function made(create: (chart: any) => void): any[] {
+/** The preset made from its minimal props, and its synthesized (validated) manifest. */
+function made(preset: typeof PRESETS[number]): { construct: any; objects: any[] } {
   const chart = newChart();
-  create(chart);
-  return synth(chart);
+  const construct = preset.create(chart);
+  return { construct, objects: synth(chart) };
 }
 
 describe('generated preset options', () => {
@@ -128,8 +133,20 @@ function documentedValue(text: string): { expression: string; value: unknown } |
   if (text.startsWith('- ')) {
     return undefined;
   }
-  const expression = text.split(/ - | unless /)[0].trim();
-  const scope = { UpdateStrategy, Toleration, DnsPolicy, Capability };
+  const expression = text.split(/ - | unless | \(/)[0].trim();
+  const scope = {
+    UpdateStrategy,
+    Toleration,
+    DnsPolicy,
+    Capability,
+    LogFlavor,
+    LogOutput,
+    GpuDriverFlavor,
+    GpuNodes,
+    SecurityAgentDriver,
+    SecurityAgentPriority,
+    SecurityAgentRuntimeSocket,
+  };
   const value = new Function(...Object.keys(scope), `return (${expression});`)(...Object.values(scope));
   return { expression, value };
 }
@@ -137,7 +154,7 @@ function documentedValue(text: string): { expression: string; value: unknown } |
 const VALUED = PRESETS.flatMap((preset) => Object.entries(preset.defaults)
   .map(([prop, entry]) => ({ preset, prop, text: asOverride(entry)!.default }))
   .filter((e) => e.text !== undefined && !e.text.startsWith('- '))
-  .map((e) => [`${e.preset.name}.${e.prop}: ${e.text!.split(/ - | unless /)[0]}`, e] as const));
+  .map((e) => [`${e.preset.name}.${e.prop}: ${documentedValue(e.text!)!.expression}`, e] as const));
 
 describe('every @default that names a value is the manifest\'s value', () => {
   test('there is something to check for every preset', () => {
@@ -153,8 +170,35 @@ describe('every @default that names a value is the manifest\'s value', () => {
       throw new Error(`${preset.name}.${prop}: add an observer for "${prop}" so that its documented default is checked`);
     }
     // WHEN the preset is made without the prop
-    const objects = preset.make();
+    const { objects } = made(preset);
     // THEN
     expect(observer.read(objects)).toEqual((observer.expected ?? ((v) => v))(documented.value));
+  });
+});
+
+/**
+ * The presets' own props: a `@default` that names a value (in the compiled assembly) is the value
+ * of the construct's public field of the same name when the prop is not given.
+ */
+const OWN_VALUED = PRESETS.flatMap((preset) => {
+  const coreNames = new Set([...jsiiType('DaemonSetOptions').properties, ...jsiiType('ContainerSettings').properties].map((p: any) => p.name));
+  const fields = new Set((jsiiType(preset.name).properties ?? []).map((p: any) => p.name));
+  return jsiiType(`${preset.name}Props`).properties
+    .filter((p: any) => !coreNames.has(p.name) && fields.has(p.name) && p.docs.default !== undefined && !p.docs.default.startsWith('- '))
+    .map((p: any) => [`${preset.name}.${p.name}: ${documentedValue(p.docs.default)!.expression}`, preset, p.name, p.docs.default] as const);
+});
+
+describe('every @default of a preset\'s own prop that names a value is the construct\'s', () => {
+  test('the presets document such defaults', () => {
+    expect(OWN_VALUED.length).toBeGreaterThan(20);
+  });
+
+  test.each(OWN_VALUED)('%s', (_, preset, prop, text) => {
+    // GIVEN the documented value
+    const documented = documentedValue(text)!;
+    // WHEN the preset is made without the prop
+    const { construct } = made(preset);
+    // THEN
+    expect(construct[prop]).toEqual(documented.value);
   });
 });
