@@ -11,6 +11,14 @@ import { DaemonSetOptions } from '../daemon-set';
  * cannot express.
  */
 const PLATFORMS: Readonly<Record<string, readonly string[]>> = {
+  // fluent/fluent-bit v4.0.8: .github/workflows/call-build-images.yaml, matrix.platform.
+  'cr.fluentbit.io/fluent/fluent-bit:4.0.8': ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+
+  // fluent/fluentd-kubernetes-daemonset v1.19.3-1.1: README, "Multi-Arch images" (x86_64 and
+  // arm64 for the debian images, elasticsearch8 and opensearch included).
+  'fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1': ['linux/amd64', 'linux/arm64'],
+  'fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-opensearch-1.1': ['linux/amd64', 'linux/arm64'],
+
   // prometheus/node_exporter v1.12.1: Makefile and Makefile.common `DOCKER_ARCHS ?= amd64 arm64
   // armv7 ppc64le riscv64 s390x`; `common-docker-manifest` puts every one in the tag's manifest
   // list (pushed by prometheus/promci publish_release -> promci-images publish_release). armv7
