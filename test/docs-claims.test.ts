@@ -105,3 +105,30 @@ test('the README\'s preset table lists exactly these presets', () => {
   const rows = readme.split('\n').filter((l) => /^\| `[A-Z]\w+` \|/.test(l)).map((l) => /^\| `(\w+)`/.exec(l)![1]);
   expect(rows).toEqual(PRESETS.map((p) => p.name));
 });
+
+describe('the README\'s benchmark figures are those BENCHMARKS.md records', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+  const benchmarks = fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf-8');
+  /** "measured" of the first row of BENCHMARKS.md's target tables whose "what" starts with `what`. */
+  const recorded = (what: RegExp): number[] => benchmarks.split('\n')
+    .filter((l) => l.startsWith('| ') && what.test(l.split('|')[1].trim()))
+    .map((l) => Number(/([\d.]+)x/.exec(l.split('|')[2])![1]));
+  const shown = (what: string): string => {
+    const row = readme.split('\n').find((l) => l.startsWith(`| ${what}`));
+    return row!.split('|')[2].trim();
+  };
+
+  test('core vs cdk8s-plus-28', () => {
+    expect(shown('core `DaemonSet` vs cdk8s-plus-28')).toBe(`${recorded(/^core DaemonSet vs cdk8s-plus-28 DaemonSet/)[0].toFixed(2)}x`);
+  });
+
+  test('each preset vs the core: the range of the presets\' figures', () => {
+    const figures = recorded(/^library preset \w+ vs core/);
+    expect(figures.length).toBeGreaterThanOrEqual(6);
+    expect(shown('each preset vs the core')).toBe(`${Math.min(...figures).toFixed(2)}x–${Math.max(...figures).toFixed(2)}x`);
+  });
+
+  test('loading the library', () => {
+    expect(shown('loading the library')).toBe(`${recorded(/^loading the library vs cdk8s-plus-28 alone/)[0].toFixed(2)}x`);
+  });
+});
