@@ -5,7 +5,7 @@
  * one, in a folder that has the repository's `examples/` and the example app synthesized to
  * `dist/manifests/` (what `npx projen synth:example` writes). The lines after the command must be
  * the output (standard output and error, in the order written); a line `...` stands for lines left
- * out.
+ * out. An `exit=N` attribute is the exit code the text around the fence gives.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -19,6 +19,8 @@ interface Shown {
   readonly file: string;
   readonly line: number;
   readonly cwd?: string;
+  /** The exit code the text gives (`exit=N`), if any. */
+  readonly exit?: number;
   readonly args: string[];
   readonly expected: string[];
 }
@@ -28,6 +30,11 @@ function markdownFiles(dir: string): string[] {
     const full = path.join(dir, e.name);
     return e.isDirectory() ? markdownFiles(full) : e.name.endsWith('.md') ? [full] : [];
   });
+}
+
+function exitCode(info: string): number | undefined {
+  const m = /\bexit=(\d+)/.exec(info);
+  return m ? Number(m[1]) : undefined;
 }
 
 function shownOutputs(file: string): Shown[] {
@@ -51,6 +58,7 @@ function shownOutputs(file: string): Shown[] {
       file: path.relative(ROOT, file),
       line: start + 1,
       cwd: /\bcwd=(\S+)/.exec(open[1])?.[1],
+      exit: exitCode(open[1]),
       args: lines[start].split(/\s+/).slice(2),
       expected: body,
     });
@@ -137,13 +145,17 @@ test.each(shown.map((s) => [`${s.file}:${s.line}`, s] as const))('%s shows what 
   };
   // WHEN the CLI runs it
   process.chdir(cwd);
+  let code: number;
   try {
-    main(expand(s.args, cwd), { stdout: write, stderr: write });
+    code = main(expand(s.args, cwd), { stdout: write, stderr: write });
   } finally {
     process.chdir(before);
   }
   // THEN the lines shown are the lines printed
   expect(mismatch(s.expected, output.replace(/\n$/, '').split('\n'))).toBeUndefined();
+  if (s.exit !== undefined) {
+    expect(code).toBe(s.exit);
+  }
 });
 
 test('fails when a shown line differs or lines are left out unmarked', () => {
