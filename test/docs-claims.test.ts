@@ -132,3 +132,16 @@ describe('the README\'s benchmark figures are those BENCHMARKS.md records', () =
     expect(shown('loading the library')).toBe(`${recorded(/^loading the library vs cdk8s-plus-28 alone/)[0].toFixed(2)}x`);
   });
 });
+
+test('the quick start asks for the Node.js and peer dependency majors package.json declares', () => {
+  // GIVEN what package.json declares and what the README's quick start says
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+  const install = /```sh step=install\n(.*)\n```/.exec(readme)![1].split(/\s+/);
+  const major = (range: string) => /(\d+)\./.exec(range)![1];
+  // THEN the Node.js floor and every peer dependency's major are the same
+  expect(readme).toContain(`with Node.js ${major(pkg.engines.node)} or later`);
+  for (const [name, range] of Object.entries<string>(pkg.peerDependencies)) {
+    expect(install).toContain(`${name}@${major(range)}`);
+  }
+});
