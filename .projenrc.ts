@@ -1,4 +1,5 @@
-import { cdk8s, javascript, JsonFile } from 'projen';
+import { cdk8s, javascript, JsonFile, TextFile } from 'projen';
+import { PRESET_OPTIONS, presetOptionsFile } from './projenrc/preset-options';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-node-agents',
@@ -26,7 +27,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'bench', 'build-tools'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
   },
@@ -53,6 +54,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
+project.tsconfigDev.addInclude('projenrc/**/*.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 // jest 30 / resolver 4 pull native bindings missing on this registry; npm ci then fails.
@@ -177,5 +179,14 @@ project.addTask('test:cluster', {
 for (const path of ['/rosetta/', '/examples/', '/bench/', '/.ci/', '/cdk8s.yaml', '.jsii.tabl.json', '/BENCHMARKS.md']) {
   project.npmignore?.exclude(path);
 }
+
+// Each preset's props document the preset's own defaults for the core's props: jsii refuses an
+// interface that re-declares an inherited prop (JSII5015), so the core's props are copied, with
+// the preset's `@default`s, into an interface the preset's props extend (jsii erases it).
+for (const source of PRESET_OPTIONS) {
+  const file = presetOptionsFile(__dirname, source);
+  new TextFile(project, file.path, { lines: file.lines, marker: false, readonly: true });
+}
+project.eslint?.addIgnorePattern('src/presets/generated/');
 
 project.synth();

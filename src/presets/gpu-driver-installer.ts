@@ -1,9 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { GpuDriverInstallerDaemonSetOptions } from './generated/gpu-driver-installer-daemon-set-options';
 import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
-import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
@@ -33,27 +34,12 @@ export enum GpuDriverFlavor {
 }
 
 /**
- * Props of `GpuDriverInstaller`. Props follow the library's merge rule: `hostMounts`, `volumes`,
- * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations`, `podAnnotations` and `resources` (per resource) are merged
- * (your keys win); any other prop replaces the preset's value.
- *
- * The preset's defaults for the core's props (they replace the `@default` the core documents):
- * - `priorityClassName`: "system-node-critical"
- * - `updateStrategy`: UpdateStrategy.onDelete()
- * - `tolerations`: every taint; `requiredNodeAffinity`: from `gpuNodes`
- * - `hostPid`: true; `hostNetwork`: true with COS, false with DRIVER_CONTAINER
- * - the installer container: privileged, root, writable root filesystem; requests 150m CPU
- *   and 512Mi memory, no memory limit (`resources` with DRIVER_CONTAINER,
- *   `installerResources` with either flavor)
- * - COS's `pause` container (`resources` with COS): requests 10m CPU and 8Mi, limit 16Mi
- * - `labels`: `app.kubernetes.io/version` is the driver version (COS without one: the
- *   installer image's tag)
- * - `automountServiceAccountToken`: false, `rbacRules`: none (the installer never calls the API)
- *
- * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
+ * Props of a `GpuDriverInstaller`: its own, then the core's (`DaemonSetOptions`) with the defaults this
+ * preset gives them (reasons and sources in docs/presets/gpu-driver-installer.md). Props you give follow the
+ * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
+ * `resources` merged, anything else replaces the preset's value.
  */
-export interface GpuDriverInstallerProps extends DaemonSetOptions {
+export interface GpuDriverInstallerProps extends GpuDriverInstallerDaemonSetOptions {
   /**
    * Which installer, and so which node OS, pod layout and host access.
    *
@@ -90,7 +76,7 @@ export interface GpuDriverInstallerProps extends DaemonSetOptions {
    * The OS tag of NVIDIA's driver image, which must match the nodes' OS, e.g. "ubuntu22.04",
    * "ubuntu24.04" or "rhel9.4". Only with `DRIVER_CONTAINER`.
    *
-   * @default "ubuntu22.04"
+   * @default - "ubuntu22.04" with DRIVER_CONTAINER; none with COS (not allowed there)
    */
   readonly operatingSystem?: string;
 

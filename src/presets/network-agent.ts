@@ -5,6 +5,7 @@ import { AgentContainer, ContainerSettings } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { NetworkAgentDaemonSetOptions } from './generated/network-agent-daemon-set-options';
 import { withDefaults } from '../private/merge';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
@@ -54,29 +55,12 @@ export interface CniInstaller extends ContainerSettings {
 }
 
 /**
- * Props of `NetworkAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
- * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); any other prop
- * replaces the preset's value.
- *
- * The preset's defaults for the core's props (they replace the `@default` the core documents):
- * - `namespace`: the chart's, else "kube-system" (some clusters admit critical pods only there)
- * - `hostNetwork`: true; `dnsPolicy`: DnsPolicy.DEFAULT for kube-proxy or a host-name
- *   `apiServerHost`, else CLUSTER_FIRST_WITH_HOST_NET
- * - `priorityClassName`: "system-node-critical"
- * - `updateStrategy`: RollingUpdate, maxUnavailable 1, maxSurge 0
- * - `terminationGracePeriodSeconds`: 5
- * - `command`: ["/usr/local/bin/kube-proxy"]; `args`: see docs/presets/network-agent.md
- * - `runAsUser`: 0; `readOnlyRootFilesystem`: false; `addCapabilities`: [NET_ADMIN, NET_RAW]
- * - `resources`: requests 100m CPU and 64Mi memory, memory limit 512Mi
- * - `rbacRules`: nodes get/list/watch, services list/watch, endpointslices list/watch,
- *   events.k8s.io events create/patch
- * - `ports`: healthz (10256) and metrics (10249); `hostMounts`: /lib/modules (read-only),
- *   /run/xtables.lock (read-write)
- *
- * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
+ * Props of a `NetworkAgent`: its own, then the core's (`DaemonSetOptions`) with the defaults this
+ * preset gives them (reasons and sources in docs/presets/network-agent.md). Props you give follow the
+ * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
+ * `resources` merged, anything else replaces the preset's value.
  */
-export interface NetworkAgentProps extends DaemonSetOptions {
+export interface NetworkAgentProps extends NetworkAgentDaemonSetOptions {
   /**
    * The agent's image, pinned. The other defaults (`command`, `args`, `rbacRules`, the health
    * endpoint) are kube-proxy's: set them too when you bring a CNI agent's image.

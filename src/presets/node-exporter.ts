@@ -1,8 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { NodeExporterDaemonSetOptions } from './generated/node-exporter-daemon-set-options';
 import { NodeExporterCollector } from './node-exporter-collector';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
@@ -30,30 +31,12 @@ export interface NodeExporterNetworkPolicyOptions {
 }
 
 /**
- * Props of a `NodeExporter`. Props follow the library's merge rule: `hostMounts`, `volumes`,
- * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); `resources`
- * are merged per resource; any other prop replaces the preset's value.
- *
- * The preset's defaults for the core's props (they replace the `@default` the core documents;
- * reasons and sources in docs/presets/node-exporter.md):
- * - `hostNetwork`: true (the network collectors read the namespace the exporter runs in);
- *   `dnsPolicy`: CLUSTER_FIRST_WITH_HOST_NET
- * - `hostPid`: false, as the core: the mounted host /proc is read whatever the PID namespace
- * - `resources`: requests 50m CPU and 64Mi memory, memory limit 180Mi, no CPU limit
- * - `component`: "metrics"
- * - `args`: the path flags (/host/proc, /host/sys, /host/root, /host/root/run/udev/data),
- *   `--web.listen-address`, the exclude patterns and the collector flags
- * - `env`: HOST_IP (status.hostIP) when listening on the node's address only
- * - `ports`: "metrics" on `port` (9100)
- * - `hostMounts`: /proc, /sys and / read-only at /host/proc, /host/sys and /host/root (/ with
- *   HostToContainer), and /var/run/dbus/system_bus_socket read-only with the systemd or
- *   logind collector
- * - `readiness`, `liveness`: HTTP GET / on the metrics port, timeout 5 s
- *
- * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
+ * Props of a `NodeExporter`: its own, then the core's (`DaemonSetOptions`) with the defaults this
+ * preset gives them (reasons and sources in docs/presets/node-exporter.md). Props you give follow
+ * the library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
+ * `resources` merged, anything else replaces the preset's value.
  */
-export interface NodeExporterProps extends DaemonSetOptions {
+export interface NodeExporterProps extends NodeExporterDaemonSetOptions {
   /**
    * The node exporter image, pinned.
    *

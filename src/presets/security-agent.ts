@@ -3,8 +3,9 @@ import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Prob
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
-import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { SecurityAgentDaemonSetOptions } from './generated/security-agent-daemon-set-options';
 import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentPriority } from './security-agent-priority';
@@ -16,42 +17,12 @@ import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 
 /**
- * Props of a `SecurityAgent`. Props follow the library's merge rule: `hostMounts`, `volumes`,
- * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations` and `podAnnotations` are merged (your keys win); `resources`
- * are merged per resource; any other prop replaces the preset's value.
- *
- * The preset's defaults for the core's props (they replace the `@default` the core documents;
- * reasons and sources in docs/presets/security-agent.md):
- * - `privileged`: **true**, as the Falco chart's default. `false` selects the least-privileged
- *   mode of the modern eBPF probe: the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities
- *   and AppArmor `unconfined`. It needs `kernel.perf_event_paranoid` at 2 or lower on every
- *   node (`sysctl kernel.perf_event_paranoid`): Falco attaches some programs with
- *   `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2
- *   (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu
- *   nodes); the upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the
- *   kernel module.
- * - `runAsUser`, `runAsGroup`: 0 (only root works: a container's capabilities, and a
- *   privileged container's, apply to root only; a non-root user is rejected);
- *   `runAsNonRoot`: false
- * - `addCapabilities`: none when privileged; BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE with
- *   `privileged: false`
- * - `resources`: requests 100m CPU and 512Mi memory, memory limit 1024Mi (the chart's), no CPU
- *   limit (a throttled Falco drops events)
- * - `component`: "security"; `args`: ["/usr/bin/falco"]
- * - `env`: HOST_ROOT=/host and FALCO_HOSTNAME (the node's name)
- * - `ports`: "metrics" on 8765 (Falco's webserver: /healthz and Prometheus' /metrics)
- * - `podAnnotations`: "checksum/config" (a hash of the ConfigMap as synthesized), and the
- *   AppArmor annotation `unconfined` with `privileged: false`
- * - `hostMounts`: /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only
- *   (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets'
- *   directories read-only under /host
- * - `startup`, `liveness`, `readiness`: HTTP GET /healthz on 8765 with the chart's timings
- * - `initContainers`: the falco-driver-loader with the kernel module
- *
- * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
+ * Props of a `SecurityAgent`: its own, then the core's (`DaemonSetOptions`) with the defaults this
+ * preset gives them (reasons and sources in docs/presets/security-agent.md). Props you give follow the
+ * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
+ * `resources` merged, anything else replaces the preset's value.
  */
-export interface SecurityAgentProps extends DaemonSetOptions {
+export interface SecurityAgentProps extends SecurityAgentDaemonSetOptions {
   /**
    * The Falco image, pinned.
    *

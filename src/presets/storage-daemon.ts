@@ -2,13 +2,14 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
-import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
+import { StorageDaemonDaemonSetOptions } from './generated/storage-daemon-daemon-set-options';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
 const DEFAULT_IMAGE = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
@@ -27,28 +28,12 @@ const SIDECAR_RESOURCES: ContainerResources = {
 };
 
 /**
- * Props of `StorageDaemon`. Props follow the library's merge rule: `hostMounts`, `volumes`,
- * `volumeMounts`, `initContainers`, `sidecars` and `ports` you give are added to the preset's;
- * `env`, `labels`, `annotations`, `podAnnotations` and `resources` (per resource) are merged
- * (your keys win); any other prop replaces the preset's value.
- *
- * The preset's defaults for the core's props (they replace the `@default` the core documents):
- * - `namespace`: the chart's, else "kube-system"
- * - `priorityClassName`: "system-node-critical"
- * - `updateStrategy`: RollingUpdate, maxUnavailable 10%, maxSurge 0
- * - `privileged`: true (the plugin container; root, read-only root filesystem)
- * - `args`: EBS's node args (see docs/presets/storage-daemon.md); `env`: CSI_ENDPOINT,
- *   CSI_NODE_NAME
- * - `resources`: requests 10m CPU and 40Mi memory, memory limit 256Mi
- * - `rbacRules`: nodes get, list and watch; volumeattachments list and watch (EBS's args only)
- * - `lifecycle`: EBS's pre-stop hook (EBS's args only)
- * - `ports`: healthz (9808) and metrics (3302); `sidecars`: node-driver-registrar and
- *   liveness-probe; `hostMounts`: the kubelet directory (Bidirectional), the socket directory,
- *   /dev
- *
- * (jsii does not let an interface redeclare an inherited prop with its own `@default`, JSII5015.)
+ * Props of a `StorageDaemon`: its own, then the core's (`DaemonSetOptions`) with the defaults this
+ * preset gives them (reasons and sources in docs/presets/storage-daemon.md). Props you give follow the
+ * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
+ * `resources` merged, anything else replaces the preset's value.
  */
-export interface StorageDaemonProps extends DaemonSetOptions {
+export interface StorageDaemonProps extends StorageDaemonDaemonSetOptions {
   /**
    * The CSI plugin's image, pinned. The default `args` and `driverName` are the EBS driver's:
    * set them too when you bring another driver.
