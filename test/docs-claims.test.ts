@@ -133,7 +133,7 @@ describe('the README\'s benchmark figures are those BENCHMARKS.md records', () =
   });
 });
 
-test('the quick start asks for the Node.js and peer dependency majors package.json declares', () => {
+test('the quick start asks for the Node.js, peer dependency majors and tarball package.json declares', () => {
   // GIVEN what package.json declares and what the README's quick start says
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
@@ -141,6 +141,8 @@ test('the quick start asks for the Node.js and peer dependency majors package.js
   const major = (range: string) => /(\d+)\./.exec(range)![1];
   // THEN the Node.js floor and every peer dependency's major are the same
   expect(readme).toContain(`with Node.js ${major(pkg.engines.node)} or later`);
+  // the tarball `npm pack` writes, which the README tells a reader to install until the library is published
+  expect(readme).toContain(`\`${pkg.name}-${pkg.version}.tgz\``);
   for (const [name, range] of Object.entries<string>(pkg.peerDependencies)) {
     expect(install).toContain(`${name}@${major(range)}`);
   }
