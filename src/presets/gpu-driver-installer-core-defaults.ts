@@ -28,4 +28,7 @@ export const GPU_DRIVER_INSTALLER_CORE_DEFAULTS: CorePropDefaults = {
   hostMounts: '- DRIVER_CONTAINER: /run/nvidia (Bidirectional), /etc/os-release read-only and the firmware directory; '
     + 'COS: the installer\'s /dev, /, /etc, the install directory and /var/lib/cos-tools',
   startup: '- DRIVER_CONTAINER: `nvidia-smi` every 10 s after 60 s, up to 120 failures (a driver build takes minutes)',
+  imagePlatforms: '- DRIVER_CONTAINER with the default driver image (550.127.05-ubuntu22.04): linux/amd64, linux/arm64 '
+    + '(NVIDIA\'s multi-arch build). Not declared with COS (the installer\'s platforms are not verified), with another '
+    + '`driverVersion`, `operatingSystem` or `image`, or when a container runs an image of your own.',
 };

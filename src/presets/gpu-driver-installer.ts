@@ -6,6 +6,7 @@ import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
@@ -419,6 +420,11 @@ export class GpuDriverInstaller extends Construct {
         }),
       };
     }
+
+    // Declared only while every image in the pod is one whose platforms were verified: not with
+    // COS (the installer's are not), nor with a driver version or OS other than the default.
+    const images = [defaults.image, ...(defaults.initContainers ?? []).map((c) => c.image)];
+    defaults = { ...defaults, imagePlatforms: imagePlatformsOf(images, coreProps) };
 
     // The merge rule merges `resources` per resource: a CPU-only override keeps the memory sizing.
     this.daemonSet = preset.createDaemonSet(preset.merge(defaults, coreProps));

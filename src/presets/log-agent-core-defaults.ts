@@ -10,7 +10,7 @@ export const LOG_AGENT_CORE_DEFAULTS: CorePropDefaults = {
     + 'change rolls the pods',
   imagePlatforms: '- with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the project\'s '
     + 'build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of fluentd-kubernetes-daemonset). '
-    + 'Not declared for Filebeat or an image of your own.',
+    + 'Not declared for Filebeat, nor when a container runs an image of your own.',
   updateStrategy: {
     note: 'A surge is rejected: a second agent on the node would tail the same files with the same read '
       + 'positions (and Fluent Bit\'s DB is locked by the first one).',

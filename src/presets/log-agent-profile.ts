@@ -25,8 +25,6 @@ export interface LogFlavorProfile {
   readonly metricsPort?: number;
   /** The path of the Prometheus metrics. */
   readonly metricsPath?: string;
-  /** The platforms the default image is published for (undefined: not verified). */
-  readonly imagePlatforms?: string[];
   readonly command?: string[];
   readonly args?: string[];
   /** Environment the generated configuration relies on (besides NODE_NAME, which the core adds). */
@@ -78,8 +76,6 @@ export function profileOf(flavor: LogFlavor): LogFlavorProfile {
         httpPort: 2020,
         metricsPort: 2020,
         metricsPath: '/api/v2/metrics/prometheus',
-        // fluent/fluent-bit v4.0.8 .github/workflows/call-build-images.yaml, matrix.platform.
-        imagePlatforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
         command: ['/fluent-bit/bin/fluent-bit'],
         args: ['--workdir=/fluent-bit/etc', '--config=/fluent-bit/etc/conf/fluent-bit.conf'],
         env: {},
@@ -102,8 +98,6 @@ export function profileOf(flavor: LogFlavor): LogFlavorProfile {
         // fluent-plugin-prometheus (in both default images' Gemfiles), on its own port.
         metricsPort: 24231,
         metricsPath: '/metrics',
-        // fluentd-kubernetes-daemonset v1.19.3-1.1 README, "Multi-Arch images" (x86_64 and arm64).
-        imagePlatforms: ['linux/amd64', 'linux/arm64'],
         env: {
           // The image's entrypoint runs `fluentd -c /fluentd/etc/$FLUENTD_CONF`.
           FLUENTD_CONF: EnvValue.fromValue('fluent.conf'),

@@ -13,6 +13,7 @@ import { AgentVolumeMount } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
@@ -387,8 +388,8 @@ export class LogAgent extends Construct {
       ],
       rbacRules: profile.rbacRules,
       tolerations: [Toleration.all()],
-      // Only for the image the preset chose; another image may be built for other platforms.
-      imagePlatforms: image === undefined ? profile.imagePlatforms : undefined,
+      // Only for images whose platforms were verified (the defaults); yours may differ.
+      imagePlatforms: imagePlatformsOf([this.image], coreProps),
     };
     this.daemonSet = preset.createDaemonSet(preset.merge(presetDefaults, coreProps));
 

@@ -30,4 +30,7 @@ export const NETWORK_AGENT_CORE_DEFAULTS: CorePropDefaults = {
   liveness: '- HTTP GET on the health port after 10 s, every 10 s, 6 failures',
   readiness: '- HTTP GET on the health port every 10 s',
   initContainers: '- the CNI installer, with `cniInstaller`',
+  imagePlatforms: '- with the default kube-proxy image: linux/amd64, linux/arm64, linux/ppc64le, linux/s390x '
+    + '(the Kubernetes 1.31 release images). Not declared with your own `image`, a `cniInstaller`, or a container '
+    + 'you add that runs an image of your own.',
 };

@@ -6,6 +6,7 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { NetworkAgentDaemonSetOptions } from './generated/network-agent-daemon-set-options';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
@@ -362,6 +363,8 @@ export class NetworkAgent extends Construct {
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
+      // Declared only while every image in the pod is one whose platforms were verified.
+      imagePlatforms: imagePlatformsOf([this.image, ...(installer ? [installer.image] : [])], options),
     };
     const resolved = preset.merge(defaults, options);
 

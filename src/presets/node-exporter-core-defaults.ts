@@ -18,4 +18,6 @@ export const NODE_EXPORTER_CORE_DEFAULTS: CorePropDefaults = {
     + 'and /var/run/dbus/system_bus_socket read-only with the systemd or logind collector',
   readiness: '- HTTP GET / on the metrics port, timeout 5 s',
   liveness: '- HTTP GET / on the metrics port, timeout 5 s',
+  imagePlatforms: '- with the default image: linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le, linux/riscv64, '
+    + 'linux/s390x (node exporter\'s release architectures). Not declared when a container runs an image of your own.',
 };

@@ -5,6 +5,7 @@ import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterDaemonSetOptions } from './generated/node-exporter-daemon-set-options';
 import { NodeExporterCollector } from './node-exporter-collector';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
@@ -317,6 +318,8 @@ export class NodeExporter extends Construct {
       },
       readiness: probe(),
       liveness: probe(),
+      // Declared only while every image in the pod is one whose platforms were verified.
+      imagePlatforms: imagePlatformsOf([this.image], options),
     };
     const resolved = preset.merge(defaults, options);
     // extraArgs come after the preset's arguments (never together with `args`, see above).

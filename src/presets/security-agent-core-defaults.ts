@@ -37,4 +37,7 @@ export const SECURITY_AGENT_CORE_DEFAULTS: CorePropDefaults = {
   liveness: '- HTTP GET /healthz on 8765 every 15 s, 3 failures',
   readiness: '- HTTP GET /healthz on 8765 every 15 s, 3 failures',
   initContainers: '- the falco-driver-loader with the kernel module; none otherwise',
+  imagePlatforms: '- with the default images (Falco, and the driver loader with the kernel module): linux/amd64, '
+    + 'linux/arm64 (Falco\'s release manifests). Not declared when a container runs an image of your own '
+    + '(`image`, `driverLoaderImage` or a container you add).',
 };

@@ -10,6 +10,7 @@ import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { shortHash } from '../private/names';
 import { PresetScope } from '../private/preset-base';
 import { Problems } from '../private/problems';
@@ -253,6 +254,7 @@ export class SecurityAgent extends Construct {
       failureThreshold: timing.failureThreshold,
     });
 
+    const initContainers = kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [];
     const defaults: DaemonSetProps = {
       image: this.image,
       component: 'security',
@@ -278,7 +280,7 @@ export class SecurityAgent extends Construct {
       ...(this.privileged
         ? { privileged: true }
         : { privileged: false, addCapabilities: nonRoot ? [] : LEAST_PRIVILEGED_CAPABILITIES }),
-      initContainers: kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [],
+      initContainers,
       resources: {
         cpu: { request: Cpu.millis(100) },
         memory: { request: Size.mebibytes(512), limit: Size.mebibytes(1024) },
@@ -286,6 +288,8 @@ export class SecurityAgent extends Construct {
       startup: httpProbe({ initialDelay: 3, period: 5, failureThreshold: 20 }),
       liveness: httpProbe({ period: 15, failureThreshold: 3 }),
       readiness: httpProbe({ period: 15, failureThreshold: 3 }),
+      // Declared only while every image in the pod is one whose platforms were verified.
+      imagePlatforms: imagePlatformsOf([this.image, ...initContainers.map((c) => c.image)], options),
     };
     this.daemonSet = preset.createDaemonSet(preset.merge(defaults, options));
 

@@ -19,4 +19,7 @@ export const STORAGE_DAEMON_CORE_DEFAULTS: CorePropDefaults = {
   sidecars: '- node-driver-registrar and liveness-probe (unprivileged)',
   hostMounts: '- the kubelet directory (Bidirectional), the plugin\'s socket directory, /dev',
   liveness: '- HTTP GET /healthz on the health port after 10 s, every 10 s, timeout 3 s, 5 failures',
+  imagePlatforms: '- with the default images: linux/amd64, linux/arm64 (the Linux platforms the EBS driver and both '
+    + 'sidecars share). Not declared when a container runs an image of your own (`image`, '
+    + '`nodeDriverRegistrarImage`, `livenessProbeImage` or a container you add).',
 };

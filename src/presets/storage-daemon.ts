@@ -5,6 +5,7 @@ import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
@@ -278,6 +279,8 @@ export class StorageDaemon extends Construct {
         // The pre-stop hook's VolumeAttachments informer and list (cmd/hooks/prestop.go).
         ...(ebs ? [{ apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: ['list', 'watch'] }] : []),
       ],
+      // Declared only while every image in the pod is one whose platforms were verified.
+      imagePlatforms: imagePlatformsOf([this.image, this.nodeDriverRegistrarImage, this.livenessProbeImage], options),
     };
     const resolved = preset.merge(defaults, options);
 

@@ -486,3 +486,34 @@ describe('GpuDriverInstaller beside other agents', () => {
     expect(() => synth(chart)).toThrow(/both claim writable host path \/home\/kubernetes\/bin\/nvidia/);
   });
 });
+
+describe('GpuDriverInstaller imagePlatforms', () => {
+  const platformsOf = (props: GpuDriverInstallerProps): string | undefined =>
+    build(props).daemonSet.metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+  const DRIVER_CONTAINER = GpuDriverFlavor.DRIVER_CONTAINER;
+
+  test('declared for the default driver container (550.127.05-ubuntu22.04): NVIDIA\'s multi-arch build', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ flavor: DRIVER_CONTAINER })).toBe('linux/amd64,linux/arm64');
+    expect(platformsOf({ flavor: DRIVER_CONTAINER, driverVersion: '550.127.05', operatingSystem: 'ubuntu22.04' })).toBe('linux/amd64,linux/arm64');
+  });
+
+  test('not declared with COS: the installer image\'s platforms are not verified', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({})).toBeUndefined();
+  });
+
+  test('cleared by another driver version, OS or image of your own', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ flavor: DRIVER_CONTAINER, driverVersion: '535.216.03' })).toBeUndefined();
+    expect(platformsOf({ flavor: DRIVER_CONTAINER, operatingSystem: 'rhel9.4' })).toBeUndefined();
+    expect(platformsOf({ flavor: DRIVER_CONTAINER, image: 'registry.example.com/driver:550.127.05-ubuntu22.04' })).toBeUndefined();
+    expect(platformsOf({ flavor: DRIVER_CONTAINER, initContainers: [{ name: 'wait', image: 'registry.example.com/wait:1.0' }] })).toBeUndefined();
+  });
+
+  test('yours wins', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ flavor: DRIVER_CONTAINER, imagePlatforms: ['linux/amd64'] })).toBe('linux/amd64');
+    expect(platformsOf({ imagePlatforms: ['linux/amd64', 'linux/arm64'] })).toBe('linux/amd64,linux/arm64');
+  });
+});

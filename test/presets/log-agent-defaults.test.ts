@@ -38,6 +38,16 @@ describe('LogAgent: every @default it documents for a core prop holds', () => {
     expect(platforms(LogFlavor.FLUENTD)).toBe('linux/amd64,linux/arm64');
     expect(platforms(LogFlavor.FILEBEAT)).toBeUndefined();
     expect(platforms(LogFlavor.FLUENT_BIT, { image: 'registry.example.com/fluent-bit:4.0.8-custom' })).toBeUndefined();
+    // The claim is about images, not about who chose them: the default image named explicitly keeps it.
+    expect(platforms(LogFlavor.FLUENT_BIT, { image: 'cr.fluentbit.io/fluent/fluent-bit:4.0.8' })).toBe('linux/amd64,linux/arm64,linux/arm/v7');
+  });
+
+  test('imagePlatforms: a sidecar or init container with an image of yours clears the claim (the pod needs every image)', () => {
+    const annotation = (props: LogAgentProps) => render(LogFlavor.FLUENT_BIT, props).daemonSet.metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+    const own = { name: 'helper', image: 'registry.example.com/helper:1.0.0' };
+    expect(annotation({ sidecars: [own] })).toBeUndefined();
+    expect(annotation({ initContainers: [own] })).toBeUndefined();
+    expect(annotation({ imagePlatforms: ['linux/amd64'], sidecars: [own] })).toBe('linux/amd64');
   });
 
   test('command, args, ports and probes per flavor', () => {

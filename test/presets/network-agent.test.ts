@@ -1,6 +1,6 @@
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { AgentMetrics, DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
-import { NetworkAgent } from '../../src/presets/network-agent';
+import { NetworkAgent, NetworkAgentProps } from '../../src/presets/network-agent';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
 const KUBE_PROXY = 'registry.k8s.io/kube-proxy:v1.31.14';
@@ -596,5 +596,30 @@ describe('NetworkAgent input checks', () => {
   test('fails (in the core) when a user port repeats the preset\'s health port name', () => {
     expect(() => new NetworkAgent(newChart(), 'kube-proxy', { ...API, ports: [{ containerPort: 10266, name: 'healthz' }] }))
       .toThrow(/ports: got "healthz"; each port name may appear only once/);
+  });
+});
+
+describe('NetworkAgent imagePlatforms', () => {
+  const platformsOf = (props: NetworkAgentProps): string | undefined => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'kube-proxy', props);
+    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+  };
+
+  test('declared for the default kube-proxy image: the Kubernetes 1.31 server platforms', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf(API)).toBe('linux/amd64,linux/arm64,linux/ppc64le,linux/s390x');
+  });
+
+  test('cleared by an image of your own, and by a CNI installer (always your image)', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ ...API, image: 'registry.k8s.io/kube-proxy:v1.32.0' })).toBeUndefined();
+    expect(platformsOf({ ...API, cniInstaller: { image: 'quay.io/cilium/cilium:v1.16.5' } })).toBeUndefined();
+  });
+
+  test('yours wins', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ ...API, imagePlatforms: ['linux/amd64'] })).toBe('linux/amd64');
+    expect(platformsOf({ ...API, cniInstaller: { image: 'quay.io/cilium/cilium:v1.16.5' }, imagePlatforms: ['linux/amd64', 'linux/arm64'] })).toBe('linux/amd64,linux/arm64');
   });
 });

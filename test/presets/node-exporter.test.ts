@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Capability, EnvValue } from 'cdk8s-plus-28';
-import { HostMount, Toleration } from '../../src';
-import { NodeExporter } from '../../src/presets/node-exporter';
+import { HostMount, NodeInventory, Toleration } from '../../src';
+import { NodeExporter, NodeExporterProps } from '../../src/presets/node-exporter';
 import { NodeExporterCollector } from '../../src/presets/node-exporter-collector';
 import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
 
@@ -500,5 +500,45 @@ describe('NodeExporter fails when', () => {
 
   test('fails when the image is not pinned (the core rule still applies)', () => {
     expect(make({ image: 'quay.io/prometheus/node-exporter:latest' })).toThrow(/image: got "quay.io\/prometheus\/node-exporter:latest"; expected a pinned version/);
+  });
+});
+
+describe('NodeExporter imagePlatforms', () => {
+  const platformsOf = (props: NodeExporterProps = {}): string | undefined => {
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', props);
+    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+  };
+
+  test('declared for the default image: the architectures of node exporter\'s release (DOCKER_ARCHS)', () => {
+    // GIVEN / WHEN the default image
+    // THEN
+    expect(platformsOf()).toBe('linux/amd64,linux/arm64,linux/arm/v7,linux/ppc64le,linux/riscv64,linux/s390x');
+    // (the same image given explicitly is the same claim)
+    expect(platformsOf({ image: NodeExporter.DEFAULT_IMAGE })).toBe(platformsOf());
+  });
+
+  test('cleared by an image of your own, and by a container of your own', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ image: 'registry.example.com/node-exporter:v1.12.1-custom' })).toBeUndefined();
+    expect(platformsOf({ sidecars: [{ name: 'textfile', image: 'registry.example.com/textfile-writer:1.0' }] })).toBeUndefined();
+  });
+
+  test('yours wins, with or without your own image', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ imagePlatforms: ['linux/amd64'] })).toBe('linux/amd64');
+    expect(platformsOf({ image: 'registry.example.com/node-exporter:v1.12.1-custom', imagePlatforms: ['linux/arm64'] })).toBe('linux/arm64');
+  });
+
+  test('the placement preview runs the exporter on a riscv64 node, not on a mips64le one', () => {
+    // GIVEN
+    const inventory = NodeInventory.fromNodes([
+      { name: 'riscv', labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'riscv64' } },
+      { name: 'mips', labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'mips64le' } },
+    ]);
+    // WHEN
+    const preview = new NodeExporter(newChart(), 'node-exporter').daemonSet.previewPlacement(inventory);
+    // THEN
+    expect(preview.nodes.map((n) => [n.nodeName, n.runs])).toEqual([['riscv', true], ['mips', false]]);
   });
 });

@@ -656,3 +656,31 @@ describe('SecurityAgent fails when', () => {
     expect(make({ image: 'falcosecurity/falco' })).toThrow(/image: got "falcosecurity\/falco"; expected a tag or digest/);
   });
 });
+
+describe('SecurityAgent imagePlatforms', () => {
+  const platformsOf = (props: SecurityAgentProps = {}): string | undefined => {
+    const chart = newChart();
+    new SecurityAgent(chart, 'falco', props);
+    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+  };
+
+  test('declared for the default images: Falco\'s release manifests (x86_64 and aarch64)', () => {
+    // GIVEN / WHEN the default Falco image, alone or with the default driver loader
+    // THEN
+    expect(platformsOf()).toBe('linux/amd64,linux/arm64');
+    expect(platformsOf({ driver: SecurityAgentDriver.KERNEL_MODULE })).toBe('linux/amd64,linux/arm64');
+  });
+
+  test('cleared by an image of your own in any container: Falco, the driver loader or yours', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ image: 'registry.example.com/falco:0.44.1-custom' })).toBeUndefined();
+    expect(platformsOf({ driver: SecurityAgentDriver.KERNEL_MODULE, driverLoaderImage: 'registry.example.com/falco-driver-loader:0.44.1' })).toBeUndefined();
+    expect(platformsOf({ sidecars: [{ name: 'falcosidekick', image: 'docker.io/falcosecurity/falcosidekick:2.31.1' }] })).toBeUndefined();
+  });
+
+  test('yours wins', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ imagePlatforms: ['linux/amd64'] })).toBe('linux/amd64');
+    expect(platformsOf({ image: 'registry.example.com/falco:0.44.1-custom', imagePlatforms: ['linux/arm64'] })).toBe('linux/arm64');
+  });
+});

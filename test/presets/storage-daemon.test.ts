@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Capability, Cpu, EnvValue, Handler, Probe } from 'cdk8s-plus-28';
 import { AgentMetrics, AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
-import { StorageDaemon } from '../../src/presets/storage-daemon';
+import { StorageDaemon, StorageDaemonProps } from '../../src/presets/storage-daemon';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
 const EBS = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
@@ -506,5 +506,32 @@ describe('StorageDaemon input checks', () => {
   test('fails (in the core) when a sidecar image is not pinned', () => {
     expect(() => new StorageDaemon(newChart(), 'csi', { livenessProbeImage: 'registry.k8s.io/sig-storage/livenessprobe' }))
       .toThrow(/sidecars\[1\].image: got "registry.k8s.io\/sig-storage\/livenessprobe"; expected a tag or digest/);
+  });
+});
+
+describe('StorageDaemon imagePlatforms', () => {
+  const platformsOf = (props: StorageDaemonProps = {}): string | undefined => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs-csi-node', props);
+    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+  };
+
+  test('declared for the default images: the platforms the EBS driver and both sidecars share', () => {
+    // GIVEN / WHEN (the sidecars add linux/arm, ppc64le and s390x; the driver has none of them)
+    // THEN
+    expect(platformsOf()).toBe('linux/amd64,linux/arm64');
+  });
+
+  test('cleared by an image of your own in any container', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ image: 'registry.example.com/csi-driver:1.0.0' })).toBeUndefined();
+    expect(platformsOf({ nodeDriverRegistrarImage: 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.15.0' })).toBeUndefined();
+    expect(platformsOf({ livenessProbeImage: 'registry.k8s.io/sig-storage/livenessprobe:v2.17.0' })).toBeUndefined();
+  });
+
+  test('yours wins', () => {
+    // GIVEN / WHEN / THEN
+    expect(platformsOf({ imagePlatforms: ['linux/amd64'] })).toBe('linux/amd64');
+    expect(platformsOf({ image: 'registry.example.com/csi-driver:1.0.0', imagePlatforms: ['linux/arm64'] })).toBe('linux/arm64');
   });
 });

@@ -15,8 +15,8 @@ import { UpdateStrategy } from '../../update-strategy';
  * The core's props (`DaemonSetOptions`) with the defaults of the `GpuDriverInstaller`: its own
  * for `priorityClassName`, `updateStrategy`, `tolerations`, `requiredNodeAffinity`, `hostPid`,
  * `hostNetwork`, `component`, `labels`, `containerName`, `initContainers`, `privileged`,
- * `readOnlyRootFilesystem`, `resources`, `command`, `args`, `hostMounts`, `startup`; the
- * core's for the others.
+ * `readOnlyRootFilesystem`, `resources`, `command`, `args`, `hostMounts`, `startup`,
+ * `imagePlatforms`; the core's for the others.
  * (jsii erases this interface and copies its props into the preset's props, which extend it.)
  *
  * @jsii ignore
@@ -121,7 +121,10 @@ export interface GpuDriverInstallerDaemonSetOptions {
    * annotation, which the placement preview reads to report nodes of another architecture
    * (where the agent would crash-loop with "exec format error").
    *
-   * @default - not declared (the preview assumes the image runs everywhere)
+   * @default - DRIVER_CONTAINER with the default driver image (550.127.05-ubuntu22.04):
+   * linux/amd64, linux/arm64 (NVIDIA's multi-arch build). Not declared with COS (the installer's
+   * platforms are not verified), with another `driverVersion`, `operatingSystem` or `image`, or
+   * when a container runs an image of your own.
    */
   readonly imagePlatforms?: string[];
 

@@ -122,7 +122,8 @@ export interface LogAgentDaemonSetOptions {
    *
    * @default - with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the
    * project's build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of
-   * fluentd-kubernetes-daemonset). Not declared for Filebeat or an image of your own.
+   * fluentd-kubernetes-daemonset). Not declared for Filebeat, nor when a container runs an image of
+   * your own.
    */
   readonly imagePlatforms?: string[];
 

@@ -16,7 +16,8 @@ import { UpdateStrategy } from '../../update-strategy';
  * `namespace`, `hostNetwork`, `dnsPolicy`, `priorityClassName`, `updateStrategy`,
  * `terminationGracePeriodSeconds`, `component`, `command`, `args`, `runAsUser`,
  * `readOnlyRootFilesystem`, `addCapabilities`, `resources`, `rbacRules`, `env`, `ports`,
- * `hostMounts`, `liveness`, `readiness`, `initContainers`; the core's for the others.
+ * `hostMounts`, `liveness`, `readiness`, `initContainers`, `imagePlatforms`; the core's for
+ * the others.
  * (jsii erases this interface and copies its props into the preset's props, which extend it.)
  *
  * @jsii ignore
@@ -120,7 +121,9 @@ export interface NetworkAgentDaemonSetOptions {
    * annotation, which the placement preview reads to report nodes of another architecture
    * (where the agent would crash-loop with "exec format error").
    *
-   * @default - not declared (the preview assumes the image runs everywhere)
+   * @default - with the default kube-proxy image: linux/amd64, linux/arm64, linux/ppc64le,
+   * linux/s390x (the Kubernetes 1.31 release images). Not declared with your own `image`, a
+   * `cniInstaller`, or a container you add that runs an image of your own.
    */
   readonly imagePlatforms?: string[];
 

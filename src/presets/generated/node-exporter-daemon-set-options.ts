@@ -14,7 +14,7 @@ import { UpdateStrategy } from '../../update-strategy';
 /**
  * The core's props (`DaemonSetOptions`) with the defaults of the `NodeExporter`: its own for
  * `hostNetwork`, `dnsPolicy`, `hostPid`, `component`, `resources`, `args`, `env`, `ports`,
- * `hostMounts`, `readiness`, `liveness`; the core's for the others.
+ * `hostMounts`, `readiness`, `liveness`, `imagePlatforms`; the core's for the others.
  * (jsii erases this interface and copies its props into the preset's props, which extend it.)
  *
  * @jsii ignore
@@ -117,7 +117,9 @@ export interface NodeExporterDaemonSetOptions {
    * annotation, which the placement preview reads to report nodes of another architecture
    * (where the agent would crash-loop with "exec format error").
    *
-   * @default - not declared (the preview assumes the image runs everywhere)
+   * @default - with the default image: linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le,
+   * linux/riscv64, linux/s390x (node exporter's release architectures). Not declared when a
+   * container runs an image of your own.
    */
   readonly imagePlatforms?: string[];
 

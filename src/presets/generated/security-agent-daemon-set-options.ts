@@ -15,7 +15,7 @@ import { UpdateStrategy } from '../../update-strategy';
  * The core's props (`DaemonSetOptions`) with the defaults of the `SecurityAgent`: its own for
  * `privileged`, `runAsUser`, `runAsGroup`, `runAsNonRoot`, `addCapabilities`, `resources`,
  * `component`, `args`, `env`, `ports`, `podAnnotations`, `hostMounts`, `startup`, `liveness`,
- * `readiness`, `initContainers`; the core's for the others.
+ * `readiness`, `initContainers`, `imagePlatforms`; the core's for the others.
  * (jsii erases this interface and copies its props into the preset's props, which extend it.)
  *
  * @jsii ignore
@@ -119,7 +119,9 @@ export interface SecurityAgentDaemonSetOptions {
    * annotation, which the placement preview reads to report nodes of another architecture
    * (where the agent would crash-loop with "exec format error").
    *
-   * @default - not declared (the preview assumes the image runs everywhere)
+   * @default - with the default images (Falco, and the driver loader with the kernel module):
+   * linux/amd64, linux/arm64 (Falco's release manifests). Not declared when a container runs an
+   * image of your own (`image`, `driverLoaderImage` or a container you add).
    */
   readonly imagePlatforms?: string[];
 

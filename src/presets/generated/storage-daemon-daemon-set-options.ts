@@ -14,8 +14,8 @@ import { UpdateStrategy } from '../../update-strategy';
 /**
  * The core's props (`DaemonSetOptions`) with the defaults of the `StorageDaemon`: its own for
  * `namespace`, `priorityClassName`, `updateStrategy`, `component`, `privileged`, `args`,
- * `env`, `resources`, `rbacRules`, `lifecycle`, `ports`, `sidecars`, `hostMounts`, `liveness`;
- * the core's for the others.
+ * `env`, `resources`, `rbacRules`, `lifecycle`, `ports`, `sidecars`, `hostMounts`, `liveness`,
+ * `imagePlatforms`; the core's for the others.
  * (jsii erases this interface and copies its props into the preset's props, which extend it.)
  *
  * @jsii ignore
@@ -118,7 +118,9 @@ export interface StorageDaemonDaemonSetOptions {
    * annotation, which the placement preview reads to report nodes of another architecture
    * (where the agent would crash-loop with "exec format error").
    *
-   * @default - not declared (the preview assumes the image runs everywhere)
+   * @default - with the default images: linux/amd64, linux/arm64 (the Linux platforms the EBS
+   * driver and both sidecars share). Not declared when a container runs an image of your own
+   * (`image`, `nodeDriverRegistrarImage`, `livenessProbeImage` or a container you add).
    */
   readonly imagePlatforms?: string[];
 
