@@ -3,10 +3,21 @@
  * jsii-rosetta compiles the README's (`npm test` runs both): a fence ```ts [fixture=NAME] is
  * wrapped in rosetta/NAME.ts-fixture (default: `default`), with `cdk8s-node-agents` resolved
  * to src/. Examples that are not meant to compile are fenced as `text`.
+ *
+ * Compiling is not running: every example of README.md and docs/ that a reader can paste into a
+ * cdk8s app is also run (a fragment in an app and chart of its own, ending in `app.synth()`), and
+ * the manifest it writes must be one the API server accepts.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as constructs from 'constructs';
 import * as ts from 'typescript';
+import { parseAllDocuments } from 'yaml';
+import * as library from '../src';
+import { validateManifest } from './util/synth';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -82,4 +93,66 @@ test('every TypeScript example in docs/ compiles', () => {
       return `${all[index].file}:${all[index].line} (fixture ${all[index].fixture}): ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
   expect(errors).toEqual([]);
+});
+
+/** The example as a program a reader runs: its own, or the fragment in an app with a chart. */
+function asProgram(s: Snippet): string {
+  const app = "import { App as DocsApp, Chart as DocsChart } from 'cdk8s';\nconst docsApp = new DocsApp();\nconst chart = new DocsChart(docsApp, 'docs');\n";
+  if (s.fixture === 'program') {
+    return s.code;
+  }
+  const fixture = fs.readFileSync(path.join(ROOT, 'rosetta', `${s.fixture}.ts-fixture`), 'utf-8');
+  return fixture.replace("declare const chart: import('cdk8s').Chart;", app).replace('/// here', `${s.code}\ndocsApp.synth();`);
+}
+
+/** Runs a program with `cdk8s-node-agents` resolved to src/, its app writing into `outdir`. */
+function runProgram(code: string, outdir: string): void {
+  const js = ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
+  }).outputText;
+  const modules: Record<string, unknown> = { 'cdk8s-node-agents': library, 'cdk8s': cdk8s, 'cdk8s-plus-28': kplus, constructs, fs, path };
+  const load = (id: string) => {
+    if (!(id in modules)) {
+      throw new Error(`an example imports ${id}, which this test does not provide: add it to the modules here`);
+    }
+    return modules[id];
+  };
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    const module = { exports: {} };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('require', 'module', 'exports', js)(load, module, module.exports);
+  } finally {
+    if (previous === undefined) {
+      delete process.env.CDK8S_OUTDIR;
+    } else {
+      process.env.CDK8S_OUTDIR = previous;
+    }
+  }
+}
+
+// Examples that read files of the reader's cluster (nodes.json, pods.json) only compile here.
+const runnable = [...snippets(path.join(ROOT, 'README.md')), ...all].filter((s) => !/\bfs\.readFileSync\(/.test(s.code));
+
+test('README.md and docs/ have examples to run', () => {
+  expect(runnable.filter((s) => s.file === 'README.md').length).toBeGreaterThanOrEqual(3);
+  expect(runnable.filter((s) => s.file.startsWith('docs/presets/')).length).toBeGreaterThanOrEqual(6);
+});
+
+test.each(runnable.map((s) => [`${s.file}:${s.line}`, s] as const))('%s synthesizes a manifest the API server accepts', (_, s) => {
+  // GIVEN the example as the program a reader runs
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-example-'));
+  try {
+    // WHEN it runs (its app synthesizes, with the app-wide checks)
+    runProgram(asProgram(s), outdir);
+    // THEN it wrote a manifest, and every object is one the API server accepts
+    const files = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    const objects = files.flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf-8')).map((d) => d.toJS()));
+    expect(objects.filter((o) => o?.kind === 'DaemonSet').length).toBeGreaterThan(0);
+    validateManifest(objects);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 });
