@@ -161,7 +161,7 @@ new JsonFile(project, 'test/cluster/jest.config.json', {
     rootDir: '../..',
     testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
     transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
-    testTimeout: 300_000,
+    testTimeout: 600_000, // above awaitOutcome's 300 s, which only bounds a failure
     verbose: true,
   },
 });

@@ -1,10 +1,11 @@
 import { Duration, Size } from 'cdk8s';
 import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentContainer, ContainerSettings } from '../agent-container';
+import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { CniInstallerContainerSettings } from './generated/cni-installer-container-settings';
 import { NetworkAgentDaemonSetOptions } from './generated/network-agent-daemon-set-options';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
@@ -29,7 +30,7 @@ const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
  * `volumeMounts` and `ports` you give are added to the two CNI directory mounts, `env` is merged,
  * and any other setting (e.g. `runAsUser`) replaces the preset's value.
  */
-export interface CniInstaller extends ContainerSettings {
+export interface CniInstaller extends CniInstallerContainerSettings {
   /** The installer's image, pinned (often the agent's own image, as with Calico and Cilium). */
   readonly image: string;
 
