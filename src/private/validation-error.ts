@@ -6,15 +6,17 @@ export const VALIDATION_ERROR_SYMBOL = Symbol.for('cdk8s-node-agents.ValidationE
  * users recognise it with `Errors.isValidationError`.
  */
 export class ValidationError extends Error {
-  public readonly problems: string[];
-  public readonly constructPath: string;
+  public declare readonly problems: string[];
+  public declare readonly constructPath: string;
 
   constructor(subject: string, constructPath: string, problems: string[]) {
     const heading = problems.length === 1 ? 'Invalid props' : `${problems.length} invalid props`;
     super(`${heading} for ${subject}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
-    this.name = 'ValidationError';
-    this.problems = [...problems];
-    this.constructPath = constructPath;
+    // Not enumerable: Node prints an uncaught error's enumerable fields after its stack, which
+    // would show every problem a second time (the message already lists them).
+    Object.defineProperty(this, 'name', { value: 'ValidationError', enumerable: false, configurable: true, writable: true });
+    Object.defineProperty(this, 'problems', { value: [...problems], enumerable: false });
+    Object.defineProperty(this, 'constructPath', { value: constructPath, enumerable: false });
     Object.defineProperty(this, VALIDATION_ERROR_SYMBOL, { value: true });
   }
 }

@@ -57,6 +57,9 @@ describe.each(PRESETS)('%s on the preset base', (_name, build) => {
     expect(message).toMatch(/priorityClassName: got "Not_Valid"/);
     expect(message).not.toMatch(/test\/agent\/DaemonSet/);
     expect(Errors.problemsOf(thrown)).toHaveLength(2);
+    // and Node's report of an uncaught error (its enumerable fields after the stack) does not list them again
+    expect(Object.keys(thrown as object)).toEqual([]);
+    expect((thrown as any).constructPath).toBe('test/agent');
   });
 });
 
