@@ -41,8 +41,8 @@ const REQUIRED_PROPS: { [className: string]: object } = { NetworkAgent: { apiSer
 
 /**
  * A preset of the library, looked up by its exported class name. Constructed with no props but
- * the required ones (one instance) or with only a unique `name` too (many), so that it is
- * measured with its own defaults.
+ * the required ones (one instance) or with only a unique `name` and node pool too (many), so
+ * that it is measured with its own defaults.
  */
 function preset(className: string, dnsName: string): SynthesisCase {
   const ctor = (lib as unknown as { [name: string]: unknown })[className];
@@ -57,7 +57,10 @@ function preset(className: string, dnsName: string): SynthesisCase {
     label,
     group: 'preset',
     run: inChart((chart, i, count) => {
-      new Preset(chart, `${className}${i}`, { ...REQUIRED_PROPS[className], ...(count === 1 ? {} : { name: `${dnsName}-${i}` }) });
+      // Many instances each get their own node pool: agents that can share a node must not claim
+      // the same host port or writable host path, which the library reports at synth.
+      const many = { name: `${dnsName}-${i}`, nodeSelector: { 'bench.example.com/pool': `pool-${i}` } };
+      new Preset(chart, `${className}${i}`, { ...REQUIRED_PROPS[className], ...(count === 1 ? {} : many) });
     }),
   };
 }

@@ -23,6 +23,25 @@ export function agentLabels(name: string): { [key: string]: string } {
   };
 }
 
+/**
+ * The required node affinity the core adds by default (`excludeVirtualNodes`): no EKS Fargate or
+ * virtual-kubelet node. A fresh object at each use (see `plainObjects`).
+ */
+function virtualNodeExclusion() {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{
+          matchExpressions: [
+            { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+            { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
+          ],
+        }],
+      },
+    },
+  };
+}
+
 function selectorLabels(name: string): { [key: string]: string } {
   return { 'app.kubernetes.io/instance': name, 'app.kubernetes.io/name': name };
 }
@@ -48,6 +67,7 @@ export function plainObjects(name: string): unknown[] {
         template: {
           metadata: { labels: agentLabels(name) },
           spec: {
+            affinity: virtualNodeExclusion(),
             automountServiceAccountToken: false,
             containers: [{
               env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
@@ -101,6 +121,7 @@ export function l1Objects(scope: Construct, name: string): void {
       template: {
         metadata: { labels },
         spec: {
+          affinity: virtualNodeExclusion(),
           automountServiceAccountToken: false,
           containers: [{
             env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
@@ -198,6 +219,7 @@ export function plusObjects(scope: Construct, name: string): void {
     JsonPatch.add('/spec/template/spec/hostIpc', false),
     JsonPatch.add('/spec/template/spec/nodeSelector', { 'kubernetes.io/os': 'linux' }),
     JsonPatch.add('/spec/template/spec/tolerations', [{ operator: 'Exists' }]),
+    JsonPatch.add('/spec/template/spec/affinity', virtualNodeExclusion()),
   );
 }
 

@@ -94,7 +94,9 @@ export function runHelm(root: string, options: { counts: number[]; runs: number;
   const hasPreset = probe.stdout === 'function';
   const libraryCase = hasPreset ? 'NodeExporter preset' : 'core DaemonSet (NodeExporter is not exported from lib/ yet)';
   const construct = hasPreset
-    ? 'new lib.NodeExporter(chart, "NodeExporter" + i, n === 1 ? {} : { name: "node-exporter-" + i })'
+    // Each instance on its own port: node exporters on the host network cannot share one, which
+    // the library reports at synth (the helm chart renders the collision without a word).
+    ? 'new lib.NodeExporter(chart, "NodeExporter" + i, n === 1 ? {} : { name: "node-exporter-" + i, port: 9100 + i })'
     : 'new lib.DaemonSet(chart, "agent-" + i, { image: "quay.io/prometheus/node-exporter:v1.8.2", name: "agent-" + i })';
   const script = (n: number) => [
     'const { App, Chart } = require("cdk8s"); const lib = require("./lib");',

@@ -203,6 +203,22 @@ describe('agents that cannot share a node', () => {
     new LogAgent(chart, 'b', { stateHostPath: '/var/lib/logs-state' });
     expect(() => synth(chart)).toThrow(/both claim writable host path \/var\/lib\/logs-state/);
   });
+
+  test('fails when one agent writes inside another\'s host directory; a sibling with a common prefix is fine', () => {
+    // GIVEN root agents writing /var/lib/agent, /var/lib/agent/cache (inside it) and /var/lib/agentx (beside it)
+    const writer = (chart: Chart, id: string, path: string) =>
+      new DaemonSet(chart, id, { image: IMAGE, runAsUser: 0, hostMounts: [HostMount.readWrite(path)] });
+    const nested = newChart();
+    writer(nested, 'outer', '/var/lib/agent');
+    writer(nested, 'inner', '/var/lib/agent/cache/');
+    writer(nested, 'beside', '/var/lib/agentx');
+    // THEN only the nested pair is reported, with both paths
+    expect(() => synth(nested)).toThrow(/^Validation failed with the following errors:\n {2}\[test\/outer\] 'test\/outer' \(default\/outer\) and 'test\/inner' \(default\/inner\) can run on the same node and both claim writable host path \/var\/lib\/agent and \/var\/lib\/agent\/cache\/;[^\n]*$/);
+    const siblings = newChart();
+    writer(siblings, 'outer', '/var/lib/agent');
+    writer(siblings, 'beside', '/var/lib/agentx');
+    expect(synth(siblings).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
+  });
 });
 
 describe('public values that tell the truth', () => {

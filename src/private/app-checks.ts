@@ -91,24 +91,65 @@ function ownerOf(c: IConstruct): string {
 
 function nodeConflicts(agents: AgentClaims[]): string[] {
   const errors: string[] = [];
-  for (let i = 0; i < agents.length; i++) {
-    for (let j = i + 1; j < agents.length; j++) {
-      const [a, b] = [agents[i], agents[j]];
-      if (!canShareNode(a, b)) {
-        continue;
-      }
-      const ports = a.hostPorts.filter((p) => b.hostPorts.includes(p));
-      const paths = a.exclusiveHostPaths.flatMap((p) => b.exclusiveHostPaths.filter((q) => overlaps(p, q)).map((q) => (p === q ? p : `${p} and ${q}`)));
-      const what = [
-        ...ports.map((p) => `host port ${p}`),
-        ...paths.map((p) => `writable host path ${p}`),
-      ];
-      if (what.length > 0) {
-        errors.push(`'${a.ownerPath}' (${a.id}) and '${b.ownerPath}' (${b.id}) can run on the same node and both claim ${what.join(', ')}; the second pod on a node would fail (port in use) or corrupt the other's state. Give one of them another port or path, or keep them on different nodes (nodeSelector or requiredNodeAffinity)`);
-      }
+  for (const [i, j] of claimingTheSame(agents)) {
+    const [a, b] = [agents[i], agents[j]];
+    if (!canShareNode(a, b)) {
+      continue;
+    }
+    const ports = a.hostPorts.filter((p) => b.hostPorts.includes(p));
+    const paths = a.exclusiveHostPaths.flatMap((p) => b.exclusiveHostPaths.filter((q) => overlaps(p, q)).map((q) => (p === q ? p : `${p} and ${q}`)));
+    const what = [
+      ...ports.map((p) => `host port ${p}`),
+      ...paths.map((p) => `writable host path ${p}`),
+    ];
+    if (what.length > 0) {
+      errors.push(`'${a.ownerPath}' (${a.id}) and '${b.ownerPath}' (${b.id}) can run on the same node and both claim ${what.join(', ')}; the second pod on a node would fail (port in use) or corrupt the other's state. Give one of them another port or path, or keep them on different nodes (nodeSelector or requiredNodeAffinity)`);
     }
   }
   return errors;
+}
+
+/**
+ * The pairs of agents (indexes, in order) that claim the same host port or overlapping writable
+ * host paths, found through an index instead of comparing every pair: an app of 1,000 agents
+ * spent 12 % of its synthesis comparing them (bench/: core x 1000).
+ */
+function claimingTheSame(agents: AgentClaims[]): Array<[number, number]> {
+  const byPort = new Map<string, number[]>();
+  const byPath = new Map<string, number[]>();
+  const add = (index: Map<string, number[]>, key: string, i: number) => index.set(key, [...(index.get(key) ?? []), i]);
+  agents.forEach((a, i) => {
+    new Set(a.hostPorts).forEach((port) => add(byPort, port, i));
+    new Set(a.exclusiveHostPaths.map(normalize)).forEach((path) => add(byPath, path, i));
+  });
+  const pairs = new Set<number>();
+  const pair = (i: number, j: number) => {
+    if (i !== j) {
+      pairs.add(Math.min(i, j) * agents.length + Math.max(i, j));
+    }
+  };
+  for (const holders of byPort.values()) {
+    holders.forEach((i) => holders.forEach((j) => pair(i, j)));
+  }
+  // Two paths overlap when one is the other or an ancestor of it ("/" is everyone's).
+  for (const [path, holders] of byPath) {
+    for (const ancestor of ancestorsOf(path)) {
+      (byPath.get(ancestor) ?? []).forEach((j) => holders.forEach((i) => pair(i, j)));
+    }
+  }
+  return [...pairs].sort((x, y) => x - y).map((k) => [Math.floor(k / agents.length), k % agents.length]);
+}
+
+/** A normalized path and every ancestor of it, "/" included: "/a/b" gives "/a/b", "/a", "/". */
+function ancestorsOf(path: string): string[] {
+  const result = [path];
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+    result.push(path.slice(0, end));
+  }
+  if (path !== '/') {
+    result.push('/');
+  }
+  return result;
 }
 
 /** False only when some node label must have values the other agent never accepts. */
