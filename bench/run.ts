@@ -135,6 +135,14 @@ function main(): void {
   fs.writeFileSync(args.out, report);
   process.stdout.write(report);
   log(`done in ${seconds} s; written to ${path.relative(ROOT, args.out)}`);
+
+  // A case that throws measured nothing: fail the run (the report above names it), so that a
+  // change that breaks a case shows in CI's smoke run instead of as a quietly shorter table.
+  const broken = (synthesis?.results ?? []).filter((r) => r.error?.startsWith('throws') === true);
+  if (broken.length > 0) {
+    log(`FAILED: ${broken.map((r) => `${r.label}: ${r.error}`).join('; ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main();
