@@ -95,19 +95,27 @@ const rosetta = project.addTask('rosetta:compile', {
 });
 project.testTask.spawn(rosetta);
 
+/**
+ * A test tier outside `npm test` (it needs the network or builds a control plane): `npm test`
+ * ignores test/<dir>/, which gets its own jest config (ts-jest, long tests, verbose).
+ */
+function separateTestTier(dir: string): void {
+  project.jest?.addIgnorePattern(`/test/${dir}/`);
+  new JsonFile(project, `test/${dir}/jest.config.json`, {
+    obj: {
+      rootDir: '../..',
+      testMatch: [`<rootDir>/test/${dir}/**/*.test.ts`],
+      transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+      testTimeout: 600_000,
+      verbose: true,
+    },
+  });
+}
+
 // The README's quick start, run as a newcomer would: in a fresh folder, its install line (the
 // library packed with `npm pack`, the rest from the npm registry), its files, `npx cdk8s synth`;
 // the manifest checked against what the README says. Needs the registry, so not part of `test`.
-project.jest?.addIgnorePattern('/test/quickstart/');
-new JsonFile(project, 'test/quickstart/jest.config.json', {
-  obj: {
-    rootDir: '../..',
-    testMatch: ['<rootDir>/test/quickstart/**/*.test.ts'],
-    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
-    testTimeout: 600_000,
-    verbose: true,
-  },
-});
+separateTestTier('quickstart');
 project.addTask('test:quickstart', {
   description: 'Run the README\'s quick start in a fresh folder against the packed library (needs the npm registry)',
   steps: [
@@ -155,16 +163,8 @@ project.addTask('bench', {
 // test/cluster/build-control-plane.sh) runs the example app and generated fleets, and the preview
 // must say what its DaemonSet controller and scheduler did. Its own jest config, so that
 // `npm test` stays offline and fast.
-project.jest?.addIgnorePattern('/test/cluster/');
-new JsonFile(project, 'test/cluster/jest.config.json', {
-  obj: {
-    rootDir: '../..',
-    testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
-    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
-    testTimeout: 600_000, // above awaitOutcome's 300 s, which only bounds a failure
-    verbose: true,
-  },
-});
+// 600 s: above awaitOutcome's 300 s, which only bounds a failure.
+separateTestTier('cluster');
 project.addTask('test:cluster', {
   description: 'Build (once) a kubelet-less v1.20.2 control plane and check the placement preview against it',
   steps: [

@@ -7,6 +7,7 @@ import { AgentMetrics } from './agent-metrics';
 import { AgentVolume } from './agent-volume';
 import { HostMount } from './host-mount';
 import { NodeAffinityTerm, WeightedNodeAffinityTerm } from './node-affinity';
+import { IMAGE_PLATFORMS_ANNOTATION } from './placement/fleet-fit';
 import { NodeInventory } from './placement/node-inventory';
 import { PlacementPreview } from './placement/placement-preview';
 import { PreviewOptions } from './placement/preview-options';
@@ -438,8 +439,6 @@ export interface SeLinuxOptions {
 
 const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
 
-/** The annotation the placement preview reads the image's platforms from. */
-const IMAGE_PLATFORMS_ANNOTATION = 'cdk8s-node-agents.dev/image-platforms';
 const IMAGE_PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
 /** Nodes that accept no DaemonSet pods (as the prometheus-node-exporter and EBS CSI charts exclude them). */

@@ -3,7 +3,7 @@ import { Capability, EnvValue } from 'cdk8s-plus-28';
 import { HostMount, NodeInventory, Toleration } from '../../src';
 import { NodeExporter, NodeExporterProps } from '../../src/presets/node-exporter';
 import { NodeExporterCollector } from '../../src/presets/node-exporter-collector';
-import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent, declaredPlatforms } from '../util/synth';
 
 const MOUNT_POINTS_EXCLUDE = '^/(dev|proc|sys|run/credentials/.+|run/containerd/.+|run/containers/storage/.+|run/k3s/containerd/.+'
   + '|var/lib/docker/.+|var/lib/containers/storage/.+|var/lib/kubelet/pods/.+)($|/)';
@@ -507,7 +507,7 @@ describe('NodeExporter imagePlatforms', () => {
   const platformsOf = (props: NodeExporterProps = {}): string | undefined => {
     const chart = newChart();
     new NodeExporter(chart, 'node-exporter', props);
-    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+    return declaredPlatforms(synth(chart));
   };
 
   test('declared for the default image: the architectures of node exporter\'s release (DOCKER_ARCHS)', () => {

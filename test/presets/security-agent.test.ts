@@ -8,7 +8,7 @@ import { SecurityAgent, SecurityAgentProps } from '../../src/presets/security-ag
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
 import { SecurityAgentPriority } from '../../src/presets/security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
-import { container, newChart, only, podSpec, synth, synthAgent } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent, declaredPlatforms } from '../util/synth';
 
 const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_PTRACE', 'SYS_RESOURCE'];
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
@@ -661,7 +661,7 @@ describe('SecurityAgent imagePlatforms', () => {
   const platformsOf = (props: SecurityAgentProps = {}): string | undefined => {
     const chart = newChart();
     new SecurityAgent(chart, 'falco', props);
-    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+    return declaredPlatforms(synth(chart));
   };
 
   test('declared for the default images: Falco\'s release manifests (x86_64 and aarch64)', () => {

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Capability, Cpu, EnvValue, Handler, Probe } from 'cdk8s-plus-28';
 import { AgentMetrics, AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
 import { StorageDaemon, StorageDaemonProps } from '../../src/presets/storage-daemon';
-import { container, newChart, only, podSpec, synth } from '../util/synth';
+import { container, newChart, only, podSpec, synth, declaredPlatforms } from '../util/synth';
 
 const EBS = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
 const REGISTRAR = 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.14.0';
@@ -513,7 +513,7 @@ describe('StorageDaemon imagePlatforms', () => {
   const platformsOf = (props: StorageDaemonProps = {}): string | undefined => {
     const chart = newChart();
     new StorageDaemon(chart, 'ebs-csi-node', props);
-    return only(synth(chart), 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms'];
+    return declaredPlatforms(synth(chart));
   };
 
   test('declared for the default images: the platforms the EBS driver and both sidecars share', () => {

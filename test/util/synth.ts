@@ -2,6 +2,7 @@ import { App, Chart, ChartProps, Testing } from 'cdk8s';
 import { apiServerProblems } from './api-server-rules';
 import { validateObjects } from './k8s-schema';
 import { PROMETHEUS_API_VERSION, prometheusProblems } from './prometheus-schema';
+import { IMAGE_PLATFORMS_ANNOTATION } from '../../src/placement/fleet-fit';
 
 /** A chart in a fresh test app. */
 export function newChart(props: ChartProps = {}): Chart {
@@ -78,3 +79,8 @@ export const VIRTUAL_NODES_EXCLUDED = [
   { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
   { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
 ];
+
+/** The platforms the one DaemonSet declares for its images (the annotation the preview reads), if any. */
+export function declaredPlatforms(objects: any[]): string | undefined {
+  return only(objects, 'DaemonSet').metadata.annotations?.[IMAGE_PLATFORMS_ANNOTATION];
+}
