@@ -189,6 +189,13 @@ function targetNode(pod: any): string | undefined {
   return undefined;
 }
 
+/**
+ * The longest v1.20's scheduler leaves an unschedulable pod untried when nothing in the cluster
+ * changes: 60 s in the unschedulable queue (`unschedulableQTimeInterval`), flushed every 30 s,
+ * then at most 10 s of backoff (`DefaultPodMaxBackoffDuration`); plus 5 s of slack.
+ */
+export const SCHEDULER_RETRY_BOUND_MS = 105_000;
+
 function podScheduledCondition(pod: any): any {
   return (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
 }
@@ -204,12 +211,18 @@ function podScheduledCondition(pod: any): any {
  * it a preempted pod stays Terminating forever and the preemptor stays Pending). Readiness is
  * never set: nothing here runs.
  *
- * The timeout only bounds a failure: a preemptor whose victims are gone waits in the scheduler's
- * unschedulable queue until a cluster event or the 60 s flush retries it, which took over 120 s
- * once on a loaded machine (fleet 28, then 7 s when run alone).
+ * A pod left Pending with a nominated node is a state v1.20 can keep for good: when the room its
+ * preemption freed is taken by a pod of higher priority before it is retried, it fails again, finds
+ * no victims, and keeps its `nominatedNodeName` (`updatePod` in v1.20's scheduler.go sets the
+ * nomination but never clears it; later versions do). Such a pod counts as decided once nothing
+ * has changed for `SCHEDULER_RETRY_BOUND_MS`, the longest the scheduler leaves an unschedulable
+ * pod untried without a cluster event. Reproduced by hand on this control plane: a pod preempted
+ * for, its room then taken by a higher-priority pod, stayed nominated and Pending for 150 s.
+ *
+ * The timeout only bounds a failure; its message is the last state seen.
  */
 export async function awaitOutcome(
-  client: KubeClient, daemonSets: Array<{ namespace: string; name: string }>, timeoutMs = 300_000, quietMs = 3_000,
+  client: KubeClient, daemonSets: Array<{ namespace: string; name: string }>, timeoutMs = 240_000, quietMs = 3_000,
 ): Promise<Settled> {
   const preempted = new Set<string>();
   let lastSignature = '';
@@ -243,6 +256,8 @@ export async function awaitOutcome(
     }
     const states: string[] = [];
     let settled = true;
+    // Pending pods that keep a nomination: decided only after the scheduler's retry bound.
+    let nominatedPending = 0;
     const outcome: Outcome = new Map();
     for (const { namespace, name } of daemonSets) {
       const ds = await client.get(`/apis/apps/v1/namespaces/${namespace}/daemonsets/${name}`);
@@ -259,9 +274,12 @@ export async function awaitOutcome(
         const node = targetNode(pod);
         const cond = podScheduledCondition(pod);
         const bound = Boolean(pod.spec.nodeName);
-        const pendingDecided = cond?.status === 'False' && cond.reason === 'Unschedulable' && !pod.status?.nominatedNodeName;
-        if (!bound && !pendingDecided) {
+        const unschedulable = cond?.status === 'False' && cond.reason === 'Unschedulable';
+        if (!bound && !unschedulable) {
           settled = false;
+        }
+        if (!bound && pod.status?.nominatedNodeName) {
+          nominatedPending++;
         }
         if (node === undefined || perNode.has(node)) {
           settled = false;
@@ -278,7 +296,7 @@ export async function awaitOutcome(
       lastSignature = signature;
       lastState = states.join('\n');
       stableSince = Date.now();
-    } else if (settled && Date.now() - stableSince >= quietMs) {
+    } else if (settled && Date.now() - stableSince >= (nominatedPending > 0 ? SCHEDULER_RETRY_BOUND_MS : quietMs)) {
       return { outcome, preempted: [...preempted] };
     }
     if (Date.now() > deadline) {
