@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { DaemonSet } from './daemon-set';
 import { PodSecurity, PodSecurityLevel } from './pod-security';
 import { registerAppChecks } from './private/app-checks';
-import { toDnsLabel } from './private/names';
+import { defaultName } from './private/names';
 import { Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkConstructProps } from './private/shapes';
@@ -14,7 +14,8 @@ export interface AgentNamespaceProps {
   /**
    * The namespace name.
    *
-   * @default - the construct id as a DNS-1123 label
+   * @default - the construct id as a DNS-1123 label; for the id "Default" or "Resource", the
+   * enclosing construct's id
    */
   readonly name?: string;
 
@@ -60,7 +61,7 @@ export class AgentNamespace extends Construct {
     // Namespaces are cluster-wide: the app-wide check reports two constructs emitting one.
     registerAppChecks(this);
     const problems = new Problems(`AgentNamespace '${this.node.path}'`);
-    this.name = props.name ?? toDnsLabel(id);
+    this.name = props.name ?? defaultName(this);
     problems.check('name', this.name, rules.dns1123Label(this.name));
     if (props.level !== undefined && !Object.values(PodSecurityLevel).includes(props.level)) {
       problems.add('level', props.level, `expected one of ${Object.values(PodSecurityLevel).join(', ')}`);

@@ -17,7 +17,7 @@ import { AgentClaims, registerAgent } from './private/app-checks';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { withDefaults } from './private/merge';
 import { BoundMetrics } from './private/metrics-target';
-import { toDnsLabel } from './private/names';
+import { defaultName } from './private/names';
 import { presetProblems } from './private/preset-problems';
 import { Problems } from './private/problems';
 import * as rules from './private/rules';
@@ -35,7 +35,9 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The name of the DaemonSet and of the objects made for it (ServiceAccount, ClusterRole,
    * ClusterRoleBinding). A DNS-1123 label, stable across runs.
    *
-   * @default - the construct id as a DNS-1123 label ("NodeExporter" becomes "nodeexporter")
+   * @default - the construct id as a DNS-1123 label ("NodeExporter" becomes "nodeexporter"); for
+   * the id "Default" or "Resource", the enclosing construct's id (a wrapper's instances are named
+   * after the wrapper)
    */
   readonly name?: string;
 
@@ -543,7 +545,7 @@ export class DaemonSet extends Construct {
       problems.throwIfAny();
     }
 
-    this.name = props.name ?? toDnsLabel(id);
+    this.name = props.name ?? defaultName(this);
     // The main container takes the name unless containerName is given; its check reports it.
     if (props.containerName !== undefined) {
       problems.check('name', this.name, rules.dns1123Label(this.name));

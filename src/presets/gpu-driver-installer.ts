@@ -284,7 +284,7 @@ export class GpuDriverInstaller extends Construct {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
       allowParallelRollout, ...coreProps
     } = props;
-    const preset = new PresetScope(this, id, coreProps);
+    const preset = new PresetScope(this, coreProps);
     const problems = preset.problems;
 
     this.flavor = flavor ?? GpuDriverFlavor.COS;

@@ -210,7 +210,7 @@ export class LogAgent extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, ...coreProps } = props;
-    const preset = new PresetScope(this, id, coreProps);
+    const preset = new PresetScope(this, coreProps);
     const problems = preset.problems;
 
     this.flavor = flavor ?? LogFlavor.FLUENT_BIT;

@@ -251,7 +251,7 @@ export class NetworkAgent extends Construct {
       apiServerHost, apiServerPort, metricsPort, ...options
     } = props;
     // kube-system and a short grace period unless you say otherwise (see the class doc).
-    const preset = new PresetScope(this, id, options, { namespace: 'kube-system', terminationGracePeriodSeconds: 5 });
+    const preset = new PresetScope(this, options, { namespace: 'kube-system', terminationGracePeriodSeconds: 5 });
     const problems = preset.problems;
 
     this.image = image ?? DEFAULT_IMAGE;

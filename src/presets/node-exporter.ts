@@ -230,7 +230,7 @@ export class NodeExporter extends Construct {
       image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,
       netDevicesExclude, extraArgs, createService, networkPolicy, ...options
     } = props;
-    const preset = new PresetScope(this, id, options);
+    const preset = new PresetScope(this, options);
     const problems = preset.problems;
 
     this.image = image ?? NodeExporter.DEFAULT_IMAGE;

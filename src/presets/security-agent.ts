@@ -175,7 +175,7 @@ export class SecurityAgent extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, minimumPriority, httpOutput, ...options } = props;
-    const preset = new PresetScope(this, id, options);
+    const preset = new PresetScope(this, options);
     const problems = preset.problems;
 
     this.image = image ?? SecurityAgent.DEFAULT_IMAGE;

@@ -189,7 +189,7 @@ export class StorageDaemon extends Construct {
       image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
       metricsPort, ...options
     } = props;
-    const preset = new PresetScope(this, id, options, { namespace: 'kube-system' });
+    const preset = new PresetScope(this, options, { namespace: 'kube-system' });
     const problems = preset.problems;
 
     this.image = image ?? DEFAULT_IMAGE;

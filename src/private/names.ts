@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { IConstruct } from 'constructs';
 
 /** A short stable hash of a string (hex). */
 export function shortHash(text: string, length = 8): string {
@@ -23,4 +24,18 @@ export function toDnsLabel(text: string, prefix = ''): string {
 /** The volume name for a host path: "/var/log" becomes "host-var-log", "/" becomes "host-root". */
 export function hostVolumeName(path: string): string {
   return path === '/' ? 'host-root' : toDnsLabel(path, 'host-');
+}
+
+/** Ids that name the one construct a wrapper is built around (the constructs convention). */
+const WRAPPED_CHILD_IDS = new Set(['default', 'resource']);
+
+/**
+ * The name a construct takes when its props give none: its id as a DNS-1123 label. An id of
+ * "Default" or "Resource" takes the nearest enclosing construct's id instead, as cdk8s leaves
+ * those ids out of the names it generates: a platform team's wrapper that builds its agent as
+ * `new DaemonSet(this, 'Default', ...)` gets objects named after each instance of the wrapper.
+ */
+export function defaultName(construct: IConstruct): string {
+  const id = [...construct.node.scopes].reverse().map((c) => c.node.id).find((i) => i !== '' && !WRAPPED_CHILD_IDS.has(i.toLowerCase()));
+  return toDnsLabel(id ?? construct.node.id);
 }

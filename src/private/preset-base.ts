@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { withDefaults } from './merge';
-import { toDnsLabel } from './names';
+import { defaultName } from './names';
 import { sharingProblems } from './preset-problems';
 import { Problems } from './problems';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
@@ -32,9 +32,9 @@ export class PresetScope {
   public readonly containerName: string;
   public readonly terminationGracePeriodSeconds: number;
 
-  constructor(private readonly owner: Construct, id: string, options: DaemonSetOptions, fallbacks: PresetIdentityFallbacks = {}) {
+  constructor(private readonly owner: Construct, options: DaemonSetOptions, fallbacks: PresetIdentityFallbacks = {}) {
     this.problems = new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
-    this.name = options.name ?? toDnsLabel(id);
+    this.name = options.name ?? defaultName(owner);
     this.namespace = options.namespace ?? Chart.of(owner).namespace ?? fallbacks.namespace ?? 'default';
     this.containerName = options.containerName ?? this.name;
     this.terminationGracePeriodSeconds = options.terminationGracePeriodSeconds ?? fallbacks.terminationGracePeriodSeconds ?? 30;

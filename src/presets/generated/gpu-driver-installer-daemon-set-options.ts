@@ -26,7 +26,9 @@ export interface GpuDriverInstallerDaemonSetOptions {
    * The name of the DaemonSet and of the objects made for it (ServiceAccount, ClusterRole,
    * ClusterRoleBinding). A DNS-1123 label, stable across runs.
    *
-   * @default - the construct id as a DNS-1123 label ("NodeExporter" becomes "nodeexporter")
+   * @default - the construct id as a DNS-1123 label ("NodeExporter" becomes "nodeexporter"); for
+   * the id "Default" or "Resource", the enclosing construct's id (a wrapper's instances are named
+   * after the wrapper)
    */
   readonly name?: string;
 
