@@ -196,6 +196,13 @@ function targetNode(pod: any): string | undefined {
  */
 export const SCHEDULER_RETRY_BOUND_MS = 105_000;
 
+/**
+ * How long the kubelet stand-in takes to remove a Terminating pod (its containers stopping):
+ * 0 by default, CLUSTER_KUBELET_STOP_MS to replay the fleets with slower kubelets, where other
+ * pods may be scheduled in between.
+ */
+const KUBELET_STOP_MS = Number(process.env.CLUSTER_KUBELET_STOP_MS ?? 0);
+
 function podScheduledCondition(pod: any): any {
   return (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
 }
@@ -229,9 +236,16 @@ export async function awaitOutcome(
   let stableSince = Date.now();
   let lastState = '';
   const deadline = Date.now() + timeoutMs;
+  // When a Terminating pod was first seen: a kubelet removes it once its containers have stopped.
+  const terminatingSince = new Map<string, number>();
   for (;;) {
     const pods = (await client.get('/api/v1/pods')).items as any[];
     for (const pod of pods.filter((p) => p.metadata.deletionTimestamp && p.spec.nodeName)) {
+      const since = terminatingSince.get(pod.metadata.uid) ?? Date.now();
+      terminatingSince.set(pod.metadata.uid, since);
+      if (Date.now() - since < KUBELET_STOP_MS) {
+        continue;
+      }
       preempted.add(`${pod.metadata.namespace}/${pod.metadata.name} on ${pod.spec.nodeName}`);
       try {
         await client.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
