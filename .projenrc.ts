@@ -108,6 +108,8 @@ function separateTestTier(dir: string): void {
       transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
       testTimeout: 600_000,
       verbose: true,
+      // A report per tier beside npm test's, for .ci/report.js (totals, and the failures at the end of the log).
+      reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports', outputName: `junit-${dir}.xml` }]],
     },
   });
 }
