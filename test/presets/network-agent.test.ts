@@ -1,7 +1,7 @@
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { AgentMetrics, DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
 import { NetworkAgent, NetworkAgentProps } from '../../src/presets/network-agent';
-import { container, newChart, only, podSpec, synth, synthAgent, declaredPlatforms } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent, platformsDeclaredBy } from '../util/synth';
 
 const KUBE_PROXY = 'registry.k8s.io/kube-proxy:v1.31.14';
 const CILIUM = 'quay.io/cilium/cilium:v1.16.5';
@@ -600,11 +600,7 @@ describe('NetworkAgent input checks', () => {
 });
 
 describe('NetworkAgent imagePlatforms', () => {
-  const platformsOf = (props: NetworkAgentProps): string | undefined => {
-    const chart = newChart();
-    new NetworkAgent(chart, 'kube-proxy', props);
-    return declaredPlatforms(synth(chart));
-  };
+  const platformsOf = (props: NetworkAgentProps) => platformsDeclaredBy((chart) => new NetworkAgent(chart, 'kube-proxy', props));
 
   test('declared for the default kube-proxy image: the Kubernetes 1.31 server platforms', () => {
     // GIVEN / WHEN / THEN

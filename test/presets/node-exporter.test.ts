@@ -3,7 +3,7 @@ import { Capability, EnvValue } from 'cdk8s-plus-28';
 import { HostMount, NodeInventory, Toleration } from '../../src';
 import { NodeExporter, NodeExporterProps } from '../../src/presets/node-exporter';
 import { NodeExporterCollector } from '../../src/presets/node-exporter-collector';
-import { container, newChart, only, podSpec, synth, synthAgent, declaredPlatforms } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent, platformsDeclaredBy } from '../util/synth';
 
 const MOUNT_POINTS_EXCLUDE = '^/(dev|proc|sys|run/credentials/.+|run/containerd/.+|run/containers/storage/.+|run/k3s/containerd/.+'
   + '|var/lib/docker/.+|var/lib/containers/storage/.+|var/lib/kubelet/pods/.+)($|/)';
@@ -504,11 +504,7 @@ describe('NodeExporter fails when', () => {
 });
 
 describe('NodeExporter imagePlatforms', () => {
-  const platformsOf = (props: NodeExporterProps = {}): string | undefined => {
-    const chart = newChart();
-    new NodeExporter(chart, 'node-exporter', props);
-    return declaredPlatforms(synth(chart));
-  };
+  const platformsOf = (props: NodeExporterProps = {}) => platformsDeclaredBy((chart) => new NodeExporter(chart, 'node-exporter', props));
 
   test('declared for the default image: the architectures of node exporter\'s release (DOCKER_ARCHS)', () => {
     // GIVEN / WHEN the default image

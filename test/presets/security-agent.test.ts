@@ -8,7 +8,7 @@ import { SecurityAgent, SecurityAgentProps } from '../../src/presets/security-ag
 import { SecurityAgentDriver } from '../../src/presets/security-agent-driver';
 import { SecurityAgentPriority } from '../../src/presets/security-agent-priority';
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
-import { container, newChart, only, podSpec, synth, synthAgent, declaredPlatforms } from '../util/synth';
+import { container, newChart, only, podSpec, synth, synthAgent, platformsDeclaredBy } from '../util/synth';
 
 const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_PTRACE', 'SYS_RESOURCE'];
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
@@ -658,11 +658,7 @@ describe('SecurityAgent fails when', () => {
 });
 
 describe('SecurityAgent imagePlatforms', () => {
-  const platformsOf = (props: SecurityAgentProps = {}): string | undefined => {
-    const chart = newChart();
-    new SecurityAgent(chart, 'falco', props);
-    return declaredPlatforms(synth(chart));
-  };
+  const platformsOf = (props: SecurityAgentProps = {}) => platformsDeclaredBy((chart) => new SecurityAgent(chart, 'falco', props));
 
   test('declared for the default images: Falco\'s release manifests (x86_64 and aarch64)', () => {
     // GIVEN / WHEN the default Falco image, alone or with the default driver loader

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Capability, Cpu, EnvValue, Handler, Probe } from 'cdk8s-plus-28';
 import { AgentMetrics, AgentVolume, DaemonSet, HostMount, IntOrPercent, UpdateStrategy } from '../../src';
 import { StorageDaemon, StorageDaemonProps } from '../../src/presets/storage-daemon';
-import { container, newChart, only, podSpec, synth, declaredPlatforms } from '../util/synth';
+import { container, newChart, only, podSpec, synth, platformsDeclaredBy } from '../util/synth';
 
 const EBS = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
 const REGISTRAR = 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.14.0';
@@ -510,11 +510,7 @@ describe('StorageDaemon input checks', () => {
 });
 
 describe('StorageDaemon imagePlatforms', () => {
-  const platformsOf = (props: StorageDaemonProps = {}): string | undefined => {
-    const chart = newChart();
-    new StorageDaemon(chart, 'ebs-csi-node', props);
-    return declaredPlatforms(synth(chart));
-  };
+  const platformsOf = (props: StorageDaemonProps = {}) => platformsDeclaredBy((chart) => new StorageDaemon(chart, 'ebs-csi-node', props));
 
   test('declared for the default images: the platforms the EBS driver and both sidecars share', () => {
     // GIVEN / WHEN (the sidecars add linux/arm, ppc64le and s390x; the driver has none of them)

@@ -84,3 +84,10 @@ export const VIRTUAL_NODES_EXCLUDED = [
 export function declaredPlatforms(objects: any[]): string | undefined {
   return only(objects, 'DaemonSet').metadata.annotations?.[IMAGE_PLATFORMS_ANNOTATION];
 }
+
+/** The platforms declared by what `build` adds to a fresh chart (one DaemonSet), synthesized and validated. */
+export function platformsDeclaredBy(build: (chart: Chart) => unknown): string | undefined {
+  const chart = newChart();
+  build(chart);
+  return declaredPlatforms(synth(chart));
+}
