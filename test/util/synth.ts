@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, ChartProps, Testing } from 'cdk8s';
 import { apiServerProblems } from './api-server-rules';
 import { validateObjects } from './k8s-schema';
@@ -29,13 +31,33 @@ export function validateManifest(objects: any[]): void {
 export function synth(chart: Chart): any[] {
   const objects = Testing.synth(chart);
   validateManifest(objects);
+  dump(objects);
   return objects;
+}
+
+let dumped = 0;
+/**
+ * With MANIFEST_DUMP_DIR set, every manifest a test synthesizes is written there, one file per
+ * synthesis named after the test: two runs (before and after a refactor) can then be compared
+ * file by file (`diff -r`), which is how "every manifest unchanged" is checked.
+ */
+function dump(objects: any[]): void {
+  const dir = process.env.MANIFEST_DUMP_DIR;
+  if (dir === undefined) {
+    return;
+  }
+  const state = expect.getState();
+  const test = `${path.relative(process.cwd(), state.testPath ?? 'unknown')}--${state.currentTestName ?? ''}`;
+  const file = path.join(dir, `${test.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 180)}--${dumped++}.json`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(objects, undefined, 1));
 }
 
 /** Synthesizes a whole app (every chart), validating every object. */
 export function synthApp(app: App): any[] {
   const objects = app.charts.flatMap((c) => Testing.synth(c));
   validateManifest(objects);
+  dump(objects);
   return objects;
 }
 
