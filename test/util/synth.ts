@@ -35,7 +35,7 @@ export function synth(chart: Chart): any[] {
   return objects;
 }
 
-let dumped = 0;
+const dumped = new Map<string, number>();
 /**
  * With MANIFEST_DUMP_DIR set, every manifest a test synthesizes is written there, one file per
  * synthesis named after the test: two runs (before and after a refactor) can then be compared
@@ -48,7 +48,9 @@ function dump(objects: any[]): void {
   }
   const state = expect.getState();
   const test = `${path.relative(process.cwd(), state.testPath ?? 'unknown')}--${state.currentTestName ?? ''}`;
-  const file = path.join(dir, `${test.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 180)}--${dumped++}.json`);
+  const n = dumped.get(test) ?? 0;
+  dumped.set(test, n + 1);
+  const file = path.join(dir, `${test.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 180)}--${n}.json`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(objects, undefined, 1));
 }
