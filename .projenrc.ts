@@ -1,5 +1,4 @@
-import { cdk8s, javascript, JsonFile, TextFile } from 'projen';
-import { PRESET_OPTIONS, presetOptionsFile } from './projenrc/preset-options';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-node-agents',
@@ -181,14 +180,5 @@ project.addTask('test:cluster', {
 for (const path of ['/rosetta/', '/examples/', '/bench/', '/.ci/', '/cdk8s.yaml', '.jsii.tabl.json', '/BENCHMARKS.md']) {
   project.npmignore?.exclude(path);
 }
-
-// Each preset's props document the preset's own defaults for the core's props: jsii refuses an
-// interface that re-declares an inherited prop (JSII5015), so the core's props are copied, with
-// the preset's `@default`s, into an interface the preset's props extend (jsii erases it).
-for (const source of PRESET_OPTIONS) {
-  const file = presetOptionsFile(__dirname, source);
-  new TextFile(project, file.path, { lines: file.lines, marker: false, readonly: true });
-}
-project.eslint?.addIgnorePattern('src/presets/generated/');
 
 project.synth();

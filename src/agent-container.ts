@@ -71,6 +71,7 @@ export interface ContainerSettings {
    * The entrypoint.
    *
    * @default - the image's ENTRYPOINT
+   * (the core's default; LogAgent, GpuDriverInstaller, NetworkAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly command?: string[];
 
@@ -78,6 +79,7 @@ export interface ContainerSettings {
    * Arguments to the entrypoint.
    *
    * @default - the image's CMD
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly args?: string[];
 
@@ -86,6 +88,7 @@ export interface ContainerSettings {
    * `spec.nodeName` unless `env` sets NODE_NAME itself.
    *
    * @default - none besides NODE_NAME in the main container
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly env?: { [name: string]: EnvValue };
 
@@ -93,6 +96,7 @@ export interface ContainerSettings {
    * Ports the container listens on.
    *
    * @default - none
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly ports?: AgentPort[];
 
@@ -100,6 +104,7 @@ export interface ContainerSettings {
    * Host paths mounted into the container, read-only unless made with `HostMount.readWrite`.
    *
    * @default - none
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly hostMounts?: HostMount[];
 
@@ -107,6 +112,7 @@ export interface ContainerSettings {
    * Pod volumes (ConfigMap, Secret, emptyDir) mounted into the container.
    *
    * @default - none
+   * (the core's default; LogAgent changes it for the agent's main container: see its "Defaults it changes" table)
    */
   readonly volumeMounts?: AgentVolumeMount[];
 
@@ -120,6 +126,7 @@ export interface ContainerSettings {
    * whole MiB.
    *
    * @default - cpu request 50m; memory request 64Mi, limit 128Mi; no ephemeral-storage
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly resources?: ContainerResources;
 
@@ -127,6 +134,7 @@ export interface ContainerSettings {
    * Restarts the container when it fails.
    *
    * @default - none
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly liveness?: Probe;
 
@@ -134,6 +142,7 @@ export interface ContainerSettings {
    * Marks the pod ready (a rolling update waits for it).
    *
    * @default - none
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly readiness?: Probe;
 
@@ -141,6 +150,7 @@ export interface ContainerSettings {
    * Holds the other probes back until a slow start has finished.
    *
    * @default - none
+   * (the core's default; LogAgent, GpuDriverInstaller, SecurityAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly startup?: Probe;
 
@@ -149,6 +159,7 @@ export interface ContainerSettings {
    * `addCapabilities`; put privileged setup work in an init container.
    *
    * @default false
+   * (the core's default; GpuDriverInstaller, SecurityAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly privileged?: boolean;
 
@@ -156,6 +167,7 @@ export interface ContainerSettings {
    * Linux capabilities added after dropping ALL.
    *
    * @default - none: every capability is dropped (a privileged container keeps all of them)
+   * (the core's default; SecurityAgent, NetworkAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly addCapabilities?: Capability[];
 
@@ -163,6 +175,7 @@ export interface ContainerSettings {
    * The user ID the container runs as.
    *
    * @default - 65534 (nobody), or 0 when `privileged` is true
+   * (the core's default; LogAgent, SecurityAgent, NetworkAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly runAsUser?: number;
 
@@ -170,6 +183,7 @@ export interface ContainerSettings {
    * The group ID the container runs as.
    *
    * @default - the same as `runAsUser`
+   * (the core's default; LogAgent, SecurityAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly runAsGroup?: number;
 
@@ -178,6 +192,7 @@ export interface ContainerSettings {
    *
    * @default - true unless the container runs as root (`runAsUser` 0, or `privileged` without
    * `runAsUser`)
+   * (the core's default; LogAgent, SecurityAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly runAsNonRoot?: boolean;
 
@@ -185,6 +200,7 @@ export interface ContainerSettings {
    * Mount the container's root filesystem read-only (write to volumes instead).
    *
    * @default true
+   * (the core's default; GpuDriverInstaller, NetworkAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly readOnlyRootFilesystem?: boolean;
 
@@ -227,6 +243,7 @@ export interface ContainerSettings {
    * unless it is a native sidecar (`restartPolicy: ContainerRestartPolicy.ALWAYS`).
    *
    * @default - no lifecycle hooks
+   * (the core's default; StorageDaemon changes it for the agent's main container: see its "Defaults it changes" table)
    */
   readonly lifecycle?: ContainerLifecycle;
 }

@@ -46,6 +46,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * subjects are complete and the manifest means the same whatever kubectl's context.
    *
    * @default - the chart's namespace, or "default"
+   * (the core's default; NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly namespace?: string;
 
@@ -56,6 +57,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    *
    * @default - app.kubernetes.io/name and instance (the name), component (if set),
    * version (the image's tag, if it has one that is a valid label value) and managed-by (cdk8s)
+   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
    */
   readonly labels?: { [key: string]: string };
 
@@ -71,6 +73,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Annotations of the pods (e.g. scrape settings or a config checksum).
    *
    * @default - none
+   * (the core's default; LogAgent, SecurityAgent change it: see each "Defaults it changes" table)
    */
   readonly podAnnotations?: { [key: string]: string };
 
@@ -78,6 +81,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
    *
    * @default - no component label
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
 
@@ -85,6 +89,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The main container's name.
    *
    * @default - the DaemonSet's name
+   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
    */
   readonly containerName?: string;
 
@@ -95,6 +100,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * narrower list such as `Toleration.controlPlane()`.
    *
    * @default [Toleration.all()]
+   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
    */
   readonly tolerations?: Toleration[];
 
@@ -111,6 +117,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    *
    * @default - no term of your own; with `excludeVirtualNodes` (the default) one required term
    * keeps the agent off virtual nodes
+   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
    */
   readonly requiredNodeAffinity?: NodeAffinityTerm[];
 
@@ -133,6 +140,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * (where the agent would crash-loop with "exec format error").
    *
    * @default - not declared (the preview assumes the image runs everywhere)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly imagePlatforms?: string[];
 
@@ -140,6 +148,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * How a new version replaces the old one.
    *
    * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly updateStrategy?: UpdateStrategy;
 
@@ -161,6 +170,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The pods' priority class, e.g. "system-node-critical" for agents the node needs.
    *
    * @default - none (the cluster's default priority)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly priorityClassName?: string;
 
@@ -169,6 +179,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * cluster DNS still resolves.
    *
    * @default false
+   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent change it: see each "Defaults it changes" table)
    */
   readonly hostNetwork?: boolean;
 
@@ -176,6 +187,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Share the node's process namespace (the agent sees every process on the node).
    *
    * @default false
+   * (the core's default; NodeExporter, GpuDriverInstaller change it: see each "Defaults it changes" table)
    */
   readonly hostPid?: boolean;
 
@@ -190,6 +202,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The DNS policy.
    *
    * @default - ClusterFirstWithHostNet with hostNetwork, else ClusterFirst
+   * (the core's default; NodeExporter, NetworkAgent change it: see each "Defaults it changes" table)
    */
   readonly dnsPolicy?: kplus.DnsPolicy;
 
@@ -197,6 +210,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Seconds the agent gets to shut down (flush buffers) before it is killed.
    *
    * @default 30
+   * (the core's default; NetworkAgent changes it: see its "Defaults it changes" table)
    */
   readonly terminationGracePeriodSeconds?: number;
 
@@ -206,6 +220,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container.
    *
    * @default - none
+   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent change it: see each "Defaults it changes" table)
    */
   readonly initContainers?: AgentContainer[];
 
@@ -214,6 +229,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Same safe defaults as the main container.
    *
    * @default - none
+   * (the core's default; StorageDaemon changes it: see its "Defaults it changes" table)
    */
   readonly sidecars?: AgentContainer[];
 
@@ -222,6 +238,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
+   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 
@@ -230,6 +247,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * and a ClusterRoleBinding to the agent's ServiceAccount are created, and the token is mounted.
    *
    * @default - no permissions, no ClusterRole, no token mounted
+   * (the core's default; LogAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly rbacRules?: k8s.PolicyRule[];
 
@@ -244,6 +262,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Mount the service-account token into the pods.
    *
    * @default - true when `rbacRules` or `namespacedRbacRules` are given, false otherwise
+   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
    */
   readonly automountServiceAccountToken?: boolean;
 
@@ -255,6 +274,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * @default - the `runAsGroup` of the first non-root container (the main container, then the
    * sidecars, then the init containers) when `volumes` has a Secret, ConfigMap or projected
    * volume; none otherwise
+   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
    */
   readonly fsGroup?: number;
 

@@ -1,12 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentContainer } from '../agent-container';
+import { AgentContainer, ContainerSettings } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
-import { CniInstallerContainerSettings } from './generated/cni-installer-container-settings';
-import { NetworkAgentDaemonSetOptions } from './generated/network-agent-daemon-set-options';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
 import { PresetScope } from '../private/preset-base';
@@ -29,8 +27,17 @@ const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
  * the owner of the CNI directories. Its settings follow the library's merge rule: `hostMounts`,
  * `volumeMounts` and `ports` you give are added to the two CNI directory mounts, `env` is merged,
  * and any other setting (e.g. `runAsUser`) replaces the preset's value.
+ *
+ * **Defaults it changes** (every other setting keeps the core's default):
+ *
+ * | Prop | Default in this preset | Why |
+ * |---|---|---|
+ * | `runAsUser` | `0` | Root: the CNI directories belong to root. No capability is needed to write them. |
+ * | `runAsGroup` | `0` |  |
+ * | `runAsNonRoot` | `false` |  |
+ * | `hostMounts` | the node's CNI binary and configuration directories (`cniBinDir`, `cniConfDir`) read-write at `binMountPath` and `confMountPath` (shared with the other CNI plugins of the node) |  |
  */
-export interface CniInstaller extends CniInstallerContainerSettings {
+export interface CniInstaller extends ContainerSettings {
   /** The installer's image, pinned (often the agent's own image, as with Calico and Cilium). */
   readonly image: string;
 
@@ -62,7 +69,7 @@ export interface CniInstaller extends CniInstallerContainerSettings {
  * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */
-export interface NetworkAgentProps extends NetworkAgentDaemonSetOptions {
+export interface NetworkAgentProps extends DaemonSetOptions {
   /**
    * The agent's image, pinned. The other defaults (`command`, `args`, `rbacRules`, the health
    * endpoint) are kube-proxy's: set them too when you bring a CNI agent's image.
@@ -220,6 +227,37 @@ export interface NetworkAgentProps extends NetworkAgentDaemonSetOptions {
  * /lib/modules, the CNI installer, the health port); `env`, `labels`, `annotations` and
  * `podAnnotations` are merged (your keys win, e.g. over the API server variables); any other prop
  * replaces the preset's value.
+ *
+ * **Defaults it changes**
+ *
+ * The core's props (`DaemonSetOptions`) this preset gives a default of its own; every other core
+ * prop keeps the core's default. Your props win by the merge rule (`DaemonSet.mergeOptions`,
+ * docs/merge-rule.md): lists are added to the preset's, maps and `resources` merged, anything else
+ * replaces the preset's value.
+ *
+ * | Prop | Default in this preset | Why |
+ * |---|---|---|
+ * | `namespace` | `"kube-system" unless the chart has a namespace (some clusters admit critical pods only there)` |  |
+ * | `hostNetwork` | `true` | the agent programs the node's own network namespace |
+ * | `dnsPolicy` | DnsPolicy.DEFAULT (the node's resolver) for kube-proxy or a host-name `apiServerHost`: the cluster DNS is reached through rules kube-proxy has yet to write; else CLUSTER_FIRST_WITH_HOST_NET |  |
+ * | `priorityClassName` | `"system-node-critical"` | a node without its network agent cannot run pods |
+ * | `updateStrategy` | `UpdateStrategy.rollingUpdate()` | maxUnavailable 1, maxSurge 0 |
+ * | `terminationGracePeriodSeconds` | `5` | the rules stay in place when the agent stops |
+ * | `component` | `"networking"` |  |
+ * | `command` | `["/usr/local/bin/kube-proxy"]` |  |
+ * | `args` | kube-proxy's: --hostname-override, the healthz and metrics bind addresses, and conntrack and localhost-NodePort settings left to the node (see docs/presets/network-agent.md) |  |
+ * | `runAsUser` | `0` | Root: added capabilities are only effective for UID 0, and iptables requires root. |
+ * | `readOnlyRootFilesystem` | `false` | the image's iptables wrapper relinks /usr/sbin/iptables* on its first call |
+ * | `addCapabilities` | `[Capability.NET_ADMIN, Capability.NET_RAW]` |  |
+ * | `resources` | requests 100m CPU and 64Mi memory, memory limit 512Mi (memory grows with Services and endpoints) |  |
+ * | `rbacRules` | nodes get, list, watch; services and endpointslices list, watch; events.k8s.io events create, patch |  |
+ * | `env` | NODE_NAME; HOST_IP (status.hostIP) for kube-proxy; the API server's address with `apiServerHost` |  |
+ * | `ports` | "healthz" (10256), and "metrics" (10249) for kube-proxy |  |
+ * | `hostMounts` | /lib/modules read-only, /run/xtables.lock read-write (shared with every iptables user) |  |
+ * | `liveness` | HTTP GET on the health port after 10 s, every 10 s, 6 failures |  |
+ * | `readiness` | HTTP GET on the health port every 10 s |  |
+ * | `initContainers` | the CNI installer, with `cniInstaller` |  |
+ * | `imagePlatforms` | with the default kube-proxy image: linux/amd64, linux/arm64, linux/ppc64le, linux/s390x (the Kubernetes 1.31 release images). Not declared with your own `image`, a `cniInstaller`, or a container you add that runs an image of your own. |  |
  */
 export class NetworkAgent extends Construct {
   /** The DaemonSet. */

@@ -1,9 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DaemonSet, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { NodeExporterDaemonSetOptions } from './generated/node-exporter-daemon-set-options';
 import { NodeExporterCollector } from './node-exporter-collector';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { PresetScope } from '../private/preset-base';
@@ -37,7 +36,7 @@ export interface NodeExporterNetworkPolicyOptions {
  * the library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */
-export interface NodeExporterProps extends NodeExporterDaemonSetOptions {
+export interface NodeExporterProps extends DaemonSetOptions {
   /**
    * The node exporter image, pinned.
    *
@@ -198,6 +197,28 @@ const COLLECTOR_NAME = /^[a-z][a-z0-9_]*$/;
  * - Small requests (50m CPU, 64Mi) and kube-prometheus's 180Mi memory limit; no CPU limit, so a
  *   scrape is never throttled.
  * - No NetworkPolicy by default (kube-prometheus ships one): see `networkPolicy`.
+ *
+ * **Defaults it changes**
+ *
+ * The core's props (`DaemonSetOptions`) this preset gives a default of its own; every other core
+ * prop keeps the core's default. Your props win by the merge rule (`DaemonSet.mergeOptions`,
+ * docs/merge-rule.md): lists are added to the preset's, maps and `resources` merged, anything else
+ * replaces the preset's value.
+ *
+ * | Prop | Default in this preset | Why |
+ * |---|---|---|
+ * | `hostNetwork` | `true` | the network collectors read the network namespace the exporter runs in |
+ * | `dnsPolicy` | `DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET` | cluster DNS on the host network |
+ * | `hostPid` | `false` | as the core: the mounted host /proc is read whatever the PID namespace |
+ * | `component` | `"metrics"` |  |
+ * | `resources` | requests 50m CPU and 64Mi memory, memory limit 180Mi, no CPU limit |  |
+ * | `args` | the path flags (/host/proc, /host/sys, /host/root, /host/root/run/udev/data), `--web.listen-address`, the exclude patterns and the collector flags |  |
+ * | `env` | NODE_NAME, and HOST_IP (status.hostIP) when listening on the node's address only |  |
+ * | `ports` | "metrics" on `port` (9100) |  |
+ * | `hostMounts` | /proc, /sys and / read-only at /host/proc, /host/sys and /host/root (/ with HostToContainer), and /var/run/dbus/system_bus_socket read-only with the systemd or logind collector |  |
+ * | `readiness` | HTTP GET / on the metrics port, timeout 5 s |  |
+ * | `liveness` | HTTP GET / on the metrics port, timeout 5 s |  |
+ * | `imagePlatforms` | with the default image: linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le, linux/riscv64, linux/s390x (node exporter's release architectures). Not declared when a container runs an image of your own. |  |
  *
  * @example
  * new NodeExporter(chart, 'node-exporter', { namespace: 'monitoring' });

@@ -3,9 +3,8 @@ import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Prob
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
-import { DaemonSet, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { SecurityAgentDaemonSetOptions } from './generated/security-agent-daemon-set-options';
 import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentPriority } from './security-agent-priority';
@@ -23,7 +22,7 @@ import { checkConstructProps } from '../private/shapes';
  * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */
-export interface SecurityAgentProps extends SecurityAgentDaemonSetOptions {
+export interface SecurityAgentProps extends DaemonSetOptions {
   /**
    * The Falco image, pinned.
    *
@@ -144,6 +143,33 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * (the chart sets none): set `priorityClassName` to keep the agent on full nodes. A
  * `checksum/config` pod annotation, computed from the ConfigMap as synthesized, rolls the pods
  * whenever the configuration changes.
+ *
+ * **Defaults it changes**
+ *
+ * The core's props (`DaemonSetOptions`) this preset gives a default of its own; every other core
+ * prop keeps the core's default. Your props win by the merge rule (`DaemonSet.mergeOptions`,
+ * docs/merge-rule.md): lists are added to the preset's, maps and `resources` merged, anything else
+ * replaces the preset's value.
+ *
+ * | Prop | Default in this preset | Why |
+ * |---|---|---|
+ * | `privileged` | `true` | as the Falco chart's default. `false` selects the least-privileged mode of the modern eBPF probe: the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities and AppArmor `unconfined`. It needs `kernel.perf_event_paranoid` at 2 or lower on every node (`sysctl kernel.perf_event_paranoid`): Falco attaches some programs with `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2 (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu nodes); the upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the kernel module. |
+ * | `runAsUser` | `0` | Only root works: a container's capabilities, and a privileged container's, apply to root only; a non-root user is rejected. |
+ * | `runAsGroup` | `0` |  |
+ * | `runAsNonRoot` | `false` |  |
+ * | `addCapabilities` | none when privileged; BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE with `privileged: false` |  |
+ * | `resources` | requests 100m CPU and 512Mi memory, memory limit 1024Mi (the chart's), no CPU limit (a throttled Falco drops events) |  |
+ * | `component` | `"security"` |  |
+ * | `args` | `["/usr/bin/falco"]` |  |
+ * | `env` | NODE_NAME, HOST_ROOT=/host and FALCO_HOSTNAME (the node's name) |  |
+ * | `ports` | "metrics" on 8765 (Falco's webserver: /healthz and Prometheus' /metrics) |  |
+ * | `podAnnotations` | "checksum/config" (a hash of the ConfigMap as synthesized), and the AppArmor annotation `unconfined` with `privileged: false` |  |
+ * | `hostMounts` | /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets' directories read-only under /host |  |
+ * | `startup` | HTTP GET /healthz on 8765 after 3 s, every 5 s, up to 20 failures (the chart's timings) |  |
+ * | `liveness` | HTTP GET /healthz on 8765 every 15 s, 3 failures |  |
+ * | `readiness` | HTTP GET /healthz on 8765 every 15 s, 3 failures |  |
+ * | `initContainers` | the falco-driver-loader with the kernel module; none otherwise |  |
+ * | `imagePlatforms` | with the default images (Falco, and the driver loader with the kernel module): linux/amd64, linux/arm64 (Falco's release manifests). Not declared when a container runs an image of your own (`image`, `driverLoaderImage` or a container you add). |  |
  *
  * @example
  * new SecurityAgent(chart, 'falco', { namespace: 'falco' });

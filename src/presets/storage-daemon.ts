@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
-import { DaemonSet, DaemonSetProps } from '../daemon-set';
+import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { imagePlatformsOf } from '../private/image-platforms';
@@ -10,7 +10,6 @@ import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
-import { StorageDaemonDaemonSetOptions } from './generated/storage-daemon-daemon-set-options';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
 const DEFAULT_IMAGE = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
@@ -34,7 +33,7 @@ const SIDECAR_RESOURCES: ContainerResources = {
  * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */
-export interface StorageDaemonProps extends StorageDaemonDaemonSetOptions {
+export interface StorageDaemonProps extends DaemonSetOptions {
   /**
    * The CSI plugin's image, pinned. The default `args` and `driverName` are the EBS driver's:
    * set them too when you bring another driver.
@@ -157,6 +156,31 @@ export interface StorageDaemonProps extends StorageDaemonDaemonSetOptions {
  * host mounts, its health and metrics ports, the two sidecars); `env`, `labels`,
  * `annotations` and `podAnnotations` are merged (your keys win, e.g. over CSI_ENDPOINT and
  * CSI_NODE_NAME); any other prop replaces the preset's value.
+ *
+ * **Defaults it changes**
+ *
+ * The core's props (`DaemonSetOptions`) this preset gives a default of its own; every other core
+ * prop keeps the core's default. Your props win by the merge rule (`DaemonSet.mergeOptions`,
+ * docs/merge-rule.md): lists are added to the preset's, maps and `resources` merged, anything else
+ * replaces the preset's value.
+ *
+ * | Prop | Default in this preset | Why |
+ * |---|---|---|
+ * | `namespace` | `"kube-system" unless the chart has a namespace` |  |
+ * | `priorityClassName` | `"system-node-critical"` | pods cannot mount their volumes without it |
+ * | `updateStrategy` | RollingUpdate, maxUnavailable 10%, maxSurge 0 |  |
+ * | `component` | `"storage"` |  |
+ * | `privileged` | `true` | CSI mounting requires it (Bidirectional mounts); it also makes the plugin container root |
+ * | `args` | EBS's node args: node, --endpoint, --csi-mount-point-prefix, --http-endpoint with `metricsPort`, --v=2 |  |
+ * | `env` | NODE_NAME, CSI_ENDPOINT and CSI_NODE_NAME |  |
+ * | `resources` | requests 10m CPU and 40Mi memory, memory limit 256Mi (mkfs and fsck run in the plugin's cgroup) |  |
+ * | `rbacRules` | nodes get, list and watch; volumeattachments list and watch (EBS's args only) |  |
+ * | `lifecycle` | EBS's pre-stop hook (EBS's args only) |  |
+ * | `ports` | "healthz" (9808), and "metrics" (`metricsPort`: 3302 with EBS's image) |  |
+ * | `sidecars` | node-driver-registrar and liveness-probe (unprivileged) |  |
+ * | `hostMounts` | the kubelet directory (Bidirectional), the plugin's socket directory, /dev |  |
+ * | `liveness` | HTTP GET /healthz on the health port after 10 s, every 10 s, timeout 3 s, 5 failures |  |
+ * | `imagePlatforms` | with the default images: linux/amd64, linux/arm64 (the Linux platforms the EBS driver and both sidecars share). Not declared when a container runs an image of your own (`image`, `nodeDriverRegistrarImage`, `livenessProbeImage` or a container you add). |  |
  */
 export class StorageDaemon extends Construct {
   /** The DaemonSet. */

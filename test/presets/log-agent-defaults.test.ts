@@ -4,9 +4,9 @@ import { LogFlavor } from '../../src/presets/log-flavor';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
 /**
- * The LogAgent's documented defaults (LOG_AGENT_CORE_DEFAULTS, written into LogAgentProps by
- * `npx projen`) that depend on the flavor, held against the synthesized manifest.
- * test/presets/core-defaults.test.ts checks the generated props and the single-valued defaults.
+ * The LogAgent's documented defaults (its "Defaults it changes" table and the notes on them)
+ * that depend on the flavor, held against the synthesized manifest.
+ * test/presets/preset-defaults.test.ts checks the "Defaults it changes" table and the single-valued defaults.
  */
 
 describe('LogAgent: every @default it documents for a core prop holds', () => {
