@@ -2,9 +2,9 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BoundMetrics, MetricsTarget } from './private/metrics-target';
-import { Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkArgs } from './private/shapes';
+import { ValidationProblems } from './validation-problems';
 
 /** How Prometheus scrapes the agent (a PodMonitor's or ServiceMonitor's endpoint). */
 export interface MonitorOptions {
@@ -100,7 +100,7 @@ export class AgentMetrics {
   }
 
   /** Records every problem of these options for an agent with these container port names. @internal */
-  public _check(agentName: string, portNames: string[], problems: Problems): void {
+  public _check(agentName: string, portNames: string[], problems: ValidationProblems): void {
     const o = this.options ?? {};
     problems.check('metrics.port', this.port, rules.portName(this.port));
     if (!portNames.includes(this.port)) {

@@ -5,9 +5,9 @@ import { DaemonSet } from './daemon-set';
 import { PodSecurity, PodSecurityLevel } from './pod-security';
 import { registerAppChecks } from './private/app-checks';
 import { defaultName } from './private/names';
-import { Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkConstructProps } from './private/shapes';
+import { ValidationProblems } from './validation-problems';
 
 /** Props of an `AgentNamespace`. */
 export interface AgentNamespaceProps {
@@ -60,7 +60,7 @@ export class AgentNamespace extends Construct {
     props = checkConstructProps(this, props);
     // Namespaces are cluster-wide: the app-wide check reports two constructs emitting one.
     registerAppChecks(this);
-    const problems = new Problems(`AgentNamespace '${this.node.path}'`);
+    const problems = ValidationProblems.of(this);
     this.name = props.name ?? defaultName(this);
     problems.check('name', this.name, rules.dns1123Label(this.name));
     if (props.level !== undefined && !Object.values(PodSecurityLevel).includes(props.level)) {

@@ -1,9 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { ConfigMap, EmptyDirMedium, k8s, PathMapping, Secret, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkArgs } from './private/shapes';
+import { ValidationProblems } from './validation-problems';
 
 /** Options for a ConfigMap or Secret volume. */
 export interface KeyedVolumeOptions {
@@ -137,7 +137,7 @@ export class ProjectedSource {
   }
 
   /** Records what is wrong with this source (validateProjectionSources). @internal */
-  public _check(prop: string, problems: Problems): void {
+  public _check(prop: string, problems: ValidationProblems): void {
     const p = this.projection;
     const token = p.serviceAccountToken;
     if (token !== undefined) {
@@ -309,7 +309,7 @@ export class AgentVolume {
   }
 
   /** Checks of the factory's own options (projected, CSI), recorded by the DaemonSet. */
-  private check?: (prop: string, problems: Problems) => void;
+  private check?: (prop: string, problems: ValidationProblems) => void;
 
   private constructor(
     /** The volume name, which containers use in `volumeMounts`. */
@@ -321,7 +321,7 @@ export class AgentVolume {
   ) {}
 
   /** Records what is wrong with the volume's options. @internal */
-  public _check(prop: string, problems: Problems): void {
+  public _check(prop: string, problems: ValidationProblems): void {
     this.check?.(prop, problems);
   }
 

@@ -1,7 +1,8 @@
-import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import { createHash } from 'crypto';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AgentContainer, ContainerSettings } from './agent-container';
 import { AgentMetrics } from './agent-metrics';
 import { AgentVolume } from './agent-volume';
@@ -18,12 +19,11 @@ import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolve
 import { withDefaults } from './private/merge';
 import { BoundMetrics } from './private/metrics-target';
 import { defaultName } from './private/names';
-import { presetProblems } from './private/preset-problems';
-import { Problems } from './private/problems';
 import * as rules from './private/rules';
 import { checkArgs, checkProps, withoutNulls } from './private/shapes';
 import { Toleration } from './toleration';
 import { UpdateStrategy } from './update-strategy';
+import { ValidationProblems } from './validation-problems';
 
 /**
  * Everything about an agent's DaemonSet except its image: the main container's settings plus the
@@ -84,6 +84,14 @@ export interface DaemonSetOptions extends ContainerSettings {
    * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
+
+  /**
+   * Arguments added after the main container's `args`: the preset's args or yours. The one way
+   * to add a flag to a preset's arguments without restating them (see docs/merge-rule.md).
+   *
+   * @default - none
+   */
+  readonly extraArgs?: string[];
 
   /**
    * The main container's name.
@@ -461,6 +469,9 @@ export interface SeLinuxOptions {
 
 const SELECTOR_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
 
+/** The pod annotation that rolls the pods when the configuration ConfigMap changes. */
+const CONFIG_CHECKSUM_ANNOTATION = 'checksum/config';
+
 const IMAGE_PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
 /** Nodes that accept no DaemonSet pods (as the prometheus-node-exporter and EBS CSI charts exclude them). */
@@ -500,6 +511,29 @@ export class DaemonSet extends Construct {
   public static mergeOptions(presetDefaults: DaemonSetProps, userOptions: DaemonSetOptions = {}): DaemonSetProps {
     checkArgs('DaemonSet.mergeOptions', [presetDefaults, userOptions]);
     return withDefaults<DaemonSetProps>(presetDefaults, userOptions);
+  }
+
+  /**
+   * The name a DaemonSet takes when its props give none: the construct's id as a DNS-1123 label
+   * ("NodeExporter" becomes "nodeexporter"); an id of "Default" or "Resource" takes the nearest
+   * enclosing construct's id. A preset that names objects after its agent before it creates the
+   * core (a ConfigMap the pods mount) calls it with itself, and passes the name to the core.
+   *
+   * @param construct the construct the agent is named after
+   */
+  public static defaultName(construct: IConstruct): string {
+    checkArgs('DaemonSet.defaultName', [construct]);
+    return defaultName(construct);
+  }
+
+  /**
+   * The namespace a DaemonSet takes when its props give none: its chart's, or "default".
+   *
+   * @param construct any construct in the agent's chart
+   */
+  public static defaultNamespace(construct: IConstruct): string {
+    checkArgs('DaemonSet.defaultNamespace', [construct]);
+    return Chart.of(construct).namespace ?? 'default';
   }
 
   /** The DaemonSet's name. */
@@ -548,12 +582,18 @@ export class DaemonSet extends Construct {
   public readonly metricsService?: k8s.KubeService;
   /** The path of the construct the user created (the preset's, or this one's). @internal */
   public readonly _ownerPath: string;
+  /** The name of the agent's configuration ConfigMap (see `addConfigFiles`): `<name>-config`. */
+  public readonly configMapName: string;
+  private configMapObject?: kplus.ConfigMap;
+  /** Whether `podAnnotations` sets the configuration checksum itself. */
+  private readonly checksumGiven: boolean;
 
   constructor(scope: Construct, id: string, props: DaemonSetProps) {
     super(scope, id);
-    // Created by a preset: report into the preset's collector, so the user gets one error for
-    // the construct they made (and the preset's problems and the core's in one round).
-    const problems = presetProblems(scope) ?? new Problems(`DaemonSet '${this.node.path}'`, this.node.path);
+    // Inside a construct that collects its props' problems (a preset, ours or a platform
+    // team's): report into its collector, so the user gets one error for the construct they
+    // made, with the preset's problems and the core's in one round.
+    const problems = ValidationProblems._existing(scope) ?? ValidationProblems.of(this);
     this._ownerPath = problems.constructPath || this.node.path;
     if (props === undefined || props === null || typeof props !== 'object') {
       problems.add('props', props, 'expected an object with at least `image`');
@@ -565,12 +605,12 @@ export class DaemonSet extends Construct {
       problems.throwIfAny();
     }
 
-    this.name = props.name ?? defaultName(this);
+    this.name = props.name ?? DaemonSet.defaultName(this);
     // The main container takes the name unless containerName is given; its check reports it.
     if (props.containerName !== undefined) {
       problems.check('name', this.name, rules.dns1123Label(this.name));
     }
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.namespace = props.namespace ?? DaemonSet.defaultNamespace(this);
     problems.check('namespace', this.namespace, rules.dns1123Label(this.namespace));
     this.containerName = props.containerName ?? this.name;
     this.hostNetwork = props.hostNetwork ?? false;
@@ -590,13 +630,19 @@ export class DaemonSet extends Construct {
     // Containers: one cdk8s-plus volume per name, shared by every container that mounts it.
     const volumes = new PodVolumes(this, props.volumes ?? [], problems);
     const common = { problems, volumes, hostNetwork: this.hostNetwork };
-    const main = buildContainer({ ...common, prefix: '', name: this.containerName, nameProp: props.containerName !== undefined ? 'containerName' : 'name', image: props.image, settings: props, nodeNameEnv: true, probesAllowed: true });
+    // extraArgs come after args (the preset's or the user's): one rule for every preset.
+    const mainSettings = props.extraArgs === undefined ? props : { ...props, args: [...(props.args ?? []), ...props.extraArgs] };
+    const main = buildContainer({ ...common, prefix: '', name: this.containerName, nameProp: props.containerName !== undefined ? 'containerName' : 'name', image: props.image, settings: mainSettings, nodeNameEnv: true, probesAllowed: true });
     const sidecars = (props.sidecars ?? []).map((c, i) => buildContainer({ ...common, prefix: `sidecars[${i}]`, name: c.name, nameProp: `sidecars[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: true }));
     const inits = (props.initContainers ?? []).map((c, i) => buildContainer({ ...common, prefix: `initContainers[${i}]`, name: c.name, nameProp: `initContainers[${i}].name`, image: c.image, settings: c, nodeNameEnv: false, probesAllowed: isNativeSidecar(c), restartPolicy: c.restartPolicy }));
     const all = [main, ...sidecars, ...inits];
     volumes.checkMounted(problems);
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
-    this.checkProbePorts(props, main, problems);
+    this.checkProbePorts([
+      { settings: props, built: main, prefix: '' },
+      ...(props.sidecars ?? []).map((c, i) => ({ settings: c, built: sidecars[i], prefix: `sidecars[${i}]` })),
+      ...(props.initContainers ?? []).map((c, i) => ({ settings: c, built: inits[i], prefix: `initContainers[${i}]` })).filter((p) => isNativeSidecar(p.settings)),
+    ], problems);
     this.checkPod(props, [main, ...sidecars], problems);
     // The kubelet writes Secret and ConfigMap files as root: a non-root agent reads them through
     // the pod's fsGroup (group-readable modes), or not at all.
@@ -657,6 +703,9 @@ export class DaemonSet extends Construct {
     if (props.changeCause !== undefined) {
       annotations['kubernetes.io/change-cause'] = props.changeCause;
     }
+    if ((props.imagePlatforms ?? []).length > 0) {
+      annotations[IMAGE_PLATFORMS_ANNOTATION] = props.imagePlatforms!.join(',');
+    }
     const podLabels = { ...this.labels, ...props.podLabels };
     this.workload = new kplus.DaemonSet(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations },
@@ -700,9 +749,6 @@ export class DaemonSet extends Construct {
     for (const term of this.affinityTerms(props)) {
       this.workload.scheduling.attract({ labelSelector: term.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode);
     }
-    if ((props.imagePlatforms ?? []).length > 0) {
-      patch('/metadata/annotations', { ...annotations, [IMAGE_PLATFORMS_ANNOTATION]: props.imagePlatforms!.join(',') });
-    }
     if (props.priorityClassName !== undefined) {
       patch('/spec/template/spec/priorityClassName', props.priorityClassName);
     }
@@ -735,6 +781,57 @@ export class DaemonSet extends Construct {
     }
 
     registerAgent(this, this.claims(props, [main, ...sidecars]));
+    this.configMapName = `${this.name}-config`;
+    this.checksumGiven = props.podAnnotations?.[CONFIG_CHECKSUM_ANNOTATION] !== undefined;
+  }
+
+
+  /**
+   * Adds files to the agent's configuration ConfigMap, `configMapName` (`<name>-config`) in the
+   * agent's namespace, made on the first call; later calls add to it. The pods get a
+   * `checksum/config` annotation, the SHA-256 of the ConfigMap as synthesized, so that any change
+   * to it (here, with `configMap.addData`, or through a JSON patch of the ConfigMap) rolls the
+   * pods; unless `podAnnotations` sets `checksum/config` itself. Mount it with
+   * `AgentVolume.fromConfigMap(volumeName, daemonSet.configMapName)` in `volumes` (the presets'
+   * own way: one ConfigMap, one name, one checksum for every preset).
+   *
+   * @param files file name (a ConfigMap key) to content
+   */
+  public addConfigFiles(files: { [fileName: string]: string }): kplus.ConfigMap {
+    if (this.configMapObject === undefined) {
+      this.configMapObject = new kplus.ConfigMap(this, 'ConfigMap', {
+        metadata: { name: this.configMapName, namespace: this.namespace, labels: this.labels },
+      });
+      if (!this.checksumGiven) {
+        // Computed at synth, from the ConfigMap as it is rendered then.
+        this.workload.podMetadata.addAnnotation(CONFIG_CHECKSUM_ANNOTATION, Lazy.any({ produce: () => this.configChecksum }));
+      }
+    }
+    for (const name of Object.keys(files).sort()) {
+      this.configMapObject.addData(name, files[name]);
+    }
+    return this.configMapObject;
+  }
+
+  /** The configuration ConfigMap, once `addConfigFiles` made it. */
+  public get configMap(): kplus.ConfigMap | undefined {
+    return this.configMapObject;
+  }
+
+  /**
+   * The SHA-256 of the configuration ConfigMap's rendered `data` (and `binaryData`, if any), as
+   * hex: the pods' `checksum/config` annotation. Read at synth, it includes changes made after
+   * construction. Undefined without a configuration ConfigMap.
+   */
+  public get configChecksum(): string | undefined {
+    if (this.configMapObject === undefined) {
+      return undefined;
+    }
+    const rendered = ApiObject.of(this.configMapObject).toJson();
+    const sorted = (m: { [key: string]: string } = {}) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+    const content = rendered.binaryData === undefined ? sorted(rendered.data)
+      : { binaryData: sorted(rendered.binaryData), data: sorted(rendered.data) };
+    return createHash('sha256').update(JSON.stringify(content)).digest('hex');
   }
 
   /**
@@ -805,7 +902,7 @@ export class DaemonSet extends Construct {
     return { ownerPath: this._ownerPath, id: `${this.namespace}/${this.name}`, hostPorts: [...new Set(hostPorts)], exclusiveHostPaths, nodeLabelValues };
   }
 
-  private resolveLabels(props: DaemonSetProps, problems: Problems): { [key: string]: string } {
+  private resolveLabels(props: DaemonSetProps, problems: ValidationProblems): { [key: string]: string } {
     const labels: { [key: string]: string } = {
       'app.kubernetes.io/name': this.name,
       'app.kubernetes.io/instance': this.name,
@@ -823,7 +920,7 @@ export class DaemonSet extends Construct {
   }
 
   /** The pod fields of issue 13 (pkg/apis/core/validation: ValidatePodSpec and friends). */
-  private checkPodFields(props: DaemonSetProps, running: BuiltContainer[], problems: Problems): void {
+  private checkPodFields(props: DaemonSetProps, running: BuiltContainer[], problems: ValidationProblems): void {
     (props.imagePullSecrets ?? []).forEach((name, i) => problems.check(`imagePullSecrets[${i}]`, name, rules.dns1123Subdomain(name)));
     checkUnique(props.imagePullSecrets ?? [], 'imagePullSecrets', 'Secret name', problems);
     // validateHostAliases: an IP address and DNS-1123 subdomain host names.
@@ -954,24 +1051,32 @@ export class DaemonSet extends Construct {
     }
   }
 
-  private checkProbePorts(props: DaemonSetProps, main: BuiltContainer, problems: Problems): void {
-    for (const probe of ['liveness', 'readiness', 'startup'] as const) {
-      const target = probeTarget(props[probe]);
-      if (target === undefined || target.kind === 'exec') {
-        continue;
-      }
-      const declared = main.portNumbers.join(', ') || 'none declared';
-      if (target.port === undefined) {
-        // cdk8s-plus falls back to port 80, which an agent rarely listens on: the probe would
-        // fail forever and the pod never become ready (or be restarted in a loop).
-        problems.add(`${probe}.port`, undefined, `an ${target.kind} probe needs the port the agent listens on (declared: ${declared}); e.g. Probe.fromHttpGet('/healthz', { port: ${main.portNumbers[0] ?? 8080} })`);
-      } else if (!main.portNumbers.includes(target.port)) {
-        problems.add(`${probe}.port`, target.port, `the probe's port must be one of the container's ports (${declared}); add it to \`ports\``);
+  /**
+   * Every container's HTTP and TCP probes target a port the container declares: the main
+   * container's, each sidecar's and each native sidecar's (the kubelet probes the pod's IP, so
+   * a probe on a port nobody listens on fails forever).
+   */
+  private checkProbePorts(probed: Array<{ settings: ContainerSettings; built: BuiltContainer; prefix: string }>, problems: ValidationProblems): void {
+    for (const { settings, built, prefix } of probed) {
+      for (const probe of ['liveness', 'readiness', 'startup'] as const) {
+        const target = probeTarget(settings?.[probe]);
+        if (target === undefined || target.kind === 'exec') {
+          continue;
+        }
+        const prop = prefix === '' ? probe : `${prefix}.${probe}`;
+        const declared = built.portNumbers.join(', ') || 'none declared';
+        if (target.port === undefined) {
+          // cdk8s-plus falls back to port 80, which an agent rarely listens on: the probe would
+          // fail forever and the pod never become ready (or be restarted in a loop).
+          problems.add(`${prop}.port`, undefined, `an ${target.kind} probe needs the port the container listens on (declared: ${declared}); e.g. Probe.fromHttpGet('/healthz', { port: ${built.portNumbers[0] ?? 8080} })`);
+        } else if (!built.portNumbers.includes(target.port)) {
+          problems.add(`${prop}.port`, target.port, `the probe's port must be one of the container's ports (${declared}); add it to \`ports\``);
+        }
       }
     }
   }
 
-  private checkPod(props: DaemonSetProps, running: BuiltContainer[], problems: Problems): void {
+  private checkPod(props: DaemonSetProps, running: BuiltContainer[], problems: ValidationProblems): void {
     for (const [prop, value] of [
       ['minReadySeconds', props.minReadySeconds],
       ['revisionHistoryLimit', props.revisionHistoryLimit],
@@ -1057,7 +1162,7 @@ class PodVolumes implements VolumeResolver {
   /** Whether any Secret, ConfigMap or projected volume is declared (their files are root's and the fsGroup's). */
   public readonly hasKeyed: boolean;
 
-  constructor(private readonly scope: Construct, private readonly volumes: AgentVolume[], problems: Problems) {
+  constructor(private readonly scope: Construct, private readonly volumes: AgentVolume[], problems: ValidationProblems) {
     this.hasKeyed = volumes.some((v) => v._keyed);
     volumes.forEach((v, i) => {
       problems.check(`volumes[${i}].name`, v.name, rules.dns1123Label(v.name));
@@ -1072,7 +1177,7 @@ class PodVolumes implements VolumeResolver {
     });
   }
 
-  public hostVolume(mount: HostMount, prop: string, problems: Problems): kplus.Volume | undefined {
+  public hostVolume(mount: HostMount, prop: string, problems: ValidationProblems): kplus.Volume | undefined {
     const key = `hostPath:${mount.path}:${mount.type}`;
     const existing = this.byName.get(mount.volumeName);
     if (existing) {
@@ -1095,7 +1200,7 @@ class PodVolumes implements VolumeResolver {
    * Records each declared volume no container mounts: only mounted volumes reach the pod spec,
    * so it would be left out of the manifest without a word.
    */
-  public checkMounted(problems: Problems): void {
+  public checkMounted(problems: ValidationProblems): void {
     this.volumes.forEach((v, i) => {
       if (!this.byName.has(v.name)) {
         problems.add(`volumes[${i}]`, v.name, 'no container mounts this volume (it would not be in the pod); mount it through `volumeMounts`, or remove it');
@@ -1103,7 +1208,7 @@ class PodVolumes implements VolumeResolver {
     });
   }
 
-  public namedVolume(name: string, prop: string, problems: Problems): kplus.Volume | undefined {
+  public namedVolume(name: string, prop: string, problems: ValidationProblems): kplus.Volume | undefined {
     const existing = this.byName.get(name);
     if (existing) {
       return existing.volume;
@@ -1119,7 +1224,7 @@ class PodVolumes implements VolumeResolver {
   }
 }
 
-function checkMap(map: { [key: string]: string } | undefined, prop: string, problems: Problems, valuesAreLabels = false): void {
+function checkMap(map: { [key: string]: string } | undefined, prop: string, problems: ValidationProblems, valuesAreLabels = false): void {
   for (const [key, value] of Object.entries(map ?? {})) {
     problems.check(`${prop}.${key}`, key, rules.qualifiedName(key));
     if (typeof value !== 'string') {
@@ -1130,7 +1235,7 @@ function checkMap(map: { [key: string]: string } | undefined, prop: string, prob
   }
 }
 /** Whether `value` is absent or a list of strings; records a problem if it is neither. */
-function isStringList(value: unknown, prop: string, problems: Problems): boolean {
+function isStringList(value: unknown, prop: string, problems: ValidationProblems): boolean {
   if (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
     return true;
   }

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './validation-problems';
 export * from './int-or-percent';
 export * from './update-strategy';
 export * from './toleration';

@@ -3,7 +3,7 @@
  * Each case is the input a user would write and the manifest or error they get.
  */
 import { App, Chart } from 'cdk8s';
-import { Capability, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
+import { Capability, ContainerRestartPolicy, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import {
   AgentNamespace, AgentVolume, DaemonSet, Errors, HostMount, IntOrPercent, LogAgent, NetworkAgent, NodeExporter, NodeAffinityTerm,
   NodeRequirement, PodSecurityLevel, StorageDaemon, Toleration, UpdateStrategy,
@@ -103,7 +103,20 @@ describe('capabilities only where they take effect', () => {
 describe('probes that can succeed', () => {
   test('fails when an HTTP probe names no port (cdk8s-plus would probe 80)', () => {
     expect(errorOf(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, ports: [{ containerPort: 8080 }], liveness: Probe.fromHttpGet('/healthz') })))
-      .toMatch(/liveness\.port: got undefined; an httpGet probe needs the port the agent listens on \(declared: 8080\); e\.g\. Probe\.fromHttpGet\('\/healthz', \{ port: 8080 \}\)/);
+      .toMatch(/liveness\.port: got undefined; an httpGet probe needs the port the container listens on \(declared: 8080\); e\.g\. Probe\.fromHttpGet\('\/healthz', \{ port: 8080 \}\)/);
+  });
+
+  test('fails when a sidecar\'s or a native sidecar\'s HTTP probe names no port or an undeclared one', () => {
+    // GIVEN a sidecar probed on port 80 by default, and a native sidecar probed on a port it does not declare
+    const make = () => new DaemonSet(newChart(), 'agent', {
+      image: IMAGE,
+      sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ containerPort: 8443 }], readiness: Probe.fromHttpGet('/healthz') }],
+      initContainers: [{ name: 'helper', image: IMAGE, restartPolicy: ContainerRestartPolicy.ALWAYS, ports: [{ containerPort: 9000 }], liveness: Probe.fromTcpSocket({ port: 9001 }) }],
+    });
+    // THEN both are reported, each under the container's own prop
+    const message = errorOf(make);
+    expect(message).toMatch(/sidecars\[0\]\.readiness\.port: got undefined; an httpGet probe needs the port the container listens on \(declared: 8443\)/);
+    expect(message).toMatch(/initContainers\[0\]\.liveness\.port: got 9001; the probe's port must be one of the container's ports \(9000\)/);
   });
 
   test('a probe on a declared port, or a command probe, is accepted', () => {

@@ -134,6 +134,7 @@ describe('DaemonSetOptions', () => {
     { prop: 'podAnnotations', read: (m) => m.daemonSet.spec.template.metadata.annotations, expected: undefined, set: () => ({ 'prometheus.io/scrape': 'true' }) },
     { prop: 'component', read: (m) => m.daemonSet.metadata.labels['app.kubernetes.io/component'], expected: undefined, set: () => 'metrics' },
     { prop: 'containerName', what: 'the DaemonSet\'s name', given: { name: 'exporter' }, read: (m) => m.main.name, expected: 'exporter', set: () => 'main' },
+    { prop: 'extraArgs', what: 'none: the args alone', given: { args: ['--a'] }, read: (m) => m.main.args, expected: ['--a'], set: () => ['--b'] },
     { prop: 'tolerations', read: (m) => m.spec.tolerations, expected: [{ operator: 'Exists' }], set: () => [] },
     { prop: 'nodeSelector', read: (m) => m.spec.nodeSelector, expected: { 'kubernetes.io/os': 'linux' }, set: () => ({ pool: 'agents' }) },
     {

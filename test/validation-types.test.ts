@@ -7,8 +7,8 @@ import {
 } from '../src';
 import { newChart, podSpec, synth } from './util/synth';
 import { assemblyOf, JsiiType, ownPackage, runtimeValue, structProperties } from '../src/private/assembly';
-import { Problems } from '../src/private/problems';
 import { checkProps } from '../src/private/shapes';
+import { ValidationProblems } from '../src/validation-problems';
 
 /**
  * Callers without a type checker (plain JavaScript, `as any`, a jsii language passing null or the
@@ -236,11 +236,11 @@ describe('every struct of the assembly is checked (a new prop can never escape)'
     // GIVEN every prop of the struct (inherited ones too) given a symbol, which fits no jsii type
     const properties = [...structProperties(struct).keys()];
     const props = Object.fromEntries([...properties.map((p) => [p, Symbol('wrong')]), ['zzUnknown', 1]]);
-    const problems = new Problems('test');
+    const problems = new ValidationProblems('test');
     // WHEN
     checkProps(struct.name, props, problems);
     // THEN one problem per prop, each naming it
-    expect(problems.list().map((m) => m.split(':')[0]).sort()).toEqual([...properties, 'zzUnknown'].sort());
+    expect(problems.problems.map((m) => m.split(':')[0]).sort()).toEqual([...properties, 'zzUnknown'].sort());
   });
 
   const makers: { [name: string]: (scope: Construct, props: any) => unknown } = {

@@ -41,7 +41,7 @@ export class FleetPreview {
   /** One entry per node of the inventory, in inventory order. */
   public readonly nodes: NodeFit[];
 
-  /** Problems with the input as a whole, e.g. nodes that report no allocatable resources. */
+  /** ValidationProblems with the input as a whole, e.g. nodes that report no allocatable resources. */
   public readonly warnings: string[];
 
   private constructor(manifests: unknown[], inventory: NodeInventory, options: PreviewOptions) {

@@ -80,7 +80,7 @@ export interface CompiledTerm {
   readonly empty: boolean;
   /** What `nodeSelectorRequirementsAsSelector` / `...AsFieldSelector` would return as errors. */
   readonly parseErrors: string[];
-  /** Problems the API server's validation would reject the manifest for. */
+  /** ValidationProblems the API server's validation would reject the manifest for. */
   readonly warnings: string[];
 }
 

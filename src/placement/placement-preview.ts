@@ -128,7 +128,7 @@ export class PlacementPreview {
   public readonly priority: number;
 
   /**
-   * Problems in the manifest that do not stop the preview: settings the API server's
+   * ValidationProblems in the manifest that do not stop the preview: settings the API server's
    * validation rejects (the preview still applies the controller's matching to them), a
    * `nodeName` that is not in the inventory, an unknown priority class, pods that would stay
    * Pending on Fargate or virtual-kubelet nodes, or a DaemonSet that targets no node.

@@ -5,13 +5,14 @@ import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { splitContainerSettings } from '../private/container-settings';
 import { imagePlatformsOf } from '../private/image-platforms';
-import { PresetScope } from '../private/preset-base';
-import { Problems } from '../private/problems';
+import { withDefaults } from '../private/merge';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
 import { UpdateStrategy } from '../update-strategy';
+import { ValidationProblems } from '../validation-problems';
 
 /** How the NVIDIA driver gets onto the node: which installer, and the pod layout it needs. */
 export enum GpuDriverFlavor {
@@ -105,15 +106,6 @@ export interface GpuDriverInstallerProps extends DaemonSetOptions {
    * @default "registry.k8s.io/pause:3.10"
    */
   readonly pauseImage?: string;
-
-  /**
-   * CPU and memory of the container that runs the installer. Each of `cpu`, `memory` and
-   * `ephemeralStorage` given replaces that part of the default. With `DRIVER_CONTAINER` the
-   * installer is the main container, and `resources`, if given, wins over this.
-   *
-   * @default - requests of 150m CPU and 512Mi memory, no memory limit
-   */
-  readonly installerResources?: ContainerResources;
 
   /**
    * Allow a rolling update that replaces the driver on more than one node at a time (a
@@ -255,13 +247,13 @@ const PAUSE_RESOURCES: ContainerResources = {
  * | `hostNetwork` | true with COS (metadata server and Cloud Storage reached directly, as GKE's), false with DRIVER_CONTAINER |  |
  * | `component` | `"gpu-driver"` |  |
  * | `labels` | the core's, with `app.kubernetes.io/version` the driver version (COS without one: the installer image's tag) |  |
- * | `containerName` | "nvidia-driver" (DRIVER_CONTAINER); "pause" with COS, whose installer is the init container "nvidia-driver-installer" |  |
+ * | `containerName` | "nvidia-driver" (DRIVER_CONTAINER); "pause" with COS, whose installer is the init container "nvidia-driver-installer" | with COS every container setting you give (`env`, `args`, `hostMounts`, `privileged`, `resources`, ...) reaches the installer, not `pause`; probes and lifecycle hooks are rejected there (an init container has none) |
  * | `initContainers` | with COS, the installer (privileged, root, writable root filesystem); yours run after it |  |
  * | `privileged` | true for the installer container (loads kernel modules, creates device nodes); with COS the main container is `pause`, not privileged |  |
  * | `readOnlyRootFilesystem` | false for the installer container (it unpacks the driver into its own filesystem) |  |
- * | `resources` | DRIVER_CONTAINER: the installer's, requests 150m CPU and 512Mi memory, no memory limit; COS: the pause container's, requests 10m CPU and 8Mi memory, memory limit 16Mi (the installer's are `installerResources`) |  |
- * | `command` | ["nvidia-driver"] with DRIVER_CONTAINER; the pause image's with COS |  |
- * | `args` | ["init"] with DRIVER_CONTAINER; the pause image's with COS |  |
+ * | `resources` | requests 150m CPU and 512Mi memory, no memory limit, for the container that runs the installer (the main container, or with COS the init container; `pause` keeps requests of 10m CPU and 8Mi, limit 16Mi) | compiling or unpacking a kernel module peaks with the node; a memory limit would OOM-kill it |
+ * | `command` | ["nvidia-driver"] with DRIVER_CONTAINER; with COS GKE's skip-if-loaded wrapper around cos-gpu-installer, in the init container |  |
+ * | `args` | ["init"] with DRIVER_CONTAINER; ["install"] (and `--version` with `driverVersion`) for the COS installer |  |
  * | `hostMounts` | DRIVER_CONTAINER: /run/nvidia (Bidirectional), /etc/os-release read-only and the firmware directory; COS: the installer's /dev, /, /etc, the install directory and /var/lib/cos-tools |  |
  * | `startup` | DRIVER_CONTAINER: `nvidia-smi` every 10 s after 60 s, up to 120 failures (a driver build takes minutes) |  |
  * | `imagePlatforms` | DRIVER_CONTAINER with the default driver image (550.127.05-ubuntu22.04): linux/amd64, linux/arm64 (NVIDIA's multi-arch build). Not declared with COS (the installer's platforms are not verified), with another `driverVersion`, `operatingSystem` or `image`, or when a container runs an image of your own. |  |
@@ -308,11 +300,10 @@ export class GpuDriverInstaller extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const {
-      flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage, installerResources,
+      flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage,
       allowParallelRollout, ...coreProps
     } = props;
-    const preset = new PresetScope(this, coreProps);
-    const problems = preset.problems;
+    const problems = ValidationProblems.of(this);
 
     this.flavor = flavor ?? GpuDriverFlavor.COS;
     if (!Object.values(GpuDriverFlavor).includes(this.flavor)) {
@@ -366,11 +357,20 @@ export class GpuDriverInstaller extends Construct {
       checkRolloutWidth(updateStrategy, problems);
     }
 
-    // Each part given replaces that part only: a CPU-only override keeps the installer's memory
-    // request and its absence of a limit (a limit would OOM-kill compiles on large nodes).
-    const resources = mergeResources(INSTALLER_RESOURCES, installerResources);
+    // Your container settings reach the container that runs the installer (docs/merge-rule.md):
+    // with COS the init container, not `pause`; `resources` merge per resource there too, so a
+    // CPU-only override keeps the installer's memory request and its absence of a limit.
+    const { container: installerSettings, pod: podOptions } = cos ? splitContainerSettings(coreProps) : { container: {}, pod: coreProps };
+    for (const prop of ['liveness', 'readiness', 'startup', 'lifecycle'] as const) {
+      if (installerSettings[prop] !== undefined) {
+        problems.add(prop, 'given', 'with COS the installer is an init container, which cannot have probes or lifecycle hooks (it runs to completion before `pause` starts); use GpuDriverFlavor.DRIVER_CONTAINER for a long-running installer');
+      }
+    }
+    const resources = INSTALLER_RESOURCES;
     const versionLabel = this.driverVersion ?? rules.imageTag(this.image);
     const common = {
+      // Named after this construct (the core's construct id, "DaemonSet", is not the agent's name).
+      name: DaemonSet.defaultName(this),
       image: this.image,
       component: 'gpu-driver',
       // Pods labelled with the driver they install (the core would use the pause image's tag).
@@ -389,7 +389,7 @@ export class GpuDriverInstaller extends Construct {
     if (cos) {
       this.installerContainerName = 'nvidia-driver-installer';
       const dir = this.installDir!;
-      const installer: AgentContainer = {
+      const installer: AgentContainer = withDefaults<AgentContainer>({
         name: this.installerContainerName,
         image: this.image,
         // GKE's skip-if-loaded wrapper around the image's entrypoint; no --version unless asked.
@@ -408,7 +408,7 @@ export class GpuDriverInstaller extends Construct {
           HostMount.readWrite(dir, { mountPath: `/root${dir}`, type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
           HostMount.readWrite('/var/lib/cos-tools', { mountPath: '/build/cos-tools', type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
         ],
-      };
+      }, { ...installerSettings, liveness: undefined, readiness: undefined, startup: undefined, lifecycle: undefined });
       defaults = {
         ...common,
         image: this.pauseImage!,
@@ -454,7 +454,10 @@ export class GpuDriverInstaller extends Construct {
     defaults = { ...defaults, imagePlatforms: imagePlatformsOf(images, coreProps) };
 
     // The merge rule merges `resources` per resource: a CPU-only override keeps the memory sizing.
-    this.daemonSet = preset.createDaemonSet(preset.merge(defaults, coreProps));
+    // The core reports into this construct's collector; what it finds in a prop derived from
+    // one already reported is not repeated.
+    problems.noteUserOptions(props);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, podOptions));
   }
 }
 
@@ -462,19 +465,7 @@ function versionLabels(version: string | undefined): { [key: string]: string } {
   return version !== undefined && rules.labelValue(version) === undefined ? { 'app.kubernetes.io/version': version } : {};
 }
 
-/** Each part the user gives (cpu, memory, ephemeralStorage) replaces that part of the preset's. */
-function mergeResources(preset: ContainerResources, user: ContainerResources | undefined): ContainerResources {
-  if (user === undefined || user === null || typeof user !== 'object') {
-    return user ?? preset;
-  }
-  return {
-    cpu: user.cpu ?? preset.cpu,
-    memory: user.memory ?? preset.memory,
-    ephemeralStorage: user.ephemeralStorage ?? preset.ephemeralStorage,
-  };
-}
-
-function checkDriverVersion(version: string, cos: boolean, problems: Problems): void {
+function checkDriverVersion(version: string, cos: boolean, problems: ValidationProblems): void {
   if (typeof version === 'string' && (DRIVER_VERSION.test(version) || (cos && COS_VERSION_ALIAS.test(version)))) {
     return;
   }
@@ -483,7 +474,7 @@ function checkDriverVersion(version: string, cos: boolean, problems: Problems): 
     : 'expected an NVIDIA driver version such as "550.127.05" (the driver image is tagged "<version>-<os>")');
 }
 
-function checkGpuNodes(nodes: GpuNodes, problems: Problems): void {
+function checkGpuNodes(nodes: GpuNodes, problems: ValidationProblems): void {
   if (!nodes || !Array.isArray(nodes.requirements) || nodes.requirements.length === 0) {
     problems.add('gpuNodes', 'no requirement', 'a driver installer must be limited to GPU nodes; give at least one label requirement, e.g. GpuNodes.withLabel("nvidia.com/gpu.present", "true")');
     return;
@@ -495,7 +486,7 @@ function checkGpuNodes(nodes: GpuNodes, problems: Problems): void {
   });
 }
 
-function checkRolloutWidth(strategy: UpdateStrategy, problems: Problems): void {
+function checkRolloutWidth(strategy: UpdateStrategy, problems: ValidationProblems): void {
   if (strategy.type !== 'RollingUpdate') {
     return;
   }

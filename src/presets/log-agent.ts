@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { ApiObject, Lazy, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -13,11 +12,10 @@ import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { imagePlatformsOf } from '../private/image-platforms';
-import { PresetScope } from '../private/preset-base';
-import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
+import { ValidationProblems } from '../validation-problems';
 
 /**
  * Props of a `LogAgent`: its own, then the core's (`DaemonSetOptions`) with the defaults this
@@ -111,9 +109,6 @@ export interface LogAgentProps extends DaemonSetOptions {
    */
   readonly serveMetrics?: boolean;
 }
-
-/** The pod annotation holding the checksum of the configuration. */
-const CHECKSUM_ANNOTATION = 'checksum/config';
 
 /**
  * A log collector on every node: Fluent Bit (default), Fluentd or Filebeat, with a working
@@ -242,8 +237,7 @@ export class LogAgent extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, ...coreProps } = props;
-    const preset = new PresetScope(this, coreProps);
-    const problems = preset.problems;
+    const problems = ValidationProblems.of(this);
 
     this.flavor = flavor ?? LogFlavor.FLUENT_BIT;
     if (!Object.values(LogFlavor).includes(this.flavor)) {
@@ -308,10 +302,12 @@ export class LogAgent extends Construct {
       problems.add('image', undefined, 'no published fluentd-kubernetes-daemonset image has the Loki plugin; pass an image with fluent-plugin-grafana-loki and fluent-plugin-kubernetes_metadata_filter, or use LogFlavor.FLUENT_BIT');
     }
 
-    // The names the core will use: the ConfigMap's name goes into the pod's volumes, and the
-    // agent skips its own log files by pod and container name.
-    const { name, namespace, containerName } = preset;
-    const grace = preset.terminationGracePeriodSeconds;
+    // The names the core will use, resolved once here and given to it: the agent's state
+    // directory is named after them, and the agent skips its own log files by pod and container.
+    const name = coreProps.name ?? DaemonSet.defaultName(this);
+    const namespace = coreProps.namespace ?? DaemonSet.defaultNamespace(this);
+    const containerName = coreProps.containerName ?? name;
+    const grace = coreProps.terminationGracePeriodSeconds ?? 30;
 
     // One directory per namespace, then per name: neither may contain "/", so two agents never
     // share one (with "<ns>-<name>", namespace c + name a-b and namespace c-a + name b did).
@@ -338,7 +334,6 @@ export class LogAgent extends Construct {
       filters: filters ?? [],
       metrics: this.serveMetrics,
     });
-    const data = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
     const configMapName = `${name}-config`;
 
     // Environment the configuration relies on (the user's `env` is merged over it). Secrets
@@ -378,11 +373,13 @@ export class LogAgent extends Construct {
       secretMounts.push({ volumeName: 'output-token', mountPath: TOKEN_DIRECTORY, readOnly: true });
     }
     const ports = [{ containerPort: profile.httpPort, name: this.serveMetrics && profile.metricsPort === profile.httpPort ? 'metrics' : 'http' }];
-    if (this.serveMetrics && profile.metricsPort !== profile.httpPort) {
-      ports.push({ containerPort: profile.metricsPort!, name: 'metrics' });
+    if (this.serveMetrics && profile.metricsPort !== undefined && profile.metricsPort !== profile.httpPort) {
+      ports.push({ containerPort: profile.metricsPort, name: 'metrics' });
     }
 
     const presetDefaults: DaemonSetProps = {
+      name,
+      namespace,
       image: this.image,
       component: 'logging',
       command: profile.command,
@@ -423,20 +420,12 @@ export class LogAgent extends Construct {
       // Only for images whose platforms were verified (the defaults); yours may differ.
       imagePlatforms: imagePlatformsOf([this.image], coreProps),
     };
-    this.daemonSet = preset.createDaemonSet(preset.merge(presetDefaults, coreProps));
-
-    this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
-      metadata: { name: configMapName, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
-      data,
-    });
-
-    // Any configuration change rolls the pods: the checksum is computed at synth from the
-    // ConfigMap as it is rendered, so data added later (`configMap.addData`) or patched into the
-    // object (`ApiObject.of(configMap).addJsonPatch`) changes it too. A value the user sets in
-    // `podAnnotations` wins.
-    if (coreProps.podAnnotations?.[CHECKSUM_ANNOTATION] === undefined) {
-      this.daemonSet.workload.podMetadata.addAnnotation(CHECKSUM_ANNOTATION, Lazy.any({ produce: () => this.configChecksum }));
-    }
+    // The core reports into this construct's collector; what it finds in a prop derived from
+    // one already reported is not repeated.
+    problems.noteUserOptions(props);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(presetDefaults, coreProps));
+    // The core's configuration ConfigMap (`<name>-config`) and the checksum that rolls the pods.
+    this.configMap = this.daemonSet.addConfigFiles(files);
   }
 
   /**
@@ -444,16 +433,14 @@ export class LogAgent extends Construct {
    * `checksum/config` annotation. Read at synth, it includes changes made after construction.
    */
   public get configChecksum(): string {
-    const rendered = ApiObject.of(this.configMap).toJson();
-    const sorted = (m: { [key: string]: string } = {}) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
-    const content = rendered.binaryData === undefined ? sorted(rendered.data)
-      : { binaryData: sorted(rendered.binaryData), data: sorted(rendered.data) };
-    return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+    return this.daemonSet.configChecksum!;
   }
 }
 
 /** A custom output or filter must have text for the flavor, in a shape that stays inside its section. */
-function checkCustom(flavor: LogFlavor, custom: { fluentBit?: string; fluentd?: string; filebeat?: string }, prop: string, problems: Problems): void {
+function checkCustom(
+  flavor: LogFlavor, custom: { fluentBit?: string; fluentd?: string; filebeat?: string }, prop: string, problems: ValidationProblems,
+): void {
   const key = ({ [LogFlavor.FLUENT_BIT]: 'fluentBit', [LogFlavor.FLUENTD]: 'fluentd', [LogFlavor.FILEBEAT]: 'filebeat' } as const)[flavor];
   const text = custom[key];
   if (text === undefined) {
@@ -467,7 +454,7 @@ function checkCustom(flavor: LogFlavor, custom: { fluentBit?: string; fluentd?: 
 }
 
 /** ConfigMap keys (IsConfigMapKey), and the file the agent is started with. */
-function checkOverride(files: { [fileName: string]: string }, mainFile: string, problems: Problems): void {
+function checkOverride(files: { [fileName: string]: string }, mainFile: string, problems: ValidationProblems): void {
   if (files === null || typeof files !== 'object' || Array.isArray(files)) {
     problems.add('configOverride', files, 'expected an object of file name to content');
     return;

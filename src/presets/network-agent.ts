@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from '../agent-container';
@@ -7,11 +7,10 @@ import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
-import { PresetScope } from '../private/preset-base';
-import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
+import { ValidationProblems } from '../validation-problems';
 
 /** kube-proxy, the last patch release of the 1.31 line, from the registry Kubernetes documents. */
 const DEFAULT_IMAGE = 'registry.k8s.io/kube-proxy:v1.31.14';
@@ -77,13 +76,6 @@ export interface NetworkAgentProps extends DaemonSetOptions {
    * @default "registry.k8s.io/kube-proxy:v1.31.14"
    */
   readonly image?: string;
-
-  /**
-   * Arguments added after `args` (the preset's or yours), e.g. `--cluster-cidr=10.244.0.0/16`.
-   *
-   * @default - none
-   */
-  readonly extraArgs?: string[];
 
   /**
    * The port of the agent's health endpoint. It is declared on the container, the probes use it
@@ -285,15 +277,20 @@ export class NetworkAgent extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const {
-      image, extraArgs, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
+      image, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
       apiServerHost, apiServerPort, metricsPort, ...options
     } = props;
-    // kube-system and a short grace period unless you say otherwise (see the class doc).
-    const preset = new PresetScope(this, options, { namespace: 'kube-system', terminationGracePeriodSeconds: 5 });
-    const problems = preset.problems;
+    const problems = ValidationProblems.of(this);
 
     this.image = image ?? DEFAULT_IMAGE;
-    this.healthPort = healthPort ?? 10256;
+    // kube-proxy is the agent unless the user brings another command (a CNI agent).
+    this.isKubeProxy = options.command === undefined || isKubeProxyCommand(options.command);
+    // With `args`, kube-proxy's ports are what its arguments say (docs/merge-rule.md: the props
+    // that make arguments are derived from `args` or rejected, never ignored).
+    const argPorts = this.isKubeProxy && options.args !== undefined
+      ? kubeProxyArgPorts([...options.args, ...(options.extraArgs ?? [])], { healthPort, metricsPort }, problems)
+      : undefined;
+    this.healthPort = argPorts?.healthPort ?? healthPort ?? 10256;
     problems.check('healthPort', this.healthPort, rules.portNumber(this.healthPort));
     this.healthPath = healthPath ?? '/livez';
     if (typeof this.healthPath !== 'string' || !this.healthPath.startsWith('/')) {
@@ -311,16 +308,16 @@ export class NetworkAgent extends Construct {
         problems.add(prop, value, 'only the cniInstaller init container mounts it; add `cniInstaller` or remove it');
       }
     }
-    // kube-proxy is the agent unless the user brings another command (a CNI agent).
-    this.isKubeProxy = options.command === undefined || isKubeProxyCommand(options.command);
-    if (this.isKubeProxy) {
+    if (argPorts !== undefined) {
+      this.metricsPort = argPorts.metricsPort;
+    } else if (this.isKubeProxy) {
       this.metricsPort = metricsPort ?? 10249;
       problems.check('metricsPort', this.metricsPort, rules.portNumber(this.metricsPort));
     } else if (metricsPort !== undefined) {
       problems.add('metricsPort', metricsPort, 'only applies to kube-proxy (its --metrics-bind-address); with another command, declare the agent\'s metrics port in `ports` with the name "metrics"');
     }
     const apiServerEnv = resolveApiServerEnv(apiServerHost, apiServerPort, problems);
-    if (this.isKubeProxy && apiServerEnv === undefined && !hasClientConfig(options, extraArgs)) {
+    if (this.isKubeProxy && apiServerEnv === undefined && !hasClientConfig(options)) {
       // kube-proxy's in-cluster fallback is the `kubernetes` Service's ClusterIP, which only
       // kube-proxy itself makes reachable: a new or rebooted node would never get its rules.
       problems.add('apiServerHost', apiServerHost,
@@ -336,6 +333,11 @@ export class NetworkAgent extends Construct {
     const nodeResolver = this.isKubeProxy || (apiServerHost !== undefined && !IP_ADDRESS.test(apiServerHost));
 
     const defaults: DaemonSetProps = {
+      // Named after this construct (the core's construct id, "DaemonSet", is not the agent's name).
+      name: DaemonSet.defaultName(this),
+      // kube-system (unless the chart has a namespace) and a short grace period (see the class doc).
+      namespace: Chart.of(this).namespace ?? 'kube-system',
+      terminationGracePeriodSeconds: 5,
       component: 'networking',
       image: this.image,
       // The agent programs the node's own network namespace.
@@ -405,24 +407,20 @@ export class NetworkAgent extends Construct {
       // Declared only while every image in the pod is one whose platforms were verified.
       imagePlatforms: imagePlatformsOf([this.image, ...(installer ? [installer.image] : [])], options),
     };
-    const resolved = preset.merge(defaults, options);
-
-    // The preset's own props act on the resolved values: extraArgs come after the args (the
-    // preset's or yours), loadKernelModules adds SYS_MODULE to the capabilities (likewise).
+    // loadKernelModules adds SYS_MODULE to the capabilities (the preset's or yours).
+    const resolved = DaemonSet.mergeOptions(defaults, options);
     const capabilities = [...(resolved.addCapabilities ?? [])];
     if (this.loadKernelModules && !capabilities.includes(Capability.SYS_MODULE)) {
       capabilities.push(Capability.SYS_MODULE);
     }
     this.capabilities = capabilities;
-
-    this.daemonSet = preset.createDaemonSet({
-      ...resolved,
-      args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
-      addCapabilities: capabilities,
-    });
+    // The core reports into this construct's collector; what it finds in a prop derived from
+    // one already reported is not repeated.
+    problems.noteUserOptions(props);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', { ...resolved, addCapabilities: capabilities });
   }
 
-  private buildInstaller(installer: CniInstaller, problems: Problems): AgentContainer {
+  private buildInstaller(installer: CniInstaller, problems: ValidationProblems): AgentContainer {
     const { name, image, binMountPath, confMountPath, ...settings } = installer;
     const binPath = binMountPath ?? '/host/opt/cni/bin';
     const confPath = confMountPath ?? '/host/etc/cni/net.d';
@@ -444,10 +442,38 @@ export class NetworkAgent extends Construct {
 }
 
 /** Whether the user's args give kube-proxy a client configuration, or env the in-cluster address. */
-function hasClientConfig(options: DaemonSetOptions, extraArgs: string[] | undefined): boolean {
-  const args = [...(options.args ?? []), ...(extraArgs ?? [])];
+function hasClientConfig(options: DaemonSetOptions): boolean {
+  const args = [...(options.args ?? []), ...(options.extraArgs ?? [])];
   const flag = args.some((a) => typeof a === 'string' && CLIENT_CONFIG_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)));
   return flag || (options.env !== undefined && 'KUBERNETES_SERVICE_HOST' in options.env);
+}
+
+/**
+ * The ports kube-proxy's own arguments give its health and metrics servers
+ * (`--healthz-bind-address`, default 0.0.0.0:10256; `--metrics-bind-address`, default
+ * 127.0.0.1:10249, which no scraper reaches: then no metrics port is declared). The props that
+ * only set these flags are rejected beside `args`.
+ */
+function kubeProxyArgPorts(
+  args: string[], props: { healthPort?: number; metricsPort?: number }, problems: ValidationProblems,
+): { healthPort: number; metricsPort?: number } {
+  for (const [prop, value] of Object.entries(props)) {
+    if (value !== undefined) {
+      problems.add(prop, value, 'only makes a kube-proxy argument, which `args` replaces whole; put the flag into `args` (the probes and ports follow from it), or add flags with `extraArgs` instead of `args`');
+    }
+  }
+  const address = (flag: string) => {
+    const arg = [...args].reverse().find((a) => typeof a === 'string' && a.startsWith(`${flag}=`));
+    const match = arg === undefined ? undefined : /^(.*):(\d+)$/.exec(arg.slice(flag.length + 1));
+    return match === undefined ? undefined : match === null ? { host: '', port: NaN } : { host: match[1], port: Number(match[2]) };
+  };
+  const health = address('--healthz-bind-address');
+  const metrics = address('--metrics-bind-address');
+  const loopback = (host: string) => host.startsWith('127.') || host === '[::1]' || host === 'localhost';
+  return {
+    healthPort: health?.port ?? 10256,
+    metricsPort: metrics === undefined || loopback(metrics.host) ? undefined : metrics.port,
+  };
 }
 
 function isKubeProxyCommand(command: string[]): boolean {
@@ -455,7 +481,9 @@ function isKubeProxyCommand(command: string[]): boolean {
   return typeof first === 'string' && (first === 'kube-proxy' || first.endsWith('/kube-proxy'));
 }
 
-function resolveApiServerEnv(host: string | undefined, port: number | undefined, problems: Problems): { [name: string]: EnvValue } | undefined {
+function resolveApiServerEnv(
+  host: string | undefined, port: number | undefined, problems: ValidationProblems,
+): { [name: string]: EnvValue } | undefined {
   if (host === undefined && port === undefined) {
     return undefined;
   }

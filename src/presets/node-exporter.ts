@@ -5,10 +5,9 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterCollector } from './node-exporter-collector';
 import { imagePlatformsOf } from '../private/image-platforms';
-import { PresetScope } from '../private/preset-base';
-import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
+import { ValidationProblems } from '../validation-problems';
 
 /** Who may scrape the node exporter, for `NodeExporterProps.networkPolicy`. */
 export interface NodeExporterNetworkPolicyOptions {
@@ -108,14 +107,6 @@ export interface NodeExporterProps extends DaemonSetOptions {
    * the AWS VPC CNI's eni* and GKE's gke*
    */
   readonly netDevicesExclude?: string;
-
-  /**
-   * More arguments after the preset's (e.g. `--collector.textfile.directory=...`). A flag the
-   * preset already sets is an error (node exporter refuses repeated flags): use the matching prop.
-   *
-   * @default - none
-   */
-  readonly extraArgs?: string[];
 
   /**
    * Create a headless Service (clusterIP None) that selects the pods, for Prometheus'
@@ -237,7 +228,7 @@ export class NodeExporter extends Construct {
   public readonly image: string;
   /** The metrics port. */
   public readonly port: number;
-  /** The container's arguments (the preset's, or `args` when given), then `extraArgs`. */
+  /** The container's arguments: the preset's (or `args` when given), then `extraArgs`. */
   public readonly args: string[];
   /** The collectors turned on beyond node exporter's defaults. */
   public readonly enabledCollectors: NodeExporterCollector[];
@@ -249,29 +240,67 @@ export class NodeExporter extends Construct {
     props = checkConstructProps(this, props);
     const {
       image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,
-      netDevicesExclude, extraArgs, createService, networkPolicy, ...options
+      netDevicesExclude, createService, networkPolicy, ...options
     } = props;
-    const preset = new PresetScope(this, options);
-    const problems = preset.problems;
+    const problems = ValidationProblems.of(this);
 
     this.image = image ?? NodeExporter.DEFAULT_IMAGE;
-    this.port = port ?? 9100;
-    problems.check('port', this.port, rules.portNumber(this.port));
-    this.enabledCollectors = [...(enableCollectors ?? [])];
-    this.disabledCollectors = [...(disableCollectors ?? [])];
-    checkCollectors(this.enabledCollectors, this.disabledCollectors, problems);
+    // The props that only make arguments: `args` replaces the preset's arguments whole, so they
+    // would be ignored (docs/merge-rule.md: derived or rejected, never ignored).
+    if (options.args !== undefined) {
+      const argMakers = { port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude, netDevicesExclude };
+      for (const [prop, value] of Object.entries(argMakers)) {
+        if (value !== undefined) {
+          problems.add(prop, value, 'only makes node exporter arguments, which `args` replaces whole; put the flag into `args` (the port, collectors and mounts follow from them), or add flags with `extraArgs` instead of `args`');
+        }
+      }
+    }
+    const givenPort = port ?? 9100;
+    problems.check('port', givenPort, rules.portNumber(givenPort));
+    checkCollectors(enableCollectors ?? [], disableCollectors ?? [], problems);
     const hostNetwork = options.hostNetwork ?? true;
     if (listenOnAllInterfaces === false && !hostNetwork) {
       problems.add('listenOnAllInterfaces', false, 'without the host network the node\'s address is not in the pod\'s network namespace, so node exporter cannot listen on it; remove listenOnAllInterfaces or set hostNetwork: true');
     }
     // The node's address exists only in the host's network namespace.
     const allInterfaces = listenOnAllInterfaces ?? !hostNetwork;
-    const name = preset.name;
+    const listenAddress = allInterfaces ? `:${givenPort}` : `[$(HOST_IP)]:${givenPort}`;
+    const presetArgs = [
+      `--path.procfs=${HOST_PROC}`,
+      `--path.sysfs=${HOST_SYS}`,
+      `--path.rootfs=${HOST_ROOT}`,
+      `--path.udev.data=${HOST_ROOT}/run/udev/data`,
+      `--web.listen-address=${listenAddress}`,
+      `--collector.filesystem.mount-points-exclude=${checkPattern('mountPointsExclude', mountPointsExclude, problems) ?? DEFAULT_MOUNT_POINTS_EXCLUDE}`,
+      `--collector.filesystem.fs-types-exclude=${checkPattern('fsTypesExclude', fsTypesExclude, problems) ?? DEFAULT_FS_TYPES_EXCLUDE}`,
+      `--collector.netclass.ignored-devices=${checkPattern('netDevicesExclude', netDevicesExclude, problems) ?? DEFAULT_NET_DEVICES_EXCLUDE}`,
+      `--collector.netdev.device-exclude=${netDevicesExclude ?? DEFAULT_NET_DEVICES_EXCLUDE}`,
+      ...(enableCollectors ?? []).map((c) => c.enableFlag),
+      ...(disableCollectors ?? []).map((c) => c.disableFlag),
+    ];
+
+    // What node exporter will do is what its arguments say: the port, the collectors and the
+    // D-Bus mount follow from the final arguments (the preset's or `args`, then `extraArgs`).
+    const userArgs = options.args ?? [];
+    this.args = [...(options.args ?? presetArgs), ...(options.extraArgs ?? [])];
+    const flags = parseFlags(this.args, options.args === undefined ? presetArgs.length : userArgs.length, options.args === undefined, problems);
+    this.port = flags.port ?? 9100;
+    this.enabledCollectors = flags.enabled.map((n) => NodeExporterCollector.custom(n));
+    this.disabledCollectors = flags.disabled.map((n) => NodeExporterCollector.custom(n));
+
+    const name = options.name ?? DaemonSet.defaultName(this);
     const serviceWanted = createService ?? true;
     if (serviceWanted) {
       const problem = rules.dns1035Label(name);
       if (problem !== undefined) {
         problems.add('name', name, `the Service is named after the agent (from \`name\`, else the construct id): ${problem}; set name, or createService: false`);
+      }
+    }
+    const scraperPodLabels = networkPolicy?.scraperPodLabels ?? { 'app.kubernetes.io/name': 'prometheus' };
+    if (networkPolicy !== undefined) {
+      checkLabels('networkPolicy.scraperPodLabels', scraperPodLabels, problems);
+      if (networkPolicy.scraperNamespaceLabels !== undefined) {
+        checkLabels('networkPolicy.scraperNamespaceLabels', networkPolicy.scraperNamespaceLabels, problems);
       }
     }
 
@@ -285,50 +314,17 @@ export class NodeExporter extends Construct {
       // The systemd and logind collectors connect to the system bus at its well-known address
       // (godbus' default), as the exporter's user: the socket is world-writable, and reading
       // units and sessions is allowed to every user by their D-Bus policies.
-      ...(this.enabledCollectors.some((c) => DBUS_COLLECTORS.includes(c?.name))
+      ...(this.enabledCollectors.some((c) => DBUS_COLLECTORS.includes(c.name))
         ? [HostMount.readOnly(DBUS_SYSTEM_SOCKET, { mountPath: DBUS_SYSTEM_SOCKET, type: HostPathVolumeType.SOCKET })]
         : []),
     ];
-
-    const listenAddress = allInterfaces ? `:${this.port}` : `[$(HOST_IP)]:${this.port}`;
-    const presetArgs = [
-      `--path.procfs=${HOST_PROC}`,
-      `--path.sysfs=${HOST_SYS}`,
-      `--path.rootfs=${HOST_ROOT}`,
-      `--path.udev.data=${HOST_ROOT}/run/udev/data`,
-      `--web.listen-address=${listenAddress}`,
-      `--collector.filesystem.mount-points-exclude=${checkPattern('mountPointsExclude', mountPointsExclude, problems) ?? DEFAULT_MOUNT_POINTS_EXCLUDE}`,
-      `--collector.filesystem.fs-types-exclude=${checkPattern('fsTypesExclude', fsTypesExclude, problems) ?? DEFAULT_FS_TYPES_EXCLUDE}`,
-      `--collector.netclass.ignored-devices=${checkPattern('netDevicesExclude', netDevicesExclude, problems) ?? DEFAULT_NET_DEVICES_EXCLUDE}`,
-      `--collector.netdev.device-exclude=${netDevicesExclude ?? DEFAULT_NET_DEVICES_EXCLUDE}`,
-      ...this.enabledCollectors.map((c) => c.enableFlag),
-      ...this.disabledCollectors.map((c) => c.disableFlag),
-    ];
-    const taken = new Set(presetArgs.map(flagName));
-    (extraArgs ?? []).forEach((arg, i) => {
-      if (typeof arg !== 'string' || !arg.startsWith('-')) {
-        problems.add(`extraArgs[${i}]`, arg, 'expected a flag such as "--collector.textfile.directory=/host/root/var/lib/node-exporter"');
-      } else if (taken.has(flagName(arg))) {
-        problems.add(`extraArgs[${i}]`, arg, 'the preset already sets this flag and node exporter refuses repeated flags; use the matching prop (port, mountPointsExclude, enableCollectors, ...) or give `args` whole');
-      }
-    });
-    if (options.args !== undefined && extraArgs !== undefined) {
-      problems.add('extraArgs', extraArgs, 'extraArgs are appended to the preset\'s arguments, which `args` replaces; put them in `args`');
-    }
-    const scraperPodLabels = networkPolicy?.scraperPodLabels ?? { 'app.kubernetes.io/name': 'prometheus' };
-    if (networkPolicy !== undefined) {
-      checkLabels('networkPolicy.scraperPodLabels', scraperPodLabels, problems);
-      if (networkPolicy.scraperNamespaceLabels !== undefined) {
-        checkLabels('networkPolicy.scraperNamespaceLabels', networkPolicy.scraperNamespaceLabels, problems);
-      }
-    }
-
     const probe = () => Probe.fromHttpGet('/', { port: this.port, timeoutSeconds: Duration.seconds(5) });
     const defaults: DaemonSetProps = {
+      name,
       image: this.image,
       component: 'metrics',
       args: presetArgs,
-      env: allInterfaces ? {} : { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) },
+      env: flags.hostIp ? { HOST_IP: EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) } : {},
       ports: [{ containerPort: this.port, name: 'metrics' }],
       hostMounts,
       // Relaxed from the core's default: the host network (see the class doc).
@@ -342,10 +338,10 @@ export class NodeExporter extends Construct {
       // Declared only while every image in the pod is one whose platforms were verified.
       imagePlatforms: imagePlatformsOf([this.image], options),
     };
-    const resolved = preset.merge(defaults, options);
-    // extraArgs come after the preset's arguments (never together with `args`, see above).
-    this.args = [...(resolved.args ?? []), ...(extraArgs ?? [])];
-    this.daemonSet = preset.createDaemonSet({ ...resolved, args: this.args });
+    // The core reports into this construct's collector; what it finds in a prop derived from
+    // one already reported is not repeated.
+    problems.noteUserOptions(props);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, options));
     const ds = this.daemonSet;
 
     if (serviceWanted) {
@@ -383,7 +379,66 @@ export class NodeExporter extends Construct {
   }
 }
 
-function checkCollectors(enable: NodeExporterCollector[], disable: NodeExporterCollector[], problems: Problems): void {
+/** What node exporter's final arguments say. */
+interface NodeExporterFlags {
+  /** The port of `--web.listen-address` (undefined: node exporter's default, 9100). */
+  readonly port?: number;
+  /** Whether the listen address is the node's (`$(HOST_IP)`), which needs the HOST_IP variable. */
+  readonly hostIp: boolean;
+  readonly enabled: string[];
+  readonly disabled: string[];
+}
+
+/**
+ * Reads node exporter's final arguments as kingpin, its flag parser, does: a flag may be given
+ * once (kingpin refuses a repeated flag, and the exporter exits), `--collector.<name>` and
+ * `--no-collector.<name>` turn a collector on or off, `--web.listen-address` is the address.
+ * `own` is how many of the arguments came from the preset or `args`; the rest are `extraArgs`.
+ */
+function parseFlags(args: string[], own: number, presetOwned: boolean, problems: ValidationProblems): NodeExporterFlags {
+  const seen = new Map<string, string>();
+  let port: number | undefined;
+  let hostIp = false;
+  const enabled: string[] = [];
+  const disabled: string[] = [];
+  args.forEach((arg, i) => {
+    const prop = i < own ? `args[${i}]` : `extraArgs[${i - own}]`;
+    // The preset's own arguments come from props it checked itself.
+    const checked = presetOwned && i < own;
+    if (typeof arg !== 'string' || !arg.startsWith('--')) {
+      problems.add(prop, arg, 'expected a flag such as "--collector.textfile.directory=/host/root/var/lib/node-exporter" (node exporter takes no positional arguments)');
+      return;
+    }
+    const flag = arg.split('=')[0];
+    const collector = /^--(no-)?collector\.([a-z][a-z0-9_]*)$/.exec(flag);
+    // A collector's on and off flags are one kingpin flag: both count as a repeat.
+    const key = collector ? `collector.${collector[2]}` : flag;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.add(prop, arg, presetOwned && first.startsWith('args[')
+        ? 'the preset already sets this flag and node exporter refuses repeated flags; use the matching prop (port, mountPointsExclude, enableCollectors, ...) or give `args` whole'
+        : `${first} already sets this flag and node exporter refuses repeated flags; give it once`);
+      return;
+    }
+    seen.set(key, prop);
+    if (collector) {
+      (collector[1] ? disabled : enabled).push(collector[2]);
+    } else if (flag === '--web.listen-address') {
+      const address = arg.slice(flag.length + 1);
+      const match = /:(\d+)$/.exec(address);
+      const listened = match ? Number(match[1]) : NaN;
+      if (rules.portNumber(listened) !== undefined && !checked) {
+        problems.add(prop, arg, 'expected an address with a port, e.g. "--web.listen-address=:9100" (the probes, the container port and the Service use that port)');
+      } else if (rules.portNumber(listened) === undefined) {
+        port = listened;
+        hostIp = address.includes('$(HOST_IP)');
+      }
+    }
+  });
+  return { port, hostIp, enabled, disabled };
+}
+
+function checkCollectors(enable: NodeExporterCollector[], disable: NodeExporterCollector[], problems: ValidationProblems): void {
   const seen = new Map<string, string>();
   for (const [prop, list] of [['enableCollectors', enable], ['disableCollectors', disable]] as const) {
     list.forEach((c, i) => {
@@ -403,14 +458,14 @@ function checkCollectors(enable: NodeExporterCollector[], disable: NodeExporterC
   }
 }
 
-function checkPattern(prop: string, value: string | undefined, problems: Problems): string | undefined {
+function checkPattern(prop: string, value: string | undefined, problems: ValidationProblems): string | undefined {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0 || /\s/.test(value))) {
     problems.add(prop, value, 'expected a non-empty RE2 regular expression without whitespace');
   }
   return value;
 }
 
-function checkLabels(prop: string, labels: { [key: string]: string }, problems: Problems): void {
+function checkLabels(prop: string, labels: { [key: string]: string }, problems: ValidationProblems): void {
   if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
     problems.add(prop, labels, 'expected at least one label: an empty selector matches every pod (or namespace)');
     return;
@@ -419,9 +474,4 @@ function checkLabels(prop: string, labels: { [key: string]: string }, problems: 
     problems.check(`${prop}.${key}`, key, rules.qualifiedName(key));
     problems.check(`${prop}.${key}`, value, rules.labelValue(value));
   }
-}
-
-/** The flag of an argument: "--a.b=c" is "--a.b". */
-function flagName(arg: string): string {
-  return arg.split('=')[0];
 }

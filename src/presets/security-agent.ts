@@ -1,5 +1,5 @@
-import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
-import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, Probe } from 'cdk8s-plus-28';
+import { Duration, Size } from 'cdk8s';
+import { Capability, ConfigMap, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
@@ -10,11 +10,9 @@ import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
 import { imagePlatformsOf } from '../private/image-platforms';
-import { shortHash } from '../private/names';
-import { PresetScope } from '../private/preset-base';
-import { Problems } from '../private/problems';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
+import { ValidationProblems } from '../validation-problems';
 
 /**
  * Props of a `SecurityAgent`: its own, then the core's (`DaemonSetOptions`) with the defaults this
@@ -93,7 +91,6 @@ const HEALTHZ = '/healthz';
 const CONFIG_VOLUME = 'falco-config';
 const RULES_VOLUME = 'falco-rules';
 const STATE_VOLUME = 'falco-state';
-const CHECKSUM_ANNOTATION = 'checksum/config';
 /** The least-privileged mode's capabilities, as the Falco chart's `leastPrivileged`. */
 const LEAST_PRIVILEGED_CAPABILITIES = [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE];
 const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
@@ -163,7 +160,7 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * | `args` | `["/usr/bin/falco"]` |  |
  * | `env` | NODE_NAME, HOST_ROOT=/host and FALCO_HOSTNAME (the node's name) |  |
  * | `ports` | "metrics" on 8765 (Falco's webserver: /healthz and Prometheus' /metrics) |  |
- * | `podAnnotations` | "checksum/config" (a hash of the ConfigMap as synthesized), and the AppArmor annotation `unconfined` with `privileged: false` |  |
+ * | `podAnnotations` | "checksum/config" (the SHA-256 of the ConfigMap `<name>-config` as synthesized), and the AppArmor annotation `unconfined` with `privileged: false` |  |
  * | `hostMounts` | /proc and /etc read-only at /host/proc and /host/etc, /sys/kernel read-only (the kernel module: /dev at /host/dev and /sys/module instead), and the runtime sockets' directories read-only under /host |  |
  * | `startup` | HTTP GET /healthz on 8765 after 3 s, every 5 s, up to 20 failures (the chart's timings) |  |
  * | `liveness` | HTTP GET /healthz on 8765 every 15 s, 3 failures |  |
@@ -183,7 +180,7 @@ export class SecurityAgent extends Construct {
   /** The DaemonSet (and its ServiceAccount). */
   public readonly daemonSet: DaemonSet;
   /** The ConfigMap with falco.yaml and the custom rules. */
-  public readonly configMap: k8s.KubeConfigMap;
+  public readonly configMap: ConfigMap;
   /** The Falco image chosen. */
   public readonly image: string;
   /** The driver chosen. */
@@ -201,8 +198,7 @@ export class SecurityAgent extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, minimumPriority, httpOutput, ...options } = props;
-    const preset = new PresetScope(this, options);
-    const problems = preset.problems;
+    const problems = ValidationProblems.of(this);
 
     this.image = image ?? SecurityAgent.DEFAULT_IMAGE;
     this.driver = driver ?? SecurityAgentDriver.MODERN_EBPF;
@@ -231,8 +227,10 @@ export class SecurityAgent extends Construct {
     }
     const httpOutputUrl = checkHttpOutput(httpOutput, problems);
 
-    const { name } = preset;
-    const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${preset.containerName}`;
+    // Resolved once and given to the core: the ConfigMap and the AppArmor annotation name them.
+    const name = options.name ?? DaemonSet.defaultName(this);
+    const configMapName = `${name}-config`;
+    const appArmorKey = `container.apparmor.security.beta.kubernetes.io/${options.containerName ?? name}`;
 
     this.falcoConfig = falcoConfigYaml({
       driver: this.driver,
@@ -258,9 +256,11 @@ export class SecurityAgent extends Construct {
         .map((s) => HostMount.readOnly(s.hostPath, { mountPath: s.mountPath, type: s.hostPathType })),
     ];
     const volumes = [
-      AgentVolume.fromConfigMap(CONFIG_VOLUME, name, { items: { 'falco.yaml': 'falco.yaml' } }),
+      AgentVolume.fromConfigMap(CONFIG_VOLUME, configMapName, { items: { 'falco.yaml': 'falco.yaml' } }),
       AgentVolume.fromEmptyDir(STATE_VOLUME),
-      ...(ruleNames.length > 0 ? [AgentVolume.fromConfigMap(RULES_VOLUME, name, { items: Object.fromEntries(ruleNames.map((r) => [r, r])) })] : []),
+      ...(ruleNames.length > 0
+        ? [AgentVolume.fromConfigMap(RULES_VOLUME, configMapName, { items: Object.fromEntries(ruleNames.map((r) => [r, r])) })]
+        : []),
     ];
     const volumeMounts = [
       { volumeName: CONFIG_VOLUME, mountPath: '/etc/falco/falco.yaml', subPath: 'falco.yaml' },
@@ -282,6 +282,7 @@ export class SecurityAgent extends Construct {
 
     const initContainers = kmod ? [driverLoader(driverLoaderImage ?? SecurityAgent.DEFAULT_DRIVER_LOADER_IMAGE, hostProc, hostEtc)] : [];
     const defaults: DaemonSetProps = {
+      name,
       image: this.image,
       component: 'security',
       args: ['/usr/bin/falco'],
@@ -317,26 +318,13 @@ export class SecurityAgent extends Construct {
       // Declared only while every image in the pod is one whose platforms were verified.
       imagePlatforms: imagePlatformsOf([this.image, ...initContainers.map((c) => c.image)], options),
     };
-    this.daemonSet = preset.createDaemonSet(preset.merge(defaults, options));
-
-    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
-      metadata: { name: this.daemonSet.name, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
-      data: configData,
-    });
-
-    // Computed when the chart is synthesized, from the ConfigMap as it is then: a change made
-    // through the escape hatch (ApiObject.of(agent.configMap).addJsonPatch) rolls the pods too.
-    if (options.podAnnotations?.[CHECKSUM_ANNOTATION] === undefined) {
-      const configMap = this.configMap;
-      this.daemonSet.workload.podMetadata.addAnnotation(CHECKSUM_ANNOTATION, Lazy.any({ produce: () => configChecksum(configMap) }));
-    }
+    // The core reports into this construct's collector; what it finds in a prop derived from
+    // one already reported is not repeated.
+    problems.noteUserOptions(props);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, options));
+    // The core's configuration ConfigMap (`<name>-config`) and the checksum that rolls the pods.
+    this.configMap = this.daemonSet.addConfigFiles(configData);
   }
-}
-
-/** A hash of what the pods read from the ConfigMap: its data, as synthesized. */
-function configChecksum(configMap: ApiObject): string {
-  const { data, binaryData } = configMap.toJson();
-  return shortHash(JSON.stringify({ data, binaryData }), 16);
 }
 
 /**
@@ -373,7 +361,7 @@ function driverLoader(image: string, hostProc: HostMount, hostEtc: HostMount): A
 
 const BROAD_DIRECTORIES = new Set(['/', '/run', '/var/run', '/var']);
 
-function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Problems): void {
+function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: ValidationProblems): void {
   const seen = new Set<string>();
   sockets.forEach((s, i) => {
     const prop = `runtimeSockets[${i}]`;
@@ -396,7 +384,7 @@ function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Problems)
   });
 }
 
-function checkHttpOutput(output: SecurityAgentHttpOutput | undefined, problems: Problems): string | undefined {
+function checkHttpOutput(output: SecurityAgentHttpOutput | undefined, problems: ValidationProblems): string | undefined {
   if (output === undefined) {
     return undefined;
   }
@@ -414,7 +402,7 @@ function checkHttpOutput(output: SecurityAgentHttpOutput | undefined, problems: 
   return url;
 }
 
-function checkRules(files: { [fileName: string]: string }, problems: Problems): void {
+function checkRules(files: { [fileName: string]: string }, problems: ValidationProblems): void {
   for (const [file, content] of Object.entries(files)) {
     if (!RULES_FILE.test(file) || file === 'falco.yaml') {
       problems.add(`customRules.${file}`, file, 'expected a file name ending in .yaml or .yml (letters, digits, "-", "_" and "."), other than "falco.yaml"');

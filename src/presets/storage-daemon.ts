@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
@@ -6,10 +6,10 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
 import { imagePlatformsOf } from '../private/image-platforms';
-import { PresetScope } from '../private/preset-base';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
+import { ValidationProblems } from '../validation-problems';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
 const DEFAULT_IMAGE = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
@@ -56,13 +56,6 @@ export interface StorageDaemonProps extends DaemonSetOptions {
    * @default "/var/lib/kubelet"
    */
   readonly kubeletDir?: string;
-
-  /**
-   * Arguments added after `args` (the preset's or yours).
-   *
-   * @default - none
-   */
-  readonly extraArgs?: string[];
 
   /**
    * The node-driver-registrar sidecar's image, pinned.
@@ -210,11 +203,10 @@ export class StorageDaemon extends Construct {
     super(scope, id);
     props = checkConstructProps(this, props);
     const {
-      image, driverName, kubeletDir, extraArgs, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
+      image, driverName, kubeletDir, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
       metricsPort, ...options
     } = props;
-    const preset = new PresetScope(this, options, { namespace: 'kube-system' });
-    const problems = preset.problems;
+    const problems = ValidationProblems.of(this);
 
     this.image = image ?? DEFAULT_IMAGE;
     this.driverName = driverName ?? DEFAULT_DRIVER_NAME;
@@ -250,6 +242,10 @@ export class StorageDaemon extends Construct {
     }
 
     const defaults: DaemonSetProps = {
+      // Named after this construct (the core's construct id, "DaemonSet", is not the agent's name).
+      name: DaemonSet.defaultName(this),
+      // kube-system unless the chart has a namespace (see the class doc).
+      namespace: Chart.of(this).namespace ?? 'kube-system',
       component: 'storage',
       image: this.image,
       priorityClassName: 'system-node-critical',
@@ -306,13 +302,10 @@ export class StorageDaemon extends Construct {
       // Declared only while every image in the pod is one whose platforms were verified.
       imagePlatforms: imagePlatformsOf([this.image, this.nodeDriverRegistrarImage, this.livenessProbeImage], options),
     };
-    const resolved = preset.merge(defaults, options);
-
-    // extraArgs come after the args (the preset's or yours).
-    this.daemonSet = preset.createDaemonSet({
-      ...resolved,
-      args: [...(resolved.args ?? []), ...(extraArgs ?? [])],
-    });
+    // The core reports into this construct's collector; what it finds in a prop derived from
+    // one already reported is not repeated.
+    problems.noteUserOptions(props);
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, options));
   }
 
   /** The socket directory, read-only: the sidecars only connect to the plugin's socket. */

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { describe } from './problems';
+import { describe } from './describe';
 
 /** What one agent claims on every node it runs on, for the app-wide checks. */
 export interface AgentClaims {

@@ -3,7 +3,7 @@ import {
   Capability, ContainerLifecycle, ContainerProps, ContainerRestartPolicy, Cpu, ContainerResources, EnvFieldPaths, EnvFrom, EnvValue, Handler,
   HostPathVolumeType, ImagePullPolicy, k8s, MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
 } from 'cdk8s-plus-28';
-import { Problems } from './problems';
+import { ValidationProblems } from '../validation-problems';
 import * as rules from './rules';
 import { AgentVolumeMount, ContainerSettings } from '../agent-container';
 import { HostMount } from '../host-mount';
@@ -43,8 +43,8 @@ export interface BuiltContainer {
 
 /** Resolves volumes by name so that every container shares one cdk8s-plus volume per name. */
 export interface VolumeResolver {
-  hostVolume(mount: HostMount, prop: string, problems: Problems): Volume | undefined;
-  namedVolume(name: string, prop: string, problems: Problems): Volume | undefined;
+  hostVolume(mount: HostMount, prop: string, problems: ValidationProblems): Volume | undefined;
+  namedVolume(name: string, prop: string, problems: ValidationProblems): Volume | undefined;
 }
 
 export interface BuildOptions {
@@ -55,7 +55,7 @@ export interface BuildOptions {
   readonly nameProp: string;
   readonly image: string;
   readonly settings: ContainerSettings;
-  readonly problems: Problems;
+  readonly problems: ValidationProblems;
   readonly volumes: VolumeResolver;
   /** Whether NODE_NAME is added from spec.nodeName (the main container). */
   readonly nodeNameEnv: boolean;
@@ -141,7 +141,7 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
   };
 }
 
-function resolveSecurity(s: ContainerSettings, at: (p: string) => string, problems: Problems): ResolvedSecurity {
+function resolveSecurity(s: ContainerSettings, at: (p: string) => string, problems: ValidationProblems): ResolvedSecurity {
   const privileged = s.privileged ?? false;
   const addCapabilities = [...(s.addCapabilities ?? [])];
   const runAsUser = s.runAsUser ?? (privileged ? 0 : DEFAULT_USER);
@@ -196,7 +196,7 @@ function resolveSecurity(s: ContainerSettings, at: (p: string) => string, proble
   };
 }
 
-function checkPorts(s: ContainerSettings, at: (p: string) => string, problems: Problems, hostNetwork: boolean) {
+function checkPorts(s: ContainerSettings, at: (p: string) => string, problems: ValidationProblems, hostNetwork: boolean) {
   const ports = s.ports ?? [];
   ports.forEach((p, i) => {
     const prop = `${at('ports')}[${i}]`;
@@ -220,7 +220,7 @@ function checkPorts(s: ContainerSettings, at: (p: string) => string, problems: P
   return ports;
 }
 
-function buildEnv(s: ContainerSettings, at: (p: string) => string, problems: Problems, nodeNameEnv: boolean) {
+function buildEnv(s: ContainerSettings, at: (p: string) => string, problems: ValidationProblems, nodeNameEnv: boolean) {
   const env: { [name: string]: EnvValue } = {};
   if (nodeNameEnv && !(s.env && 'NODE_NAME' in s.env)) {
     env.NODE_NAME = EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME);
@@ -236,7 +236,7 @@ function buildEnv(s: ContainerSettings, at: (p: string) => string, problems: Pro
   return env;
 }
 
-function resolveResources(given: ContainerResources | undefined, prop: string, problems: Problems): ContainerResources {
+function resolveResources(given: ContainerResources | undefined, prop: string, problems: ValidationProblems): ContainerResources {
   const resolved: ContainerResources = {
     cpu: given?.cpu ?? DEFAULT_RESOURCES.cpu,
     memory: given?.memory ?? DEFAULT_RESOURCES.memory,
@@ -303,7 +303,7 @@ function podVolumeMount(m: AgentVolumeMount, prop: string, options: BuildOptions
 }
 
 /** ValidateEnvFrom: a ConfigMap or Secret name, and a prefix that is an environment variable name. */
-function checkEnvFrom(envFrom: EnvFrom[] | undefined, prop: string, problems: Problems): void {
+function checkEnvFrom(envFrom: EnvFrom[] | undefined, prop: string, problems: ValidationProblems): void {
   (envFrom ?? []).forEach((source, i) => {
     if (!(source instanceof EnvFrom)) {
       problems.add(`${prop}[${i}]`, source, 'expected an EnvFrom made with Env.fromConfigMap(...) or Env.fromSecret(...)');
@@ -423,7 +423,7 @@ function rootOnlyHostPath(path: string): string | undefined {
 }
 
 /** Records a problem for each value that appears more than once. */
-export function checkUnique(values: string[], prop: string, what: string, problems: Problems): void {
+export function checkUnique(values: string[], prop: string, what: string, problems: ValidationProblems): void {
   const seen = new Set<string>();
   for (const value of values) {
     if (seen.has(value)) {

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { findType, JsiiType, Parameter, runtimeValue, staleAssemblyHint, structProperties, TypeRef } from './assembly';
-import { Problems } from './problems';
+import { ValidationProblems } from '../validation-problems';
 import { didYouMean } from './suggest';
 
 /**
@@ -13,7 +13,7 @@ import { didYouMean } from './suggest';
  * moment it is declared. `null` counts as absent, like `undefined`, for an optional prop.
  */
 
-/** Where problems go: a `Problems`, or a wrapper that adds advice. */
+/** Where problems go: a `ValidationProblems`, or a wrapper that adds advice. */
 interface Sink {
   add(prop: string, value: unknown, allowed: string): void;
 }
@@ -23,7 +23,7 @@ interface Sink {
  * of this package by name, e.g. "NodeExporterProps", or any fqn), nested structs included.
  * Returns whether there was none.
  */
-export function checkProps(structName: string, props: unknown, problems: Problems, prefix = ''): boolean {
+export function checkProps(structName: string, props: unknown, problems: ValidationProblems, prefix = ''): boolean {
   const before = problems.count;
   checkStruct(structType(structName), props, prefix, problems);
   return problems.count === before;
@@ -44,7 +44,7 @@ export function checkArgs(method: string, args: unknown[], hints: { [parameter: 
   if (signature === undefined) {
     throw new Error(`${method} is not in the jsii assembly of ${className}: the assembly is stale (npx projen compile)`);
   }
-  const problems = new Problems(`${method}()`);
+  const problems = new ValidationProblems(`${method}()`);
   const parameters: Parameter[] = signature.parameters ?? [];
   const isStruct = (p: Parameter) => p.type.fqn !== undefined && findType(p.type.fqn)?.datatype === true;
   // One options struct: its props are named as the caller wrote them; several: under their names.
@@ -90,7 +90,7 @@ export function propsStructOf(owner: IConstruct): string {
  */
 export function checkConstructProps<T extends object>(owner: IConstruct, props: T | undefined): T {
   const structName = propsStructOf(owner);
-  const problems = new Problems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
+  const problems = new ValidationProblems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
   checkProps(structName, props ?? {}, problems);
   problems.throwIfAny();
   return withoutNulls((props ?? {}) as T, structName);

@@ -31,7 +31,8 @@ describe.each(presets)('%s', (name, build) => {
       const ds = only(objects, 'DaemonSet');
       expect(ds.metadata.labels).toMatchObject(options.labels ?? {});
       const spec = ds.spec.template.spec;
-      const mounted = spec.containers.flatMap((c: any) => c.volumeMounts ?? []);
+      // A user's mount reaches the container that does the agent's work (with COS, the installer init container).
+      const mounted = [...spec.containers, ...(spec.initContainers ?? [])].flatMap((c: any) => c.volumeMounts ?? []);
       for (const m of options.hostMounts ?? []) {
         expect(mounted).toContainEqual(expect.objectContaining({ name: m.volumeName, mountPath: m.mountPath, readOnly: m.isReadOnly }));
       }

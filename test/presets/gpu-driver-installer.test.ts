@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu, Probe, TaintEffect } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, Probe, TaintEffect } from 'cdk8s-plus-28';
 import { AgentContainer, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
 import { GpuDriverFlavor, GpuDriverInstaller, GpuDriverInstallerProps } from '../../src/presets/gpu-driver-installer';
 import { GpuNodes } from '../../src/presets/gpu-nodes';
@@ -309,21 +309,44 @@ describe('GpuDriverInstaller overrides', () => {
     })).toThrow(/updateStrategy\.maxSurge: got "1"; a surge rollout starts the new pod beside the old one, which cannot bind the same node ports \(hostNetwork/);
   });
 
-  test('installerResources replace each given part of the installer\'s default', () => {
-    const { objects } = build({ installerResources: { memory: { request: Size.gibibytes(1), limit: Size.gibibytes(4) } } });
+  test('COS: resources reach the installer (the container that does the work), merged per resource', () => {
+    // GIVEN a memory-only override
+    const { objects } = build({ resources: { memory: { request: Size.gibibytes(1), limit: Size.gibibytes(4) } } });
+    // THEN the installer keeps its CPU request; pause keeps its own small sizing
     expect(container(objects, 'nvidia-driver-installer').resources).toEqual({ requests: { cpu: '150m', memory: '1024Mi' }, limits: { memory: '4096Mi' } });
     expect(container(objects).resources).toEqual({ requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '16Mi' } });
   });
 
-  test('DRIVER_CONTAINER: installerResources size the main container, resources win over them', () => {
-    const viaInstaller = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, installerResources: { cpu: { request: Cpu.millis(500) } } });
-    expect(container(viaInstaller.objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' } });
-    const viaResources = build({
-      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
-      installerResources: { cpu: { request: Cpu.millis(500) } },
-      resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(2) } },
+  test('COS: env, args, hostMounts and privileged reach the installer, not pause', () => {
+    // GIVEN container settings a user gives for the installer
+    const { objects } = build({
+      env: { HTTPS_PROXY: EnvValue.fromValue('http://proxy:3128') },
+      args: ['install', '--version=latest'],
+      hostMounts: [HostMount.readOnly('/var/log', { mountPath: '/host/var/log' })],
     });
-    expect(container(viaResources.objects).resources).toEqual({ requests: { cpu: '250m', memory: '2048Mi' } });
+    // WHEN
+    const installer = container(objects, 'nvidia-driver-installer');
+    const pause = container(objects);
+    // THEN
+    expect(installer.env.map((e: any) => e.name)).toEqual(['NVIDIA_INSTALL_DIR_HOST', 'HTTPS_PROXY']);
+    expect(installer.args).toEqual(['install', '--version=latest']);
+    expect(installer.volumeMounts.map((m: any) => m.mountPath)).toContain('/host/var/log');
+    expect(installer.securityContext.privileged).toBe(true);
+    expect(pause.args).toBeUndefined();
+    expect(pause.volumeMounts).toBeUndefined();
+    expect((pause.env ?? []).map((e: any) => e.name)).not.toContain('HTTPS_PROXY');
+    expect(pause.securityContext.privileged).toBe(false);
+  });
+
+  test('COS: fails when probes or lifecycle hooks are given (the installer is an init container)', () => {
+    expect(() => build({ liveness: Probe.fromCommand(['true']) }))
+      .toThrow(/liveness: got "given"; with COS the installer is an init container, which cannot have probes or lifecycle hooks/);
+  });
+
+  test('DRIVER_CONTAINER: resources size the installer, the main container, merged per resource', () => {
+    const resources = { cpu: { request: Cpu.millis(250) }, memory: { request: Size.gibibytes(2) } };
+    const { objects } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, resources });
+    expect(container(objects).resources).toEqual({ requests: { cpu: '250m', memory: '2048Mi' } });
   });
 
   test('DRIVER_CONTAINER: a custom image and startup probe win', () => {
@@ -363,12 +386,6 @@ describe('GpuDriverInstaller overrides', () => {
     const { objects } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, resources: { cpu: { request: Cpu.millis(500) } } });
     // THEN the memory sizing is the preset's, without the core's 128Mi limit that would OOM-kill a compile
     expect(container(objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' } });
-  });
-
-  test('COS: a memory-only resources override of the pause container keeps its CPU request', () => {
-    const { objects } = build({ resources: { memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) } } });
-    expect(container(objects).resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } });
-    expect(container(objects, 'nvidia-driver-installer').resources).toEqual({ requests: { cpu: '150m', memory: '512Mi' } });
   });
 
   test('COS: driverVersion is passed to the installer after the skip-if-loaded check', () => {

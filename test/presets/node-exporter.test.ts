@@ -469,9 +469,16 @@ describe('NodeExporter fails when', () => {
     expect(make({ extraArgs: ['collector.systemd'] })).toThrow(/extraArgs\[0\]: got "collector.systemd"; expected a flag/);
   });
 
-  test('fails when extra arguments are given with args', () => {
-    expect(make({ args: ['--path.rootfs=/host/root'], extraArgs: ['--collector.systemd'] }))
-      .toThrow(/extraArgs: got \["--collector.systemd"\]; extraArgs are appended to the preset's arguments, which `args` replaces/);
+  test('fails when props that only make arguments come with args, which replaces them (they would be ignored)', () => {
+    // GIVEN the exporter told to listen on 9200 by its arguments, and a port and a collector beside them
+    const props = { args: ['--web.listen-address=:9200'], port: 9300, enableCollectors: [NodeExporterCollector.SYSTEMD] };
+    // THEN both props are reported, each with the fix
+    expect(make(props)).toThrow(/2 invalid props[\s\S]*port: got 9300; only makes node exporter arguments, which `args` replaces whole[\s\S]*enableCollectors: got \[\{"name":"systemd"\}\]; only makes/);
+  });
+
+  test('fails when a flag is given twice across args and extraArgs', () => {
+    expect(make({ args: ['--collector.systemd'], extraArgs: ['--no-collector.systemd'] }))
+      .toThrow(/extraArgs\[0\]: got "--no-collector.systemd"; args\[0\] already sets this flag and node exporter refuses repeated flags/);
   });
 
   test('fails (in the core) when a user port repeats the name "metrics"', () => {
@@ -536,5 +543,52 @@ describe('NodeExporter imagePlatforms', () => {
     const preview = new NodeExporter(newChart(), 'node-exporter').daemonSet.previewPlacement(inventory);
     // THEN
     expect(preview.nodes.map((n) => [n.nodeName, n.runs])).toEqual([['riscv', true], ['mips', false]]);
+  });
+});
+
+describe('NodeExporter with args (what the exporter does is what its arguments say)', () => {
+  test('the port, the collectors and the D-Bus mount follow the arguments, and the public fields say so', () => {
+    // GIVEN arguments of your own: another port, systemd on, hwmon off
+    const chart = newChart();
+    const exporter = new NodeExporter(chart, 'node-exporter', {
+      args: ['--path.procfs=/host/proc', '--web.listen-address=:9200', '--collector.systemd', '--no-collector.hwmon'],
+    });
+    // WHEN
+    const { objects, main } = synthAgent(chart);
+    // THEN the probes, the container port and the Service use the port the exporter listens on
+    expect(exporter.port).toBe(9200);
+    expect(main.ports).toEqual([{ containerPort: 9200, name: 'metrics', protocol: 'TCP' }]);
+    expect([main.readinessProbe.httpGet.port, main.livenessProbe.httpGet.port]).toEqual([9200, 9200]);
+    expect(only(objects, 'Service').spec.ports[0].port).toBe(9200);
+    // and the collectors and the D-Bus mount follow the flags
+    expect(exporter.enabledCollectors.map((c) => c.name)).toEqual(['systemd']);
+    expect(exporter.disabledCollectors.map((c) => c.name)).toEqual(['hwmon']);
+    expect(main.volumeMounts.map((m: any) => m.mountPath)).toContain('/var/run/dbus/system_bus_socket');
+    // and no HOST_IP: the address is not the node's
+    expect((main.env ?? []).map((e: any) => e.name)).not.toContain('HOST_IP');
+  });
+
+  test('extraArgs come after args, as in every preset (docs/merge-rule.md)', () => {
+    // GIVEN
+    const chart = newChart();
+    const exporter = new NodeExporter(chart, 'node-exporter', { args: ['--web.listen-address=:9200'], extraArgs: ['--collector.textfile.directory=/host/root/var/lib/ne'] });
+    // WHEN
+    const { main } = synthAgent(chart);
+    // THEN
+    expect(main.args).toEqual(['--web.listen-address=:9200', '--collector.textfile.directory=/host/root/var/lib/ne']);
+    expect(exporter.args).toEqual(main.args);
+  });
+
+  test('without a listen address in args, node exporter\'s own default (:9100) is probed', () => {
+    const chart = newChart();
+    const exporter = new NodeExporter(chart, 'node-exporter', { args: ['--path.procfs=/host/proc'] });
+    const { main } = synthAgent(chart);
+    expect(exporter.port).toBe(9100);
+    expect(main.readinessProbe.httpGet.port).toBe(9100);
+  });
+
+  test('fails when the listen address in args has no port', () => {
+    expect(() => new NodeExporter(newChart(), 'node-exporter', { args: ['--web.listen-address=localhost'] }))
+      .toThrow(/args\[0\]: got "--web.listen-address=localhost"; expected an address with a port/);
   });
 });

@@ -72,8 +72,17 @@ function valueOf(row: Row): { expression: string; value: unknown } | undefined {
     return undefined;
   }
   const scope = {
-    UpdateStrategy, Toleration, DnsPolicy, Capability, LogFlavor, LogOutput, GpuDriverFlavor, GpuNodes,
-    SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket,
+    UpdateStrategy,
+    Toleration,
+    DnsPolicy,
+    Capability,
+    LogFlavor,
+    LogOutput,
+    GpuDriverFlavor,
+    GpuNodes,
+    SecurityAgentDriver,
+    SecurityAgentPriority,
+    SecurityAgentRuntimeSocket,
   };
   const value = new Function(...Object.keys(scope), `return (${match[1]});`)(...Object.values(scope));
   return { expression: match[1], value };

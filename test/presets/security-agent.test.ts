@@ -80,7 +80,7 @@ describe('SecurityAgent defaults', () => {
 
   test('needs no AppArmor annotation (a privileged container is unconfined) and rolls on config changes', () => {
     expect(daemonSet.spec.template.metadata.annotations).toEqual({
-      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
@@ -109,7 +109,7 @@ describe('SecurityAgent defaults', () => {
     ]);
     expect(spec.volumes.find((v: any) => v.name === 'falco-config')).toEqual({
       name: 'falco-config',
-      configMap: { name: 'falco', items: [{ key: 'falco.yaml', path: 'falco.yaml' }], defaultMode: 0o444 },
+      configMap: { name: 'falco-config', items: [{ key: 'falco.yaml', path: 'falco.yaml' }], defaultMode: 0o444 },
     });
     expect(spec.volumes.find((v: any) => v.name === 'falco-state')).toEqual({ name: 'falco-state', emptyDir: {} });
   });
@@ -141,7 +141,7 @@ describe('SecurityAgent defaults', () => {
   });
 
   test('the ConfigMap holds falco.yaml, next to the DaemonSet', () => {
-    expect(configMap.metadata).toEqual({ name: 'falco', namespace: 'default', labels: daemonSet.metadata.labels });
+    expect(configMap.metadata).toEqual({ name: 'falco-config', namespace: 'default', labels: daemonSet.metadata.labels });
     expect(Object.keys(configMap.data)).toEqual(['falco.yaml']);
     expect(agent.falcoConfig).toBe(configMap.data['falco.yaml']);
   });
@@ -250,7 +250,7 @@ describe('SecurityAgent least privilege (privileged: false)', () => {
   test('runs unconfined by AppArmor through the annotation, as the chart in least-privileged mode', () => {
     expect(daemonSet.spec.template.metadata.annotations).toEqual({
       'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined',
-      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
@@ -436,7 +436,7 @@ describe('SecurityAgent runtime sockets and rules', () => {
     expect(only(objects, 'ConfigMap').data['a-rules.yml']).toBe('- list: a\n  items: []\n');
     expect(spec.volumes.find((v: any) => v.name === 'falco-rules')).toEqual({
       name: 'falco-rules',
-      configMap: { name: 'falco', items: [{ key: 'a-rules.yml', path: 'a-rules.yml' }, { key: 'b-rules.yaml', path: 'b-rules.yaml' }], defaultMode: 0o444 },
+      configMap: { name: 'falco-config', items: [{ key: 'a-rules.yml', path: 'a-rules.yml' }, { key: 'b-rules.yaml', path: 'b-rules.yaml' }], defaultMode: 0o444 },
     });
     expect(container(objects).volumeMounts).toContainEqual({ name: 'falco-rules', mountPath: '/etc/falco/rules.d', readOnly: true });
     const checksum = (o: any[]) => only(o, 'DaemonSet').spec.template.metadata.annotations['checksum/config'];
@@ -535,12 +535,12 @@ describe('SecurityAgent overrides', () => {
     };
     expect(annotations({ team: 'security' })).toEqual({
       'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined',
-      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/),
       'team': 'security',
     });
     expect(annotations({ 'container.apparmor.security.beta.kubernetes.io/falco': 'localhost/falco' })).toEqual({
       'container.apparmor.security.beta.kubernetes.io/falco': 'localhost/falco',
-      'checksum/config': expect.stringMatching(/^[0-9a-f]{16}$/),
+      'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
