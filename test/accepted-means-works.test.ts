@@ -226,7 +226,7 @@ describe('agents that cannot share a node', () => {
     writer(nested, 'inner', '/var/lib/agent/cache/');
     writer(nested, 'beside', '/var/lib/agentx');
     // THEN only the nested pair is reported, with both paths
-    expect(() => synth(nested)).toThrow(/^Validation failed with the following errors:\n {2}\[test\/outer\] 'test\/outer' \(default\/outer\) and 'test\/inner' \(default\/inner\) can run on the same node and both claim writable host path \/var\/lib\/agent and \/var\/lib\/agent\/cache\/;[^\n]*$/);
+    expect(() => synth(nested)).toThrow(/^1 conflict between the app's agents:\n {2}- 'test\/outer' \(default\/outer\) and 'test\/inner' \(default\/inner\) can run on the same node and both claim writable host path \/var\/lib\/agent and \/var\/lib\/agent\/cache\/;[^\n]*$/);
     const siblings = newChart();
     writer(siblings, 'outer', '/var/lib/agent');
     writer(siblings, 'beside', '/var/lib/agentx');

@@ -229,7 +229,7 @@ export interface NetworkAgentProps extends DaemonSetOptions {
  *
  * | Prop | Default in this preset | Why |
  * |---|---|---|
- * | `namespace` | `"kube-system" unless the chart has a namespace (some clusters admit critical pods only there)` |  |
+ * | `namespace` | `"kube-system"` | unless the chart has a namespace (some clusters admit critical pods only there) |
  * | `hostNetwork` | `true` | the agent programs the node's own network namespace |
  * | `dnsPolicy` | DnsPolicy.DEFAULT (the node's resolver) for kube-proxy or a host-name `apiServerHost`: the cluster DNS is reached through rules kube-proxy has yet to write; else CLUSTER_FIRST_WITH_HOST_NET |  |
  * | `priorityClassName` | `"system-node-critical"` | a node without its network agent cannot run pods |

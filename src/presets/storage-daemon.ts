@@ -159,7 +159,7 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  *
  * | Prop | Default in this preset | Why |
  * |---|---|---|
- * | `namespace` | `"kube-system" unless the chart has a namespace` |  |
+ * | `namespace` | `"kube-system"` | unless the chart has a namespace |
  * | `priorityClassName` | `"system-node-critical"` | pods cannot mount their volumes without it |
  * | `updateStrategy` | RollingUpdate, maxUnavailable 10%, maxSurge 0 |  |
  * | `component` | `"storage"` |  |

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { describe } from './describe';
+import { ValidationError } from './validation-error';
 
 /** What one agent claims on every node it runs on, for the app-wide checks. */
 export interface AgentClaims {
@@ -48,7 +49,17 @@ export function registerAppChecks(scope: IConstruct): AgentClaims[] {
     agents = [];
     agentsByRoot.set(root, agents);
     const registered = agents;
-    scope.node.addValidation({ validate: () => [...duplicateObjects(root), ...nodeConflicts(registered)] });
+    // Thrown as the library's one error type (Errors.isValidationError), not returned to cdk8s,
+    // which would wrap the lines in a plain Error.
+    scope.node.addValidation({
+      validate: () => {
+        const conflicts = [...duplicateObjects(root), ...nodeConflicts(registered)];
+        if (conflicts.length > 0) {
+          throw new ValidationError('the app\'s agents', root.node.path, conflicts, 'conflict');
+        }
+        return [];
+      },
+    });
   }
   return agents;
 }

@@ -9,9 +9,15 @@ export class ValidationError extends Error {
   public declare readonly problems: string[];
   public declare readonly constructPath: string;
 
-  constructor(subject: string, constructPath: string, problems: string[]) {
-    const heading = problems.length === 1 ? 'Invalid props' : `${problems.length} invalid props`;
-    super(`${heading} for ${subject}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+  /**
+   * @param heading what the lines are, when they are not props' problems (e.g. conflicts between
+   * agents): "<count> <heading>s" is then the first line
+   */
+  constructor(subject: string, constructPath: string, problems: string[], heading?: string) {
+    const first = heading !== undefined
+      ? `${problems.length} ${heading}${problems.length === 1 ? '' : 's'}`
+      : problems.length === 1 ? 'Invalid props' : `${problems.length} invalid props`;
+    super(`${first} ${heading !== undefined ? 'between' : 'for'} ${subject}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
     // Not enumerable: Node prints an uncaught error's enumerable fields after its stack, which
     // would show every problem a second time (the message already lists them).
     Object.defineProperty(this, 'name', { value: 'ValidationError', enumerable: false, configurable: true, writable: true });

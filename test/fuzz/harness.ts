@@ -9,8 +9,8 @@ export const RUNS = Number(process.env.FUZZ_RUNS ?? 0);
 
 /** The shape of every error the library raises for bad input: the construct, the prop, the value. */
 const LIBRARY_ERROR = /^(Invalid props|\d+ invalid props) for ([A-Za-z]+ '[^']+'|[A-Za-z]+\.[A-Za-z]+\(\)):\n( {2}- [^\n]+: got [^\n]+(\n|$))+/;
-/** cdk8s's wrapper around `node.addValidation` errors, at synth. */
-const SYNTH_ERROR = /^Validation failed with the following errors:\n/;
+/** The app-wide checks at synth: conflicts between the app's agents, as a validation error too. */
+const CONFLICT_ERROR = /^\d+ conflicts? between the app's agents:\n( {2}- [^\n]+(\n|$))+/;
 
 export interface FuzzStats {
   runs: number;
@@ -35,9 +35,8 @@ export function fuzz<T>(arb: fc.Arbitrary<T>, runs: number,
       objects = synth(chart);
     } catch (e) {
       const error = e as Error;
-      const libraryError = Errors.isValidationError(error) && LIBRARY_ERROR.test(error.message);
-      const synthError = error.constructor === Error && SYNTH_ERROR.test(error.message);
-      if (!libraryError && !synthError) {
+      const libraryError = Errors.isValidationError(error) && (LIBRARY_ERROR.test(error.message) || CONFLICT_ERROR.test(error.message));
+      if (!libraryError) {
         throw new Error(`not a library error (${error.constructor.name}): ${error.message}\n${error.stack}`);
       }
       stats.rejected++;

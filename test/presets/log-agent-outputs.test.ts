@@ -220,6 +220,9 @@ describe('LogAgent excludeNamespaces', () => {
 
   test('fails when a namespace is not a DNS label, or with configOverride', () => {
     expect(make({ excludeNamespaces: ['Kube_System'] })).toThrow(/excludeNamespaces\[0\]: got "Kube_System"; expected a DNS-1123 label/);
+    // Two props with the same bad value are two problems: neither hides the other.
+    expect(make({ excludeNamespaces: ['Bad_NS'], namespace: 'Bad_NS' }))
+      .toThrow(/^2 invalid props for LogAgent[^\n]*\n {2}- excludeNamespaces\[0\]: got "Bad_NS"; expected a DNS-1123 label[^\n]*\n {2}- namespace: got "Bad_NS"; expected a DNS-1123 label/);
     expect(make({ excludeNamespaces: ['a'], configOverride: { 'fluent-bit.conf': '' } })).toThrow(/excludeNamespaces: got \["a"\]; configOverride replaces the generated configuration/);
   });
 });
