@@ -743,11 +743,9 @@ export class DaemonSet extends Construct {
     // Tolerations and node affinity go through cdk8s-plus's own scheduling API, so that the
     // escape hatch (`workload.scheduling.tolerate(...)`, `.attract(...)`) adds to them instead of
     // being overwritten by a patch.
-    for (const t of this.tolerations) {
-      this.workload.scheduling.tolerate({ taintSelector: [{ _toKube: () => t._toKube() }] } as unknown as kplus.TaintedNode);
-    }
+    this.workload.scheduling.tolerate(kplus.Node.tainted(...this.tolerations.map(taintQuery)));
     for (const term of this.affinityTerms(props)) {
-      this.workload.scheduling.attract({ labelSelector: term.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode);
+      this.workload.scheduling.attract(kplus.Node.labeled(...term.map(labelQuery)));
     }
     if (props.priorityClassName !== undefined) {
       patch('/spec/template/spec/priorityClassName', props.priorityClassName);
@@ -759,9 +757,7 @@ export class DaemonSet extends Construct {
     }
     // Weighted terms through cdk8s-plus's scheduling API too, next to the required ones.
     for (const w of props.preferredNodeAffinity ?? []) {
-      const requirements = w.term.requirements.map((r) => r._toKube());
-      const node = { labelSelector: requirements.map((r) => ({ _toKube: () => r })) } as unknown as kplus.LabeledNode;
-      this.workload.scheduling.attract(node, { weight: w.weight });
+      this.workload.scheduling.attract(kplus.Node.labeled(...w.term.requirements.map((r) => labelQuery(r._toKube()))), { weight: w.weight });
     }
     // ephemeral-storage: the container's whole resources (cdk8s-plus renders it in whole GiB only).
     [main, ...sidecars].forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/containers/${i}/resources`, c.resourcesPatch));
@@ -1241,6 +1237,33 @@ function isStringList(value: unknown, prop: string, problems: ValidationProblems
   }
   problems.add(prop, value, 'expected a list of strings');
   return false;
+}
+
+/** A toleration as cdk8s-plus's public taint query. */
+function taintQuery(t: Toleration): kplus.NodeTaintQuery {
+  // Kubernetes treats a negative tolerationSeconds as 0 (evict at once); a Duration cannot be negative.
+  const options = { effect: t.effect, evictAfter: t.tolerationSeconds === undefined ? undefined : Duration.seconds(Math.max(0, t.tolerationSeconds)) };
+  if (t.operator === 'Equal') {
+    return kplus.NodeTaintQuery.is(t.key!, t.value!, options);
+  }
+  if (t.key === undefined && t.effect === undefined) {
+    return kplus.NodeTaintQuery.any();
+  }
+  // allWithEffect: Exists with an empty key matches every key (ValidateTolerations allows it).
+  return kplus.NodeTaintQuery.exists(t.key ?? '', options);
+}
+
+/** A node requirement as cdk8s-plus's public label query. */
+function labelQuery(r: k8s.NodeSelectorRequirement): kplus.NodeLabelQuery {
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In': return kplus.NodeLabelQuery.in(r.key, values);
+    case 'NotIn': return kplus.NodeLabelQuery.notIn(r.key, values);
+    case 'Exists': return kplus.NodeLabelQuery.exists(r.key);
+    case 'DoesNotExist': return kplus.NodeLabelQuery.doesNotExist(r.key);
+    case 'Gt': return kplus.NodeLabelQuery.gt(r.key, values);
+    default: return kplus.NodeLabelQuery.lt(r.key, values);
+  }
 }
 
 function isNativeSidecar(c: AgentContainer | undefined): boolean {

@@ -281,7 +281,8 @@ describe('DaemonSet overrides', () => {
       { key: 'dedicated', operator: 'Equal', value: 'logging', effect: 'NoSchedule' },
       { key: 'nvidia.com/gpu', operator: 'Exists' },
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      { operator: 'Exists', effect: 'NoSchedule' },
+      // An empty key with Exists matches every key (cdk8s-plus's NodeTaintQuery writes it; the API server stores it as absent).
+      { key: '', operator: 'Exists', effect: 'NoSchedule' },
       { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
       { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
     ]);
