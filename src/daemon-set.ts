@@ -1242,7 +1242,8 @@ function isStringList(value: unknown, prop: string, problems: ValidationProblems
 /** A toleration as cdk8s-plus's public taint query. */
 function taintQuery(t: Toleration): kplus.NodeTaintQuery {
   // Kubernetes treats a negative tolerationSeconds as 0 (evict at once); a Duration cannot be negative.
-  const options = { effect: t.effect, evictAfter: t.tolerationSeconds === undefined ? undefined : Duration.seconds(Math.max(0, t.tolerationSeconds)) };
+  const evictAfter = t.tolerationSeconds === undefined ? undefined : Duration.seconds(Math.max(0, t.tolerationSeconds));
+  const options = { effect: t.effect, evictAfter };
   if (t.operator === 'Equal') {
     return kplus.NodeTaintQuery.is(t.key!, t.value!, options);
   }
