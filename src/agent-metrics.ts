@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkKeyValueMap } from './private/label-map';
 import { BoundMetrics, MetricsTarget } from './private/metrics-target';
 import * as rules from './private/rules';
 import { checkArgs } from './private/shapes';
@@ -118,10 +119,7 @@ export class AgentMetrics {
     if (o.interval instanceof Duration && o.scrapeTimeout instanceof Duration && o.scrapeTimeout.toMilliseconds() > o.interval.toMilliseconds()) {
       problems.add('metrics.scrapeTimeout', `${o.scrapeTimeout.toMilliseconds()}ms`, `must not exceed the interval (${o.interval.toMilliseconds()}ms)`);
     }
-    for (const [key, value] of Object.entries(o.labels ?? {})) {
-      problems.check(`metrics.labels.${key}`, key, rules.qualifiedName(key));
-      problems.check(`metrics.labels.${key}`, value, rules.labelValue(value));
-    }
+    checkKeyValueMap(o.labels, 'metrics.labels', problems, 'labels');
     if (this.kind === 'ServiceMonitor') {
       const serviceName = this.serviceName ?? `${agentName}-metrics`;
       const problem = rules.dns1035Label(serviceName);

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DaemonSet } from './daemon-set';
 import { PodSecurity, PodSecurityLevel } from './pod-security';
 import { registerAppChecks } from './private/app-checks';
+import { checkKeyValueMap } from './private/label-map';
 import { defaultName } from './private/names';
 import * as rules from './private/rules';
 import { checkConstructProps } from './private/shapes';
@@ -66,10 +67,7 @@ export class AgentNamespace extends Construct {
     if (props.level !== undefined && !Object.values(PodSecurityLevel).includes(props.level)) {
       problems.add('level', props.level, `expected one of ${Object.values(PodSecurityLevel).join(', ')}`);
     }
-    for (const [key, value] of Object.entries(props.labels ?? {})) {
-      problems.check(`labels.${key}`, key, rules.qualifiedName(key));
-      problems.check(`labels.${key}`, value, rules.labelValue(value));
-    }
+    checkKeyValueMap(props.labels, 'labels', problems, 'labels');
     problems.throwIfAny();
     this.fixedLevel = props.level;
 

@@ -16,6 +16,7 @@ import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
+import { checkKeyValueMap } from './private/label-map';
 import { withDefaults } from './private/merge';
 import { BoundMetrics } from './private/metrics-target';
 import { defaultName } from './private/names';
@@ -624,8 +625,8 @@ export class DaemonSet extends Construct {
 
     this.labels = Object.freeze(this.resolveLabels(props, problems));
     this.selectorLabels = Object.freeze(Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]])));
-    checkMap(props.annotations, 'annotations', problems);
-    checkMap(props.podAnnotations, 'podAnnotations', problems);
+    checkKeyValueMap(props.annotations, 'annotations', problems, 'annotations');
+    checkKeyValueMap(props.podAnnotations, 'podAnnotations', problems, 'annotations');
 
     // Containers: one cdk8s-plus volume per name, shared by every container that mounts it.
     const volumes = new PodVolumes(this, props.volumes ?? [], problems);
@@ -911,7 +912,7 @@ export class DaemonSet extends Construct {
       labels['app.kubernetes.io/version'] = tag;
     }
     labels['app.kubernetes.io/managed-by'] = 'cdk8s';
-    checkMap(props.labels, 'labels', problems, true);
+    checkKeyValueMap(props.labels, 'labels', problems, 'labels');
     return { ...labels, ...props.labels };
   }
 
@@ -1001,8 +1002,8 @@ export class DaemonSet extends Construct {
     if (props.serviceAccountAnnotations !== undefined && props.serviceAccountName !== undefined) {
       problems.add('serviceAccountAnnotations', props.serviceAccountAnnotations, 'annotations apply to the ServiceAccount this construct creates, and none is created with serviceAccountName; annotate that ServiceAccount where it is defined');
     }
-    checkMap(props.serviceAccountAnnotations, 'serviceAccountAnnotations', problems);
-    checkMap(props.podLabels, 'podLabels', problems, true);
+    checkKeyValueMap(props.serviceAccountAnnotations, 'serviceAccountAnnotations', problems, 'annotations');
+    checkKeyValueMap(props.podLabels, 'podLabels', problems, 'labels');
     for (const key of SELECTOR_KEYS) {
       if (props.podLabels?.[key] !== undefined) {
         problems.add(`podLabels.${key}`, props.podLabels[key], 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); set `name` instead');
@@ -1012,22 +1013,7 @@ export class DaemonSet extends Construct {
     if (props.automountServiceAccountToken === false && namespacedRules.length > 0) {
       problems.add('automountServiceAccountToken', false, 'namespacedRbacRules grant API access that the agent could not use without its token; remove one of them');
     }
-    namespacedRules.forEach((rule, i) => {
-      if (!['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceUrLs'].map((f) => isStringList((rule as any)?.[f], `namespacedRbacRules[${i}].${f}`, problems)).every(Boolean)) {
-        return;
-      }
-      if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
-        problems.add(`namespacedRbacRules[${i}].verbs`, rule?.verbs, 'expected at least one verb, e.g. ["get", "list", "watch"]');
-      }
-      if (rule && (rule.nonResourceUrLs ?? []).length > 0) {
-        problems.add(`namespacedRbacRules[${i}].nonResourceUrLs`, rule.nonResourceUrLs, 'non-resource URLs are cluster-scoped (a Role cannot grant them); put this rule in rbacRules');
-      }
-      if (rule && (rule.resources ?? []).length === 0) {
-        problems.add(`namespacedRbacRules[${i}].resources`, rule.resources, 'expected the resources (with apiGroups) the rule grants');
-      } else if (rule && rule.apiGroups === undefined) {
-        problems.add(`namespacedRbacRules[${i}].apiGroups`, undefined, 'expected the API groups of the resources ("" is the core group)');
-      }
-    });
+    checkRbacRules(namespacedRules, 'namespacedRbacRules', true, problems);
     (props.sidecars ?? []).forEach((c, i) => {
       if (c?.restartPolicy !== undefined) {
         problems.add(`sidecars[${i}].restartPolicy`, c.restartPolicy, 'only an init container takes a restartPolicy (ContainerRestartPolicy.ALWAYS makes it a native sidecar); remove it, or move the container to initContainers');
@@ -1096,17 +1082,7 @@ export class DaemonSet extends Construct {
     if (props.automountServiceAccountToken === false && (props.rbacRules ?? []).length > 0) {
       problems.add('automountServiceAccountToken', false, 'rbacRules grant API access that the agent could not use without its token; remove one of them');
     }
-    (props.rbacRules ?? []).forEach((rule, i) => {
-      if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
-        problems.add(`rbacRules[${i}].verbs`, rule?.verbs, 'expected at least one verb, e.g. ["get", "list", "watch"]');
-      }
-      if (rule && (rule.resources ?? []).length === 0 && (rule.nonResourceUrLs ?? []).length === 0) {
-        problems.add(`rbacRules[${i}]`, rule, 'expected resources (with apiGroups) or nonResourceUrLs');
-      }
-      if (rule && (rule.resources ?? []).length > 0 && rule.apiGroups === undefined) {
-        problems.add(`rbacRules[${i}].apiGroups`, undefined, 'expected the API groups of the resources ("" is the core group)');
-      }
-    });
+    checkRbacRules(props.rbacRules ?? [], 'rbacRules', false, problems);
     for (const [key, value] of Object.entries(this.nodeSelector)) {
       problems.check(`nodeSelector.${key}`, key, rules.qualifiedName(key));
       problems.check(`nodeSelector.${key}`, value, rules.labelValue(value));
@@ -1220,16 +1196,39 @@ class PodVolumes implements VolumeResolver {
   }
 }
 
-function checkMap(map: { [key: string]: string } | undefined, prop: string, problems: ValidationProblems, valuesAreLabels = false): void {
-  for (const [key, value] of Object.entries(map ?? {})) {
-    problems.check(`${prop}.${key}`, key, rules.qualifiedName(key));
-    if (typeof value !== 'string') {
-      problems.add(`${prop}.${key}`, value, 'expected a string value');
-    } else if (valuesAreLabels) {
-      problems.check(`${prop}.${key}`, value, rules.labelValue(value));
+/**
+ * The RBAC rules of a ClusterRole (`rbacRules`) or a Role (`namespaced`), as the API server
+ * validates a PolicyRule: lists of strings, at least one verb, resources with their API groups,
+ * or (cluster-wide only) non-resource URLs. The one check of both kinds.
+ */
+function checkRbacRules(policyRules: k8s.PolicyRule[], prop: string, namespaced: boolean, problems: ValidationProblems): void {
+  policyRules.forEach((rule, i) => {
+    const at = `${prop}[${i}]`;
+    if (!['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceUrLs'].map((f) => isStringList((rule as any)?.[f], `${at}.${f}`, problems)).every(Boolean)) {
+      return;
     }
-  }
+    if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
+      problems.add(`${at}.verbs`, rule?.verbs, 'expected at least one verb, e.g. ["get", "list", "watch"]');
+    }
+    if (!rule) {
+      return;
+    }
+    const resources = (rule.resources ?? []).length > 0;
+    if (namespaced && (rule.nonResourceUrLs ?? []).length > 0) {
+      problems.add(`${at}.nonResourceUrLs`, rule.nonResourceUrLs, 'non-resource URLs are cluster-scoped (a Role cannot grant them); put this rule in rbacRules');
+    }
+    if (!resources) {
+      if (namespaced) {
+        problems.add(`${at}.resources`, rule.resources, 'expected the resources (with apiGroups) the rule grants');
+      } else if ((rule.nonResourceUrLs ?? []).length === 0) {
+        problems.add(at, rule, 'expected resources (with apiGroups) or nonResourceUrLs');
+      }
+    } else if (rule.apiGroups === undefined) {
+      problems.add(`${at}.apiGroups`, undefined, 'expected the API groups of the resources ("" is the core group)');
+    }
+  });
 }
+
 /** Whether `value` is absent or a list of strings; records a problem if it is neither. */
 function isStringList(value: unknown, prop: string, problems: ValidationProblems): boolean {
   if (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) {

@@ -137,8 +137,12 @@ describe('fails when', () => {
       .toThrow(/resources\.cpu\.request: got "2"; must not exceed the CPU limit \(500m\)/);
   });
 
+  test('a quantity is negative', () => {
+    expect(make({ resources: { cpu: { request: Cpu.millis(-5) } } })).toThrow(/resources\.cpu\.request: got "-5m"; expected a quantity of at least 0/);
+  });
+
   test('a quantity does not parse', () => {
-    expect(make({ resources: { cpu: { request: Cpu.millis(-5) } } })).toThrow(/resources\.cpu\.request: got "-5m"; expected a Kubernetes quantity/);
+    expect(make({ resources: { cpu: { request: Cpu.units(Number.NaN) } } })).toThrow(/resources\.cpu\.request: got "NaN"; expected a Kubernetes quantity/);
   });
 
   test('a probe targets a port the container does not declare', () => {

@@ -5,6 +5,7 @@ import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeExporterCollector } from './node-exporter-collector';
 import { imagePlatformsOf } from '../private/image-platforms';
+import { checkKeyValueMap } from '../private/label-map';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { ValidationProblems } from '../validation-problems';
@@ -470,8 +471,5 @@ function checkLabels(prop: string, labels: { [key: string]: string }, problems: 
     problems.add(prop, labels, 'expected at least one label: an empty selector matches every pod (or namespace)');
     return;
   }
-  for (const [key, value] of Object.entries(labels)) {
-    problems.check(`${prop}.${key}`, key, rules.qualifiedName(key));
-    problems.check(`${prop}.${key}`, value, rules.labelValue(value));
-  }
+  checkKeyValueMap(labels, prop, problems, 'labels');
 }

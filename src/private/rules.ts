@@ -5,6 +5,7 @@
  * pkg/apis/apps/validation).
  */
 import { isIP } from 'net';
+import { parseQuantity } from '../placement/quantity';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -13,8 +14,6 @@ const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 // https://github.com/distribution/reference/blob/main/regexp.go, simplified to its grammar.
 const IMAGE_REF = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$/;
-const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+)?$/;
-const PERCENT = /^[0-9]+%$/;
 
 /** IsDNS1123Label: object names such as namespaces, container, port and volume names. */
 export function dns1123Label(value: string): string | undefined {
@@ -156,49 +155,21 @@ export function nonNegativeInteger(value: number): string | undefined {
   return undefined;
 }
 
-/** A positive integer (probe thresholds and periods). */
-export function positiveInteger(value: number): string | undefined {
-  if (!Number.isInteger(value) || value < 1) {
-    return 'expected an integer of at least 1';
-  }
-  return undefined;
-}
-
-/** A Kubernetes resource quantity (resource.ParseQuantity). */
+/** A Kubernetes resource quantity (resource.ParseQuantity), not negative (a resource amount). */
 export function quantity(value: string): string | undefined {
-  if (typeof value !== 'string' || !QUANTITY.test(value)) {
+  if (typeof value !== 'string' || parseQuantity(value) === undefined) {
     return 'expected a Kubernetes quantity such as "100m", "0.5", "64Mi" or "1Gi"';
   }
-  return undefined;
-}
-
-/** An int-or-percent string as the API server reads it: "10%" is valid, "10" or "150%" are not. */
-export function intOrPercentString(value: string): string | undefined {
-  if (!PERCENT.test(value) || Number(value.slice(0, -1)) > 100) {
-    return 'expected a percentage from "0%" to "100%" (a string must end in "%"; use a number for an absolute count)';
+  if (value.startsWith('-')) {
+    return 'expected a quantity of at least 0 (a resource amount cannot be negative)';
   }
   return undefined;
 }
 
-const BINARY_SUFFIX: { [suffix: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL_SUFFIX: { [suffix: string]: number } = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** The numeric value of a quantity (for comparing requests with limits), or undefined if invalid. */
+/**
+ * The value of a quantity in milli-units (for comparing requests with limits), or undefined if
+ * it is not one: the placement preview's parser, the one quantity grammar of the library.
+ */
 export function quantityValue(value: string): number | undefined {
-  if (quantity(value) !== undefined) {
-    return undefined;
-  }
-  const match = /^[+]?([0-9]*\.?[0-9]*)(.*)$/.exec(value)!;
-  const amount = Number(match[1]);
-  const suffix = match[2];
-  if (suffix === '') {
-    return amount;
-  }
-  if (BINARY_SUFFIX[suffix] !== undefined) {
-    return amount * BINARY_SUFFIX[suffix];
-  }
-  if (DECIMAL_SUFFIX[suffix] !== undefined) {
-    return amount * DECIMAL_SUFFIX[suffix];
-  }
-  return amount * 10 ** Number(suffix.slice(1));
+  return quantity(value) === undefined ? parseQuantity(value, true) : undefined;
 }
