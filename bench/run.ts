@@ -87,7 +87,7 @@ function main(): void {
     startup = runStartup(ROOT, { runs: args.quick ? 2 : 12, exampleRuns: args.quick ? 1 : 3, compile: args.compile, log });
   }
   if (args.only.includes('synthesis')) {
-    const options: Omit<SynthesisOptions, 'log'> = { runs: args.quick ? { 1: 3, 100: 2, 1000: 1 } : { 1: 30, 100: 10, 1000: 5 }, only: args.cases };
+    const options: Omit<SynthesisOptions, 'log'> = { runs: args.quick ? { 1: 3, 100: 2, 300: 1, 1000: 1 } : { 1: 30, 100: 10, 300: 7, 1000: 5 }, only: args.cases };
     synthesis = inChild<SynthesisResults>('synthesis', options);
   }
   if (args.only.includes('preview')) {

@@ -121,6 +121,12 @@ export function synthesisTargets(s: SynthesisResults): Target[] {
   if (core && plus) {
     targets.push({ what: 'core DaemonSet vs cdk8s-plus-28 DaemonSet, same manifest, per instance', value: perInstance(core, s.counts) / perInstance(plus, s.counts), target: 1.25 });
   }
+  // Issue 18: the core against the floor, the same YAML as plain data through cdk8s's own Yaml.stringify.
+  const floor = byId.get('floor');
+  const at300 = (r: CaseResult) => median(r.runs[300] ?? []);
+  if (core && floor && (core.runs[300] ?? []).length > 0) {
+    targets.push({ what: 'core DaemonSet vs the floor (the same YAML as plain data + Yaml.stringify), 300 instances', value: at300(core) / at300(floor), target: 1.5 });
+  }
   for (const r of s.results.filter((x) => x.group === 'preset' && !x.error)) {
     if (core) {
       targets.push({ what: `${r.label} vs core, per Kubernetes object`, value: perObject(r, s.counts) / perObject(core, s.counts), target: 2 });
