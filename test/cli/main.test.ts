@@ -243,6 +243,7 @@ describe('a fleet: node allocatable, pods already running, agents competing', ()
       agentMemoryShare: 96 / 1400,
       agentsRunning: ['monitoring/node-exporter', 'logging/fluent-bit'],
       agentsNotRunning: ['security/falco'],
+      pressureConditions: [],
       preempted: [],
       contended: false,
     });
