@@ -156,12 +156,18 @@ describe('admission under node pressure (pkg/kubelet/eviction/eviction_manager.g
     expect(entry(p, 'fine').runs).toBe(true);
   });
 
-  test('the rollout of an agent that cannot start on a pressure node stalls', () => {
-    const manifest = agent('logs');
-    const [p] = previews([manifest], [node('a'), node('disk', [pressure('DiskPressure')])]);
+  test('the rollout stalls, counting its nodes by cause: Pending, not Ready, pressure', () => {
+    // GIVEN an agent on a full node, a node not Ready, two under disk pressure and a healthy one
+    const manifest = agent('logs', {}, {}, { resources: { requests: { cpu: '50m', memory: '64Mi' } } });
+    const full: InventoryNode = { ...node('full'), allocatable: { cpu: '10m', memory: '4Gi', pods: '110' } };
+    const nodes = [node('a'), full, node('gone', [ready('Unknown')]), node('disk-1', [pressure('DiskPressure')]), node('disk-2', [pressure('DiskPressure')])];
+    // WHEN its rollout is planned from the preview
+    const [p] = previews([manifest], nodes);
     const plan = RolloutPlan.forPreview(manifest, p);
-    expect(plan.stalls).toBe(true);
-    expect(plan.estimatedDurationSeconds).toBeUndefined();
+    // THEN it stalls, with no duration, and says on how many nodes and why
+    expect(plan).toMatchObject({ stalls: true, estimatedDurationSeconds: undefined, unavailablePods: 4 });
+    expect(plan.stalledNodesByCause).toEqual({ Pending: 1, NodeNotReady: 1, NodePressure: 2 });
+    expect(plan.stallReason).toBe('4 pods would never become available (1 Pending, 1 on a node that is not Ready, 2 rejected under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops');
   });
 });
 
