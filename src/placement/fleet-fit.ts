@@ -15,9 +15,9 @@
  */
 import { ControllerDecision, decide, tolerationWarnings } from './controller-decision';
 import { ParsedDaemonSet, ParsedToleration } from './daemonset-manifest';
+import { kubeletNode, kubeletOutcome } from './kubelet-admission';
 import { compileTerms } from './node-affinity-match';
 import { NodeFit } from './node-fit';
-import { kubeletNode, kubeletOutcome } from './kubelet-admission';
 import { InventoryNode, NodeInventory } from './node-inventory';
 import { NodePlacement } from './node-placement';
 import { PlacementReason, PlacementReasonKind } from './placement-reason';
@@ -39,7 +39,7 @@ export interface AgentFleetResult {
   readonly surgeBlockedNodeNames: string[];
   readonly imagePlatforms?: string[];
   readonly priority: number;
-  readonly request: Resources;
+  readonly podRequests: { [resource: string]: string };
 }
 
 export interface FleetResult {
@@ -152,7 +152,7 @@ function prepareAgent(ds: ParsedDaemonSet, index: number, classes: PriorityClass
       preemptNever: priority.preemptNever,
     },
     platforms,
-    selectsOs: ds.nodeSelector.some(([key]) => OS_LABELS.includes(key))
+    selectsOs: ds.nodeSelector.some(([label]) => OS_LABELS.includes(label))
       || (ds.requiredTerms ?? []).some((t) => t.matchExpressions.some((e) => OS_LABELS.includes(e.key))),
     surges: surge !== undefined && surge !== 0 && !/^0+%$/.test(String(surge)),
     warnings,
@@ -386,7 +386,7 @@ export function computeFleet(
       surgeBlockedNodeNames: surgeBlocked[d],
       imagePlatforms: agent.platforms?.map((p) => p.text),
       priority: agent.fit.pod.priority,
-      request: agent.fit.pod.request,
+      podRequests: formatList(agent.fit.pod.request),
     };
   });
   return { agents: results, nodes, warnings: fleetWarnings };

@@ -317,7 +317,10 @@ function validateNode(node: InventoryNode, where: string, kubectl = false): Inve
   }
 
   return {
-    name: node.name, labels, taints, unschedulable: node.unschedulable === true,
+    name: node.name,
+    labels,
+    taints,
+    unschedulable: node.unschedulable === true,
     ...(allocatable ? { allocatable } : {}),
     ...(conditions ? { conditions } : {}),
   };

@@ -84,7 +84,7 @@ export class PlacementPreview {
   /** Whether every eligible node would get a pod (no taint keeps the DaemonSet off a node it targets). */
   public readonly fullCoverage: boolean;
 
-  /** Whether every pod the controller creates would run: none Pending, none on an image for another platform. */
+  /** Whether every pod the controller creates would run: none Pending, none on an image for another platform, none held back by the kubelet. */
   public readonly fits: boolean;
 
   /** The names of the nodes the controller would create a pod for. */
@@ -99,7 +99,8 @@ export class PlacementPreview {
   /**
    * The names of the nodes where the controller creates a pod that would not run: Pending
    * (resources, host ports, a node that cannot run DaemonSet pods) or unable to start (image
-   * platform). Each holds a rolling update's `maxUnavailable`.
+   * platform, a node that is not Ready, the kubelet's admission under pressure). Each holds a
+   * rolling update's `maxUnavailable`.
    */
   public readonly notRunningNodeNames: string[];
 
@@ -123,6 +124,13 @@ export class PlacementPreview {
    * @default - not declared: the platform is not checked
    */
   public readonly imagePlatforms?: string[];
+
+  /**
+   * What one of its pods requests, by resource, as the scheduler counts it (`PodRequests`:
+   * containers, init containers, overhead; a limit without a request is the request), e.g.
+   * `{ cpu: '100m', memory: '128Mi' }`.
+   */
+  public readonly podRequests: { [resource: string]: string };
 
   /** The pods' priority (from `priorityClassName`, 0 when none). */
   public readonly priority: number;
@@ -153,6 +161,7 @@ export class PlacementPreview {
     this.surgeBlockedNodeNames = result.surgeBlockedNodeNames;
     this.architectures = result.architectures;
     this.imagePlatforms = result.imagePlatforms;
+    this.podRequests = result.podRequests;
     this.priority = result.priority;
     this.warnings = result.warnings;
   }

@@ -175,7 +175,8 @@ describe('rollout reality (forPreview)', () => {
     // GIVEN an agent that is Pending on the two small nodes, maxUnavailable 2
     const p = plan(agent('512Mi', rolling({ maxUnavailable: 2 })));
     // THEN
-    expect(p).toMatchObject({ nodeCount: 6, unavailablePods: 2, stalls: true, estimatedDurationSeconds: undefined, stalledNodesByCause: { Pending: 2 } });
+    expect(p).toMatchObject({ nodeCount: 6, unavailablePods: 2, stalls: true, estimatedDurationSeconds: undefined });
+    expect(p.stalledNodesByCause).toEqual({ Pending: 2 });
     expect(p.stallReason).toBe('2 pods would never become available (2 Pending), using up maxUnavailable 2: no old pod is replaced and the rollout stops');
     expect(p.summary).toMatch(/; STALLS: 2 pods would never become available/);
   });
