@@ -523,8 +523,10 @@ interface PoolGap {
   readonly notTargeted: number;
   /** Of those, nodes where the controller makes a pod that does not run (Pending, or the kubelet or the image keeps it from starting). */
   readonly podNotRunning: number;
-  /** "Taint nvidia.com/gpu=present:NoSchedule on 5", most frequent first. */
+  /** Why, for the gaps and the pods not running: "Taint nvidia.com/gpu=present:NoSchedule on 5", most frequent first. */
   readonly reasons: string[];
+  /** Why, for the nodes not targeted: "NodeSelector kubernetes.io/os on 1". */
+  readonly notTargetedReasons: string[];
 }
 
 /** A pod an agent preempts. */
@@ -572,6 +574,11 @@ function range(values: number[], format: (v: number) => string): string {
 
 const percent = (v: number) => `${Math.round(v * 100)}%`;
 
+/** "a on 3, b on 1": most frequent first. */
+function countList(counts: Map<string, number>): string[] {
+  return [...counts.entries()].sort((x, y) => y[1] - x[1]).map(([why, c]) => `${why} on ${c}`);
+}
+
 /** The words for a reason in the summary: its kind and what it is about (resource, taint, label). */
 function reasonKey(n: NodePlacement): string {
   const r = n.reasons[0];
@@ -612,6 +619,7 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
       let notTargeted = 0;
       let podNotRunning = 0;
       const reasons = new Map<string, number>();
+      const notTargetedReasons = new Map<string, number>();
       for (let k = 0; k < count; k++) {
         const n = placements[indexes[k]];
         if (n.bound) {
@@ -625,6 +633,9 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
           running[k]++;
           continue;
         }
+        const why = reasonKey(n);
+        const into = n.scheduled || n.eligible ? reasons : notTargetedReasons;
+        into.set(why, (into.get(why) ?? 0) + 1);
         if (n.scheduled) {
           podNotRunning++;
         } else if (n.eligible) {
@@ -632,8 +643,6 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
         } else {
           notTargeted++;
         }
-        const why = reasonKey(n);
-        reasons.set(why, (reasons.get(why) ?? 0) + 1);
       }
       const total = gaps + notTargeted + podNotRunning;
       if (total > 0) {
@@ -643,7 +652,8 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
           gaps,
           notTargeted,
           podNotRunning,
-          reasons: [...reasons.entries()].sort((x, y) => y[1] - x[1]).map(([why, c]) => `${why} on ${c}`),
+          reasons: countList(reasons),
+          notTargetedReasons: countList(notTargetedReasons),
         });
       }
     });
@@ -713,18 +723,20 @@ function renderSummary(options: Options, inventory: NodeInventory, pods: PodInve
     ]);
   }
   out += table(rows);
-  const failing = list.filter((p) => p.notRunning.length > 0);
-  if (failing.length > 0) {
-    out += '\nNot running, by pool (GAP: the agent targets the node but a taint keeps its pod off; not targeted: its selectors or affinity leave the node out; pod not running: Pending, or the image or the kubelet keeps it from starting):\n';
-    for (const p of failing) {
-      for (const n of p.notRunning) {
-        const kinds = [
-          n.gaps > 0 ? `GAP on ${n.gaps}` : '',
-          n.notTargeted > 0 ? `not targeted on ${n.notTargeted}` : '',
-          n.podNotRunning > 0 ? `pod not running on ${n.podNotRunning}` : '',
-        ].filter((x) => x !== '');
-        out += `  ${p.name}: ${n.daemonSet} absent from ${n.nodes} of ${plural(p.nodes, 'node')} (${kinds.join(', ')}): ${n.reasons.join(', ')}\n`;
-      }
+  const problems = list.flatMap((p) => p.notRunning.filter((n) => n.gaps + n.podNotRunning > 0).map((n) => ({ pool: p, n })));
+  if (problems.length > 0) {
+    out += '\nNot running where targeted, by pool (GAP: a taint keeps the pod off a node the agent targets; pod not running: Pending, or the image or the kubelet keeps it from starting):\n';
+    for (const { pool, n } of problems) {
+      const kinds = [n.gaps > 0 ? `GAP on ${n.gaps}` : '', n.podNotRunning > 0 ? `pod not running on ${n.podNotRunning}` : ''].filter((x) => x !== '');
+      out += `  ${pool.name}: ${n.daemonSet}: ${kinds.join(', ')} of ${plural(pool.nodes, 'node')}: ${n.reasons.join(', ')}\n`;
+    }
+  }
+  const untargeted = list.filter((p) => p.notRunning.some((n) => n.notTargeted > 0));
+  if (untargeted.length > 0) {
+    out += '\nNot targeted, by pool (the agent\'s selectors or affinity leave the nodes out, or they cannot run DaemonSet pods):\n';
+    for (const p of untargeted) {
+      const agents = p.notRunning.filter((n) => n.notTargeted > 0).map((n) => `${n.daemonSet} on ${n.notTargeted} (${n.notTargetedReasons.join(', ')})`);
+      out += `  ${p.name} (${plural(p.nodes, 'node')}): ${agents.join('; ')}\n`;
     }
   }
   const preempted = list.reduce((sum, p) => sum + p.preempted, 0);

@@ -287,11 +287,11 @@ describe('a fleet: node allocatable, pods already running, agents competing', ()
       't3.small                               1      0          0         2 of 3          60m (3%)        96Mi (7%)         0',
       'm7g.large                              1      0          0         2 of 3          160m (8%)       608Mi (8%)        0',
       '(no node.kubernetes.io/instance-type)  1      0          0         0 of 3          0 (0%)          0 (0%)            0',
-      '  m6i.xlarge: monitoring/node-exporter absent from 1 of 2 nodes (pod not running on 1): NodePorts 9100/TCP on 1',
-      '  t3.small: security/falco absent from 1 of 1 node (pod not running on 1): NodeResourcesFit memory on 1',
-      '  m7g.large: security/falco absent from 1 of 1 node (pod not running on 1): ImagePlatform linux/arm64 on 1',
+      '  m6i.xlarge: monitoring/node-exporter: pod not running on 1 of 2 nodes: NodePorts 9100/TCP on 1',
+      '  t3.small: security/falco: pod not running on 1 of 1 node: NodeResourcesFit memory on 1',
+      '  m7g.large: security/falco: pod not running on 1 of 1 node: ImagePlatform linux/arm64 on 1',
       // A pool where an agent has no pod at all says so too.
-      '  (no node.kubernetes.io/instance-type): logging/fluent-bit absent from 1 of 1 node (not targeted on 1): VirtualNode on 1',
+      '  (no node.kubernetes.io/instance-type) (1 node): monitoring/node-exporter on 1 (VirtualNode on 1); logging/fluent-bit on 1 (VirtualNode on 1)',
     ]));
     expect(r.stdout).toContain('Rollouts:\n  monitoring/node-exporter: STALLS: 1 pod would never become available (1 Pending)');
     expect(r.stdout).toContain('\n  logging/fluent-bit: 1 unavailable, 4 waves, ~0s\n');
@@ -362,9 +362,9 @@ describe('the kubelet and the summary: nodes not Ready, pressure, preemption vic
       'POOL       NODES  NOT READY  PRESSURE  AGENTS RUNNING  CPU TAX              MEMORY TAX             PREEMPTED',
       'm6i.large  3      2          0         0-3 of 3        220m-270m (22%-27%)  544Mi-608Mi (27%-30%)  1',
       'g6.xlarge  2      0          1         1-2 of 3        220m (22%)           544Mi (27%)            0',
-      '  g6.xlarge: logging/fluent-bit absent from 2 of 2 nodes (GAP on 2): Taint nvidia.com/gpu=present:NoSchedule on 2',
-      '  g6.xlarge: monitoring/node-exporter absent from 1 of 2 nodes (pod not running on 1): NodePressure DiskPressure on 1',
-      '  m6i.large: security/falco absent from 2 of 3 nodes (pod not running on 2): NodeNotReady Unknown on 1, NodeNotReady False on 1',
+      '  g6.xlarge: logging/fluent-bit: GAP on 2 of 2 nodes: Taint nvidia.com/gpu=present:NoSchedule on 2',
+      '  g6.xlarge: monitoring/node-exporter: pod not running on 1 of 2 nodes: NodePressure DiskPressure on 1',
+      '  m6i.large: security/falco: pod not running on 2 of 3 nodes: NodeNotReady Unknown on 1, NodeNotReady False on 1',
       'Preemption: the agents would evict 1 pod (m6i.large 1); --victims names them.',
       '  monitoring/node-exporter: STALLS: 2 pods would never become available (1 on a node that is not Ready, 1 rejected under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops',
     ]));
@@ -392,7 +392,9 @@ describe('the kubelet and the summary: nodes not Ready, pressure, preemption vic
     const general = out.pools.find((p: any) => p.name === 'm6i.large');
     expect(general).toMatchObject({ nodes: 3, notReadyNodes: 2, pressureNodes: 0, preempted: 1, victims: [{ node: 'gen-1', pod: 'apps/web-1', by: 'security/falco' }] });
     const gpu = out.pools.find((p: any) => p.name === 'g6.xlarge');
-    expect(gpu.notRunning[0]).toEqual({ daemonSet: 'logging/fluent-bit', nodes: 2, gaps: 2, notTargeted: 0, podNotRunning: 0, reasons: ['Taint nvidia.com/gpu=present:NoSchedule on 2'] });
+    expect(gpu.notRunning[0]).toEqual({
+      daemonSet: 'logging/fluent-bit', nodes: 2, gaps: 2, notTargeted: 0, podNotRunning: 0, reasons: ['Taint nvidia.com/gpu=present:NoSchedule on 2'], notTargetedReasons: [],
+    });
     expect(out.daemonSets[1].rollout.stalledNodesByCause).toEqual({ NodeNotReady: 1, NodePressure: 1 });
   });
 });
