@@ -690,13 +690,14 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
   });
 }
 
-/** "STALLS on 3 nodes (1 Pending, 2 not Ready)". */
+/** "STALLS on 3 nodes (1 Pending, 2 not Ready)"; a surge rollout blocked by host ports or room alone: "STALLS (surged pods do not fit)". */
 function stallText(plan: RolloutPlan): string {
   const words: { [cause: string]: string } = { Pending: 'Pending', NodeNotReady: 'not Ready', NodePressure: 'pressure', ImagePlatform: 'image platform' };
+  if (plan.unavailablePods === 0) {
+    return 'STALLS (surged pods do not fit)';
+  }
   const causes = Object.entries(plan.stalledNodesByCause).map(([cause, n]) => `${n} ${words[cause] ?? cause}`);
-  const nodes = plan.unavailablePods;
-  const surge = plan.stalls && nodes === 0 ? 'surged pods do not fit' : '';
-  return nodes > 0 ? `STALLS on ${plural(nodes, 'node')} (${causes.join(', ')})` : `STALLS (${surge})`;
+  return `STALLS on ${plural(plan.unavailablePods, 'node')} (${causes.join(', ')})`;
 }
 
 function renderSummary(options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[]): string {
