@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main, USAGE } from '../../src/cli/main';
 
@@ -397,4 +398,26 @@ describe('the kubelet and the summary: nodes not Ready, pressure, preemption vic
     });
     expect(out.daemonSets[1].rollout.stalledNodesByCause).toEqual({ NodeNotReady: 1, NodePressure: 1 });
   });
+});
+
+test('a surge rollout that no Pending pod holds, but whose surged pods cannot fit, says so in the ROLLOUT column', () => {
+  // GIVEN a host-network agent that surges: its new pod needs the host port the old one holds
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-surge-')), 'agent.json');
+  fs.writeFileSync(file, JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'exporter', namespace: 'monitoring' },
+    spec: {
+      selector: { matchLabels: { app: 'exporter' } },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: { app: 'exporter' } },
+        spec: { hostNetwork: true, containers: [{ name: 'exporter', image: 'example.com/exporter:1', ports: [{ containerPort: 9100 }] }] },
+      },
+    },
+  }));
+  // WHEN previewed
+  const r = run('preview', '--nodes', f('nodes.json'), file);
+  // THEN every pod runs, and the rollout stalls on the surge
+  expect(r.stdout).toMatch(/^monitoring\/exporter +(\d+) +\d+ +\d+ +\w+ +surge 1, \d+ waves?, STALLS \(surged pods do not fit\) +\1$/m);
 });
