@@ -48,7 +48,7 @@ export interface ProcessPreviewResults {
   readonly floor: ProcessCase;
   readonly summary: ProcessCase;
   readonly json: ProcessCase;
-  /** The first lines of the --summary output, to show what was computed. */
+  /** The --summary output of the last round, to show what was computed. */
   readonly summaryHead: string;
 }
 
@@ -185,10 +185,20 @@ export function processMarkdown(p: ProcessPreviewResults): string {
       ['preview --json, whole process, vs the parse-only process (wall)', `${j.toFixed(2)}x`, `≤ ${PROCESS_TARGETS.json}x`, verdict(j, PROCESS_TARGETS.json)],
     ]),
     '',
-    'The `--summary` output of the last run, up to the pool table:',
+    'The `--summary` output of the last run (each list cut after 8 lines):',
     '',
     '```text',
-    p.summaryHead.split('\n\nNot running')[0].trimEnd(),
+    excerpt(p.summaryHead, 8),
     '```',
   ].join('\n');
+}
+
+/** The text with each list (a blank-line-separated section whose first line ends with ":") cut after `max` lines, "..." marking the cut; temp folders left out. */
+function excerpt(text: string, max: number): string {
+  return text.trimEnd().replace(/\/\S*\/(nodes|pods)\.json/g, '$1.json').split('\n\n')
+    .map((section) => {
+      const lines = section.split('\n');
+      return lines[0].endsWith(':') && lines.length > max + 1 ? [...lines.slice(0, max), '...'].join('\n') : section;
+    })
+    .join('\n\n');
 }

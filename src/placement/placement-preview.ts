@@ -17,10 +17,12 @@ import { PreviewOptions } from './preview-options';
  * First the Kubernetes DaemonSet controller's decision (`NodeShouldRunDaemonPod`): nodeName
  * pinning, nodeSelector, required node affinity, and taints against the pod's tolerations plus
  * the tolerations the controller adds itself. Then the scheduler's: allocatable resources and
- * pod slots (NodeResourcesFit), host ports (NodePorts) and cordon (NodeUnschedulable), against
- * the pods already on the node (`PreviewOptions.pods`), with preemption by priority. Nodes that
- * cannot run DaemonSet pods (EKS Fargate, virtual-kubelet) are never targeted; an image built
- * for other platforms does not run.
+ * pod slots (NodeResourcesFit) and host ports (NodePorts), against the pods already on the node
+ * (`PreviewOptions.pods`), with preemption by priority. Nodes that cannot run DaemonSet pods
+ * (EKS Fargate, virtual-kubelet) are never targeted; an image built for other platforms does not
+ * run. Then the kubelet's: a node that is not Ready does not start the pod (only host-network
+ * pods when only its pod network is not ready), and under DiskPressure or PIDPressure its
+ * admission rejects pods that are not critical.
  *
  * To preview several DaemonSets competing for the same nodes, use `FleetPreview`.
  */
