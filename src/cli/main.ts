@@ -2,8 +2,8 @@
 /**
  * The `cdk8s-node-agents` command line:
  *
- *   cdk8s-node-agents preview --nodes FILE|- [--pods FILE] [--json] [--summary] [--group-by LABEL]
- *     [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
+ *   cdk8s-node-agents preview --nodes FILE|- [--pods FILE] [--json] [--summary] [--victims]
+ *     [--group-by LABEL] [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
  *
  * Exit codes: 0 success; 1 a check failed (with --require-full-coverage, an eligible node would
  * get no pod; with --require-fit, a pod would not run; or a DaemonSet is invalid: the API server
