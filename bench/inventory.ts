@@ -1,8 +1,9 @@
 /**
  * A deterministic fleet for the placement preview: `kubectl get nodes -o json` output for N
  * nodes in pools (general, compute, arm64, GPU, infra, Windows, control plane), three zones,
- * some cordoned or not-ready nodes, and the status fields kubectl prints (addresses, capacity,
- * conditions, images, nodeInfo), so that parsing it costs what parsing a real inventory costs.
+ * some cordoned, not-ready (the pod network not ready) or disk-pressure nodes, and the status
+ * fields kubectl prints (addresses, capacity, conditions, images, nodeInfo), so that parsing it
+ * costs what parsing a real inventory costs.
  */
 
 /** Park–Miller minimal standard generator: the same sequence on every machine and Node version. */
@@ -89,11 +90,15 @@ function node(random: Random, i: number, lean: boolean): unknown {
   const taints = pool.taints.map((t) => ({ ...t }));
   const cordoned = random.next() < 0.01;
   const notReady = random.next() < 0.005;
+  const diskPressure = random.next() < 0.003;
   if (cordoned) {
     taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
   }
   if (notReady) {
     taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' });
+  }
+  if (diskPressure) {
+    taints.push({ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' });
   }
   const ip = `10.${random.int(256)}.${random.int(256)}.${random.int(256)}`;
   const images = Array.from({ length: 8 + random.int(6) }, () => random.pick(IMAGES));
@@ -146,7 +151,9 @@ function node(random: Random, i: number, lean: boolean): unknown {
       capacity: { 'cpu': '8', 'ephemeral-storage': '104845292Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', 'memory': '32506412Ki', 'pods': '110' },
       conditions: [
         condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        diskPressure
+          ? condition('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure')
+          : condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
         condition('Ready', notReady ? 'False' : 'True', notReady ? 'KubeletNotReady' : 'KubeletReady', notReady ? 'container runtime network not ready' : 'kubelet is posting ready status'),
       ],

@@ -18,7 +18,8 @@ import * as path from 'path';
 import { runHelm, helmMarkdown, HelmResults } from './helm';
 import { describeMachine, machineMarkdown } from './machine';
 import { PreviewOptions, previewMarkdown, PreviewResults, previewRatio } from './preview';
-import { runStartup, startupMarkdown, startupRatio, StartupResults } from './startup';
+import { PROCESS_TARGETS, processMarkdown, ProcessPreviewResults, processRatio, runPreviewProcesses } from './preview-process';
+import { ensureCompiledLib, runStartup, startupMarkdown, startupRatio, StartupResults } from './startup';
 import { synthesisMarkdown, SynthesisOptions, SynthesisResults, synthesisTargets } from './synthesis';
 import { markdownTable, verdict } from './table';
 
@@ -80,6 +81,8 @@ function main(): void {
   let synthesis: SynthesisResults | undefined;
   let startup: StartupResults | undefined;
   let preview: PreviewResults | undefined;
+  let previewProcesses: ProcessPreviewResults | undefined;
+  let previewLib: string | undefined;
   let helm: HelmResults | undefined;
 
   // Start-up first: it may compile lib/, which the helm section's node processes load too.
@@ -93,6 +96,10 @@ function main(): void {
   if (args.only.includes('preview')) {
     const options: Omit<PreviewOptions, 'log'> = { nodes: 5000, pods: 100000, daemonSets: 20, runs: args.quick ? 1 : 7 };
     preview = inChild<PreviewResults>('preview', options);
+    // Whole processes run the compiled CLI (lib/cli/main.js), as users do.
+    const lib = startup?.lib ?? ensureCompiledLib(ROOT, args.compile, log);
+    previewLib = lib.note;
+    previewProcesses = runPreviewProcesses(ROOT, { nodes: 5000, pods: 100000, runs: args.quick ? 1 : 5, log });
   }
   if (args.only.includes('helm')) {
     helm = runHelm(ROOT, { counts: [1, 100, 1000], runs: args.quick ? 1 : 5, log });
@@ -111,6 +118,13 @@ function main(): void {
     const r = previewRatio(preview);
     targets.push([`placement preview with fit, ${preview.nodes} nodes, ${preview.pods} pods × ${preview.daemonSets} DaemonSets, vs JSON.parse of both inventories`, `${r.toFixed(2)}x`, '≤ 3x', verdict(r, 3)]);
   }
+  if (previewProcesses) {
+    const p = previewProcesses;
+    const s = processRatio(p, 'summary');
+    const j = processRatio(p, 'json');
+    targets.push([`preview --summary, whole process, ${p.nodes} nodes, ${p.pods} pods, ${p.daemonSets} DaemonSets, vs a process that parses both files`, `${s.toFixed(2)}x`, `≤ ${PROCESS_TARGETS.summary}x`, verdict(s, PROCESS_TARGETS.summary)]);
+    targets.push(['preview --json, the same', `${j.toFixed(2)}x`, `≤ ${PROCESS_TARGETS.json}x`, verdict(j, PROCESS_TARGETS.json)]);
+  }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const report = [
@@ -126,7 +140,8 @@ function main(): void {
     markdownTable(['what', 'measured', 'target', 'verdict'], targets),
     ...(synthesis ? ['', '## Synthesis (in process: fresh App, construct, `app.synthYaml()`)', '', synthesisMarkdown(synthesis)] : []),
     ...(startup ? ['', '## Start-up', '', startupMarkdown(startup)] : []),
-    ...(preview ? ['', '## Placement preview', '', previewMarkdown(preview)] : []),
+    ...(preview ? ['', '## Placement preview', '', '### In process (the library, 20 DaemonSets)', '', previewMarkdown(preview)] : []),
+    ...(previewProcesses ? ['', '### Whole processes (the command line)', '', `Compiled library: ${previewLib}.`, '', processMarkdown(previewProcesses)] : []),
     ...(helm ? ['', '## helm template vs the library, whole processes', '', helmMarkdown(helm)] : []),
     '',
   ].join('\n');

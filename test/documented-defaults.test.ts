@@ -693,6 +693,9 @@ describe('InventoryNode, NodeTaint and PreviewOptions (placement preview)', () =
   holdDefaults<Partial<InventoryNode>, any>('InventoryNode', (o) => place(o, { resources: { cpu: { request: Cpu.units(64) } } }).nodes[0], [
     { prop: 'allocatable', what: 'not checked: 64 CPUs fit', given: { labels: LINUX }, read: (n) => n.runs, expected: true, set: () => ({ cpu: '2', memory: '8Gi', pods: '110' }) },
   ]);
+  holdDefaults<Partial<InventoryNode>, any>('InventoryNode', (o) => place(o).nodes[0], [
+    { prop: 'conditions', what: 'not reported: taken as Ready, the pod runs', given: { labels: LINUX }, read: (n) => n.runs, expected: true, set: () => [{ type: 'Ready', status: 'Unknown' }] },
+  ]);
   holdDefaults<Partial<NodeTaint>, any>('NodeTaint', (o) => place(
     { labels: LINUX, taints: [{ key: 'dedicated', effect: TaintEffect.NO_SCHEDULE, ...o }] },
     { tolerations: [Toleration.equal('dedicated', '')] },
@@ -773,13 +776,34 @@ describe('PlacementReason and NodeFit (what the preview leaves out)', () => {
       PlacementReasonKind.IMAGE_PLATFORM,
       { expected: 'linux/amd64', nodeValue: 'linux/arm64' },
     ],
+    [
+      'a node that is not Ready: nodeValue, its Ready status',
+      () => preview({ labels: LINUX, conditions: [{ type: 'Ready', status: 'Unknown' }] }),
+      PlacementReasonKind.NODE_NOT_READY,
+      { nodeValue: 'Unknown' },
+    ],
+    [
+      'disk pressure: nodeValue, the pressure conditions',
+      () => preview({ labels: LINUX, conditions: [{ type: 'DiskPressure', status: 'True' }, { type: 'PIDPressure', status: 'True' }] }),
+      PlacementReasonKind.NODE_PRESSURE,
+      { nodeValue: 'DiskPressure,PIDPressure' },
+    ],
   ])('PlacementReason: %s', (_, make, kind, fields) => {
     // GIVEN / WHEN the preview of a node that fails one rule
     // THEN the reason has exactly the fields its kind sets; the others are left out, as documented
     expect(reasonsOf(make(), kind)).toEqual([fields]);
   });
 
-  cover('NodeFit', 'agentCpuShare', 'agentMemoryShare');
+  cover('NodeFit', 'agentCpuShare', 'agentMemoryShare', 'readyStatus');
+  test('NodeFit: no readyStatus on a node that reports no Ready condition', () => {
+    const manifest = new DaemonSet(newChart(), ID, { image: IMAGE }).apiObject.toJson();
+    const inventory = NodeInventory.fromNodes([
+      { name: 'unreported', labels: LINUX },
+      { name: 'reported', labels: LINUX, conditions: [{ type: 'Ready', status: 'False', message: 'container runtime is down' }] },
+    ]);
+    const [unreported, reported] = FleetPreview.forManifests([manifest], inventory).nodes;
+    expect([unreported.readyStatus, reported.readyStatus]).toEqual([undefined, 'False']);
+  });
   test('NodeFit: no CPU or memory share on a node that reports no allocatable resources', () => {
     // GIVEN one node without allocatable and one with
     const manifest = new DaemonSet(newChart(), ID, { image: IMAGE }).apiObject.toJson();

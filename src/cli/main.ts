@@ -2,8 +2,8 @@
 /**
  * The `cdk8s-node-agents` command line:
  *
- *   cdk8s-node-agents preview --nodes FILE|- [--pods FILE] [--json] [--summary] [--group-by LABEL]
- *     [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
+ *   cdk8s-node-agents preview --nodes FILE|- [--pods FILE] [--json] [--summary] [--victims]
+ *     [--group-by LABEL] [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
  *
  * Exit codes: 0 success; 1 a check failed (with --require-full-coverage, an eligible node would
  * get no pod; with --require-fit, a pod would not run; or a DaemonSet is invalid: the API server
@@ -16,7 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   FleetPreview, NodeFit, NodeInventory, NodePlacement, PlacementPreview, PodInventory, RolloutPlan, RolloutStrategy,
 } from '../placement';
-import { formatBytes, formatMilli } from '../placement/quantity';
+import { formatBytes, formatMilli, parseQuantity } from '../placement/quantity';
 
 /** Where the command reads and writes. */
 export interface CliIo {
@@ -29,7 +29,7 @@ export interface CliIo {
 }
 
 export const USAGE = `Usage: cdk8s-node-agents preview --nodes NODES_FILE|- [--pods PODS_FILE] [--json] [--summary]
-         [--group-by LABEL] [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
+         [--victims] [--group-by LABEL] [--only NS/NAME] [--require-full-coverage] [--require-fit] FILE|DIR...
 
 Shows, for every apps/v1 DaemonSet in the manifest FILEs (multi-document YAML or JSON,
 e.g. cdk8s synth output; a DIR means every .yaml, .yml and .json file in it; other kinds are
@@ -43,7 +43,9 @@ Options:
   --json                     print machine-readable JSON instead of tables
   --summary                  print one line per node pool instead of every node
   --group-by LABEL           the node label that names a pool (default node.kubernetes.io/instance-type)
-  --only NS/NAME             report only this DaemonSet (repeatable; the others still compete for the nodes)
+  --only NS/NAME             report only this DaemonSet (repeatable; the others still compete for the nodes,
+                             and the summary's tax counts only the DaemonSets shown)
+  --victims                  with --summary, name every pod the agents would preempt
   --require-full-coverage    exit 1 when a node a DaemonSet targets would get no pod (an untolerated taint)
   --require-fit              exit 1 when a pod the controller creates would not run (Pending, or an image for another platform)
   -h, --help                 print this help
@@ -65,6 +67,7 @@ interface Options {
   readonly only: string[];
   readonly requireFullCoverage: boolean;
   readonly requireFit: boolean;
+  readonly victims: boolean;
 }
 
 /** One DaemonSet found in a file, with its preview and rollout plan (or the error). */
@@ -224,7 +227,7 @@ function parseArgs(argv: string[]): Options | 'help' {
       onlyFiles = true;
       continue;
     }
-    if (arg === '--json' || arg === '--summary' || arg === '--require-full-coverage' || arg === '--require-fit') {
+    if (arg === '--json' || arg === '--summary' || arg === '--victims' || arg === '--require-full-coverage' || arg === '--require-fit') {
       flags.add(arg);
       continue;
     }
@@ -267,6 +270,7 @@ function parseArgs(argv: string[]): Options | 'help' {
     only,
     requireFullCoverage: flags.has('--require-full-coverage'),
     requireFit: flags.has('--require-fit'),
+    victims: flags.has('--victims'),
   };
 }
 
@@ -410,7 +414,7 @@ function shortRollout(r: Result): string {
     return 'OnDelete (manual)';
   }
   const pace = plan.maxSurge > 0 ? `surge ${plan.nodesPerWave}` : `${plan.nodesPerWave} unavailable`;
-  const time = plan.stalls ? 'STALLS' : plan.estimatedDurationSeconds === undefined ? '-' : `~${plan.estimatedDurationSeconds}s`;
+  const time = plan.stalls ? stallText(plan) : plan.estimatedDurationSeconds === undefined ? '-' : `~${plan.estimatedDurationSeconds}s`;
   return `${pace}, ${plan.waves} wave${plan.waves === 1 ? '' : 's'}, ${time}`;
 }
 
@@ -464,7 +468,8 @@ function renderText(options: Options, inventory: NodeInventory, pods: PodInvento
     const notRunning = p.nodes.filter((n) => n.scheduled && !n.runs);
     const uncovered = p.nodes.filter((n) => n.eligible && !n.scheduled);
     const untargeted = p.nodes.filter((n) => !n.eligible && !(n.scheduled && !n.runs));
-    const special = p.nodes.filter((n) => n.runs && (n.contended || n.preempts.length > 0));
+    // A verdict other than "runs": contended, preempting, or a host-network pod on a node that is not Ready.
+    const special = p.nodes.filter((n) => n.runs && n.verdict !== 'runs');
     if (notRunning.length > 0) {
       out += `  Pod would not run (${notRunning.length}):\n${nodeLines(notRunning)}`;
     }
@@ -507,34 +512,90 @@ function nodeLines(nodes: NodePlacement[]): string {
   return out;
 }
 
-/** Per node pool: nodes, agents that run, those that do not and why, and the DaemonSet tax. */
+/** One agent in one pool: on how many nodes it has no pod, or a pod that does not run, and why. */
+interface PoolGap {
+  readonly daemonSet: string;
+  /** Nodes of the pool where the agent does not run (no pod, or a pod that does not run). */
+  readonly nodes: number;
+  /** Of those, nodes the DaemonSet targets where an untolerated taint leaves it without a pod: coverage gaps. */
+  readonly gaps: number;
+  /** Of those, nodes the DaemonSet does not target (selectors, affinity, a node that cannot run DaemonSet pods). */
+  readonly notTargeted: number;
+  /** Of those, nodes where the controller makes a pod that does not run (Pending, or the kubelet or the image keeps it from starting). */
+  readonly podNotRunning: number;
+  /** Why, for the gaps and the pods not running: "Taint nvidia.com/gpu=present:NoSchedule on 5", most frequent first. */
+  readonly reasons: string[];
+  /** Why, for the nodes not targeted: "NodeSelector kubernetes.io/os on 1". */
+  readonly notTargetedReasons: string[];
+}
+
+/** A pod an agent preempts. */
+interface Victim {
+  readonly node: string;
+  readonly pod: string;
+  readonly by: string;
+}
+
+/** Per node pool: nodes, agents that run, those that do not and why, the DaemonSet tax, the victims. */
 interface Pool {
   readonly name: string;
   readonly nodes: number;
+  /** Nodes whose Ready condition is False or Unknown. */
+  readonly notReadyNodes: number;
+  /** Nodes with a pressure condition (MemoryPressure, DiskPressure, PIDPressure). */
+  readonly pressureNodes: number;
   readonly agentsRunningMin: number;
   readonly agentsRunningMax: number;
-  readonly agentsTargeting: number;
-  readonly notRunning: Array<{ daemonSet: string; nodes: number; reasons: string[] }>;
+  /** The agents reported (all valid ones, or those of --only). */
+  readonly agentsShown: number;
+  readonly notRunning: PoolGap[];
   readonly cpuRequests: string;
   readonly memoryRequests: string;
   readonly cpuShare: string;
   readonly memoryShare: string;
+  readonly preempted: number;
+  readonly victims: Victim[];
 }
 
 function range(values: number[], format: (v: number) => string): string {
   if (values.length === 0) {
     return '-';
   }
-  const min = format(Math.min(...values));
-  const max = format(Math.max(...values));
+  let lo = values[0];
+  let hi = values[0];
+  for (const v of values) {
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  const min = format(lo);
+  const max = format(hi);
   return min === max ? min : `${min}-${max}`;
 }
 
 const percent = (v: number) => `${Math.round(v * 100)}%`;
 
+/** "a on 3, b on 1": most frequent first. */
+function countList(counts: Map<string, number>): string[] {
+  return [...counts.entries()].sort((x, y) => y[1] - x[1]).map(([why, c]) => `${why} on ${c}`);
+}
+
+/** The words for a reason in the summary: its kind and what it is about (resource, taint, label). */
+function reasonKey(n: NodePlacement): string {
+  const r = n.reasons[0];
+  if (r === undefined) {
+    return 'unknown';
+  }
+  const about = r.resource ?? r.taint ?? (r.kind === 'NodeNotReady' || r.kind === 'NodePressure' || r.kind === 'ImagePlatform' ? r.nodeValue : r.key);
+  return `${r.kind}${about ? ` ${about}` : ''}${n.contended ? ' (contended)' : ''}`;
+}
+
 function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, results: Result[]): Pool[] {
   const shown = results.filter((r) => r.preview !== undefined);
-  const keys = new Set(shown.map((r) => label(r)));
+  // The tax of the agents shown: each one's pod requests on the nodes where the scheduler binds it.
+  const requests = shown.map((r) => ({
+    cpu: parseQuantity(r.preview!.podRequests.cpu ?? '0', true) ?? 0,
+    memory: parseQuantity(r.preview!.podRequests.memory ?? '0') ?? 0,
+  }));
   const groups = new Map<string, number[]>();
   inventory.nodes.forEach((node, i) => {
     const name = node.labels?.[options.groupBy] ?? `(no ${options.groupBy})`;
@@ -546,40 +607,97 @@ function pools(options: Options, inventory: NodeInventory, fleet: FleetPreview, 
     }
   });
   return [...groups.entries()].map(([name, indexes]) => {
-    const fits: NodeFit[] = indexes.map((i) => fleet.nodes[i]);
-    const running = fits.map((f) => f.agentsRunning.filter((a) => keys.has(a)).length);
-    const targeting = new Set<string>();
-    const notRunning: Pool['notRunning'] = [];
-    for (const r of shown) {
-      const entries = indexes.map((i) => r.preview!.nodes[i]).filter((n) => n.scheduled);
-      if (entries.length > 0) {
-        targeting.add(label(r));
-      }
-      const failing = entries.filter((n) => !n.runs);
-      if (failing.length > 0) {
-        const reasons = new Map<string, number>();
-        for (const n of failing) {
-          const why = n.reasons.length === 0 ? 'unknown' : n.reasons[0].kind + (n.reasons[0].resource ? ` ${n.reasons[0].resource}` : '') + (n.contended ? ' (contended)' : '');
-          reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    const count = indexes.length;
+    const running = new Array<number>(count).fill(0);
+    const cpu = new Array<number>(count).fill(0);
+    const memory = new Array<number>(count).fill(0);
+    const notRunning: PoolGap[] = [];
+    const victims: Victim[] = [];
+    shown.forEach((r, a) => {
+      const placements = r.preview!.nodes;
+      let gaps = 0;
+      let notTargeted = 0;
+      let podNotRunning = 0;
+      const reasons = new Map<string, number>();
+      const notTargetedReasons = new Map<string, number>();
+      for (let k = 0; k < count; k++) {
+        const n = placements[indexes[k]];
+        if (n.bound) {
+          cpu[k] += requests[a].cpu;
+          memory[k] += requests[a].memory;
+          for (const pod of n.preempts) {
+            victims.push({ node: n.nodeName, pod, by: label(r) });
+          }
         }
-        notRunning.push({ daemonSet: label(r), nodes: failing.length, reasons: [...reasons.entries()].map(([why, count]) => `${why} on ${count}`) });
+        if (n.runs) {
+          running[k]++;
+          continue;
+        }
+        const why = reasonKey(n);
+        const into = n.scheduled || n.eligible ? reasons : notTargetedReasons;
+        into.set(why, (into.get(why) ?? 0) + 1);
+        if (n.scheduled) {
+          podNotRunning++;
+        } else if (n.eligible) {
+          gaps++;
+        } else {
+          notTargeted++;
+        }
       }
-    }
-    const cpuShares = fits.filter((f) => f.agentCpuShare !== undefined).map((f) => f.agentCpuShare!);
-    const memoryShares = fits.filter((f) => f.agentMemoryShare !== undefined).map((f) => f.agentMemoryShare!);
+      const total = gaps + notTargeted + podNotRunning;
+      if (total > 0) {
+        notRunning.push({
+          daemonSet: label(r),
+          nodes: total,
+          gaps,
+          notTargeted,
+          podNotRunning,
+          reasons: countList(reasons),
+          notTargetedReasons: countList(notTargetedReasons),
+        });
+      }
+    });
+    const fits: NodeFit[] = indexes.map((i) => fleet.nodes[i]);
+    const cpuShares: number[] = [];
+    const memoryShares: number[] = [];
+    indexes.forEach((i, k) => {
+      const allocatable = inventory.nodes[i].allocatable;
+      const allocCpu = parseQuantity(allocatable?.cpu, true) ?? 0;
+      const allocMemory = parseQuantity(allocatable?.memory) ?? 0;
+      if (allocCpu > 0) {
+        cpuShares.push(cpu[k] / allocCpu);
+      }
+      if (allocMemory > 0) {
+        memoryShares.push(memory[k] / allocMemory);
+      }
+    });
     return {
       name,
-      nodes: indexes.length,
+      nodes: count,
+      notReadyNodes: fits.filter((f) => f.readyStatus !== undefined && f.readyStatus !== 'True').length,
+      pressureNodes: fits.filter((f) => f.pressureConditions.length > 0).length,
       agentsRunningMin: Math.min(...running),
       agentsRunningMax: Math.max(...running),
-      agentsTargeting: targeting.size,
+      agentsShown: shown.length,
       notRunning,
-      cpuRequests: range(fits.map((f) => f.agentCpuMillis), formatMilli),
-      memoryRequests: range(fits.map((f) => f.agentMemoryBytes), formatBytes),
+      cpuRequests: range(cpu, formatMilli),
+      memoryRequests: range(memory, formatBytes),
       cpuShare: range(cpuShares, percent),
       memoryShare: range(memoryShares, percent),
+      preempted: victims.length,
+      victims,
     };
   });
+}
+
+/** "STALLS on 3 nodes (1 Pending, 2 not Ready)"; a surge rollout blocked by host ports or room alone: "STALLS (surged pods do not fit)". */
+function stallText(plan: RolloutPlan): string {
+  const words: { [cause: string]: string } = { Pending: 'Pending', NodeNotReady: 'not Ready', NodePressure: 'pressure', ImagePlatform: 'image platform' };
+  if (plan.unavailablePods === 0) {
+    return 'STALLS (surged pods do not fit)';
+  }
+  const causes = Object.entries(plan.stalledNodesByCause).map(([cause, n]) => `${n} ${words[cause] ?? cause}`);
+  return `STALLS on ${plural(plan.unavailablePods, 'node')} (${causes.join(', ')})`;
 }
 
 function renderSummary(options: Options, inventory: NodeInventory, pods: PodInventory | undefined, fleet: FleetPreview, results: Result[]): string {
@@ -588,37 +706,63 @@ function renderSummary(options: Options, inventory: NodeInventory, pods: PodInve
     out += `note: ${w}\n`;
   }
   const list = pools(options, inventory, fleet, results);
-  out += `\n${plural(results.length, 'DaemonSet')}; node pools by ${options.groupBy}. AGENTS RUNNING: per node, of the agents with a pod in the pool. TAX: the agents' requests per node, and their share of allocatable.\n\n`;
-  const rows = [['POOL', 'NODES', 'AGENTS RUNNING', 'CPU TAX', 'MEMORY TAX']];
+  const shown = results.filter((r) => r.preview !== undefined).length;
+  out += `\n${plural(results.length, 'DaemonSet')}; node pools by ${options.groupBy}. NOT READY, PRESSURE: nodes whose Ready condition is False or Unknown, and with a pressure condition. `
+    + `AGENTS RUNNING: per node, of the ${shown} agent${shown === 1 ? '' : 's'} shown. TAX: their requests per node where the scheduler binds them, and the share of allocatable. PREEMPTED: the pods they would evict.\n\n`;
+  const rows = [['POOL', 'NODES', 'NOT READY', 'PRESSURE', 'AGENTS RUNNING', 'CPU TAX', 'MEMORY TAX', 'PREEMPTED']];
   for (const p of list) {
     const runningText = p.agentsRunningMin === p.agentsRunningMax ? String(p.agentsRunningMin) : `${p.agentsRunningMin}-${p.agentsRunningMax}`;
     rows.push([
       p.name,
       String(p.nodes),
-      `${runningText} of ${p.agentsTargeting}`,
+      String(p.notReadyNodes),
+      String(p.pressureNodes),
+      `${runningText} of ${p.agentsShown}`,
       `${p.cpuRequests} (${p.cpuShare})`,
       `${p.memoryRequests} (${p.memoryShare})`,
+      String(p.preempted),
     ]);
   }
   out += table(rows);
-  const failing = list.filter((p) => p.notRunning.length > 0);
-  if (failing.length > 0) {
-    out += '\nNot running:\n';
-    for (const p of failing) {
-      for (const n of p.notRunning) {
-        out += `  ${p.name}: ${n.daemonSet} on ${n.nodes} of ${p.nodes} node${p.nodes === 1 ? '' : 's'}: ${n.reasons.join(', ')}\n`;
+  const problems = list.flatMap((p) => p.notRunning.filter((n) => n.gaps + n.podNotRunning > 0).map((n) => ({ pool: p, n })));
+  if (problems.length > 0) {
+    out += '\nNot running where targeted, by pool (GAP: a taint keeps the pod off a node the agent targets; pod not running: Pending, or the image or the kubelet keeps it from starting):\n';
+    for (const { pool, n } of problems) {
+      const kinds = [n.gaps > 0 ? `GAP on ${n.gaps}` : '', n.podNotRunning > 0 ? `pod not running on ${n.podNotRunning}` : ''].filter((x) => x !== '');
+      out += `  ${pool.name}: ${n.daemonSet}: ${kinds.join(', ')} of ${plural(pool.nodes, 'node')}: ${n.reasons.join(', ')}\n`;
+    }
+  }
+  const untargeted = list.filter((p) => p.notRunning.some((n) => n.notTargeted > 0));
+  if (untargeted.length > 0) {
+    out += '\nNot targeted, by pool (the agent\'s selectors or affinity leave the nodes out, or they cannot run DaemonSet pods):\n';
+    for (const p of untargeted) {
+      const agents = p.notRunning.filter((n) => n.notTargeted > 0).map((n) => `${n.daemonSet} on ${n.notTargeted} (${n.notTargetedReasons.join(', ')})`);
+      out += `  ${p.name} (${plural(p.nodes, 'node')}): ${agents.join('; ')}\n`;
+    }
+  }
+  const preempted = list.reduce((sum, p) => sum + p.preempted, 0);
+  if (preempted > 0) {
+    if (options.victims) {
+      out += '\nPreemption victims:\n';
+      for (const p of list.filter((x) => x.victims.length > 0)) {
+        for (const v of p.victims) {
+          out += `  ${p.name}: ${v.pod} on ${v.node}, preempted by ${v.by}\n`;
+        }
       }
+    } else {
+      out += `\nPreemption: the agents would evict ${plural(preempted, 'pod')} (${list.filter((p) => p.preempted > 0).map((p) => `${p.name} ${p.preempted}`).join(', ')}); --victims names them.\n`;
     }
   }
   const invalid = results.filter((r) => r.error !== undefined);
   for (const r of invalid) {
     out += `\n${label(r)}: INVALID: ${r.error}\n`;
   }
-  const stalls = results.filter((r) => r.rollout?.stalls);
-  if (stalls.length > 0) {
-    out += '\nRollouts that stall:\n';
-    for (const r of stalls) {
-      out += `  ${label(r)}: ${r.rollout!.stallReason}\n`;
+  const plans = results.filter((r) => r.rollout !== undefined);
+  if (plans.length > 0) {
+    out += '\nRollouts:\n';
+    for (const r of plans) {
+      const plan = r.rollout!;
+      out += `  ${label(r)}: ${plan.stalls ? `STALLS: ${plan.stallReason}` : shortRollout(r)}\n`;
     }
   }
   return out;
@@ -668,6 +812,7 @@ function toJson(
         readinessAssumption: r.rollout.readinessAssumption,
         estimatedDurationSeconds: r.rollout.estimatedDurationSeconds ?? null,
         unavailablePods: r.rollout.unavailablePods,
+        stalledNodesByCause: r.rollout.stalledNodesByCause,
         stalls: r.rollout.stalls,
         stallReason: r.rollout.stallReason ?? null,
         notes: r.rollout.notes,

@@ -1,10 +1,21 @@
 /**
  * Internal: every DaemonSet of a fleet on every node: the controller's decision
  * (controller-decision.ts), then the scheduler's (scheduler-filters.ts) with the pods already on
- * the node and the agents competing for it, then whether the image can run on the node.
+ * the node and the agents competing for it, then whether the image can run on the node, then
+ * the kubelet's (kubelet-admission.ts: a node that is not Ready, admission under pressure).
+ *
+ * Image platforms: v1.20's kubelet does not compare a pod with the node's OS (its
+ * lifecycle/predicate.go `GeneralPredicates` checks resources, node name, affinity and host
+ * ports; the OS check came in 1.23), so a pod whose images are not published for the node's
+ * os/arch is bound and admitted, and its containers never start: the pull fails ("no matching
+ * manifest for windows/amd64") or the binary does ("exec format error"). Where the DaemonSet
+ * declares its platforms (annotation `cdk8s-node-agents.dev/image-platforms`) they are checked;
+ * where it declares none and selects no `kubernetes.io/os`, its images are taken for Linux images
+ * (the pod template has no OS field in v1.20), so a node of another OS does not run it.
  */
 import { ControllerDecision, decide, tolerationWarnings } from './controller-decision';
 import { ParsedDaemonSet, ParsedToleration } from './daemonset-manifest';
+import { kubeletNode, kubeletOutcome } from './kubelet-admission';
 import { compileTerms } from './node-affinity-match';
 import { NodeFit } from './node-fit';
 import { InventoryNode, NodeInventory } from './node-inventory';
@@ -15,7 +26,7 @@ import { PriorityClassTable } from './pod-priority';
 import { addResourceList, BoundPod, podHostPorts, podRequests, Resources } from './pod-resources';
 import { formatResource, parseQuantity } from './quantity';
 import { FilterFailure, FitAgent, fitAgents, FitOutcome, NodeState, place } from './scheduler-filters';
-import { controllerTolerations, tolerationsTolerateTaint, UNSCHEDULABLE } from './toleration-match';
+import { controllerTolerations } from './toleration-match';
 
 /** The annotation on a DaemonSet listing the platforms its image is published for. */
 export const IMAGE_PLATFORMS_ANNOTATION = 'cdk8s-node-agents.dev/image-platforms';
@@ -28,7 +39,7 @@ export interface AgentFleetResult {
   readonly surgeBlockedNodeNames: string[];
   readonly imagePlatforms?: string[];
   readonly priority: number;
-  readonly request: Resources;
+  readonly podRequests: { [resource: string]: string };
 }
 
 export interface FleetResult {
@@ -45,8 +56,37 @@ interface Agent {
   readonly tolerations: ParsedToleration[];
   readonly fit: FitAgent;
   readonly platforms?: Array<{ os: string; arch: string; text: string }>;
+  /** The DaemonSet selects nodes by `kubernetes.io/os` (or the beta label) itself. */
+  readonly selectsOs: boolean;
   readonly surges: boolean;
   readonly warnings: string[];
+}
+
+const OS_LABELS = ['kubernetes.io/os', 'beta.kubernetes.io/os'];
+
+/** Why the agent's images cannot run on a node of this os/arch, or undefined (also when unknown). */
+function platformReason(agent: Agent, os: string | undefined, arch: string | undefined): PlacementReason | undefined {
+  if (agent.platforms !== undefined) {
+    if (os === undefined || arch === undefined || agent.platforms.some((p) => p.os === os && p.arch === arch)) {
+      return undefined;
+    }
+    const list = agent.platforms.map((p) => p.text).join(', ');
+    return {
+      kind: PlacementReasonKind.IMAGE_PLATFORM,
+      message: `the image is published for ${list}, not for the node's ${os}/${arch}: the containers would fail to start (${agent.platforms.every((p) => p.os !== os) ? 'the image pull finds no variant for the node' : '"exec format error"'})`,
+      expected: agent.platforms.map((p) => p.text).join(','),
+      nodeValue: `${os}/${arch}`,
+    };
+  }
+  if (os === undefined || os === 'linux' || agent.selectsOs) {
+    return undefined;
+  }
+  return {
+    kind: PlacementReasonKind.IMAGE_PLATFORM,
+    message: `a ${os} node, and the DaemonSet neither selects kubernetes.io/os nor declares its image platforms (annotation ${IMAGE_PLATFORMS_ANNOTATION}): its images are taken for Linux images, which a ${os} node cannot pull or start (ErrImagePull: no matching manifest for ${os}/${arch ?? 'its architecture'}); add nodeSelector kubernetes.io/os: linux, or declare the platforms`,
+    expected: 'linux/*',
+    nodeValue: `${os}/${arch ?? 'unknown'}`,
+  };
 }
 
 /** `namespace/name` of a DaemonSet. */
@@ -112,6 +152,8 @@ function prepareAgent(ds: ParsedDaemonSet, index: number, classes: PriorityClass
       preemptNever: priority.preemptNever,
     },
     platforms,
+    selectsOs: ds.nodeSelector.some(([label]) => OS_LABELS.includes(label))
+      || (ds.requiredTerms ?? []).some((t) => t.matchExpressions.some((e) => OS_LABELS.includes(e.key))),
     surges: surge !== undefined && surge !== 0 && !/^0+%$/.test(String(surge)),
     warnings,
   };
@@ -197,13 +239,13 @@ export function computeFleet(
     }
   }
 
-  const unschedulableTaint = { key: UNSCHEDULABLE, value: '', effect: 'NoSchedule' };
   const nodes: NodeFit[] = new Array(nodeCount);
   let withoutAllocatable = 0;
   for (let n = 0; n < nodeCount; n++) {
     const node = inventory.nodes[n];
     const labels = node.labels ?? {};
     const virtual = virtualNodeReason(labels);
+    const kubelet = kubeletNode(node);
     const decisions = agents.map((a) => decide(a.ds, a.terms, a.tolerations, node));
     const allocatable = allocatableOf(node);
     if (allocatable.resources === undefined) {
@@ -253,29 +295,25 @@ export function computeFleet(
       if (decision.scheduled && virtual === undefined) {
         archs[d].add(arch ?? 'unknown');
       }
-      if (decision.scheduled && node.unschedulable && !tolerationsTolerateTaint(agent.tolerations, unschedulableTaint)) {
-        // NodeUnschedulable: unreachable for DaemonSet pods, which the controller makes tolerate it.
-        reasons.push({ kind: PlacementReasonKind.NODE_UNSCHEDULABLE, message: 'node(s) were unschedulable: the node is cordoned and the pod does not tolerate node.kubernetes.io/unschedulable:NoSchedule' });
-      }
       if (outcome !== undefined && !outcome.binds) {
         reasons.push(...outcome.failures.map(fitReason));
       }
+      let caveat: string | undefined;
       if (outcome?.binds) {
         agentRequests.add(agent.fit.pod.request);
         preempted.push(...outcome.preempts);
-        if (agent.platforms !== undefined && os !== undefined && arch !== undefined && !agent.platforms.some((p) => p.os === os && p.arch === arch)) {
-          reasons.push({
-            kind: PlacementReasonKind.IMAGE_PLATFORM,
-            message: `the image is published for ${agent.platforms.map((p) => p.text).join(', ')}, not for the node's ${os}/${arch}: the containers would fail to start ("exec format error")`,
-            expected: agent.platforms.map((p) => p.text).join(','),
-            nodeValue: `${os}/${arch}`,
-          });
+        const platform = platformReason(agent, os, arch);
+        if (platform !== undefined) {
+          reasons.push(platform);
         }
+        const k = kubeletOutcome(kubelet, agent.ds.hostNetwork, agent.fit.pod.priority);
+        reasons.push(...k.reasons);
+        caveat = k.caveat;
         if (agent.surges && !place(state, { pod: { ...agent.fit.pod }, preemptNever: agent.fit.preemptNever }, false).ok) {
           surgeBlocked[d].push(node.name);
         }
       }
-      // Runs: bound, and nothing after binding (image platform, cordon) added a reason.
+      // Runs: bound, and nothing after binding (image platform, kubelet) added a reason.
       const runs = decision.scheduled && virtual === undefined && outcome !== undefined && outcome.binds
         && reasons.length === decision.reasons.length;
       if (runs) {
@@ -288,6 +326,7 @@ export function computeFleet(
         nodeName: node.name,
         eligible,
         scheduled: decision.scheduled,
+        bound: virtual === undefined && (outcome?.binds ?? false),
         runs,
         contended: outcome?.contended ?? false,
         contendedWith: outcome?.contendedWith ?? [],
@@ -295,7 +334,7 @@ export function computeFleet(
         existingPodKeepsRunning: virtual === undefined && decision.existingPodKeepsRunning,
         unschedulable: decision.unschedulable,
         reasons: runs ? [] : reasons,
-        verdict: verdictOf(decision, virtual, outcome, reasons, runs),
+        verdict: verdictOf(decision, virtual, outcome, reasons, runs) + (runs && caveat !== undefined ? ` (${caveat})` : ''),
       };
     }
 
@@ -313,6 +352,8 @@ export function computeFleet(
       ...(alloc !== undefined && alloc.memory > 0 ? { agentMemoryShare: agentRequests.memory / alloc.memory } : {}),
       agentsRunning: running,
       agentsNotRunning: notRunning,
+      ...(kubelet.readyStatus !== undefined ? { readyStatus: kubelet.readyStatus } : {}),
+      pressureConditions: kubelet.pressure,
       preempted,
       contended,
     };
@@ -330,6 +371,10 @@ export function computeFleet(
     if (nodeCount > 0 && !placements[d].some((p) => p.eligible)) {
       warnings.push('the DaemonSet targets no node of the inventory');
     }
+    const multiArch = archs[d].size > 1 ? [...archs[d]].filter((a) => a !== 'unknown') : [];
+    if (agent.platforms === undefined && multiArch.length > 1) {
+      warnings.push(`the controller makes pods on ${multiArch.sort().join(' and ')} nodes and the DaemonSet declares no image platforms (annotation ${IMAGE_PLATFORMS_ANNOTATION}): the preview cannot check that every image has a variant for each; an image without one fails to start there`);
+    }
     const v = virtualScheduled[d];
     if (v.length > 0) {
       warnings.push(`the controller would create a pod on ${v.length} node${v.length === 1 ? '' : 's'} that cannot run DaemonSet pods (${v.slice(0, 3).join(', ')}${v.length > 3 ? ', ...' : ''}): it stays Pending forever and holds the rolling update's maxUnavailable; exclude eks.amazonaws.com/compute-type=fargate and type=virtual-kubelet with required node affinity`);
@@ -341,7 +386,7 @@ export function computeFleet(
       surgeBlockedNodeNames: surgeBlocked[d],
       imagePlatforms: agent.platforms?.map((p) => p.text),
       priority: agent.fit.pod.priority,
-      request: agent.fit.pod.request,
+      podRequests: formatList(agent.fit.pod.request),
     };
   });
   return { agents: results, nodes, warnings: fleetWarnings };

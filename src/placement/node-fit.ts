@@ -44,8 +44,18 @@ export interface NodeFit {
   /** The agents (`namespace/name`) whose pod runs on the node. */
   readonly agentsRunning: string[];
 
-  /** The agents the controller makes a pod for on this node that would not run (Pending, or an image for another platform). */
+  /** The agents the controller makes a pod for on this node that would not run (Pending, an image for another platform, or held back by the kubelet). */
   readonly agentsNotRunning: string[];
+
+  /**
+   * The status of the node's Ready condition: `True`, `False` or `Unknown`.
+   *
+   * @default - the node reports no Ready condition (it is taken as Ready)
+   */
+  readonly readyStatus?: string;
+
+  /** The node's pressure conditions that are `True` (`MemoryPressure`, `DiskPressure`, `PIDPressure`). */
+  readonly pressureConditions: string[];
 
   /** The pods (`namespace/name`) agents preempt on this node. */
   readonly preempted: string[];

@@ -24,6 +24,33 @@ export interface NodeTaint {
 }
 
 /**
+ * A condition the kubelet (or the node lifecycle controller) reports on a node
+ * (`status.conditions[]`, a `v1.NodeCondition`): `Ready`, `MemoryPressure`, `DiskPressure`,
+ * `PIDPressure`, `NetworkUnavailable`, or another type (read, not judged).
+ */
+export interface NodeCondition {
+  /** The condition type, e.g. `Ready` or `DiskPressure`. */
+  readonly type: string;
+
+  /** `True`, `False` or `Unknown`. */
+  readonly status: string;
+
+  /**
+   * A machine-readable reason, e.g. `KubeletNotReady`.
+   *
+   * @default - none
+   */
+  readonly reason?: string;
+
+  /**
+   * The kubelet's message, e.g. `container runtime network not ready: ... cni plugin not initialized`.
+   *
+   * @default - none
+   */
+  readonly message?: string;
+}
+
+/**
  * One node of a cluster, as far as DaemonSet placement is concerned.
  */
 export interface InventoryNode {
@@ -62,6 +89,15 @@ export interface InventoryNode {
    * @default - not known: resources and the pod count are not checked on this node
    */
   readonly allocatable?: { [resource: string]: string };
+
+  /**
+   * The node's conditions (`status.conditions`). The preview reads `Ready` (a node that is not
+   * Ready binds pods that its kubelet does not start) and `MemoryPressure`, `DiskPressure` and
+   * `PIDPressure` (the kubelet's admission rejects non-critical pods under disk or PID pressure).
+   *
+   * @default - not reported: the node is taken as Ready and without pressure
+   */
+  readonly conditions?: NodeCondition[];
 }
 
 const TAINT_EFFECTS: string[] = [TaintEffect.NO_SCHEDULE, TaintEffect.PREFER_NO_SCHEDULE, TaintEffect.NO_EXECUTE];
@@ -186,6 +222,7 @@ function nodeFromKubectl(obj: { [key: string]: unknown }, where: string): Invent
     taints: spec.taints as NodeTaint[] | undefined,
     unschedulable: spec.unschedulable as boolean | undefined,
     allocatable: status.allocatable as { [resource: string]: string } | undefined,
+    conditions: status.conditions as NodeCondition[] | undefined,
   }, where, true);
 }
 
@@ -255,5 +292,36 @@ function validateNode(node: InventoryNode, where: string, kubectl = false): Inve
     }
   }
 
-  return { name: node.name, labels, taints, unschedulable: node.unschedulable === true, ...(allocatable ? { allocatable } : {}) };
+  let conditions: NodeCondition[] | undefined;
+  if (node.conditions !== undefined && node.conditions !== null) {
+    const p = g('conditions', 'status.conditions');
+    if (!Array.isArray(node.conditions)) {
+      throw new Error(`Node inventory: ${p} is ${describeValue(node.conditions)}; expected a list of conditions { type, status, reason, message }`);
+    }
+    conditions = node.conditions.map((c: unknown, i: number) => {
+      if (!isObject(c)) {
+        throw new Error(`Node inventory: ${p}[${i}] is ${describeValue(c)}; expected a condition { type, status, reason, message }`);
+      }
+      for (const field of ['type', 'status']) {
+        if (typeof c[field] !== 'string' || c[field] === '') {
+          throw new Error(`Node inventory: ${p}[${i}].${field} is ${describeValue(c[field])}; expected a non-empty string${field === 'status' ? ' (True, False or Unknown)' : ' such as Ready or DiskPressure'}`);
+        }
+      }
+      return {
+        type: c.type as string,
+        status: c.status as string,
+        ...(typeof c.reason === 'string' ? { reason: c.reason } : {}),
+        ...(typeof c.message === 'string' ? { message: c.message } : {}),
+      };
+    });
+  }
+
+  return {
+    name: node.name,
+    labels,
+    taints,
+    unschedulable: node.unschedulable === true,
+    ...(allocatable ? { allocatable } : {}),
+    ...(conditions ? { conditions } : {}),
+  };
 }

@@ -24,10 +24,18 @@ export interface NodePlacement {
   readonly scheduled: boolean;
 
   /**
-   * Whether the pod will run: scheduled, the node can run DaemonSet pods, the scheduler's filters
-   * pass (resources, host ports, cordon) given the agents placed before it in the likely order
-   * (priority, then the order of the manifests), and the image is published for the node's
-   * platform (when the DaemonSet declares its platforms).
+   * Whether the scheduler binds the pod to the node: scheduled, the node can run DaemonSet pods,
+   * and the scheduler's filters pass (resources, host ports) given the agents placed before it in
+   * the likely order (priority, then the order of the manifests), after preemption if needed. A
+   * bound pod holds its requests and host ports on the node whether or not it starts.
+   */
+  readonly bound: boolean;
+
+  /**
+   * Whether the pod will run: bound, its images are published for the node's platform (see
+   * `PlacementReasonKind.IMAGE_PLATFORM`), and the node's kubelet starts it: the node is Ready
+   * (or only its pod network is not ready and the pod uses the host network), and its admission
+   * does not reject the pod under DiskPressure or PIDPressure.
    */
   readonly runs: boolean;
 
@@ -55,13 +63,15 @@ export interface NodePlacement {
 
   /**
    * Every reason the pod does not run here: the controller's rules first, then the scheduler's
-   * filters (in the likely order), the node kind or the image platform. Empty when `runs` is true.
+   * filters (in the likely order), the node kind, the image platform, then the kubelet's (not
+   * Ready, pressure). Empty when `runs` is true.
    */
   readonly reasons: PlacementReason[];
 
   /**
    * One line for people: "runs", "runs by preempting 2 pods: ...", "Pending: Insufficient
-   * memory: ...", with the contention when there is one.
+   * memory: ...", "bound but cannot start: node not Ready, ...", with the contention when there
+   * is one, and a remark when a host-network pod runs on a node that is not Ready.
    */
   readonly verdict: string;
 }

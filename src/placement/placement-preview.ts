@@ -17,10 +17,12 @@ import { PreviewOptions } from './preview-options';
  * First the Kubernetes DaemonSet controller's decision (`NodeShouldRunDaemonPod`): nodeName
  * pinning, nodeSelector, required node affinity, and taints against the pod's tolerations plus
  * the tolerations the controller adds itself. Then the scheduler's: allocatable resources and
- * pod slots (NodeResourcesFit), host ports (NodePorts) and cordon (NodeUnschedulable), against
- * the pods already on the node (`PreviewOptions.pods`), with preemption by priority. Nodes that
- * cannot run DaemonSet pods (EKS Fargate, virtual-kubelet) are never targeted; an image built
- * for other platforms does not run.
+ * pod slots (NodeResourcesFit) and host ports (NodePorts), against the pods already on the node
+ * (`PreviewOptions.pods`), with preemption by priority. Nodes that cannot run DaemonSet pods
+ * (EKS Fargate, virtual-kubelet) are never targeted; an image built for other platforms does not
+ * run. Then the kubelet's: a node that is not Ready does not start the pod (only host-network
+ * pods when only its pod network is not ready), and under DiskPressure or PIDPressure its
+ * admission rejects pods that are not critical.
  *
  * To preview several DaemonSets competing for the same nodes, use `FleetPreview`.
  */
@@ -84,7 +86,7 @@ export class PlacementPreview {
   /** Whether every eligible node would get a pod (no taint keeps the DaemonSet off a node it targets). */
   public readonly fullCoverage: boolean;
 
-  /** Whether every pod the controller creates would run: none Pending, none on an image for another platform. */
+  /** Whether every pod the controller creates would run: none Pending, none on an image for another platform, none held back by the kubelet. */
   public readonly fits: boolean;
 
   /** The names of the nodes the controller would create a pod for. */
@@ -99,7 +101,8 @@ export class PlacementPreview {
   /**
    * The names of the nodes where the controller creates a pod that would not run: Pending
    * (resources, host ports, a node that cannot run DaemonSet pods) or unable to start (image
-   * platform). Each holds a rolling update's `maxUnavailable`.
+   * platform, a node that is not Ready, the kubelet's admission under pressure). Each holds a
+   * rolling update's `maxUnavailable`.
    */
   public readonly notRunningNodeNames: string[];
 
@@ -123,6 +126,13 @@ export class PlacementPreview {
    * @default - not declared: the platform is not checked
    */
   public readonly imagePlatforms?: string[];
+
+  /**
+   * What one of its pods requests, by resource, as the scheduler counts it (`PodRequests`:
+   * containers, init containers, overhead; a limit without a request is the request), e.g.
+   * `{ cpu: '100m', memory: '128Mi' }`.
+   */
+  public readonly podRequests: { [resource: string]: string };
 
   /** The pods' priority (from `priorityClassName`, 0 when none). */
   public readonly priority: number;
@@ -153,6 +163,7 @@ export class PlacementPreview {
     this.surgeBlockedNodeNames = result.surgeBlockedNodeNames;
     this.architectures = result.architectures;
     this.imagePlatforms = result.imagePlatforms;
+    this.podRequests = result.podRequests;
     this.priority = result.priority;
     this.warnings = result.warnings;
   }

@@ -1,7 +1,8 @@
 /**
  * Which rule keeps a DaemonSet's pod off a node, or keeps it from running there: a rule of the
  * DaemonSet controller (no pod is created), a filter of the scheduler (the pod stays Pending),
- * a node kind that runs no DaemonSet pods, or an image built for another platform.
+ * a node kind that runs no DaemonSet pods, an image built for another platform, or the node's
+ * kubelet (not Ready, or rejecting the pod under pressure).
  */
 export enum PlacementReasonKind {
   /** `spec.template.spec.nodeName` pins the pods to another node. */
@@ -22,14 +23,24 @@ export enum PlacementReasonKind {
   NODE_RESOURCES_FIT = 'NodeResourcesFit',
   /** The scheduler's NodePorts filter: a host port the pod needs is used by another pod on the node. */
   NODE_PORTS = 'NodePorts',
-  /** The scheduler's NodeUnschedulable filter: the node is cordoned and the pod does not tolerate it (DaemonSet pods always do). */
-  NODE_UNSCHEDULABLE = 'NodeUnschedulable',
   /**
    * The node's os/arch is not among the platforms the DaemonSet declares its image is published
-   * for (annotation `cdk8s-node-agents.dev/image-platforms`): the pod is bound but its
-   * containers fail to start ("exec format error").
+   * for (annotation `cdk8s-node-agents.dev/image-platforms`), or the DaemonSet declares none and
+   * selects no `kubernetes.io/os` while the node is not Linux (its images are taken for Linux
+   * images): the pod is bound but its containers never start.
    */
   IMAGE_PLATFORM = 'ImagePlatform',
+  /**
+   * The node is not Ready (`status.conditions` Ready `Unknown` or `False`): the pod is bound but
+   * the kubelet does not start it. When only the pod network (CNI) is not ready, host-network
+   * pods start and only the others get this reason.
+   */
+  NODE_NOT_READY = 'NodeNotReady',
+  /**
+   * The kubelet's admission rejects the pod (`Evicted`): the node has `DiskPressure` or
+   * `PIDPressure` and the pod is not critical (priority below system-cluster-critical).
+   */
+  NODE_PRESSURE = 'NodePressure',
 }
 
 /**
@@ -47,20 +58,23 @@ export interface PlacementReason {
    * i.e. `metadata.name`), taint key, or `nodeName`.
    *
    * @default - none: a reason about a whole affinity term, a scheduler filter (resources, host
-   * ports, cordon), a virtual node or the image platform
+   * ports), a virtual node, the image platform or the kubelet
    */
   readonly key?: string;
 
   /**
    * What the DaemonSet requires: the nodeSelector value, the affinity expression
-   * (e.g. `In [a, b]`), or the pinned node name.
+   * (e.g. `In [a, b]`), the pinned node name, or the image platforms (`linux/amd64,linux/arm64`;
+   * `linux/*` when none are declared and the images are taken for Linux images).
    *
-   * @default - none: a taint, a whole affinity term, a scheduler filter or a virtual node
+   * @default - none: a taint, a whole affinity term, a scheduler filter, a virtual node or the kubelet
    */
   readonly expected?: string;
 
   /**
-   * The node's value for `key`: the label value, the node name, or the taint value.
+   * The node's value for `key`: the label value, the node name, or the taint value; for
+   * ImagePlatform the node's `os/arch`, for NodeNotReady the status of its Ready condition, for
+   * NodePressure its pressure conditions (`DiskPressure,PIDPressure`).
    *
    * @default - the node has no such label or field, or the reason names no key (see `key`)
    */

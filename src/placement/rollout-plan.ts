@@ -31,12 +31,33 @@
  */
 import { describeValue, ParsedDaemonSet, parseDaemonSet } from './daemonset-manifest';
 import { NodeInventory } from './node-inventory';
+import { NodePlacement } from './node-placement';
 import { PlacementPreview } from './placement-preview';
+import { PlacementReasonKind } from './placement-reason';
+
+/** The causes `stalledNodesByCause` counts, in the order the summary names them, with their words. */
+const CAUSES: Array<[string, string]> = [
+  ['Pending', 'Pending'],
+  [PlacementReasonKind.NODE_NOT_READY, 'on a node that is not Ready'],
+  [PlacementReasonKind.NODE_PRESSURE, 'rejected under node pressure'],
+  [PlacementReasonKind.IMAGE_PLATFORM, 'with no image for the node\'s platform'],
+];
+
+/** Why a pod the controller creates never becomes available: the first cause in CAUSES' order. */
+function causeOf(n: NodePlacement): string {
+  if (!n.bound) {
+    return 'Pending';
+  }
+  const kinds = new Set<string>(n.reasons.map((r) => r.kind));
+  return CAUSES.find(([cause]) => kinds.has(cause))?.[0] ?? 'Pending';
+}
 
 /** What the scheduler preview found for the pods a rollout replaces. */
 interface FitFacts {
   /** Pods that never become available (Pending, or unable to start). */
   readonly stuck: number;
+  /** Those pods by cause (see `RolloutPlan.stalledNodesByCause`). */
+  readonly causes: { [cause: string]: number };
   /** Nodes where a surged pod would not fit next to the old one. */
   readonly surgeBlocked: number;
 }
@@ -106,8 +127,16 @@ export class RolloutPlan {
     if (!(preview instanceof PlacementPreview)) {
       throw new Error('RolloutPlan.forPreview: expected a PlacementPreview as the second argument');
     }
+    const causes: { [cause: string]: number } = {};
+    for (const n of preview.nodes) {
+      if (n.scheduled && !n.runs) {
+        const cause = causeOf(n);
+        causes[cause] = (causes[cause] ?? 0) + 1;
+      }
+    }
     return new RolloutPlan(parseDaemonSet(manifest), preview.scheduledCount, {
       stuck: preview.notRunningNodeNames.length,
+      causes,
       surgeBlocked: preview.surgeBlockedNodeNames.length,
     });
   }
@@ -178,6 +207,14 @@ export class RolloutPlan {
   /** The number of pods that would never become available (Pending, or unable to start): each holds maxUnavailable (or a surge slot) for good. Known only from a preview (`forPreview`); 0 otherwise. */
   public readonly unavailablePods: number;
 
+  /**
+   * `unavailablePods` by cause, one count per node: `Pending` (the scheduler cannot bind the pod,
+   * or the node cannot run DaemonSet pods), `NodeNotReady` (bound on a node that is not Ready),
+   * `NodePressure` (rejected by the kubelet under disk or PID pressure), `ImagePlatform` (no
+   * image for the node's platform). A cause with no node is absent; empty without a preview.
+   */
+  public readonly stalledNodesByCause: { [cause: string]: number };
+
   /** Whether the rollout would never complete (pods that never become available, or surged pods that cannot fit). */
   public readonly stalls: boolean;
 
@@ -194,7 +231,7 @@ export class RolloutPlan {
   /** A one-line, human-readable summary of the plan. */
   public readonly summary: string;
 
-  private constructor(ds: ParsedDaemonSet, nodeCount: number, fit: FitFacts = { stuck: 0, surgeBlocked: 0 }) {
+  private constructor(ds: ParsedDaemonSet, nodeCount: number, fit: FitFacts = { stuck: 0, causes: {}, surgeBlocked: 0 }) {
     const subject = `DaemonSet ${ds.namespace ? `${ds.namespace}/` : ''}${ds.name || '(unnamed)'}`;
     const type = ds.updateStrategy.type ?? RolloutStrategy.ROLLING_UPDATE;
     if (type !== RolloutStrategy.ROLLING_UPDATE && type !== RolloutStrategy.ON_DELETE) {
@@ -203,6 +240,7 @@ export class RolloutPlan {
     this.nodeCount = nodeCount;
     this.minReadySeconds = ds.minReadySeconds;
     this.unavailablePods = fit.stuck;
+    this.stalledNodesByCause = { ...fit.causes };
     const readiness = readinessOf(ds.podSpec);
     this.readinessSeconds = readiness.seconds;
     this.readinessAssumption = readiness.note;
@@ -265,7 +303,7 @@ export class RolloutPlan {
     if (stuck > 0 || blocked > 0) {
       this.stalls = true;
       const why = [
-        ...(stuck > 0 ? [`${stuck} pod${plural(stuck)} would never become available (Pending or unable to start)`] : []),
+        ...(stuck > 0 ? [`${stuck} pod${plural(stuck)} would never become available (${causeText(fit.causes, stuck)})`] : []),
         ...(blocked > 0 ? [`on ${blocked} node${plural(blocked)} a surged pod would not fit next to the old one (a host port or resources)`] : []),
       ].join(' and ');
       const budgetName = maxSurge > 0 ? `maxSurge ${maxSurge}` : `maxUnavailable ${maxUnavailable}`;
@@ -358,6 +396,12 @@ function readinessOf(podSpec: { [key: string]: unknown }): { seconds: number; no
     ? 'readiness assumed 0s: no container has a readiness or startup probe, so a pod is Ready once started (image pull and start-up not counted)'
     : `readiness assumed ${seconds}s: container "${slowest}" is Ready after its probes' initialDelaySeconds + successThreshold × periodSeconds, startup probe first (image pull and start-up not counted)`;
   return { seconds, note };
+}
+
+/** "2 Pending, 1 on a node that is not Ready"; without a preview's causes, "Pending or unable to start". */
+function causeText(causes: { [cause: string]: number }, stuck: number): string {
+  const parts = CAUSES.filter(([cause]) => (causes[cause] ?? 0) > 0).map(([cause, words]) => `${causes[cause]} ${words}`);
+  return parts.length === 0 || stuck === 0 ? 'Pending or unable to start' : parts.join(', ');
 }
 
 function plural(n: number): string {

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main, USAGE } from '../../src/cli/main';
 
@@ -243,6 +244,7 @@ describe('a fleet: node allocatable, pods already running, agents competing', ()
       agentMemoryShare: 96 / 1400,
       agentsRunning: ['monitoring/node-exporter', 'logging/fluent-bit'],
       agentsNotRunning: ['security/falco'],
+      pressureConditions: [],
       preempted: [],
       contended: false,
     });
@@ -281,16 +283,19 @@ describe('a fleet: node allocatable, pods already running, agents competing', ()
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines).toEqual(expect.arrayContaining([
-      'POOL                                   NODES  AGENTS RUNNING  CPU TAX         MEMORY TAX',
-      'm6i.xlarge                             2      2-3 of 3        150m-160m (4%)  576Mi-608Mi (4%)',
-      't3.small                               1      2 of 3          60m (3%)        96Mi (7%)',
-      'm7g.large                              1      2 of 3          160m (8%)       608Mi (8%)',
-      '(no node.kubernetes.io/instance-type)  1      0 of 1          0 (0%)          0 (0%)',
-      '  m6i.xlarge: monitoring/node-exporter on 1 of 2 nodes: NodePorts 9100/TCP on 1',
-      '  t3.small: security/falco on 1 of 1 node: NodeResourcesFit memory on 1',
-      '  m7g.large: security/falco on 1 of 1 node: ImagePlatform on 1',
+      'POOL                                   NODES  NOT READY  PRESSURE  AGENTS RUNNING  CPU TAX         MEMORY TAX        PREEMPTED',
+      'm6i.xlarge                             2      0          0         2-3 of 3        150m-160m (4%)  576Mi-608Mi (4%)  0',
+      't3.small                               1      0          0         2 of 3          60m (3%)        96Mi (7%)         0',
+      'm7g.large                              1      0          0         2 of 3          160m (8%)       608Mi (8%)        0',
+      '(no node.kubernetes.io/instance-type)  1      0          0         0 of 3          0 (0%)          0 (0%)            0',
+      '  m6i.xlarge: monitoring/node-exporter: pod not running on 1 of 2 nodes: NodePorts 9100/TCP on 1',
+      '  t3.small: security/falco: pod not running on 1 of 1 node: NodeResourcesFit memory on 1',
+      '  m7g.large: security/falco: pod not running on 1 of 1 node: ImagePlatform linux/arm64 on 1',
+      // A pool where an agent has no pod at all says so too.
+      '  (no node.kubernetes.io/instance-type) (1 node): monitoring/node-exporter on 1 (VirtualNode on 1); logging/fluent-bit on 1 (VirtualNode on 1)',
     ]));
-    expect(r.stdout).toContain('Rollouts that stall:\n  monitoring/node-exporter: 1 pod would never become available');
+    expect(r.stdout).toContain('Rollouts:\n  monitoring/node-exporter: STALLS: 1 pod would never become available (1 Pending)');
+    expect(r.stdout).toContain('\n  logging/fluent-bit: 1 unavailable, 4 waves, ~0s\n');
     expect(r.stdout).not.toContain('m6i-1');
   });
 
@@ -326,4 +331,93 @@ describe('a fleet: node allocatable, pods already running, agents competing', ()
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/directory ".*util" has no .yaml, .yml or .json file/);
   });
+});
+
+describe('the kubelet and the summary: nodes not Ready, pressure, preemption victims, gaps per pool', () => {
+  // test/fixtures/placement/kubelet: gen-1 full of web-1 (900m), gen-2 unreachable (Ready=Unknown),
+  // gen-3 with its CNI not ready, gpu-1 and gpu-2 (DiskPressure) tainted nvidia.com/gpu.
+  const k = (name: string) => path.join(dir, 'kubelet', name);
+  const args = ['--nodes', k('nodes.json'), '--pods', k('pods.json'), k('agents.yaml')];
+
+  test('--require-fit fails on pods bound to nodes whose kubelet will not start them', () => {
+    const r = run('preview', '--require-fit', ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe([
+      'error: monitoring/node-exporter would not run on 2 of the 5 node(s) it makes a pod for: gen-2, gpu-2 (--require-fit)',
+      'error: security/falco would not run on 2 of the 5 node(s) it makes a pod for: gen-2, gen-3 (--require-fit)',
+      '',
+    ].join('\n'));
+  });
+
+  test('the per-node text says which agent starts on a node whose pod network is not ready', () => {
+    const r = run('preview', ...args);
+    expect(r.stdout).toContain('monitoring/node-exporter  5     5         5      full      1 unavailable, 5 waves, STALLS on 2 nodes (1 not Ready, 1 pressure)  3');
+    expect(r.stdout).toContain('    gen-3: runs (node not Ready (the pod network is not ready): this host-network pod starts all the same)');
+    expect(r.stdout).toMatch(/ {4}gen-3\n {6}- node not Ready, Ready=False \(KubeletNotReady\): "container runtime network not ready: .*this pod uses the pod network and does not start\n/);
+  });
+
+  test('--summary counts nodes not Ready and under pressure, victims, and every agent absent from a pool', () => {
+    const r = run('preview', '--summary', ...args);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual(expect.arrayContaining([
+      'POOL       NODES  NOT READY  PRESSURE  AGENTS RUNNING  CPU TAX              MEMORY TAX             PREEMPTED',
+      'm6i.large  3      2          0         0-3 of 3        220m-270m (22%-27%)  544Mi-608Mi (27%-30%)  1',
+      'g6.xlarge  2      0          1         1-2 of 3        220m (22%)           544Mi (27%)            0',
+      '  g6.xlarge: logging/fluent-bit: GAP on 2 of 2 nodes: Taint nvidia.com/gpu=present:NoSchedule on 2',
+      '  g6.xlarge: monitoring/node-exporter: pod not running on 1 of 2 nodes: NodePressure DiskPressure on 1',
+      '  m6i.large: security/falco: pod not running on 2 of 3 nodes: NodeNotReady Unknown on 1, NodeNotReady False on 1',
+      'Preemption: the agents would evict 1 pod (m6i.large 1); --victims names them.',
+      '  monitoring/node-exporter: STALLS: 2 pods would never become available (1 on a node that is not Ready, 1 rejected under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops',
+    ]));
+    expect(r.stdout).not.toContain('Preemption victims:');
+  });
+
+  test('--victims names the pods the agents preempt, per pool', () => {
+    const r = run('preview', '--summary', '--victims', ...args);
+    expect(r.stdout).toContain('\nPreemption victims:\n  m6i.large: apps/web-1 on gen-1, preempted by security/falco\n');
+  });
+
+  test('--only restricts the tax columns and the agent counts to the agents shown', () => {
+    // falco alone: 200m/512Mi on every node it is bound to (all five: critical, it is admitted under disk pressure)
+    const r = run('preview', '--summary', '--only', 'security/falco', ...args);
+    expect(r.stdout.split('\n')).toEqual(expect.arrayContaining([
+      'm6i.large  3      2          0         0-1 of 1        200m (20%)  512Mi (25%)  1',
+      'g6.xlarge  2      0          1         1 of 1          200m (20%)  512Mi (25%)  0',
+    ]));
+    expect(r.stdout).not.toContain('fluent-bit');
+  });
+
+  test('--json --summary has the same per pool: victims, gaps, nodes not Ready', () => {
+    const r = run('preview', '--json', '--summary', ...args);
+    const out = JSON.parse(r.stdout);
+    const general = out.pools.find((p: any) => p.name === 'm6i.large');
+    expect(general).toMatchObject({ nodes: 3, notReadyNodes: 2, pressureNodes: 0, preempted: 1, victims: [{ node: 'gen-1', pod: 'apps/web-1', by: 'security/falco' }] });
+    const gpu = out.pools.find((p: any) => p.name === 'g6.xlarge');
+    expect(gpu.notRunning[0]).toEqual({
+      daemonSet: 'logging/fluent-bit', nodes: 2, gaps: 2, notTargeted: 0, podNotRunning: 0, reasons: ['Taint nvidia.com/gpu=present:NoSchedule on 2'], notTargetedReasons: [],
+    });
+    expect(out.daemonSets[1].rollout.stalledNodesByCause).toEqual({ NodeNotReady: 1, NodePressure: 1 });
+  });
+});
+
+test('a surge rollout that no Pending pod holds, but whose surged pods cannot fit, says so in the ROLLOUT column', () => {
+  // GIVEN a host-network agent that surges: its new pod needs the host port the old one holds
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-surge-')), 'agent.json');
+  fs.writeFileSync(file, JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'exporter', namespace: 'monitoring' },
+    spec: {
+      selector: { matchLabels: { app: 'exporter' } },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: { app: 'exporter' } },
+        spec: { hostNetwork: true, containers: [{ name: 'exporter', image: 'example.com/exporter:1', ports: [{ containerPort: 9100 }] }] },
+      },
+    },
+  }));
+  // WHEN previewed
+  const r = run('preview', '--nodes', f('nodes.json'), file);
+  // THEN every pod runs, and the rollout stalls on the surge
+  expect(r.stdout).toMatch(/^monitoring\/exporter +(\d+) +\d+ +\d+ +\w+ +surge 1, \d+ waves?, STALLS \(surged pods do not fit\) +\1$/m);
 });

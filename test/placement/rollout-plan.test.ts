@@ -176,13 +176,14 @@ describe('rollout reality (forPreview)', () => {
     const p = plan(agent('512Mi', rolling({ maxUnavailable: 2 })));
     // THEN
     expect(p).toMatchObject({ nodeCount: 6, unavailablePods: 2, stalls: true, estimatedDurationSeconds: undefined });
-    expect(p.stallReason).toBe('2 pods would never become available (Pending or unable to start), using up maxUnavailable 2: no old pod is replaced and the rollout stops');
+    expect(p.stalledNodesByCause).toEqual({ Pending: 2 });
+    expect(p.stallReason).toBe('2 pods would never become available (2 Pending), using up maxUnavailable 2: no old pod is replaced and the rollout stops');
     expect(p.summary).toMatch(/; STALLS: 2 pods would never become available/);
   });
 
   test('fewer Pending pods than maxUnavailable slow the rollout, which never completes', () => {
     const p = plan(agent('512Mi', rolling({ maxUnavailable: 3 })));
-    expect(p.stallReason).toBe('2 pods would never become available (Pending or unable to start), holding 2 of maxUnavailable 3 for good: the other nodes update 1 at a time, but the rollout never completes');
+    expect(p.stallReason).toBe('2 pods would never become available (2 Pending), holding 2 of maxUnavailable 3 for good: the other nodes update 1 at a time, but the rollout never completes');
   });
 
   test('a host port makes every surged pod Pending next to the old one', () => {
