@@ -87,6 +87,16 @@ project.eslint?.addRules({
 // The README's test command (`npm ci && npm test`) runs the jsii compile too, so that the API is
 // checked for Python, Java, Go and .NET on every run, not only in `projen build`.
 project.testTask.prependSpawn(project.compileTask);
+
+// The type schema behind the checks of untyped input (src/private/shapes.ts): generated from the
+// TypeScript sources with the compiler's type checker before each compile, so that lib/ always
+// carries the schema of its own types and nothing reads the .jsii at run time (why from the
+// sources and not from the .jsii: see projenrc/type-schema.ts). The generated file is committed.
+const typeSchema = project.addTask('type-schema', {
+  description: 'Generate src/private/type-schema.generated.ts (the schema of the public props for the untyped-input checks)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json projenrc/type-schema.ts',
+});
+project.preCompileTask.spawn(typeSchema);
 // README and doc-comment examples must compile: jsii-rosetta compiles every TypeScript snippet
 // (rosetta/*.ts-fixture give them their context) and fails on the first that does not.
 const rosetta = project.addTask('rosetta:compile', {
