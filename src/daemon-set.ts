@@ -14,6 +14,7 @@ import { PreviewOptions } from './placement/preview-options';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
+import { brand, isBranded } from './private/brand';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { withDefaults } from './private/merge';
 import { BoundMetrics } from './private/metrics-target';
@@ -861,7 +862,7 @@ export class DaemonSet extends Construct {
       if (!Number.isInteger(w?.weight) || w.weight < 1 || w.weight > 100) {
         problems.add(`${prop}.weight`, w?.weight, 'expected an integer weight from 1 to 100');
       }
-      if (!(w?.term instanceof NodeAffinityTerm)) {
+      if (!isBranded<NodeAffinityTerm>(w?.term, 'NodeAffinityTerm')) {
         problems.add(`${prop}.term`, w?.term, 'expected a NodeAffinityTerm, e.g. NodeAffinityTerm.allOf(NodeRequirement.in(...))');
         return;
       }
@@ -926,7 +927,7 @@ export class DaemonSet extends Construct {
       }
     });
     if (props.metrics !== undefined) {
-      if (!(props.metrics instanceof AgentMetrics)) {
+      if (!isBranded<AgentMetrics>(props.metrics, 'AgentMetrics')) {
         problems.add('metrics', props.metrics, 'expected AgentMetrics.podMonitor(...) or AgentMetrics.serviceMonitor(...)');
       } else {
         props.metrics._check(this.name, running.flatMap((c) => c.portNames), problems);
@@ -1028,6 +1029,7 @@ export class DaemonSet extends Construct {
     }
   }
 }
+brand(DaemonSet, 'DaemonSet');
 
 /** The pod's volumes, one per name: host paths from the mounts, and the `volumes` prop. */
 class PodVolumes implements VolumeResolver {

@@ -32,6 +32,7 @@
 import { describeValue, ParsedDaemonSet, parseDaemonSet } from './daemonset-manifest';
 import { NodeInventory } from './node-inventory';
 import { PlacementPreview } from './placement-preview';
+import { isBranded } from '../private/brand';
 
 /** What the scheduler preview found for the pods a rollout replaces. */
 interface FitFacts {
@@ -103,7 +104,7 @@ export class RolloutPlan {
    * @throws like `forManifest`
    */
   public static forPreview(manifest: any, preview: PlacementPreview): RolloutPlan {
-    if (!(preview instanceof PlacementPreview)) {
+    if (!isBranded<PlacementPreview>(preview, 'PlacementPreview')) {
       throw new Error('RolloutPlan.forPreview: expected a PlacementPreview as the second argument');
     }
     return new RolloutPlan(parseDaemonSet(manifest), preview.scheduledCount, {
