@@ -10,6 +10,7 @@ import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
+import { isBranded } from '../private/brand';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { shortHash } from '../private/names';
 import { PresetScope } from '../private/preset-base';
@@ -173,7 +174,7 @@ export class SecurityAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('SecurityAgentProps', this, props);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, minimumPriority, httpOutput, ...options } = props;
     const preset = new PresetScope(this, options);
     const problems = preset.problems;
@@ -351,7 +352,7 @@ function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Problems)
   const seen = new Set<string>();
   sockets.forEach((s, i) => {
     const prop = `runtimeSockets[${i}]`;
-    if (!(s instanceof SecurityAgentRuntimeSocket)) {
+    if (!isBranded<SecurityAgentRuntimeSocket>(s, 'SecurityAgentRuntimeSocket')) {
       problems.add(prop, s, 'expected a SecurityAgentRuntimeSocket, e.g. SecurityAgentRuntimeSocket.containerd()');
       return;
     }
