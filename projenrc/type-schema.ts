@@ -9,8 +9,8 @@ import * as ts from 'typescript';
  * cdk8s-plus-28 and constructs types they reference), from which `src/private/shapes.ts` checks
  * the input of callers without a type checker (plain JavaScript, a jsii language passing null).
  *
- * Why from the TypeScript sources, with the compiler's own type checker, before the jsii compile
- * (the `pre-compile` step), rather than from the `.jsii` after it: one compile then always gives a
+ * Why from the TypeScript sources, with the compiler's own type checker, as the first step of the
+ * compile task, rather than from the `.jsii` after it: one compile then always gives a
  * `lib/` whose schema matches its types (generated from `.jsii`, the schema would be one compile
  * behind the code it describes), and tests, ts-node and the example app run from a fresh checkout
  * without a compile. The rules are jsii's, applied to the same declarations jsii reads: an
