@@ -1,7 +1,7 @@
 import { isBranded } from './brand';
 import { PACKAGES, SchemaEntry, StructName, TYPES } from './type-schema.generated';
 
-export { StructName };
+export type { StructName };
 
 /**
  * Read access to the type schema (`type-schema.generated.ts`, generated at build time from the
