@@ -139,14 +139,13 @@ function checkStruct(type: SchemaType, value: unknown, at: string, problems: Sin
   const properties = structProperties(type);
   for (const [prop, p] of properties) {
     const v = (value as { [key: string]: unknown })[prop];
-    const path = join(at, prop);
     if (v === undefined || v === null) {
       if (!p.optional) {
-        problems.add(path, v, `required: expected ${expectation(p.type)}`);
+        problems.add(join(at, prop), v, `required: expected ${expectation(p.type)}`);
       }
       continue;
     }
-    checkValue(p.type, v, path, problems);
+    checkValue(p.type, v, join(at, prop), problems);
   }
   for (const [key, v] of Object.entries(value)) {
     if (!properties.has(key) && v !== undefined) {

@@ -49,6 +49,7 @@ const PRIMITIVES = new Set(['string', 'number', 'boolean', 'date', 'json', 'any'
 const types = new Map<string, SchemaType | undefined>();
 const refs = new Map<string, TypeRef>();
 const propertiesByType = new Map<string, ReadonlyMap<string, Property>>();
+const parametersByMethod = new Map<string, Parameter[] | undefined>();
 
 /** The type of this name (this package's by its name, a dependency's by its fqn), or undefined. */
 export function findType(name: string): SchemaType | undefined {
@@ -99,14 +100,18 @@ export function structProperties(type: SchemaType): ReadonlyMap<string, Property
 
 /** The parameters of a static method of this package's class, or undefined if the schema has no such method. */
 export function staticParameters(className: string, methodName: string): Parameter[] | undefined {
-  const statics = findType(className)?.entry.statics;
-  const parameters = statics !== undefined && Object.prototype.hasOwnProperty.call(statics, methodName) ? statics[methodName] : undefined;
-  return parameters?.map(([key, expression]) => {
-    const variadic = key.startsWith('...');
-    const optional = key.endsWith('?');
-    const name = key.slice(variadic ? 3 : 0, optional ? -1 : undefined);
-    return { name, type: parseType(expression), optional, variadic };
-  });
+  const method = `${className}.${methodName}`;
+  if (!parametersByMethod.has(method)) {
+    const statics = findType(className)?.entry.statics;
+    const parameters = statics !== undefined && Object.prototype.hasOwnProperty.call(statics, methodName) ? statics[methodName] : undefined;
+    parametersByMethod.set(method, parameters?.map(([key, expression]) => {
+      const variadic = key.startsWith('...');
+      const optional = key.endsWith('?');
+      const name = key.slice(variadic ? 3 : 0, optional ? -1 : undefined);
+      return { name, type: parseType(expression), optional, variadic };
+    }));
+  }
+  return parametersByMethod.get(method);
 }
 
 /** A class's static factories and constants, as written after its name (`all()`, `SYSTEMD`). */
