@@ -1,5 +1,5 @@
 import { isBranded } from './brand';
-import { PACKAGES, SchemaEntry, StructName, TYPES } from './type-schema.generated';
+import { PACKAGES, SchemaEntry, schemaTypes, StructName } from './type-schema.generated';
 
 export type { StructName };
 
@@ -54,7 +54,8 @@ const parametersByMethod = new Map<string, Parameter[] | undefined>();
 /** The type of this name (this package's by its name, a dependency's by its fqn), or undefined. */
 export function findType(name: string): SchemaType | undefined {
   if (!types.has(name)) {
-    const entry = Object.prototype.hasOwnProperty.call(TYPES, name) ? TYPES[name] : undefined;
+    const all = schemaTypes();
+    const entry = Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
     types.set(name, entry && { fqn: name, name: name.split('.').pop()!, kind: entry.kind, own: !name.includes('.'), entry });
   }
   return types.get(name);
@@ -62,7 +63,7 @@ export function findType(name: string): SchemaType | undefined {
 
 /** Every type of the schema (for tests and tools). */
 export function allTypes(): SchemaType[] {
-  return Object.keys(TYPES).map((name) => findType(name)!);
+  return Object.keys(schemaTypes()).map((name) => findType(name)!);
 }
 
 /** The struct of this name; throws if the schema has none (it is stale, or the name is wrong). */
