@@ -10,7 +10,7 @@ import { classMakers, findType, isInstance, Parameter, SchemaType, staticParamet
  * silently wrong manifest; a prop the struct does not have is reported with the closest name.
  *
  * Everything is derived from the type schema (`type-schema.ts`), which the build generates from
- * the TypeScript sources before each compile, so a new prop is checked the moment it is declared.
+ * the TypeScript sources at each compile, so a new prop is checked the moment it is declared.
  * Structs are named by the caller (never found from `constructor.name`, which minifiers rename);
  * this package's classes are recognised by their brand (`brand.ts`), so a value made by another
  * copy of the library passes; a dependency's classes (cdk8s, cdk8s-plus-28) with `instanceof`:
@@ -25,8 +25,8 @@ interface Sink {
 }
 
 /**
- * Records a problem for every prop of `props` that does not fit the struct `structName` (a type
- * of this package by name, e.g. "NodeExporterProps", or any fqn), nested structs included.
+ * Records a problem for every prop of `props` that does not fit the struct `structName` (a struct
+ * of this package by name, e.g. "NodeExporterProps"), nested structs included.
  * Returns whether there was none.
  */
 export function checkProps(structName: StructName, props: unknown, problems: Problems, prefix = ''): boolean {
@@ -36,8 +36,9 @@ export function checkProps(structName: StructName, props: unknown, problems: Pro
 }
 
 /**
- * Checks the arguments of a static method of this package against its jsii signature and throws
- * the library's error at once (a value class cannot be built from arguments of the wrong type).
+ * Checks the arguments of a static method of this package against its signature in the type
+ * schema and throws the library's error at once (a value class cannot be built from arguments of
+ * the wrong type).
  * Struct arguments are checked prop by prop, named as the caller wrote them.
  *
  * @param method e.g. "Toleration.exists"
