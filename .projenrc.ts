@@ -98,6 +98,8 @@ const typeSchema = project.addTask('type-schema', {
   exec: 'ts-node --transpile-only --project tsconfig.dev.json projenrc/type-schema.ts',
 });
 project.compileTask.prependSpawn(typeSchema);
+// A merge conflict in it is resolved by generating it again (npx projen type-schema), not by hand.
+project.gitattributes.addAttributes('/src/private/type-schema.generated.ts', 'linguist-generated');
 // README and doc-comment examples must compile: jsii-rosetta compiles every TypeScript snippet
 // (rosetta/*.ts-fixture give them their context) and fails on the first that does not.
 const rosetta = project.addTask('rosetta:compile', {
