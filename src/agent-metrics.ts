@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { brand } from './private/brand';
 import { checkKeyValueMap } from './private/label-map';
 import { BoundMetrics, MetricsTarget } from './private/metrics-target';
 import * as rules from './private/rules';
@@ -178,6 +179,7 @@ export class AgentMetrics {
     return { monitor, service };
   }
 }
+brand(AgentMetrics, 'AgentMetrics');
 
 /** The label that marks the Service a ServiceMonitor of this library scrapes (its value: the Service's name). */
 const METRICS_SERVICE_LABEL = 'cdk8s-node-agents/metrics-service';

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DaemonSet } from './daemon-set';
 import { PodSecurity, PodSecurityLevel } from './pod-security';
 import { registerAppChecks } from './private/app-checks';
+import { isBranded } from './private/brand';
 import { checkKeyValueMap } from './private/label-map';
 import { defaultName } from './private/names';
 import * as rules from './private/rules';
@@ -58,7 +59,7 @@ export class AgentNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('AgentNamespaceProps', this, props);
     // Namespaces are cluster-wide: the app-wide check reports two constructs emitting one.
     registerAppChecks(this);
     const problems = ValidationProblems.of(this);
@@ -91,7 +92,7 @@ export class AgentNamespace extends Construct {
 
   /** The agents (library DaemonSets anywhere in the app) that run in this namespace. */
   public get agents(): DaemonSet[] {
-    return this.node.root.node.findAll().filter((c): c is DaemonSet => c instanceof DaemonSet && c.namespace === this.name);
+    return this.node.root.node.findAll().filter((c): c is DaemonSet => isBranded<DaemonSet>(c, 'DaemonSet') && c.namespace === this.name);
   }
 
   /** The enforced level: the one given, or the least restrictive one its agents need. */

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ConfigMap, EmptyDirMedium, k8s, PathMapping, Secret, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { brand, isBranded } from './private/brand';
 import * as rules from './private/rules';
 import { checkArgs } from './private/shapes';
 import { ValidationProblems } from './validation-problems';
@@ -164,6 +165,7 @@ export class ProjectedSource {
     return this.projection;
   }
 }
+brand(ProjectedSource, 'ProjectedSource');
 
 /** Options of an inline CSI volume. */
 export interface CsiInlineVolumeOptions {
@@ -258,13 +260,13 @@ export class AgentVolume {
         return;
       }
       sources.forEach((s, i) => {
-        if (!(s instanceof ProjectedSource)) {
+        if (!isBranded<ProjectedSource>(s, 'ProjectedSource')) {
           problems.add(`${prop}.sources[${i}]`, s, 'expected a ProjectedSource, e.g. ProjectedSource.secret("name")');
         } else {
           s._check(`${prop}.sources[${i}]`, problems);
         }
       });
-      const paths = sources.filter((s) => s instanceof ProjectedSource).flatMap((s) => s._paths);
+      const paths = sources.filter((s) => isBranded<ProjectedSource>(s, 'ProjectedSource')).flatMap((s) => s._paths);
       new Set(paths.filter((p, i) => paths.indexOf(p) !== i)).forEach((p) => problems.add(`${prop}.sources`, p, 'each file path may appear in only one source (the API server rejects conflicting paths)'));
     };
     return volume;
@@ -356,6 +358,7 @@ export class AgentVolume {
     return this.bind(scope, id);
   }
 }
+brand(AgentVolume, 'AgentVolume');
 
 /**
  * A cdk8s-plus volume of a kind it has no factory for (projected; CSI with a publish Secret).

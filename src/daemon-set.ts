@@ -15,6 +15,7 @@ import { PreviewOptions } from './placement/preview-options';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
+import { brand, isBranded } from './private/brand';
 import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './private/container-builder';
 import { checkKeyValueMap } from './private/label-map';
 import { withDefaults } from './private/merge';
@@ -975,7 +976,7 @@ export class DaemonSet extends Construct {
       if (!Number.isInteger(w?.weight) || w.weight < 1 || w.weight > 100) {
         problems.add(`${prop}.weight`, w?.weight, 'expected an integer weight from 1 to 100');
       }
-      if (!(w?.term instanceof NodeAffinityTerm)) {
+      if (!isBranded<NodeAffinityTerm>(w?.term, 'NodeAffinityTerm')) {
         problems.add(`${prop}.term`, w?.term, 'expected a NodeAffinityTerm, e.g. NodeAffinityTerm.allOf(NodeRequirement.in(...))');
         return;
       }
@@ -1025,7 +1026,7 @@ export class DaemonSet extends Construct {
       }
     });
     if (props.metrics !== undefined) {
-      if (!(props.metrics instanceof AgentMetrics)) {
+      if (!isBranded<AgentMetrics>(props.metrics, 'AgentMetrics')) {
         problems.add('metrics', props.metrics, 'expected AgentMetrics.podMonitor(...) or AgentMetrics.serviceMonitor(...)');
       } else {
         props.metrics._check(this.name, running.flatMap((c) => c.portNames), problems);
@@ -1125,6 +1126,7 @@ export class DaemonSet extends Construct {
     }
   }
 }
+brand(DaemonSet, 'DaemonSet');
 
 /** The pod's volumes, one per name: host paths from the mounts, and the `volumes` prop. */
 class PodVolumes implements VolumeResolver {

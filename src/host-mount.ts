@@ -1,4 +1,5 @@
 import { HostPathVolumeType, MountPropagation } from 'cdk8s-plus-28';
+import { brand } from './private/brand';
 import { hostVolumeName } from './private/names';
 import { checkArgs } from './private/shapes';
 
@@ -93,3 +94,4 @@ export class HostMount {
     this.volumeName = options.volumeName ?? hostVolumeName(typeof path === 'string' ? path : String(path));
   }
 }
+brand(HostMount, 'HostMount');

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { brand } from './private/brand';
 import { checkArgs } from './private/shapes';
 
 /**
@@ -54,3 +55,4 @@ export class IntOrPercent {
     return this.isPercent ? k8s.IntOrString.fromString(`${this.amount}%`) : k8s.IntOrString.fromNumber(this.amount);
   }
 }
+brand(IntOrPercent, 'IntOrPercent');

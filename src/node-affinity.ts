@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { brand } from './private/brand';
 import { checkArgs } from './private/shapes';
 
 /**
@@ -70,6 +71,7 @@ export class NodeRequirement {
     return { key: this.key, operator: this.operator, values: this.values.length > 0 ? [...this.values] : undefined };
   }
 }
+brand(NodeRequirement, 'NodeRequirement');
 
 /**
  * A node selector term: a node matches when it meets every requirement (AND). A DaemonSet's
@@ -92,6 +94,7 @@ export class NodeAffinityTerm {
     return { matchExpressions: this.requirements.map((r) => r._toKube()) };
   }
 }
+brand(NodeAffinityTerm, 'NodeAffinityTerm');
 
 /**
  * A node affinity term the scheduler prefers (a `preferredSchedulingTerm`): a node that matches

@@ -1,4 +1,5 @@
 import { k8s, TaintEffect } from 'cdk8s-plus-28';
+import { brand } from './private/brand';
 import { checkArgs } from './private/shapes';
 
 /** Options for a toleration of one taint key. */
@@ -106,3 +107,4 @@ export class Toleration {
     };
   }
 }
+brand(Toleration, 'Toleration');

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IntOrPercent } from './int-or-percent';
+import { brand } from './private/brand';
 import { checkArgs } from './private/shapes';
 
 /** Options for a rolling update of a DaemonSet. */
@@ -86,3 +87,4 @@ export class UpdateStrategy {
     };
   }
 }
+brand(UpdateStrategy, 'UpdateStrategy');

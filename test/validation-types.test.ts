@@ -1,13 +1,12 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct } from 'constructs';
+import * as lib from '../src';
 import {
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, IntOrPercent, LogAgent, LogOutput, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
 } from '../src';
 import { newChart, podSpec, synth } from './util/synth';
-import { assemblyOf, JsiiType, ownPackage, runtimeValue, structProperties } from '../src/private/assembly';
 import { checkProps } from '../src/private/shapes';
+import { allTypes, staticParameters, StructName, structProperties } from '../src/private/type-schema';
 import { ValidationProblems } from '../src/validation-problems';
 
 /**
@@ -15,13 +14,12 @@ import { ValidationProblems } from '../src/validation-problems';
  * wrong object) get the library's ValidationError naming the prop, the value and what is allowed:
  * never a TypeError, never a manifest built from a wrong type, never a silently dropped prop.
  *
- * The checks are derived from the jsii assembly (`.jsii`, written by the jsii compile).
- * `npx projen test` compiles first; for a jest-only run after changing a props interface,
- * refresh it with `npx jsii --silence-warnings=reserved-word` (about 20 s), or the test
- * "the assembly is up to date" below fails and says so.
+ * The checks are derived from the type schema generated from the sources
+ * (`src/private/type-schema.generated.ts`); after changing a props interface, regenerate it with
+ * `npx projen type-schema` (`npx projen compile` does it first), or
+ * test/private/type-schema.test.ts fails and says so.
  */
 const IMAGE = 'registry.example.com/agent:1.2.3';
-const ROOT = path.join(__dirname, '..');
 
 /** The error `build` throws; fails the test if it throws none, or anything but a ValidationError. */
 function errorOf(build: () => unknown): Error {
@@ -36,16 +34,6 @@ function errorOf(build: () => unknown): Error {
   }
   return thrown as Error;
 }
-
-test('the assembly is up to date with src/ (else: npx jsii --silence-warnings=reserved-word)', () => {
-  // GIVEN the jsii assembly the checks are derived from
-  const assembly = fs.statSync(path.join(ROOT, '.jsii')).mtimeMs;
-  const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
-  // THEN no source file is newer than it
-  const newer = sources(path.join(ROOT, 'src')).filter((f) => fs.statSync(f).mtimeMs > assembly).map((f) => path.relative(ROOT, f));
-  expect(newer).toEqual([]);
-});
 
 describe('the cases of issue 10, as plain JavaScript writes them', () => {
   test('fails when rollingUpdate gets a plain number for maxUnavailable', () => {
@@ -222,12 +210,12 @@ describe('the value classes check their arguments', () => {
   });
 });
 
-describe('every struct of the assembly is checked (a new prop can never escape)', () => {
-  const types = Object.values(assemblyOf(ownPackage()).all()) as JsiiType[];
-  const structs = types.filter((t) => t.datatype);
-  const constructs = types.filter((t) => t.kind === 'class' && t.base === 'constructs.Construct');
+describe('every struct of the type schema is checked (a new prop can never escape)', () => {
+  const types = allTypes().filter((t) => t.own);
+  const structs = types.filter((t) => t.kind === 'struct');
+  const constructs = types.filter((t) => t.kind === 'class' && (lib as any)[t.name].prototype instanceof Construct);
 
-  test('the assembly has the structs and constructs this test walks', () => {
+  test('the type schema has the structs and constructs this test walks', () => {
     expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['DaemonSetProps', 'NodeExporterProps', 'LogAgentProps', 'AgentContainer']));
     expect(constructs.map((c) => c.name).sort()).toEqual(['AgentNamespace', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon']);
   });
@@ -238,7 +226,7 @@ describe('every struct of the assembly is checked (a new prop can never escape)'
     const props = Object.fromEntries([...properties.map((p) => [p, Symbol('wrong')]), ['zzUnknown', 1]]);
     const problems = new ValidationProblems('test');
     // WHEN
-    checkProps(struct.name, props, problems);
+    checkProps(struct.name as StructName, props, problems);
     // THEN one problem per prop, each naming it
     expect(problems.problems.map((m) => m.split(':')[0]).sort()).toEqual([...properties, 'zzUnknown'].sort());
   });
@@ -263,15 +251,16 @@ describe('every struct of the assembly is checked (a new prop can never escape)'
   // Placement and reporting read manifests and node lists (`any`) and check those themselves.
   const OWN_CHECKS = ['Errors', 'NodeInventory', 'PodInventory', 'PlacementPreview', 'FleetPreview', 'RolloutPlan', 'PodSecurity'];
   const factories = types.filter((t) => t.kind === 'class' && !OWN_CHECKS.includes(t.name))
-    .flatMap((t) => (t.methods ?? []).filter((m) => m.static && (m.parameters ?? []).length > 0).map((m) => [`${t.name}.${m.name}`, t, m] as const));
-  test.each(factories)('%s reports every argument of the wrong type', (name, type, method) => {
+    .flatMap((t) => Object.keys(t.entry.statics ?? {}).map((m) => [`${t.name}.${m}`, t.name, m] as const));
+  test.each(factories)('%s reports every argument of the wrong type', (name, className, methodName) => {
     // GIVEN a value of no jsii type for every parameter
-    const args = method.parameters!.map(() => Symbol('wrong'));
+    const parameters = staticParameters(className, methodName)!;
+    const args = parameters.map(() => Symbol('wrong'));
     // WHEN
-    const e = errorOf(() => (runtimeValue(type.fqn) as any)[method.name](...args));
+    const e = errorOf(() => (lib as any)[className][methodName](...args));
     // THEN each is named
     expect(e.message).toMatch(new RegExp(`^Invalid props for ${name.replace('.', '\\.')}\\(\\)|invalid props for ${name.replace('.', '\\.')}\\(\\)`));
-    expect(Errors.problemsOf(e).map((m) => m.split(':')[0].replace(/\[0\]$/, ''))).toEqual(method.parameters!.map((p) => p.name));
+    expect(Errors.problemsOf(e).map((m) => m.split(':')[0].replace(/\[0\]$/, ''))).toEqual(parameters.map((p) => p.name));
   });
 
   test('a user\'s subclass of a preset is checked against the preset\'s props', () => {

@@ -27,6 +27,7 @@ import { addResourceList, BoundPod, podHostPorts, podRequests, Resources } from 
 import { formatResource, parseQuantity } from './quantity';
 import { FilterFailure, FitAgent, fitAgents, FitOutcome, NodeState, place } from './scheduler-filters';
 import { controllerTolerations } from './toleration-match';
+import { isBranded } from '../private/brand';
 
 /** The annotation on a DaemonSet listing the platforms its image is published for. */
 export const IMAGE_PLATFORMS_ANNOTATION = 'cdk8s-node-agents.dev/image-platforms';
@@ -394,7 +395,7 @@ export function computeFleet(
 
 /** The bound pods of a `PreviewOptions.pods`, checked. */
 export function checkPods(pods: PodInventory | undefined): BoundPod[] | undefined {
-  if (pods !== undefined && !(pods instanceof PodInventory)) {
+  if (pods !== undefined && !isBranded<PodInventory>(pods, 'PodInventory')) {
     throw new Error('PreviewOptions.pods: expected a PodInventory (PodInventory.fromKubectlJson or PodInventory.fromKubectlObject)');
   }
   return pods?._pods;

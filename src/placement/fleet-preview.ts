@@ -5,6 +5,7 @@ import { NodeInventory } from './node-inventory';
 import { PlacementPreview } from './placement-preview';
 import { PriorityClassTable } from './pod-priority';
 import { PreviewOptions } from './preview-options';
+import { isBranded } from '../private/brand';
 
 /**
  * Several DaemonSets on the same nodes: every agent competes for each node's allocatable
@@ -29,7 +30,7 @@ export class FleetPreview {
     if (!Array.isArray(manifests)) {
       throw new Error(`FleetPreview.forManifests: expected a list of DaemonSet objects, got ${describeValue(manifests)}`);
     }
-    if (!(inventory instanceof NodeInventory)) {
+    if (!isBranded<NodeInventory>(inventory, 'NodeInventory')) {
       throw new Error('FleetPreview.forManifests: expected a NodeInventory (NodeInventory.fromKubectlJson or NodeInventory.fromNodes) as the second argument');
     }
     return new FleetPreview(manifests, inventory, options);

@@ -1,6 +1,7 @@
 import { TaintEffect } from 'cdk8s-plus-28';
 import { describeValue, isObject } from './daemonset-manifest';
 import { parseQuantity } from './quantity';
+import { brand } from '../private/brand';
 
 /**
  * A taint on a node (`v1.Taint`): `key=value:Effect`.
@@ -208,6 +209,7 @@ export class NodeInventory {
   }
 
 }
+brand(NodeInventory, 'NodeInventory');
 
 function nodeFromKubectl(obj: { [key: string]: unknown }, where: string): InventoryNode {
   const metadata = isObject(obj.metadata) ? obj.metadata : {};

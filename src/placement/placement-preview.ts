@@ -10,6 +10,7 @@ import { NodeInventory } from './node-inventory';
 import { NodePlacement } from './node-placement';
 import { PriorityClassTable } from './pod-priority';
 import { PreviewOptions } from './preview-options';
+import { brand, isBranded } from '../private/brand';
 
 /**
  * Which nodes of an inventory a DaemonSet would run a pod on, and why not on the others.
@@ -37,7 +38,7 @@ export class PlacementPreview {
    * @throws if the manifest is not an apps/v1 DaemonSet, or a field it reads has the wrong type
    */
   public static forManifest(manifest: any, inventory: NodeInventory, options: PreviewOptions = {}): PlacementPreview {
-    if (!(inventory instanceof NodeInventory)) {
+    if (!isBranded<NodeInventory>(inventory, 'NodeInventory')) {
       throw new Error('PlacementPreview.forManifest: expected a NodeInventory (NodeInventory.fromKubectlJson or NodeInventory.fromNodes) as the second argument');
     }
     const ds = parseDaemonSet(manifest);
@@ -168,3 +169,4 @@ export class PlacementPreview {
     this.warnings = result.warnings;
   }
 }
+brand(PlacementPreview, 'PlacementPreview');

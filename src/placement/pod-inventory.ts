@@ -1,5 +1,6 @@
 import { describeValue, isObject } from './daemonset-manifest';
 import { BoundPod, HostPort, podHostPorts, podRequests } from './pod-resources';
+import { brand } from '../private/brand';
 
 /**
  * The pods already in a cluster: read from `kubectl get pods -A -o json` (or `-o yaml`).
@@ -79,6 +80,7 @@ export class PodInventory {
     this.podCount = pods.length;
   }
 }
+brand(PodInventory, 'PodInventory');
 
 function readPod(obj: { [key: string]: unknown }, where: string): BoundPod {
   const metadata = isObject(obj.metadata) ? obj.metadata : {};

@@ -34,6 +34,7 @@ import { NodeInventory } from './node-inventory';
 import { NodePlacement } from './node-placement';
 import { PlacementPreview } from './placement-preview';
 import { PlacementReasonKind } from './placement-reason';
+import { isBranded } from '../private/brand';
 
 /** The causes `stalledNodesByCause` counts, in the order the summary names them, with their words. */
 const CAUSES: Array<[string, string]> = [
@@ -124,7 +125,7 @@ export class RolloutPlan {
    * @throws like `forManifest`
    */
   public static forPreview(manifest: any, preview: PlacementPreview): RolloutPlan {
-    if (!(preview instanceof PlacementPreview)) {
+    if (!isBranded<PlacementPreview>(preview, 'PlacementPreview')) {
       throw new Error('RolloutPlan.forPreview: expected a PlacementPreview as the second argument');
     }
     const causes: { [cause: string]: number } = {};

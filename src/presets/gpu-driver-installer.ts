@@ -298,7 +298,7 @@ export class GpuDriverInstaller extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuDriverInstallerProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('GpuDriverInstallerProps', this, props);
     const {
       flavor, image, driverVersion, operatingSystem, gpuNodes, installDir, pauseImage,
       allowParallelRollout, ...coreProps

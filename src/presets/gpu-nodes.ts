@@ -1,4 +1,5 @@
 import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
+import { brand } from '../private/brand';
 import { checkArgs } from '../private/shapes';
 
 /**
@@ -66,3 +67,4 @@ export class GpuNodes {
     return NodeAffinityTerm.allOf(...this.requirements);
   }
 }
+brand(GpuNodes, 'GpuNodes');

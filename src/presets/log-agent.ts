@@ -235,7 +235,7 @@ export class LogAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('LogAgentProps', this, props);
     const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, ...coreProps } = props;
     const problems = ValidationProblems.of(this);
 

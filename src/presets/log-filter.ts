@@ -1,3 +1,4 @@
+import { brand } from '../private/brand';
 import { checkArgs } from '../private/shapes';
 
 /** Options of `LogFilter.custom`: the filter in each flavor's own format. */
@@ -109,3 +110,4 @@ export class LogFilter {
     return problems;
   }
 }
+brand(LogFilter, 'LogFilter');

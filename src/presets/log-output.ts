@@ -1,4 +1,5 @@
 import { HEADER_NAME, HEADER_VALUE, HOST_NAME, INDEX_NAME, LOKI_DYNAMIC_LABELS, LOKI_LABEL_NAME, LOKI_LABEL_VALUE, LOKI_TENANT, lokiEndpoint, otlpEndpoint, SECRET_KEY } from './log-output-rules';
+import { brand } from '../private/brand';
 import * as rules from '../private/rules';
 import { checkArgs } from '../private/shapes';
 
@@ -485,6 +486,7 @@ export class LogOutput {
     return problems;
   }
 }
+brand(LogOutput, 'LogOutput');
 
 /** The values a factory sets (module-private). */
 interface OutputFields {

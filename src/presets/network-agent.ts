@@ -275,7 +275,7 @@ export class NetworkAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('NetworkAgentProps', this, props);
     const {
       image, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
       apiServerHost, apiServerPort, metricsPort, ...options

@@ -1,3 +1,4 @@
+import { brand } from '../private/brand';
 import { checkArgs } from '../private/shapes';
 
 /**
@@ -179,3 +180,4 @@ export class NodeExporterCollector {
     return `--no-collector.${this.name}`;
   }
 }
+brand(NodeExporterCollector, 'NodeExporterCollector');

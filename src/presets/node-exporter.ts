@@ -238,7 +238,7 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('NodeExporterProps', this, props);
     const {
       image, port, listenOnAllInterfaces, enableCollectors, disableCollectors, mountPointsExclude, fsTypesExclude,
       netDevicesExclude, createService, networkPolicy, ...options

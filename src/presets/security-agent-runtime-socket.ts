@@ -1,4 +1,5 @@
 import { HostPathVolumeType } from 'cdk8s-plus-28';
+import { brand } from '../private/brand';
 import { checkArgs } from '../private/shapes';
 
 /** The container-engine API a runtime socket speaks (the engines of Falco's container plugin). */
@@ -83,3 +84,4 @@ export class SecurityAgentRuntimeSocket {
     return `/host${this.hostPath}`;
   }
 }
+brand(SecurityAgentRuntimeSocket, 'SecurityAgentRuntimeSocket');

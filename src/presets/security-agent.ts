@@ -9,6 +9,7 @@ import { falcoConfigYaml } from './security-agent-config';
 import { SecurityAgentDriver } from './security-agent-driver';
 import { SecurityAgentPriority } from './security-agent-priority';
 import { SecurityAgentRuntimeSocket } from './security-agent-runtime-socket';
+import { isBranded } from '../private/brand';
 import { imagePlatformsOf } from '../private/image-platforms';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
@@ -196,7 +197,7 @@ export class SecurityAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAgentProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('SecurityAgentProps', this, props);
     const { image, driver, driverLoaderImage, runtimeSockets, customRules, minimumPriority, httpOutput, ...options } = props;
     const problems = ValidationProblems.of(this);
 
@@ -365,7 +366,7 @@ function checkSockets(sockets: SecurityAgentRuntimeSocket[], problems: Validatio
   const seen = new Set<string>();
   sockets.forEach((s, i) => {
     const prop = `runtimeSockets[${i}]`;
-    if (!(s instanceof SecurityAgentRuntimeSocket)) {
+    if (!isBranded<SecurityAgentRuntimeSocket>(s, 'SecurityAgentRuntimeSocket')) {
       problems.add(prop, s, 'expected a SecurityAgentRuntimeSocket, e.g. SecurityAgentRuntimeSocket.containerd()');
       return;
     }

@@ -201,7 +201,7 @@ export class StorageDaemon extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageDaemonProps = {}) {
     super(scope, id);
-    props = checkConstructProps(this, props);
+    props = checkConstructProps('StorageDaemonProps', this, props);
     const {
       image, driverName, kubeletDir, nodeDriverRegistrarImage, livenessProbeImage, healthPort, registrarHealthPort,
       metricsPort, ...options

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { findType, JsiiType, Parameter, runtimeValue, staleAssemblyHint, structProperties, TypeRef } from './assembly';
 import { ValidationProblems } from '../validation-problems';
 import { didYouMean } from './suggest';
+import { classMakers, findType, isInstance, Parameter, SchemaType, staticParameters, StructName, structProperties, structType, TypeRef } from './type-schema';
 
 /**
  * Type checks for callers without a type checker (plain JavaScript, a wrong cast, or a jsii
@@ -9,8 +9,14 @@ import { didYouMean } from './suggest';
  * naming the prop, the value and what is allowed, never a TypeError from deep inside and never a
  * silently wrong manifest; a prop the struct does not have is reported with the closest name.
  *
- * Everything is derived from the jsii assembly (see `assembly.ts`), so a new prop is checked the
- * moment it is declared. `null` counts as absent, like `undefined`, for an optional prop.
+ * Everything is derived from the type schema (`type-schema.ts`), which the build generates from
+ * the TypeScript sources at each compile, so a new prop is checked the moment it is declared.
+ * Structs are named by the caller (never found from `constructor.name`, which minifiers rename);
+ * this package's classes are recognised by their brand (`brand.ts`), so a value made by another
+ * copy of the library passes; a dependency's classes (cdk8s, cdk8s-plus-28) with `instanceof`:
+ * they are peer dependencies, so an app has one copy of each, and they have no public marker
+ * (a duck check would read their private fields). `null` counts as absent, like `undefined`,
+ * for an optional prop.
  */
 
 /** Where problems go: a `ValidationProblems`, or a wrapper that adds advice. */
@@ -19,19 +25,20 @@ interface Sink {
 }
 
 /**
- * Records a problem for every prop of `props` that does not fit the struct `structName` (a type
- * of this package by name, e.g. "NodeExporterProps", or any fqn), nested structs included.
+ * Records a problem for every prop of `props` that does not fit the struct `structName` (a struct
+ * of this package by name, e.g. "NodeExporterProps"), nested structs included.
  * Returns whether there was none.
  */
-export function checkProps(structName: string, props: unknown, problems: ValidationProblems, prefix = ''): boolean {
+export function checkProps(structName: StructName, props: unknown, problems: ValidationProblems, prefix = ''): boolean {
   const before = problems.count;
   checkStruct(structType(structName), props, prefix, problems);
   return problems.count === before;
 }
 
 /**
- * Checks the arguments of a static method of this package against its jsii signature and throws
- * the library's error at once (a value class cannot be built from arguments of the wrong type).
+ * Checks the arguments of a static method of this package against its signature in the type
+ * schema and throws the library's error at once (a value class cannot be built from arguments of
+ * the wrong type).
  * Struct arguments are checked prop by prop, named as the caller wrote them.
  *
  * @param method e.g. "Toleration.exists"
@@ -39,14 +46,12 @@ export function checkProps(structName: string, props: unknown, problems: Validat
  */
 export function checkArgs(method: string, args: unknown[], hints: { [parameter: string]: string } = {}): void {
   const [className, methodName] = method.split('.');
-  const type = findType(className);
-  const signature = type?.methods?.find((m) => m.name === methodName);
-  if (signature === undefined) {
-    throw new Error(`${method} is not in the jsii assembly of ${className}: the assembly is stale (npx projen compile)`);
+  const parameters = staticParameters(className, methodName);
+  if (parameters === undefined) {
+    throw new Error(`${method} is not in the type schema: regenerate it (npx projen type-schema)`);
   }
   const problems = new ValidationProblems(`${method}()`);
-  const parameters: Parameter[] = signature.parameters ?? [];
-  const isStruct = (p: Parameter) => p.type.fqn !== undefined && findType(p.type.fqn)?.datatype === true;
+  const isStruct = (p: Parameter) => p.type.fqn !== undefined && findType(p.type.fqn)?.kind === 'struct';
   // One options struct: its props are named as the caller wrote them; several: under their names.
   const structPrefix = (p: Parameter) => (parameters.filter(isStruct).length > 1 ? p.name : '');
   parameters.forEach((p, i) => {
@@ -60,7 +65,7 @@ export function checkArgs(method: string, args: unknown[], hints: { [parameter: 
         if (!p.optional && !p.variadic) {
           sink.add(at, value, `required: expected ${expectation(p.type)}`);
         }
-      } else if (struct?.datatype) {
+      } else if (struct?.kind === 'struct') {
         checkStruct(struct, value, structPrefix(p), sink, p.name);
       } else {
         checkValue(p.type, value, at, sink);
@@ -71,26 +76,15 @@ export function checkArgs(method: string, args: unknown[], hints: { [parameter: 
 }
 
 /**
- * The props struct of a construct: `<Class>Props` for the class the user created, or for the
- * nearest library class above it (a user's subclass of NodeExporter takes NodeExporterProps).
- */
-export function propsStructOf(owner: IConstruct): string {
-  for (let proto = Object.getPrototypeOf(owner); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const name = `${proto.constructor.name}Props`;
-    if (findType(name)?.datatype) {
-      return name;
-    }
-  }
-  throw new Error(`No props struct in the jsii assembly for ${owner.constructor.name}`);
-}
-
-/**
  * Checks a construct's props before it reads them (presets, AgentNamespace): throws the library's
  * error naming the construct and the prop; returns the props with nulls removed (`withoutNulls`).
+ *
+ * @param structName the construct's props struct, e.g. "NodeExporterProps" (a user's subclass of
+ * NodeExporter takes the same props); the construct is named after it in the error
  */
-export function checkConstructProps<T extends object>(owner: IConstruct, props: T | undefined): T {
-  const structName = propsStructOf(owner);
-  const problems = new ValidationProblems(`${owner.constructor.name} '${owner.node.path}'`, owner.node.path);
+export function checkConstructProps<T extends object>(structName: StructName, owner: IConstruct, props: T | undefined): T {
+  // The construct's one collector: a type problem is reported as every other problem of it.
+  const problems = ValidationProblems.of(owner);
   checkProps(structName, props ?? {}, problems);
   problems.throwIfAny();
   return withoutNulls((props ?? {}) as T, structName);
@@ -101,19 +95,11 @@ export function checkConstructProps<T extends object>(owner: IConstruct, props: 
  * callers and some jsii languages send null for "not set"), so that every default applies.
  * Lists and maps keep their null entries: those are errors that `checkProps` reports.
  */
-export function withoutNulls<T extends object>(props: T, structName = 'DaemonSetProps'): T {
+export function withoutNulls<T extends object>(props: T, structName: StructName = 'DaemonSetProps'): T {
   return stripStruct(structType(structName), props) as T;
 }
 
-function structType(structName: string): JsiiType {
-  const type = findType(structName);
-  if (type === undefined || !type.datatype) {
-    throw new Error(`${structName} is not a struct in the jsii assembly: the assembly is stale (npx projen compile)`);
-  }
-  return type;
-}
-
-function stripStruct(type: JsiiType, value: unknown): unknown {
+function stripStruct(type: SchemaType, value: unknown): unknown {
   // Only a plain object is copied: an object whose props are getters (a class instance, a jsii
   // proxy) would lose them in a copy of its own keys.
   if (!isPlainObject(value)) {
@@ -144,10 +130,10 @@ function stripValue(ref: TypeRef, value: unknown): unknown {
   }
   // Only a plain object can be a struct (class instances are left alone, unread).
   const type = ref.fqn !== undefined && isPlainObject(value) ? findType(ref.fqn) : undefined;
-  return type?.datatype ? stripStruct(type, value) : value;
+  return type?.kind === 'struct' ? stripStruct(type, value) : value;
 }
 
-function checkStruct(type: JsiiType, value: unknown, at: string, problems: Sink, name?: string): void {
+function checkStruct(type: SchemaType, value: unknown, at: string, problems: Sink, name?: string): void {
   if (!isObject(value)) {
     problems.add(at || name || 'props', value, `expected ${structExpectation(type)}`);
     return;
@@ -155,20 +141,19 @@ function checkStruct(type: JsiiType, value: unknown, at: string, problems: Sink,
   const properties = structProperties(type);
   for (const [prop, p] of properties) {
     const v = (value as { [key: string]: unknown })[prop];
-    const path = join(at, prop);
     if (v === undefined || v === null) {
       if (!p.optional) {
-        problems.add(path, v, `required: expected ${expectation(p.type)}`);
+        problems.add(join(at, prop), v, `required: expected ${expectation(p.type)}`);
       }
       continue;
     }
-    checkValue(p.type, v, path, problems);
+    checkValue(p.type, v, join(at, prop), problems);
   }
   for (const [key, v] of Object.entries(value)) {
     if (!properties.has(key) && v !== undefined) {
       const suggestion = didYouMean(key, properties.keys());
       const allowed = suggestion || (properties.size <= 8 ? `; its props are ${[...properties.keys()].join(', ')}` : '');
-      problems.add(join(at, key), v, `unknown prop ${key} of ${type.name}${allowed}${staleAssemblyHint()}`);
+      problems.add(join(at, key), v, `unknown prop ${key} of ${type.name}${allowed}`);
     }
   }
 }
@@ -202,46 +187,38 @@ function checkValue(ref: TypeRef, value: unknown, at: string, problems: Sink): v
     if (!ref.union.types.some((t) => fits(t, value))) {
       problems.add(at, value, `expected ${ref.union.types.map(expectation).join(' or ')}`);
     }
-  } else if (ref.intersection !== undefined) {
-    ref.intersection.types.forEach((t) => checkValue(t, value, at, problems));
   } else if (ref.fqn !== undefined) {
     checkNamed(ref.fqn, value, at, problems);
   }
 }
 
 function checkNamed(fqn: string, value: unknown, at: string, problems: Sink): void {
-  // Classes and enums are checked against their run-time values, without reading the assembly
-  // (it is read for the error message only); structs have no run-time value.
-  const runtime = runtimeValue(fqn);
-  if (typeof runtime === 'function') {
-    if (!(value instanceof runtime)) {
-      problems.add(at, value, `expected ${expectation({ fqn })}${classSuggestion(findType(fqn), value)}`);
-    }
-    return;
-  }
-  if (typeof runtime === 'object' && runtime !== null) {
-    const values = enumValues(runtime);
-    if (!values.includes(value)) {
-      const suggestion = typeof value === 'string' ? didYouMean(value, values.map(String), (v) => JSON.stringify(v)) : '';
-      problems.add(at, value, `expected ${expectation({ fqn })}${suggestion}`);
-    }
-    return;
-  }
   const type = findType(fqn);
   if (type === undefined) {
-    throw new Error(`${fqn} is not in its jsii assembly: the assembly is stale (npx projen compile)`);
+    throw new Error(`${fqn} is not in the type schema: regenerate it (npx projen type-schema)`);
   }
-  if (type.datatype) {
-    checkStruct(type, value, at, problems);
-  } else if (!isObject(value) && typeof value !== 'function') {
-    // A behavioural interface (e.g. IConstruct): any object may implement it.
-    problems.add(at, value, `expected an object implementing ${type.name}`);
+  switch (type.kind) {
+    case 'class':
+      if (!isInstance(type, value)) {
+        problems.add(at, value, `expected ${expectation({ fqn })}${classSuggestion(type, value)}`);
+      }
+      return;
+    case 'enum':
+      const values = type.entry.values ?? [];
+      if (!values.includes(value as string | number)) {
+        const suggestion = typeof value === 'string' ? didYouMean(value, values.map(String), (v) => JSON.stringify(v)) : '';
+        problems.add(at, value, `expected ${expectation({ fqn })}${suggestion}`);
+      }
+      return;
+    case 'struct':
+      checkStruct(type, value, at, problems);
+      return;
+    default:
+      if (!isObject(value) && typeof value !== 'function') {
+        // A behavioural interface (e.g. IConstruct): any object may implement it.
+        problems.add(at, value, `expected an object implementing ${type.name}`);
+      }
   }
-}
-
-/** An enum's values (a TypeScript enum object; numeric enums also map values back to names). */
-function enumValues(enumObject: object): unknown[] {
-  return Object.entries(enumObject).filter(([k]) => Number.isNaN(Number(k))).map(([, v]) => v);
 }
 
 function fits(ref: TypeRef, value: unknown): boolean {
@@ -273,15 +250,12 @@ function expectation(ref: TypeRef): string {
   if (ref.union !== undefined) {
     return ref.union.types.map(expectation).join(' or ');
   }
-  if (ref.intersection !== undefined) {
-    return ref.intersection.types.map(expectation).join(' and ');
-  }
   const type = findType(ref.fqn!);
   if (type === undefined) {
     return ref.fqn!;
   }
   if (type.kind === 'enum') {
-    const values = enumValues(runtimeValue(type.fqn) as object).map(String);
+    const values = (type.entry.values ?? []).map(String);
     return values.length > 8
       ? `one of ${values.slice(0, 8).join(', ')}, ... (${type.name}, ${values.length} values)`
       : `one of ${values.join(', ')} (${type.name})`;
@@ -289,7 +263,7 @@ function expectation(ref: TypeRef): string {
   if (type.kind === 'class') {
     return `${article(type.name)} ${type.name}${factories(type)}`;
   }
-  return type.datatype ? structExpectation(type) : `an object implementing ${type.name}`;
+  return type.kind === 'struct' ? structExpectation(type) : `an object implementing ${type.name}`;
 }
 
 /** The elements of a list or map, for "a list of ...". */
@@ -304,13 +278,13 @@ function plural(ref: TypeRef): string {
   if (type?.kind === 'class') {
     return `${type.name}${factories(type)}`;
   }
-  if (type?.datatype) {
+  if (type?.kind === 'struct') {
     return `objects (${type.name})`;
   }
   return expectation(ref).replace(/^an? /, '');
 }
 
-function structExpectation(type: JsiiType): string {
+function structExpectation(type: SchemaType): string {
   const properties = [...structProperties(type).values()];
   if (properties.length > 6) {
     return `an object (${type.name})`;
@@ -327,31 +301,25 @@ function typeName(ref: TypeRef): string {
     const element = typeName(ref.collection.elementtype);
     return ref.collection.kind === 'array' ? `${element}[]` : `{ [name]: ${element} }`;
   }
-  const types = ref.union?.types ?? ref.intersection?.types;
-  if (types !== undefined) {
-    return types.map(typeName).join(ref.union ? ' | ' : ' & ');
+  if (ref.union !== undefined) {
+    return ref.union.types.map(typeName).join(' | ');
   }
   return ref.fqn!.split('.').pop()!;
 }
 
 /** How the class's values are made: " (its static factories and constants)", at most six shown. */
-function factories(type: JsiiType): string {
-  const returnsIt = (ref: TypeRef | undefined) => ref?.fqn === type.fqn || ref?.collection?.elementtype.fqn === type.fqn;
-  const makers = [
-    ...(type.methods ?? []).filter((m) => m.static && returnsIt(m.returns?.type)).map((m) => `${type.name}.${m.name}()`),
-    ...(type.properties ?? []).filter((p) => p.static && returnsIt(p.type)).map((p) => `${type.name}.${p.name}`),
-  ];
+function factories(type: SchemaType): string {
+  const makers = classMakers(type).shown.map((m) => `${type.name}.${m}`);
   const shown = makers.length > 6 ? [...makers.slice(0, 6), '...'] : makers;
   return shown.length > 0 ? ` (${shown.join(', ')})` : '';
 }
 
 /** For a string where a class value belongs: the factory or constant of (nearly) that name. */
-function classSuggestion(type: JsiiType | undefined, value: unknown): string {
-  if (typeof value !== 'string' || type === undefined) {
+function classSuggestion(type: SchemaType, value: unknown): string {
+  if (typeof value !== 'string') {
     return '';
   }
-  const constants = (type.properties ?? []).filter((p) => p.static && p.type.fqn === type.fqn).map((p) => p.name);
-  const methods = (type.methods ?? []).filter((m) => m.static && m.returns?.type.fqn === type.fqn).map((m) => m.name);
+  const { constants, methods } = classMakers(type);
   return didYouMean(value, [...constants, ...methods], (n) => `${type.name}.${n}${methods.includes(n) ? '()' : ''}`);
 }
 

@@ -4,15 +4,15 @@ import { RUNS, SEED } from './harness';
 import {
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, LogAgent, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
 } from '../../src';
-import { findType, Property, runtimeValue, structProperties, TypeRef } from '../../src/private/assembly';
+import { findType, Property, structProperties, structType, TypeRef } from '../../src/private/type-schema';
 import { newChart } from '../util/synth';
 
 /**
  * Untyped callers, property-based: for every prop of every construct's props struct (read from
- * the jsii assembly, so a new prop is fuzzed the day it is added), a value of the wrong type ends
+ * the type schema generated from the sources, so a new prop is fuzzed the day it is added), a value of the wrong type ends
  * in the library's ValidationError naming that prop, never in another error or a manifest.
  *
- * The wrong values are generated here from the jsii type, independently of the checker: scalars
+ * The wrong values are generated here from the schema's type, independently of the checker: scalars
  * of another kind, lists and maps with one wrong element, objects where a class instance
  * belongs, strings outside an enum, structs with a wrongly typed or unknown prop.
  */
@@ -40,7 +40,7 @@ function wrong(ref: TypeRef): fc.Arbitrary<unknown> {
   }
   const type = findType(ref.fqn!)!;
   if (type.kind === 'enum') {
-    const values = Object.values(runtimeValue(type.fqn) as object);
+    const values: unknown[] = [...type.entry.values!];
     return fc.oneof(fc.string().filter((s) => !values.includes(s)), fc.integer(), fc.object({ maxDepth: 1 }));
   }
   if (type.kind === 'class') {
@@ -69,7 +69,7 @@ const constructs: Array<[string, (scope: Construct, props: any) => unknown]> = [
 ];
 
 describe.each(constructs)('%s', (name, build) => {
-  const properties = [...structProperties(findType(`${name}Props`)!).values()];
+  const properties = [...structProperties(structType(`${name}Props`)).values()];
 
   test('a wrongly typed value for any prop ends in a ValidationError naming the prop', () => {
     const seen = new Set<string>();
