@@ -1,4 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
+// The one import from a lower file into private/ (the import graph's one arrow upwards): the
+// error type and the rendering of values are private leaves, as an Error subclass cannot be jsii API.
 import { describe } from './private/describe';
 import { ValidationError } from './private/validation-error';
 

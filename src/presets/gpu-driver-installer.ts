@@ -3,9 +3,9 @@ import { ContainerResources, Cpu, EnvValue, HostPathVolumeType, MountPropagation
 import { Construct } from 'constructs';
 import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
+import { splitContainerSettings } from '../builders/container-settings';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import { splitContainerSettings } from '../private/container-settings';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
 import * as rules from '../private/rules';

@@ -1,4 +1,8 @@
-import { DaemonSetOptions } from '../daemon-set';
+/** The containers a user adds to a preset's pod (the part of `DaemonSetOptions` read here). */
+interface AddedContainers {
+  readonly initContainers?: ReadonlyArray<{ readonly image: string } | undefined>;
+  readonly sidecars?: ReadonlyArray<{ readonly image: string } | undefined>;
+}
 
 /**
  * The platforms (`os/arch[/variant]`) of the presets' default images, each established from the
@@ -62,7 +66,7 @@ const PLATFORMS: Readonly<Record<string, readonly string[]>> = {
  * (`initContainers`, `sidecars` in `options`) count too. Undefined as soon as one image is not
  * one whose platforms were verified (an image of the user's, or an unverified default).
  */
-export function imagePlatformsOf(images: string[], options: DaemonSetOptions): string[] | undefined {
+export function imagePlatformsOf(images: string[], options: AddedContainers): string[] | undefined {
   const all = [
     ...images,
     ...(options.initContainers ?? []).map((c) => c?.image),

@@ -5,7 +5,7 @@
  * pkg/apis/apps/validation).
  */
 import { isIP } from 'net';
-import { parseQuantity } from '../placement/quantity';
+import { parseQuantity } from './quantity';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -15,8 +15,8 @@ describe('imagePlatformsOf', () => {
 
   test('the containers the user adds count: a verified image keeps the claim (narrowed), another drops it', () => {
     // GIVEN / WHEN / THEN
-    expect(imagePlatformsOf([NODE_EXPORTER], { sidecars: [{ name: 'falco', image: FALCO }] })).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(imagePlatformsOf([NODE_EXPORTER], { initContainers: [{ name: 'init', image: 'registry.example.com/init:1.0' }] })).toBeUndefined();
+    expect(imagePlatformsOf([NODE_EXPORTER], { sidecars: [{ image: FALCO }] })).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(imagePlatformsOf([NODE_EXPORTER], { initContainers: [{ image: 'registry.example.com/init:1.0' }] })).toBeUndefined();
   });
 
   test('undefined for an unverified image, or none', () => {

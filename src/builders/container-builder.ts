@@ -3,10 +3,10 @@ import {
   Capability, ContainerLifecycle, ContainerProps, ContainerRestartPolicy, Cpu, ContainerResources, EnvFieldPaths, EnvFrom, EnvValue, Handler,
   HostPathVolumeType, ImagePullPolicy, k8s, MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
 } from 'cdk8s-plus-28';
-import { ValidationProblems } from '../validation-problems';
-import * as rules from './rules';
 import { AgentVolumeMount, ContainerSettings } from '../agent-container';
 import { HostMount } from '../host-mount';
+import * as rules from '../private/rules';
+import { ValidationProblems } from '../validation-problems';
 
 /** The resources an agent gets unless it asks for others: small, because it runs on every node. */
 export const DEFAULT_RESOURCES = {
