@@ -128,6 +128,10 @@ describe('the README\'s benchmark figures are those BENCHMARKS.md records', () =
     expect(shown('each preset vs the core')).toBe(`${Math.min(...figures).toFixed(2)}x–${Math.max(...figures).toFixed(2)}x`);
   });
 
+  test('core vs the floor at 300 instances', () => {
+    expect(shown('core `DaemonSet` vs the floor')).toBe(`${recorded(/^core DaemonSet vs the floor/)[0].toFixed(2)}x`);
+  });
+
   test('loading the library', () => {
     expect(shown('loading the library')).toBe(`${recorded(/^loading the library vs cdk8s-plus-28 alone/)[0].toFixed(2)}x`);
   });
