@@ -127,7 +127,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    *
    * @default - no term of your own; with `excludeVirtualNodes` (the default) one required term
    * keeps the agent off virtual nodes
-   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly requiredNodeAffinity?: NodeAffinityTerm[];
 

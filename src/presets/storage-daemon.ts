@@ -5,6 +5,7 @@ import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
 import { imagePlatformsOf } from '../private/image-platforms';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
@@ -14,6 +15,16 @@ import { ValidationProblems } from '../validation-problems';
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
 const DEFAULT_IMAGE = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
 const DEFAULT_DRIVER_NAME = 'ebs.csi.aws.com';
+/**
+ * Nodes the EBS node plugin cannot serve, as upstream excludes them (aws-ebs-csi-driver
+ * deploy/kubernetes/base/node.yaml, `nodeAffinity`): EKS Auto Mode and hybrid nodes (no EC2
+ * instance metadata; Auto Mode brings its own EBS driver) and A1 instances (the first Graviton
+ * generation, which the driver does not support). Fargate is excluded by the core already.
+ */
+const EBS_UNSUPPORTED_NODES = NodeAffinityTerm.allOf(
+  NodeRequirement.notIn('eks.amazonaws.com/compute-type', ['auto', 'hybrid']),
+  NodeRequirement.notIn('node.kubernetes.io/instance-type', ['a1.medium', 'a1.large', 'a1.xlarge', 'a1.2xlarge', 'a1.4xlarge']),
+);
 const DEFAULT_REGISTRAR_IMAGE = 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.14.0';
 const DEFAULT_LIVENESS_PROBE_IMAGE = 'registry.k8s.io/sig-storage/livenessprobe:v2.16.0';
 
@@ -163,6 +174,7 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  * | `priorityClassName` | `"system-node-critical"` | pods cannot mount their volumes without it |
  * | `updateStrategy` | RollingUpdate, maxUnavailable 10%, maxSurge 0 |  |
  * | `component` | `"storage"` |  |
+ * | `requiredNodeAffinity` | with EBS's driver and args: not EKS Auto Mode or hybrid nodes (`eks.amazonaws.com/compute-type`), not A1 instances (`node.kubernetes.io/instance-type`) | upstream's node.yaml excludes them: no instance metadata there (the plugin crash-loops), A1 is unsupported |
  * | `privileged` | `true` | CSI mounting requires it (Bidirectional mounts); it also makes the plugin container root |
  * | `args` | EBS's node args: node, --endpoint, --csi-mount-point-prefix, --http-endpoint with `metricsPort`, --v=2 |  |
  * | `env` | NODE_NAME, CSI_ENDPOINT and CSI_NODE_NAME |  |
@@ -247,6 +259,8 @@ export class StorageDaemon extends Construct {
       // kube-system unless the chart has a namespace (see the class doc).
       namespace: Chart.of(this).namespace ?? 'kube-system',
       component: 'storage',
+      // EBS's own exclusions, with EBS's driver only (see EBS_UNSUPPORTED_NODES).
+      requiredNodeAffinity: ebs && this.driverName === DEFAULT_DRIVER_NAME ? [EBS_UNSUPPORTED_NODES] : undefined,
       image: this.image,
       priorityClassName: 'system-node-critical',
       updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.percent(10) }),

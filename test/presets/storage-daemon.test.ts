@@ -531,3 +531,28 @@ describe('StorageDaemon imagePlatforms', () => {
     expect(platformsOf({ image: 'registry.example.com/csi-driver:1.0.0', imagePlatforms: ['linux/arm64'] })).toBe('linux/arm64');
   });
 });
+
+describe('StorageDaemon on nodes upstream excludes', () => {
+  test('with EBS\'s driver, not on EKS Auto Mode, hybrid or Fargate nodes, nor on A1 instances (upstream node.yaml)', () => {
+    // GIVEN / WHEN
+    const chart = newChart();
+    new StorageDaemon(chart, 'ebs');
+    const terms = podSpec(synth(chart)).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    // THEN one term: upstream's exclusions, then the core's virtual nodes
+    expect(terms).toEqual([{
+      matchExpressions: [
+        { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['auto', 'hybrid'] },
+        { key: 'node.kubernetes.io/instance-type', operator: 'NotIn', values: ['a1.medium', 'a1.large', 'a1.xlarge', 'a1.2xlarge', 'a1.4xlarge'] },
+        { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+        { key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] },
+      ],
+    }]);
+  });
+
+  test('another driver keeps only the core\'s exclusions', () => {
+    const chart = newChart();
+    new StorageDaemon(chart, 'other', { driverName: 'other.csi.example.com', args: ['--endpoint=$(CSI_ENDPOINT)'] });
+    const terms = podSpec(synth(chart)).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms[0].matchExpressions.map((e: any) => e.key)).toEqual(['eks.amazonaws.com/compute-type', 'type']);
+  });
+});
