@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DaemonSet } from './daemon-set';
@@ -88,6 +88,20 @@ export class AgentNamespace extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validateAgents() });
+    // Namespaces first, wherever the AgentNamespace is declared: the chart's other objects
+    // depend on it, so cdk8s writes it before them and one `kubectl apply -f` of the file creates
+    // the namespace before the objects in it (else "namespaces ... not found"). Added at synth,
+    // so that objects declared after it count too.
+    this.node.addValidation({ validate: () => this.comeFirst() });
+  }
+
+  private comeFirst(): string[] {
+    for (const c of Chart.of(this).node.findAll()) {
+      if (ApiObject.isApiObject(c) && c.kind !== 'Namespace' && !c.node.dependencies.includes(this.apiObject)) {
+        c.node.addDependency(this.apiObject);
+      }
+    }
+    return [];
   }
 
   /** The agents (library DaemonSets anywhere in the app) that run in this namespace. */

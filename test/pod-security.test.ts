@@ -1,5 +1,5 @@
 import { Capability, HostPathVolumeType, SeccompProfileType } from 'cdk8s-plus-28';
-import { AgentNamespace, DaemonSet, HostMount, PodSecurity, PodSecurityLevel } from '../src';
+import { AgentNamespace, DaemonSet, HostMount, NodeExporter, PodSecurity, PodSecurityLevel } from '../src';
 import { newChart, only, synth } from './util/synth';
 
 const IMAGE = 'registry.example.com/agent:1.2.3';
@@ -102,5 +102,20 @@ describe('AgentNamespace', () => {
 
   test('fails when the name is invalid', () => {
     expect(() => new AgentNamespace(newChart(), 'ns', { name: 'Logging' })).toThrow(/name: got "Logging"; expected a DNS-1123 label/);
+  });
+});
+
+describe('AgentNamespace in the manifest', () => {
+  test('comes first in its chart even when declared after its agents, so one kubectl apply creates it before them', () => {
+    // GIVEN agents declared before their namespace
+    const chart = newChart();
+    new NodeExporter(chart, 'node-exporter', { namespace: 'monitoring' });
+    new DaemonSet(chart, 'agent', { image: 'registry.example.com/agent:1.2.3', namespace: 'monitoring' });
+    new AgentNamespace(chart, 'monitoring');
+    // WHEN
+    const kinds = synth(chart).map((o) => o.kind);
+    // THEN the Namespace is the first object, and nothing else is lost
+    expect(kinds[0]).toBe('Namespace');
+    expect(kinds.filter((k) => k === 'DaemonSet')).toHaveLength(2);
   });
 });
