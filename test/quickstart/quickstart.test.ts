@@ -7,7 +7,7 @@
  * Needs the npm registry (npm install) and a compiled library in lib/ (`npm run test:quickstart`
  * compiles first). Not part of `npm test`, which stays offline.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -48,6 +48,15 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Runs a command as `sh` does, and returns what it wrote to stdout and to stderr. */
+function shBoth(command: string, cwd: string): { stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', command], { cwd, env: userEnv(), encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`\`${command}\` failed in ${cwd} (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
 function sh(command: string, cwd: string): string {
   try {
     return execFileSync('sh', ['-c', command], { cwd, env: userEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,6 +83,7 @@ let quickStart: QuickStart;
 let work: string;
 let app: string;
 let synthLog: string;
+let synthErrors: string;
 let manifest: string;
 let objects: any[];
 
@@ -95,7 +105,7 @@ beforeAll(() => {
   }
   // WHEN the README's install and synth commands run there (each test below is a THEN)
   timed('npm install', () => sh(installFrom(quickStart.install, LIBRARY, tarball), app));
-  synthLog = timed(quickStart.synth, () => sh(quickStart.synth, app));
+  ({ stdout: synthLog, stderr: synthErrors } = timed(quickStart.synth, () => shBoth(quickStart.synth, app)));
   manifest = fs.readFileSync(path.join(app, OUTPUT), 'utf8');
   objects = parseAllDocuments(manifest).map((d) => d.toJS());
 }, 600_000);
@@ -129,6 +139,13 @@ test('the library comes from the packed tarball, and TypeScript is 5 (ts-node 10
   expect(fs.existsSync(path.join(lib, 'src'))).toBe(false);
   expect(installed('typescript')).toMatch(/^5\./);
   expect(installed('ts-node')).toMatch(/^10\./);
+});
+
+test('synth prints no error: no stack trace from cdk8s-cli\'s upgrade check on a machine without internet', () => {
+  // The README's command turns the check off (--no-check-upgrade); without it cdk8s-cli prints
+  // the failed registry lookup's stack trace after a successful synth.
+  expect(quickStart.synth).toContain('--no-check-upgrade');
+  expect(synthErrors).not.toMatch(/Error|\n\s+at /);
 });
 
 test('synth writes one file, a ServiceAccount and a DaemonSet the Kubernetes schema accepts', () => {
