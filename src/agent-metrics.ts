@@ -62,7 +62,10 @@ export interface ServiceMonitorOptions extends MonitorOptions {
  * `monitoring.coreos.com/v1` PodMonitor, or a ServiceMonitor with the headless Service it needs,
  * in the agent's namespace, selecting the DaemonSet's pods by its selector labels. Each series
  * gets a `node` label (the node the pod runs on), since the default `instance` label is the
- * pod's address, which changes with every rollout.
+ * pod's address, which changes with every rollout, and a `job` label that is the agent's name
+ * (`jobLabel: app.kubernetes.io/name`), whatever the monitor: what dashboards and alerts select
+ * by (the node-exporter mixin's `job="node-exporter"`), where the operator's default would be
+ * the Service's name (`<name>-metrics`) or `<namespace>/<monitor>`.
  *
  * @example
  * AgentMetrics.podMonitor({ interval: Duration.seconds(30), labels: { release: 'prometheus' } });
@@ -147,6 +150,7 @@ export class AgentMetrics {
         kind: 'PodMonitor',
         metadata: { name: target.name, namespace: target.namespace, labels },
         spec: {
+          jobLabel: JOB_LABEL,
           selector: { matchLabels: { ...target.selectorLabels } },
           podMetricsEndpoints: [endpoint],
         },
@@ -172,6 +176,7 @@ export class AgentMetrics {
       kind: 'ServiceMonitor',
       metadata: { name: target.name, namespace: target.namespace, labels },
       spec: {
+        jobLabel: JOB_LABEL,
         selector: { matchLabels: { ...target.selectorLabels, ...serviceLabel } },
         endpoints: [endpoint],
       },
@@ -180,6 +185,9 @@ export class AgentMetrics {
   }
 }
 brand(AgentMetrics, 'AgentMetrics');
+
+/** The label whose value becomes the series' `job`: the agent's name, on its pods and Services alike. */
+const JOB_LABEL = 'app.kubernetes.io/name';
 
 /** The label that marks the Service a ServiceMonitor of this library scrapes (its value: the Service's name). */
 const METRICS_SERVICE_LABEL = 'cdk8s-node-agents/metrics-service';

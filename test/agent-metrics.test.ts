@@ -30,6 +30,8 @@ describe('AgentMetrics.podMonitor', () => {
       kind: 'PodMonitor',
       metadata: { name: 'agent', namespace: 'monitoring', labels: LABELS },
       spec: {
+        // The job is the agent's name (the label's value), as dashboards and alerts select it.
+        jobLabel: 'app.kubernetes.io/name',
         selector: { matchLabels: SELECTOR },
         podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', relabelings: [NODE_LABEL] }],
       },
@@ -90,6 +92,8 @@ describe('AgentMetrics.serviceMonitor', () => {
       kind: 'ServiceMonitor',
       metadata: { name: 'agent', namespace: 'monitoring', labels: LABELS },
       spec: {
+        // job="agent", not the Service's name "agent-metrics" (the node-exporter mixin selects job="node-exporter").
+        jobLabel: 'app.kubernetes.io/name',
         selector: { matchLabels: { ...SELECTOR, 'cdk8s-node-agents/metrics-service': 'agent-metrics' } },
         endpoints: [{ port: 'metrics', path: '/metrics', interval: '60s', relabelings: [NODE_LABEL] }],
       },
