@@ -268,3 +268,11 @@ describe('every struct of the type schema is checked (a new prop can never escap
     expect(errorOf(() => new MyExporter(newChart(), 'mine', { prot: 9100 } as any)).message).toMatch(/prot: got 9100; unknown prop prot of NodeExporterProps; did you mean port\?/);
   });
 });
+
+test('a factory passed without calling it is named, not dumped (issue 19)', () => {
+  // GIVEN Toleration.all instead of Toleration.all()
+  const message = errorOf(() => new DaemonSet(newChart(), 'agent', { image: 'registry.example.com/agent:1.2.3', tolerations: [Toleration.all as any] })).message;
+  // THEN the error names the function and says to call it, without its source
+  expect(message).toMatch(/tolerations\[0\]: got the function all \(call it: all\(\.\.\.\)\); expected a Toleration/);
+  expect(message).not.toContain('return new');
+});

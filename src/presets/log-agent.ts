@@ -73,7 +73,8 @@ export interface LogAgentProps extends DaemonSetOptions {
   /**
    * Also mount /var/lib/docker/containers (read-only): only for nodes that run Docker Engine
    * through cri-dockerd, whose files in /var/log/pods are symlinks into that directory.
-   * containerd and CRI-O write the logs into /var/log/pods itself.
+   * containerd and CRI-O write the logs into /var/log/pods itself. Mounted as
+   * `DirectoryOrCreate`, so that the pod also starts on the containerd nodes of a mixed fleet.
    *
    * @default false
    */
@@ -403,7 +404,9 @@ export class LogAgent extends Construct {
         // Writable, but a dedicated directory: read positions only. Exclusive (not `shared`):
         // the core reports two agents of one app that could write it on one node.
         HostMount.readWrite(this.stateHostPath, { type: HostPathVolumeType.DIRECTORY_OR_CREATE, mountPath: profile.stateDirectory, volumeName: 'state' }),
-        ...(mountDockerLogs ? [HostMount.readOnly('/var/lib/docker/containers')] : []),
+        // DirectoryOrCreate, not Directory: on a containerd node of a mixed fleet the directory
+        // does not exist, and a Directory mount would keep the pod in ContainerCreating there.
+        ...(mountDockerLogs ? [HostMount.readOnly('/var/lib/docker/containers', { type: HostPathVolumeType.DIRECTORY_OR_CREATE })] : []),
       ],
       volumes: [
         AgentVolume.fromConfigMap('config', configMapName),

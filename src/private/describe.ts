@@ -3,6 +3,10 @@ export function describe(value: unknown): string {
   if (value === undefined) {
     return 'undefined';
   }
+  if (typeof value === 'function') {
+    // A factory passed without calling it (`Toleration.all` for `Toleration.all()`): its name, never its source.
+    return `the function ${value.name || '(anonymous)'} (call it: ${value.name || 'f'}(...))`;
+  }
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return String(value);
   }

@@ -6,6 +6,45 @@
 export function closest(word: string, candidates: Iterable<string>): string[] {
   const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
   const target = norm(word);
+  const names = [...candidates];
+  const near = closestByEdits(target, names, norm);
+  return near.length > 0 ? near : closestByWords(word, names);
+}
+
+/**
+ * When no name is a few edits away: the candidates that share the word's leading or trailing
+ * camelCase words, the longest share first (`apiServerAddress` is near `apiServerHost`,
+ * `kubeletDirectory` near `kubeletDir`, `version` near `driverVersion`). A shared word must be
+ * at least 3 letters, so that `port` does not suggest every `...Port`.
+ */
+function closestByWords(word: string, candidates: Iterable<string>): string[] {
+  const words = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[\s_-]+/).filter((w) => w !== '');
+  const mine = words(word);
+  const scored: Array<[string, number]> = [];
+  for (const candidate of candidates) {
+    const theirs = words(candidate);
+    let lead = 0;
+    while (lead < Math.min(mine.length, theirs.length) && mine[lead] === theirs[lead]) {
+      lead++;
+    }
+    let trail = 0;
+    while (trail < Math.min(mine.length, theirs.length) && mine[mine.length - 1 - trail] === theirs[theirs.length - 1 - trail]) {
+      trail++;
+    }
+    // A word that begins another (kubeletDir, kubeletDirectory) counts as shared.
+    const prefix = lead < mine.length && lead < theirs.length && lead > 0
+      && (mine[lead].startsWith(theirs[lead]) || theirs[lead].startsWith(mine[lead])) && Math.min(mine[lead].length, theirs[lead].length) >= 3;
+    const shared = Math.max(lead + (prefix ? 1 : 0), trail);
+    const letters = (lead >= trail ? mine.slice(0, lead) : mine.slice(mine.length - trail)).join('').length;
+    if (shared > 0 && (letters >= 3 || prefix)) {
+      scored.push([candidate, shared]);
+    }
+  }
+  const best = Math.max(0, ...scored.map(([, s]) => s));
+  return scored.filter(([, s]) => s === best).map(([c]) => c).slice(0, 3);
+}
+
+function closestByEdits(target: string, candidates: Iterable<string>, norm: (s: string) => string): string[] {
   const limit = Math.min(3, Math.max(1, Math.floor(target.length / 3)));
   let best = limit + 1;
   let found: string[] = [];

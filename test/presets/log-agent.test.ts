@@ -279,10 +279,10 @@ describe.each(FLAVORS)('LogAgent flavor %s', (flavor) => {
     expect(config).not.toContain('es-credentials');
   });
 
-  test('mounts /var/lib/docker/containers read-only with mountDockerLogs', () => {
+  test('mounts /var/lib/docker/containers read-only with mountDockerLogs, DirectoryOrCreate so that a containerd node of a mixed fleet starts the pod', () => {
     const { main, spec } = render({ flavor, mountDockerLogs: true });
     expect(main.volumeMounts).toContainEqual({ name: 'host-var-lib-docker-containers', mountPath: '/var/lib/docker/containers', readOnly: true });
-    expect(spec.volumes).toContainEqual({ name: 'host-var-lib-docker-containers', hostPath: { path: '/var/lib/docker/containers', type: 'Directory' } });
+    expect(spec.volumes).toContainEqual({ name: 'host-var-lib-docker-containers', hostPath: { path: '/var/lib/docker/containers', type: 'DirectoryOrCreate' } });
   });
 });
 

@@ -24,3 +24,17 @@ describe('did you mean', () => {
     expect(distance('', 'abc')).toBe(3);
   });
 });
+
+describe('closest by shared words, when no name is a few edits away (issue 19)', () => {
+  test.each([
+    ['apiServerAddress', ['apiServerHost', 'healthPath', 'image'], ['apiServerHost']],
+    ['kubeletDirectory', ['kubeletDir', 'driverName', 'image'], ['kubeletDir']],
+    ['version', ['driverVersion', 'operatingSystem', 'image'], ['driverVersion']],
+  ])('%s suggests %j', (word, candidates, expected) => {
+    expect(closest(word, candidates)).toEqual(expected);
+  });
+
+  test('no suggestion when nothing is shared', () => {
+    expect(closest('zzUnknown', ['image', 'port', 'name'])).toEqual([]);
+  });
+});
