@@ -19,9 +19,9 @@ const COLLECTORS = new WeakMap<IConstruct, ValidationProblems>();
  * construct they created and lists everything at once.
  *
  * @example
- * declare const scope: Construct;
- * const problems = ValidationProblems.of(scope);
- * problems.check('port', 70000, 70000 > 65535 ? 'expected a port number from 1 to 65535' : undefined);
+ * // In your preset's constructor, `chart` being your construct (`this`):
+ * const problems = ValidationProblems.of(chart);
+ * problems.add('endpoint', 'http://inventory', 'expected an https:// URL');
  */
 export class ValidationProblems {
   /**
