@@ -326,6 +326,9 @@ export class NetworkAgent extends Construct {
         + 'Give apiServerHost and apiServerPort (the control-plane endpoint, e.g. "10.0.0.10" and 6443, as kubeadm writes into kube-proxy\'s kubeconfig), '
         + 'or a client configuration in args (--kubeconfig=..., --config=...)');
     }
+    if (this.isKubeProxy) {
+      checkKubeProxyOptions(options, problems);
+    }
     const installer = cniInstaller && this.buildInstaller(cniInstaller, problems);
 
     // The node's resolver: kube-proxy resolves nothing but the API server, and the cluster DNS
@@ -474,6 +477,37 @@ function kubeProxyArgPorts(
     healthPort: health?.port ?? 10256,
     metricsPort: metrics === undefined || loopback(metrics.host) ? undefined : metrics.port,
   };
+}
+
+/**
+ * What kube-proxy in this preset's container cannot run with (issue 19): each is accepted by the
+ * API server and fails on the node.
+ */
+function checkKubeProxyOptions(options: DaemonSetOptions, problems: ValidationProblems): void {
+  // kube-proxy takes no positional arguments (cmd/kube-proxy/app/server.go: `Args` checks
+  // that none is given) and exits at start.
+  (options.extraArgs ?? []).forEach((arg, i) => {
+    if (typeof arg === 'string' && !arg.startsWith('-')) {
+      problems.add(`extraArgs[${i}]`, arg, 'kube-proxy takes flags only and exits on a positional argument; write it as a flag, e.g. "--cluster-cidr=10.244.0.0/16"');
+    }
+  });
+  // It programs the node's own network namespace: in the pod's, the rules serve nobody.
+  if (options.hostNetwork === false) {
+    problems.add('hostNetwork', false, 'kube-proxy programs the rules of the network namespace it runs in: in its own pod namespace no Service would answer on the node; remove hostNetwork');
+  }
+  // The image's iptables wrapper relinks /usr/sbin/iptables* at its first call (see the class doc).
+  if (options.readOnlyRootFilesystem === true) {
+    problems.add('readOnlyRootFilesystem', true, 'kube-proxy\'s iptables wrapper relinks /usr/sbin/iptables* at its first call, which fails on a read-only root filesystem; remove it');
+  }
+  // IPVS mode sets net/ipv4/vs sysctls at start (pkg/proxy/ipvs/proxier.go NewProxier), which the
+  // unprivileged container cannot write (/proc/sys is read-only): kube-proxy exits.
+  const args = [...(options.args ?? []), ...(options.extraArgs ?? [])];
+  args.forEach((arg, i) => {
+    if (typeof arg === 'string' && /^--proxy-mode=ipvs$/.test(arg) && options.privileged !== true) {
+      const prop = i < (options.args ?? []).length ? `args[${i}]` : `extraArgs[${i - (options.args ?? []).length}]`;
+      problems.add(prop, arg, 'IPVS mode writes net/ipv4/vs sysctls at start, which this unprivileged container cannot (its /proc/sys is read-only), and kube-proxy exits; use the iptables mode, or run kube-proxy privileged (privileged: true) with the IPVS modules loaded on the node');
+    }
+  });
 }
 
 function isKubeProxyCommand(command: string[]): boolean {

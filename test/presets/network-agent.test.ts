@@ -619,3 +619,23 @@ describe('NetworkAgent imagePlatforms', () => {
     expect(platformsOf({ ...API, cniInstaller: { image: 'quay.io/cilium/cilium:v1.16.5' }, imagePlatforms: ['linux/amd64', 'linux/arm64'] })).toBe('linux/amd64,linux/arm64');
   });
 });
+
+describe('NetworkAgent: kube-proxy settings that fail on the node are refused (issue 19)', () => {
+  const make = (props: any) => () => new NetworkAgent(newChart(), 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443, ...props });
+
+  test('fails when an extra argument is not a flag (kube-proxy exits on positional arguments)', () => {
+    expect(make({ extraArgs: ['cluster-cidr=10.244.0.0/16'] })).toThrow(/extraArgs\[0\]: got "cluster-cidr=10.244.0.0\/16"; kube-proxy takes flags only/);
+  });
+
+  test('fails without the host network, on a read-only root filesystem, and in IPVS mode', () => {
+    expect(make({ hostNetwork: false })).toThrow(/hostNetwork: got false; kube-proxy programs the rules of the network namespace it runs in/);
+    expect(make({ readOnlyRootFilesystem: true })).toThrow(/readOnlyRootFilesystem: got true; kube-proxy's iptables wrapper relinks/);
+    expect(make({ extraArgs: ['--proxy-mode=ipvs'] })).toThrow(/extraArgs\[0\]: got "--proxy-mode=ipvs"; IPVS mode writes net\/ipv4\/vs sysctls/);
+  });
+
+  test('a CNI agent (another command) may run without the host network', () => {
+    const chart = newChart();
+    new NetworkAgent(chart, 'cni', { command: ['/usr/bin/cni-agent'], hostNetwork: false, readOnlyRootFilesystem: true });
+    expect(podSpec(synth(chart)).hostNetwork).toBe(false);
+  });
+});
