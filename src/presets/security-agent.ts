@@ -93,7 +93,15 @@ const CONFIG_VOLUME = 'falco-config';
 const RULES_VOLUME = 'falco-rules';
 const STATE_VOLUME = 'falco-state';
 /** The least-privileged mode's capabilities, as the Falco chart's `leastPrivileged`. */
-const LEAST_PRIVILEGED_CAPABILITIES = [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE];
+/**
+ * The least-privileged mode's capabilities: the Falco chart's `leastPrivileged` set, plus
+ * DAC_READ_SEARCH. The chart adds its four to the runtime's default set, which it keeps
+ * (DAC_OVERRIDE among them); the core drops ALL first, and then root can open neither another
+ * user's `/proc/<pid>/fd` (mode 0500, fs/proc/fd.c proc_fd_permission -> generic_permission) nor
+ * `/proc/<pid>/environ` (0400): Falco's initial scan of running processes would miss them.
+ * DAC_READ_SEARCH is the read-only part of what the chart keeps (no write anywhere).
+ */
+const LEAST_PRIVILEGED_CAPABILITIES = [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE, Capability.DAC_READ_SEARCH];
 const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
 
 /**
@@ -113,7 +121,8 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  * - **privileged** (default): loading eBPF programs and attaching them, on every kernel the
  *   chart supports. With `privileged: false`, the capabilities BPF and PERFMON (load the probe,
  *   open its ring buffers and perf events), SYS_RESOURCE (raise the locked-memory limit on
- *   kernels before 5.11), SYS_PTRACE (read other processes' /proc entries), and AppArmor
+ *   kernels before 5.11), SYS_PTRACE (read other processes' /proc entries), DAC_READ_SEARCH
+ *   (open other users' /proc/<pid>/fd and environ, with every other capability dropped), and AppArmor
  *   `unconfined` (the runtime's default profile forbids reading other processes; a privileged
  *   container is not confined by it anyway).
  * - **`/proc` at /host/proc, `/etc` at /host/etc, `/sys/kernel`** read-only: the process table, the
@@ -151,11 +160,11 @@ const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
  *
  * | Prop | Default in this preset | Why |
  * |---|---|---|
- * | `privileged` | `true` | as the Falco chart's default. `false` selects the least-privileged mode of the modern eBPF probe: the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities and AppArmor `unconfined`. It needs `kernel.perf_event_paranoid` at 2 or lower on every node (`sysctl kernel.perf_event_paranoid`): Falco attaches some programs with `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2 (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu nodes); the upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the kernel module. |
+ * | `privileged` | `true` | as the Falco chart's default. `false` selects the least-privileged mode of the modern eBPF probe: the BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE capabilities (the chart's), DAC_READ_SEARCH (to read other users' /proc/<pid>/fd and environ with ALL dropped) and AppArmor `unconfined`. It needs `kernel.perf_event_paranoid` at 2 or lower on every node (`sysctl kernel.perf_event_paranoid`): Falco attaches some programs with `perf_event_open`, which Debian's and Ubuntu's kernels refuse without CAP_SYS_ADMIN above 2 (Debian sets 3, Ubuntu 4, and so do node images built on them, such as AKS's Ubuntu nodes); the upstream kernel's default is 2 (Bottlerocket keeps it). Not possible with the kernel module. |
  * | `runAsUser` | `0` | Only root works: a container's capabilities, and a privileged container's, apply to root only; a non-root user is rejected. |
  * | `runAsGroup` | `0` |  |
  * | `runAsNonRoot` | `false` |  |
- * | `addCapabilities` | none when privileged; BPF, SYS_RESOURCE, PERFMON and SYS_PTRACE with `privileged: false` |  |
+ * | `addCapabilities` | none when privileged; BPF, SYS_RESOURCE, PERFMON, SYS_PTRACE and DAC_READ_SEARCH with `privileged: false` |  |
  * | `resources` | requests 100m CPU and 512Mi memory, memory limit 1024Mi (the chart's), no CPU limit (a throttled Falco drops events) |  |
  * | `component` | `"security"` |  |
  * | `args` | `["/usr/bin/falco"]` |  |

@@ -10,7 +10,8 @@ import { SecurityAgentPriority } from '../../src/presets/security-agent-priority
 import { SecurityAgentRuntimeEngine, SecurityAgentRuntimeSocket } from '../../src/presets/security-agent-runtime-socket';
 import { container, newChart, only, podSpec, synth, synthAgent, platformsDeclaredBy } from '../util/synth';
 
-const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_PTRACE', 'SYS_RESOURCE'];
+// The chart's four, plus DAC_READ_SEARCH: the read part of the runtime defaults the chart keeps and the core drops.
+const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'DAC_READ_SEARCH', 'PERFMON', 'SYS_PTRACE', 'SYS_RESOURCE'];
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
 /** Parses YAML text with cdk8s' own loader. */
@@ -241,7 +242,7 @@ describe('SecurityAgent least privilege (privileged: false)', () => {
       runAsNonRoot: false,
       runAsUser: 0,
       runAsGroup: 0,
-      capabilities: { drop: ['ALL'], add: ['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE'] },
+      capabilities: { drop: ['ALL'], add: ['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE', 'DAC_READ_SEARCH'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect([...main.securityContext.capabilities.add].sort()).toEqual(LEAST_PRIVILEGED_CAPABILITIES);
