@@ -101,7 +101,9 @@ const STATE_VOLUME = 'falco-state';
  * `/proc/<pid>/environ` (0400): Falco's initial scan of running processes would miss them.
  * DAC_READ_SEARCH is the read-only part of what the chart keeps (no write anywhere).
  */
-const LEAST_PRIVILEGED_CAPABILITIES = [Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE, Capability.DAC_READ_SEARCH];
+const LEAST_PRIVILEGED_CAPABILITIES = [
+  Capability.BPF, Capability.SYS_RESOURCE, Capability.PERFMON, Capability.SYS_PTRACE, Capability.DAC_READ_SEARCH,
+];
 const RULES_FILE = /^[A-Za-z0-9][-._A-Za-z0-9]*\.ya?ml$/;
 
 /**
