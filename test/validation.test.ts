@@ -234,3 +234,28 @@ describe('fails when', () => {
       .toThrow(/3 invalid props for DaemonSet 'test\/agent':\n {2}- name: .*\n {2}- image: .*\n {2}- ports\[0\]\.containerPort/);
   });
 });
+
+describe('host paths and mounts that slipped past the rules (issue 19)', () => {
+  const make = (props: object) => () => new DaemonSet(newChart(), 'agent', { image: 'registry.example.com/agent:1.2.3', ...props });
+
+  test.each(['/var/log//pods', '/var/./log', '/var/log/.'])('fails when a host path is not normalized: %s (the text rules would miss it)', (path) => {
+    expect(make({ hostMounts: [HostMount.readOnly(path, { mountPath: '/host/logs' })] })).toThrow(/hostMounts\[0\]\.path: got "[^"]+"; expected a normalized path, without empty or "." segments/);
+  });
+
+  test.each([
+    ['/var/log/journal', /journald writes its files as root:systemd-journal/],
+    ['/run/containerd', /containerd's socket is root's/],
+    ['/var/lib/containerd', /containerd's state is root's/],
+    ['/etc/shadow', /the password hashes are root's/],
+  ])('fails when the non-root default user reads %s', (path, why) => {
+    expect(make({ hostMounts: [HostMount.readOnly(path, { mountPath: '/host/x' })] })).toThrow(why);
+  });
+
+  test.each(['/etc', '/usr', '/lib'])('fails when a host mount hides the container\'s own %s', (mountPath) => {
+    expect(make({ hostMounts: [HostMount.readOnly('/etc', { mountPath })] })).toThrow(new RegExp(`hostMounts\\[0\\]\\.mountPath: got "${mountPath}"; a mount at "${mountPath}" hides the container's own`));
+  });
+
+  test('a mount below a system directory is accepted (/lib/modules, as kube-proxy mounts it)', () => {
+    expect(make({ hostMounts: [HostMount.readOnly('/lib/modules')] })).not.toThrow();
+  });
+});

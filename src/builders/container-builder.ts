@@ -390,9 +390,16 @@ function renderResources(r: ContainerResources): k8s.ResourceRequirements {
 }
 
 /** A mount at "/" would hide the container's own filesystem (its binary, libraries and /tmp). */
+/** The container's own system directories: a mount over one hides the agent's binaries and libraries. */
+const SYSTEM_DIRECTORIES = ['/etc', '/usr', '/lib', '/lib64', '/bin', '/sbin'];
+
 function notOverRoot(mountPath: string): string | undefined {
-  return mountPath.replace(/\/+$/, '') === ''
-    ? 'a mount at "/" hides the container\'s own filesystem (the agent\'s binary included); mount it elsewhere, e.g. { mountPath: "/host/root" }'
+  const path = mountPath.replace(/\/+$/, '');
+  if (path === '') {
+    return 'a mount at "/" hides the container\'s own filesystem (the agent\'s binary included); mount it elsewhere, e.g. { mountPath: "/host/root" }';
+  }
+  return SYSTEM_DIRECTORIES.includes(path)
+    ? `a mount at "${path}" hides the container's own ${path} (its libraries, binaries or configuration); mount it elsewhere, e.g. { mountPath: "/host${path}" }`
     : undefined;
 }
 
@@ -406,6 +413,16 @@ const ROOT_ONLY_HOST_PATHS: Array<[string, string]> = [
   ['/var/lib/docker/containers', 'Docker writes container logs as root with mode 0640'],
   ['/var/lib/kubelet/pki', 'the kubelet\'s keys are root\'s, mode 0600'],
   ['/etc/kubernetes/pki', 'the cluster\'s keys are root\'s, mode 0600'],
+  ['/var/log/journal', 'journald writes its files as root:systemd-journal with mode 0640'],
+  ['/var/lib/containerd', 'containerd\'s state is root\'s (mode 0700 or 0711)'],
+  ['/run/containerd', 'containerd\'s socket is root\'s (mode 0660)'],
+  ['/var/run/containerd', 'containerd\'s socket is root\'s (mode 0660)'],
+  ['/run/crio', 'CRI-O\'s socket is root\'s (mode 0660)'],
+  ['/var/run/crio', 'CRI-O\'s socket is root\'s (mode 0660)'],
+  ['/run/docker.sock', 'Docker\'s socket is root:docker (mode 0660)'],
+  ['/var/run/docker.sock', 'Docker\'s socket is root:docker (mode 0660)'],
+  ['/etc/shadow', 'the password hashes are root\'s (mode 0640 or 0000)'],
+  ['/etc/gshadow', 'the group password hashes are root\'s (mode 0640 or 0000)'],
 ];
 
 function rootOnlyHostPath(path: string): string | undefined {

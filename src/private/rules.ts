@@ -136,6 +136,11 @@ export function absoluteHostPath(value: string): string | undefined {
   if (typeof value !== 'string' || !value.startsWith('/') || value.split('/').includes('..') || value.includes('\0')) {
     return 'expected an absolute path starting with "/" and without ".." segments, e.g. "/var/log"';
   }
+  // The library's path rules compare paths as text: "/var/log//pods" or "/var/./log" would
+  // slip past them, though the node resolves them to the same directory.
+  if (value.slice(1).replace(/\/$/, '').split('/').some((s) => s === '' || s === '.') && value !== '/') {
+    return `expected a normalized path, without empty or "." segments (e.g. "${value.replace(/\/(\.\/)+/g, '/').replace(/\/{2,}/g, '/').replace(/\/\.$/, '')}")`;
+  }
   return undefined;
 }
 

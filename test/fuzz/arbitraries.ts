@@ -124,7 +124,7 @@ export const options = fc.oneof(arbitraries(true).options, arbitraries(false).op
 export const image = fc.oneof(arbitraries(true).image, arbitraries(false).image);
 
 /** Host paths whose files only root can read, and host paths a non-root user could not write once the kubelet creates them. */
-const ROOT_ONLY = ['/var/log'];
+const ROOT_ONLY = ['/var/log', '/run/containerd'];
 
 /**
  * Makes a valid draw consistent with the rules that tie props together, the way a user who

@@ -607,10 +607,13 @@ describe('SecurityAgent fails when', () => {
   test('fails with one error that lists the preset\'s and the core\'s problems, naming the user\'s construct', () => {
     // GIVEN a non-root user in least-privileged mode and an unpinned image (a core rule)
     // WHEN / THEN the runAsUser reason is the preset's, not a core complaint about capabilities the user never set
+    // and what the non-root user could not read is named too (the runtime sockets are root's)
     expect(make({ privileged: false, runAsUser: 1000, image: 'falco' })).toThrow(new RegExp([
-      '^2 invalid props for SecurityAgent \'test/falco\':',
+      '^4 invalid props for SecurityAgent \'test/falco\':',
       '  - runAsUser: got 1000; Falco must run as root \\(0\\)[^\\n]*',
-      '  - image: got "falco"; expected a tag or digest[^\\n]*$',
+      '  - image: got "falco"; expected a tag or digest[^\\n]*',
+      '  - hostMounts\\[3\\].path: got "/run/containerd"; files under /run/containerd: containerd\'s socket is root\'s[^\\n]*',
+      '  - hostMounts\\[4\\].path: got "/run/crio"; files under /run/crio: CRI-O\'s socket is root\'s[^\\n]*$',
     ].join('\n')));
   });
 
