@@ -236,8 +236,6 @@ describe('fails when', () => {
 });
 
 describe('host paths and mounts that slipped past the rules (issue 19)', () => {
-  const make = (props: object) => () => new DaemonSet(newChart(), 'agent', { image: 'registry.example.com/agent:1.2.3', ...props });
-
   test.each(['/var/log//pods', '/var/./log', '/var/log/.'])('fails when a host path is not normalized: %s (the text rules would miss it)', (path) => {
     expect(make({ hostMounts: [HostMount.readOnly(path, { mountPath: '/host/logs' })] })).toThrow(/hostMounts\[0\]\.path: got "[^"]+"; expected a normalized path, without empty or "." segments/);
   });
