@@ -1,9 +1,9 @@
-import type * as Yaml from 'yaml';
 import { LogFlavorProfile } from './log-agent-profile';
 import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType } from './log-output';
 import { LOKI_DYNAMIC_LABELS, lokiEndpoint, otlpEndpoint } from './log-output-rules';
+import { yamlParser } from '../private/yaml';
 
 /**
  * The generated configuration of each `LogFlavor` (internal: not exported from the package).
@@ -542,13 +542,4 @@ function filebeatOutput(output: LogOutput): string[] {
 /** A glob of the agent's own log files as an anchored regular expression (Filebeat's exclude_files). */
 function globToRegex(glob: string): string {
   return `^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^_/]*')}$`;
-}
-
-/**
- * The YAML parser, loaded on first use: only custom Filebeat outputs and filters need it, and
- * loading it costs 19 ms, 40 % of what loading the library adds to cdk8s-plus-28 (bench/: start-up).
- */
-function yamlParser(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml');
 }

@@ -13,6 +13,7 @@ import { isBranded } from '../private/brand';
 import { imagePlatformsOf } from '../private/image-platforms';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
+import { yamlParser } from '../private/yaml';
 import { ValidationProblems } from '../validation-problems';
 
 /**
@@ -421,6 +422,32 @@ function checkRules(files: { [fileName: string]: string }, problems: ValidationP
     }
     if (typeof content !== 'string' || content.trim() === '') {
       problems.add(`customRules.${file}`, content, 'expected the rules as non-empty YAML text');
+    } else {
+      problems.check(`customRules.${file}`, content.length > 60 ? `${content.slice(0, 57)}...` : content, rulesFileProblem(content));
     }
   }
+}
+
+/** The items a Falco rules file holds (userspace/engine/rule_loader_reader.cpp `read_item`). */
+const RULES_ITEM_KEYS = ['rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions'];
+
+/**
+ * What Falco's rule loader refuses in a rules file, which makes Falco exit at start on every node:
+ * text that is not YAML, or YAML that is not a list of rule, macro and list items
+ * (rule_loader_reader.cpp: "Rules content is not yaml array of objects").
+ */
+function rulesFileProblem(content: string): string | undefined {
+  for (const doc of yamlParser().parseAllDocuments(content)) {
+    if (doc.errors.length > 0) {
+      return `expected YAML, as Falco loads it: ${doc.errors[0].message.split('\n')[0]}`;
+    }
+    const items: unknown = doc.toJS();
+    if (items === null || items === undefined) {
+      continue;
+    }
+    if (!Array.isArray(items) || items.some((i) => typeof i !== 'object' || i === null || !RULES_ITEM_KEYS.some((k) => k in i))) {
+      return `expected a YAML list of Falco items, each a map with one of ${RULES_ITEM_KEYS.join(', ')} (Falco exits on "Rules content is not yaml array of objects")`;
+    }
+  }
+  return undefined;
 }

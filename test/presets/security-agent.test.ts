@@ -652,6 +652,16 @@ describe('SecurityAgent fails when', () => {
     expect(make({ customRules: { 'falco.yaml': '- list: a' } })).toThrow(/customRules.falco.yaml: got "falco.yaml"; expected a file name .* other than "falco.yaml"/);
   });
 
+  test('fails when a rules file is not YAML, or not a list of Falco items (Falco would exit on every node; issue 19)', () => {
+    expect(make({ customRules: { 'bad.yaml': '- rule: a\n  desc: [unclosed' } })).toThrow(/customRules.bad.yaml: got "[^"]*"; expected YAML, as Falco loads it/);
+    expect(make({ customRules: { 'map.yaml': 'rule: a\ndesc: b\n' } })).toThrow(/customRules.map.yaml: got "rule: a\\ndesc: b\\n"; expected a YAML list of Falco items/);
+    expect(make({ customRules: { 'items.yaml': '- name: a\n' } })).toThrow(/customRules.items.yaml: got "- name: a\\n"; expected a YAML list of Falco items, each a map with one of rule, macro, list/);
+  });
+
+  test('a rules file of rules, macros and lists is accepted', () => {
+    expect(make({ customRules: { 'ok.yaml': '- required_engine_version: 26\n- list: shells\n  items: [bash]\n- macro: m\n  condition: proc.name in (shells)\n- rule: r\n  desc: d\n  condition: m\n  output: o\n  priority: WARNING\n' } })).not.toThrow();
+  });
+
   test('fails when a rules file is empty', () => {
     expect(make({ customRules: { 'empty.yaml': '  ' } })).toThrow(/customRules.empty.yaml: got " {2}"; expected the rules as non-empty YAML text/);
   });
