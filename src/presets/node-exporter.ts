@@ -462,8 +462,31 @@ function checkCollectors(enable: NodeExporterCollector[], disable: NodeExporterC
 function checkPattern(prop: string, value: string | undefined, problems: ValidationProblems): string | undefined {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0 || /\s/.test(value))) {
     problems.add(prop, value, 'expected a non-empty RE2 regular expression without whitespace');
+  } else if (value !== undefined) {
+    problems.check(prop, value, re2Problem(value));
   }
   return value;
+}
+
+/**
+ * Why node exporter (Go's regexp, RE2 syntax) would refuse the pattern at start and exit, as far as
+ * a JavaScript engine can tell: what RE2 lacks (lookaround, backreferences; Go regexp/syntax
+ * doc), then the pattern compiled with RE2's own forms translated (`(?P<name>`, a leading flag
+ * group such as `(?i)`), which catches unbalanced groups and misplaced quantifiers.
+ */
+function re2Problem(pattern: string): string | undefined {
+  if (/\(\?<?[=!]/.test(pattern)) {
+    return 'expected an RE2 regular expression: lookahead and lookbehind ((?=, (?!, (?<=, (?<!) do not exist in RE2, and node exporter exits';
+  }
+  if (/\\[1-9]|\\k</.test(pattern)) {
+    return 'expected an RE2 regular expression: backreferences (\\1, \\k<name>) do not exist in RE2, and node exporter exits';
+  }
+  try {
+    new RegExp(pattern.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?P</g, '(?<'));
+  } catch (e) {
+    return `expected a valid RE2 regular expression (node exporter exits on this one): ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+  return undefined;
 }
 
 function checkLabels(prop: string, labels: { [key: string]: string }, problems: ValidationProblems): void {

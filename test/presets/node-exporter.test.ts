@@ -592,3 +592,19 @@ describe('NodeExporter with args (what the exporter does is what its arguments s
       .toThrow(/args\[0\]: got "--web.listen-address=localhost"; expected an address with a port/);
   });
 });
+
+describe('NodeExporter patterns (RE2, compiled by node exporter at start; issue 19)', () => {
+  const make = (props: any) => () => new NodeExporter(newChart(), 'node-exporter', props);
+
+  test.each([
+    ['mountPointsExclude', '^/(dev|proc', /mountPointsExclude: got "\^\/\(dev\|proc"; expected a valid RE2 regular expression \(node exporter exits on this one\)/],
+    ['fsTypesExclude', '^(?!ext4)', /fsTypesExclude: got "\^\(\?!ext4\)"; expected an RE2 regular expression: lookahead and lookbehind/],
+    ['netDevicesExclude', '^(veth)\\1$', /netDevicesExclude: got "[^"]+"; expected an RE2 regular expression: backreferences/],
+  ])('fails when %s does not compile as RE2: %s', (prop, pattern, error) => {
+    expect(make({ [prop]: pattern })).toThrow(error);
+  });
+
+  test('RE2\'s own forms are accepted: named groups (?P<name>...) and a leading flag group', () => {
+    expect(make({ netDevicesExclude: '(?i)^(?P<kind>veth|cali).*$' })).not.toThrow();
+  });
+});
