@@ -882,22 +882,11 @@ export class DaemonSet extends Construct {
       .map((p) => `${this.hostNetwork ? p.number : p.hostPort}/${p.protocol ?? 'TCP'}`));
     const allMounts = [props, ...(props.sidecars ?? []), ...(props.initContainers ?? [])].flatMap((c) => c.hostMounts ?? []);
     const exclusiveHostPaths = [...new Set(allMounts.filter((m) => !m.isReadOnly && !m.isShared).map((m) => m.path))];
-    const nodeLabelValues: { [key: string]: string[] } = {};
-    for (const [key, value] of Object.entries(this.nodeSelector)) {
-      nodeLabelValues[key] = [value];
-    }
-    const terms = props.requiredNodeAffinity ?? [];
-    if (terms.length > 0) {
-      // A label every term constrains with In: the node needs one of the union of the values.
-      const keys = terms.map((t) => new Map(t.requirements.filter((r) => r.operator === 'In').map((r) => [r.key, r.values])));
-      for (const key of keys[0].keys()) {
-        if (keys.every((k) => k.has(key))) {
-          const values = [...new Set(keys.flatMap((k) => k.get(key)!))];
-          nodeLabelValues[key] = nodeLabelValues[key] ? nodeLabelValues[key].filter((v) => values.includes(v)) : values;
-        }
-      }
-    }
-    return { ownerPath: this._ownerPath, id: `${this.namespace}/${this.name}`, hostPorts: [...new Set(hostPorts)], exclusiveHostPaths, nodeLabelValues };
+    // The node selector in every term (the scheduler requires both), the terms as rendered.
+    const selector = Object.entries(this.nodeSelector).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    const terms = this.affinityTerms(props);
+    const nodeTerms = (terms.length > 0 ? terms : [[]]).map((t) => [...selector, ...t]);
+    return { ownerPath: this._ownerPath, id: `${this.namespace}/${this.name}`, hostPorts: [...new Set(hostPorts)], exclusiveHostPaths, nodeTerms };
   }
 
   private resolveLabels(props: DaemonSetProps, problems: ValidationProblems): { [key: string]: string } {

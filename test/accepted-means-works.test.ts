@@ -250,3 +250,32 @@ describe('public values that tell the truth', () => {
     expect(spec.tolerations.map((t: any) => t.key)).toEqual(['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master', 'gpu']);
   });
 });
+
+describe('two agents on one host port that can never share a node are accepted (issue 19: the overlap is exact for every operator)', () => {
+  test.each([
+    ['In / NotIn', NodeRequirement.in('pool', ['gpu']), NodeRequirement.notIn('pool', ['gpu'])],
+    ['Exists / DoesNotExist', NodeRequirement.exists('gpu'), NodeRequirement.doesNotExist('gpu')],
+    ['Gt / Lt', NodeRequirement.gt('generation', 5), NodeRequirement.lt('generation', 6)],
+  ])('%s', (_, first, second) => {
+    // GIVEN node exporter's port on the host network, twice, on nodes split by one label
+    const chart = newChart();
+    const agent = (id: string, requirement: NodeRequirement) => new DaemonSet(chart, id, {
+      image: IMAGE,
+      hostNetwork: true,
+      ports: [{ containerPort: 9100, name: 'metrics' }],
+      requiredNodeAffinity: [NodeAffinityTerm.allOf(requirement)],
+    });
+    agent('one', first);
+    agent('other', second);
+    // THEN the app synthesizes
+    expect(synth(chart).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
+  });
+
+  test('fails when the split leaves a node both can run on (Gt 5 / Lt 7)', () => {
+    const chart = newChart();
+    for (const [id, requirement] of [['one', NodeRequirement.gt('generation', 5)], ['other', NodeRequirement.lt('generation', 7)]] as const) {
+      new DaemonSet(chart, id, { image: IMAGE, hostNetwork: true, ports: [{ containerPort: 9100 }], requiredNodeAffinity: [NodeAffinityTerm.allOf(requirement)] });
+    }
+    expect(() => synth(chart)).toThrow(/can run on the same node and both claim host port 9100\/TCP/);
+  });
+});

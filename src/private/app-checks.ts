@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { describe } from './describe';
+import { canShareNode, LabelRequirement } from './node-overlap';
 import { ValidationError } from './validation-error';
 
 /** What one agent claims on every node it runs on, for the app-wide checks. */
@@ -14,10 +15,10 @@ export interface AgentClaims {
   /** Writable host paths that are the agent's own (not `shared`). */
   readonly exclusiveHostPaths: string[];
   /**
-   * Per node label, the values a node must have to run the agent (from the node selector and
-   * from `In` requirements present in every affinity term); labels not listed are unconstrained.
+   * The nodes the agent runs on: any of these terms, each a list of requirements that must all
+   * hold (the node selector as `In` requirements, in every term).
    */
-  readonly nodeLabelValues: { [key: string]: string[] };
+  readonly nodeTerms: LabelRequirement[][];
 }
 
 /** Kinds without a namespace: their names must be unique in the whole cluster. */
@@ -104,7 +105,7 @@ function nodeConflicts(agents: AgentClaims[]): string[] {
   const errors: string[] = [];
   for (const [i, j] of claimingTheSame(agents)) {
     const [a, b] = [agents[i], agents[j]];
-    if (!canShareNode(a, b)) {
+    if (!canShareNode(a.nodeTerms, b.nodeTerms)) {
       continue;
     }
     const ports = a.hostPorts.filter((p) => b.hostPorts.includes(p));
@@ -161,17 +162,6 @@ function ancestorsOf(path: string): string[] {
     result.push('/');
   }
   return result;
-}
-
-/** False only when some node label must have values the other agent never accepts. */
-function canShareNode(a: AgentClaims, b: AgentClaims): boolean {
-  for (const [key, values] of Object.entries(a.nodeLabelValues)) {
-    const other = b.nodeLabelValues[key];
-    if (other !== undefined && !values.some((v) => other.includes(v))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 /** Whether two host paths are the same or one contains the other. */
