@@ -274,7 +274,9 @@ describe('two agents on one host port that can never share a node are accepted (
   test('fails when the split leaves a node both can run on (Gt 5 / Lt 7)', () => {
     const chart = newChart();
     for (const [id, requirement] of [['one', NodeRequirement.gt('generation', 5)], ['other', NodeRequirement.lt('generation', 7)]] as const) {
-      new DaemonSet(chart, id, { image: IMAGE, hostNetwork: true, ports: [{ containerPort: 9100 }], requiredNodeAffinity: [NodeAffinityTerm.allOf(requirement)] });
+      new DaemonSet(chart, id, {
+        image: IMAGE, hostNetwork: true, ports: [{ containerPort: 9100 }], requiredNodeAffinity: [NodeAffinityTerm.allOf(requirement)],
+      });
     }
     expect(() => synth(chart)).toThrow(/can run on the same node and both claim host port 9100\/TCP/);
   });
