@@ -79,7 +79,7 @@ export function buildImage(spec: ImageSpec, work: string, out: string): string {
   for (const tree of spec.trees) {
     execFileSync('cp', ['-a', `${tree}/.`, `${root}/`]);
   }
-  for (const dir of ['proc', 'sys', 'dev', 'etc', 'tmp', 'run', 'var/run']) {
+  for (const dir of ['proc', 'sys', 'dev', 'etc', 'tmp', 'run', 'var/run', 'bin', 'sbin', 'usr/bin', 'usr/sbin']) {
     fs.mkdirSync(path.join(root, dir), { recursive: true });
   }
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);

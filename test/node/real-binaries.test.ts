@@ -13,7 +13,7 @@ import {
 } from '../../src';
 import { binDir, waitFor } from '../cluster/control-plane';
 import {
-  apply, containerIdOf, isReady, podLog, podsOf, procStatus, report, restarts, synth, waitReady,
+  apply, containerIdOf, isReady, podLog, podsOf, podTrouble, procStatus, report, restarts, synth, waitReady,
 } from './agents';
 import { WORK_DIR, iptablesSave } from './host';
 import { debTree } from './images';
@@ -245,6 +245,12 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
     const svc = await node.client.get('/api/v1/namespaces/svc-test/services/echo');
     await waitFor('the echo pod Ready', async () => isReady(await node.client.get('/api/v1/namespaces/svc-test/pods/echo')) || undefined, 60_000);
 
+    // AND the node's route_localnet already 1: kube-proxy v1.20.2 always wants it (localhost
+    // NodePorts) and, not privileged as the preset runs it, cannot write /proc/sys ("read-only
+    // file system"); it only writes a value that differs. The preset's --iptables-localhost-nodeports=false
+    // is what spares the later kube-proxy that sysctl; v1.20.2 does not know the flag.
+    fs.writeFileSync('/proc/sys/net/ipv4/conf/all/route_localnet', '1');
+
     // WHEN kube-proxy is applied
     const t0 = Date.now();
     await apply(node, objects);
@@ -253,7 +259,11 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
     const answer = await waitFor(`http://${svc.spec.clusterIP}/ answering`, async () => {
       const res = await fetch(`http://${svc.spec.clusterIP}/`, { signal: AbortSignal.timeout(2000) });
       return res.ok ? res.text() : undefined;
-    }, 90_000, 1000);
+    }, 90_000, 1000).catch(async (e) => {
+      const pods = await podsOf(node, ds);
+      throw new Error(`${(e as Error).message}\n${pods.map(podTrouble).join('\n')}\nkube-proxy's log:\n${pods[0] ? podLog(pods[0], container.name).slice(-3000) : ''}\n`
+        + `iptables (nat):\n${iptablesSave(path.join(nodeCache(), 'iptables-root')).split('*nat')[1]?.slice(0, 3000)}`);
+    });
     const programmedSeconds = (Date.now() - t0) / 1000;
     expect(answer).toBe('echo pod echo\n');
     const rules = iptablesSave(path.join(nodeCache(), 'iptables-root'));
@@ -277,6 +287,7 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
       checked: [
         `ClusterIP ${svc.spec.clusterIP}:80 answered "${answer.trim()}" ${programmedSeconds.toFixed(1)} s after apply (KUBE-SERVICES -> KUBE-SVC -> DNAT to the pod)`,
         `preset args v1.20.2 does not know, dropped by the image's shim: ${dropped.join(' ') || '(none)'}`,
+        'v1.20.2 needs net.ipv4.conf.all.route_localnet=1 set on the node beforehand (it cannot write /proc/sys unprivileged); the preset\'s --iptables-localhost-nodeports=false makes the later release not need it',
         `health port ${preset.healthPort}: /healthz ${healthz.status}, /livez ${livez.status}: the preset's probes (/livez) need kube-proxy 1.28+, so the pod is not Ready with v1.20.2 (and its liveness probe restarts it after ~70 s)`,
       ],
     });

@@ -195,7 +195,19 @@ export class RealNode {
     this.stopped = true;
     const kubelet = this.procs.find((p) => p.name === 'kubelet');
     if (kubelet && kubelet.exited === undefined && this.plane?.client) {
-      for (const ns of namespaces) {
+      // DaemonSets first (kube-system cannot be deleted; a DaemonSet would make its pod again),
+      // then the pods left on the node, then the namespaces.
+      try {
+        for (const ds of (await this.client.get('/apis/apps/v1/daemonsets')).items) {
+          await this.client.delete(`/apis/apps/v1/namespaces/${ds.metadata.namespace}/daemonsets/${ds.metadata.name}`, { propagationPolicy: 'Background' });
+        }
+        for (const pod of (await this.client.get(`/api/v1/pods?fieldSelector=spec.nodeName=${NODE_NAME}`)).items) {
+          await this.client.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`);
+        }
+      } catch (e) {
+        console.log(`teardown: ${(e as Error).message}`);
+      }
+      for (const ns of namespaces.filter((n) => !n.startsWith('kube-'))) {
         try {
           await this.client.delete(`/api/v1/namespaces/${ns}`);
         } catch {
