@@ -19,18 +19,20 @@ BIN="$CACHE/bin"
 WORK="$CACHE/work"
 NODE="$CACHE/node"
 # Bumped when the package list changes, so an older cache is completed.
-NODE_STAMP="$NODE/.done-v1"
+NODE_STAMP="$NODE/.done-v3"
 # The Debian packages unpacked under node/debs (host side: containerd, runc, CNI; image side: the rest).
 PACKAGES=(
   containerd/bookworm runc/bookworm containernetworking-plugins/bookworm
   iptables/bookworm libxtables12/bookworm libip4tc2/bookworm libip6tc2/bookworm libnftnl11/bookworm
   libmnl0/bookworm libnetfilter-conntrack3/bookworm libnfnetlink0/bookworm libseccomp2/bookworm
   busybox-static/bookworm prometheus-node-exporter/bookworm libc6/bookworm
+  nftables/bookworm libnftables1/bookworm libedit2/bookworm libgmp10/bookworm libjansson4/bookworm
+  libbsd0/bookworm libmd0/bookworm libtinfo6/bookworm
 )
 
 done_already() {
   for c in kubelet kube-proxy; do [[ -x "$BIN/$c" ]] || return 1; done
-  [[ -e $NODE_STAMP ]]
+  [[ -e $NODE_STAMP && -x $NODE/stand-in/unix-listen ]]
 }
 if done_already; then
   echo "node v${VERSION}: cached in $BIN and $NODE"
@@ -126,6 +128,14 @@ pause_binary() {
   mv "$NODE/pause/pause.tmp" "$NODE/pause/pause"
 }
 
+# The stand-ins' Unix socket listener (CSI plugin and registrar sockets).
+HERE="$(cd "$(dirname "$0")" && pwd)"
+unix_listen() {
+  mkdir -p "$NODE/stand-in"
+  gcc -Os -static -o "$NODE/stand-in/unix-listen.tmp" "$HERE/unix-listen.c"
+  mv "$NODE/stand-in/unix-listen.tmp" "$NODE/stand-in/unix-listen"
+}
+
 node_packages() {
   rm -rf "$NODE/debs" "$NODE/dl"
   mkdir -p "$NODE/dl" "$NODE/debs"
@@ -150,6 +160,8 @@ for c in kubelet kube-proxy; do
   if [[ ! -x "$BIN/$c" ]]; then step "$WORK" "build-$c" build_one "$c"; fi
 done
 if [[ ! -x "$NODE/pause/pause" ]]; then step "$WORK" pause pause_binary; fi
+unix_listen
+rm -f "$WORK/.done-node-packages"
 step "$WORK" node-packages node_packages
 touch "$NODE_STAMP"
 

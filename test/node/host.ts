@@ -17,7 +17,9 @@ export const BRIDGE = 'cni-nodetier0';
 export const POD_SUBNET = '10.244.77.0/24';
 
 /** The host paths a node has and this machine may lack; each removed afterwards if it was absent. */
-export const HOST_DIRS = ['/var/lib/kubelet', '/var/log/pods', '/var/log/containers', '/lib/modules', '/var/lib/cni', '/run/netns', '/run/containerd', '/etc/cni', '/run/xtables.lock'];
+export const HOST_DIRS = ['/var/lib/kubelet', '/var/log/pods', '/var/log/containers', '/lib/modules', '/var/lib/cni', '/run/netns', '/run/containerd', '/etc/cni', '/run/xtables.lock',
+  // What the presets' DirectoryOrCreate/FileOrCreate host paths make.
+  '/var/lib/fluent-bit-state', '/var/lib/fluentd-state', '/var/lib/filebeat-state', '/run/crio', '/run/nvidia', '/home/kubernetes', '/var/lib/cos-tools'];
 /** The sysctls kubelet 1.20 sets (container manager's setupNode) and kube-proxy's route_localnet. */
 export const SYSCTLS = ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops', 'net/ipv4/conf/all/route_localnet'];
 
@@ -38,6 +40,8 @@ export interface HostState {
   iptablesBefore: string;
   /** The chroot with iptables (the kube-proxy image's tree), used to list and remove rules. */
   iptablesRoot: string;
+  /** The nftables tables before (`nft list tables`): tables iptables-nft creates are deleted after. */
+  nftTablesBefore: string[];
 }
 
 export function readState(): HostState | undefined {
@@ -62,6 +66,11 @@ function tryRun(cmd: string, args: string[]): string | undefined {
 
 export function rootPropagation(): string {
   return run('findmnt', ['-n', '-o', 'PROPAGATION', '/']).trim();
+}
+
+export function nftTables(root: string): string[] {
+  const out = tryRun('chroot', [root, '/usr/sbin/nft', 'list', 'tables']) ?? '';
+  return out.split('\n').map((l) => l.replace(/^table /, '').trim()).filter((l) => l);
 }
 
 export function iptablesSave(root: string): string {
@@ -270,6 +279,10 @@ export async function undo(state: HostState): Promise<string[]> {
   const chains = removeNewChains(state.iptablesRoot, state.iptablesBefore);
   if (chains.length) {
     done.push(`iptables chains ${chains.join(' ')}`);
+  }
+  for (const table of nftTables(state.iptablesRoot).filter((t) => !(state.nftTablesBefore ?? []).includes(t))) {
+    tryRun('chroot', [state.iptablesRoot, '/usr/sbin/nft', 'delete', 'table', ...table.split(' ')]);
+    done.push(`nft table ${table}`);
   }
   const cgroups = removeCgroups();
   if (cgroups.length) {

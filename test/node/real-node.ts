@@ -12,7 +12,7 @@ import * as path from 'path';
 import { ControlPlane, FatalError, binDir, sleep, waitFor } from '../cluster/control-plane';
 import { KubeClient } from '../cluster/kube-client';
 import {
-  BRIDGE, HOST_DIRS, HostState, POD_SUBNET, STATE_FILE, SYSCTLS, WORK_DIR, iptablesSave, readState, rootPropagation, undo, writeState,
+  BRIDGE, HOST_DIRS, HostState, POD_SUBNET, STATE_FILE, SYSCTLS, WORK_DIR, iptablesSave, nftTables, readState, rootPropagation, undo, writeState,
 } from './host';
 import { ImageSpec, buildImage, debTree, normalizeImage } from './images';
 
@@ -58,16 +58,22 @@ export function iptablesTrees(): string[] {
     'libnetfilter-conntrack3', 'libnfnetlink0'].map((p) => debTree(cache, p));
 }
 
+/** nft and its libraries (the host side only: deleting the tables iptables-nft created). */
+function nftTrees(): string[] {
+  const cache = nodeCache();
+  return ['nftables', 'libnftables1', 'libedit2', 'libgmp10', 'libjansson4', 'libbsd0', 'libmd0', 'libtinfo6'].map((p) => debTree(cache, p));
+}
+
 function iptablesRoot(): string {
   const root = path.join(nodeCache(), 'iptables-root');
-  if (!fs.existsSync(path.join(root, '.complete'))) {
+  if (!fs.existsSync(path.join(root, '.complete-v2'))) {
     fs.rmSync(root, { recursive: true, force: true });
     fs.mkdirSync(root, { recursive: true });
-    for (const tree of iptablesTrees()) {
+    for (const tree of [...iptablesTrees(), ...nftTrees()]) {
       execFileSync('cp', ['-a', `${tree}/.`, `${root}/`]);
     }
     fs.mkdirSync(path.join(root, 'run'), { recursive: true });
-    fs.writeFileSync(path.join(root, '.complete'), '');
+    fs.writeFileSync(path.join(root, '.complete-v2'), '');
   }
   return root;
 }
@@ -323,6 +329,7 @@ export class RealNode {
       containerdAddress: CONTAINERD_SOCKET,
       iptablesBefore: iptablesSave(ipt),
       iptablesRoot: ipt,
+      nftTablesBefore: nftTables(ipt),
     };
     writeState(this.state);
 
