@@ -94,7 +94,8 @@ export function standInImage(container: any, init: boolean, standIn: StandIn = {
     'set +e',
     ...[...probes.keys()].map((port) => `httpd -f -p ${port} -h /stand-in/www/${port} &`),
     `echo "stand-in: serving ${[...probes].map(([port, paths]) => `${port}${[...paths].join(',')}`).join(' ') || 'no probes'}"`,
-    init ? 'exit 0' : 'exec sleep 2147483647',
+    // Stops at once on SIGTERM, as an agent does (a sleeping PID 1 would take the whole grace period).
+    init ? 'exit 0' : 'trap "echo stand-in: stopping; exit 0" TERM INT\nwhile :; do sleep 3600 & wait $!; done',
   ].join('\n');
   files[agent.path] = { content: `${script}\n`, mode: 0o755 };
   Object.assign(files, agent.wrapper ?? {});
