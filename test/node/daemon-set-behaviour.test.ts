@@ -8,7 +8,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { HostPathVolumeType, k8s } from 'cdk8s-plus-28';
 import { AgentVolume, DaemonSet, HostMount, LogAgent, RolloutPlan, UpdateStrategy } from '../../src';
 import { sleep, waitFor } from '../cluster/control-plane';
-import { apply, containerIdOf, isReady, podLog, podsOf, report, restarts, synth, waitReady } from './agents';
+import { apply, containerIdOf, isReady, podLog, podsOf, podTrouble, report, restarts, synth, waitReady } from './agents';
 import { RealNode } from './real-node';
 import { standInImage } from './stand-ins';
 
@@ -221,10 +221,13 @@ describe('broken variants the real node catches', () => {
 
     // WHEN it is applied and its container runs
     await apply(node, objects);
+    let last: any;
     const pod = await waitFor('the container running', async () => {
-      const [p] = await podsOf(node, ds);
-      return p?.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
-    }, 60_000, 500);
+      [last] = await podsOf(node, ds);
+      return last?.status?.containerStatuses?.[0]?.state?.running ? last : undefined;
+    }, 60_000, 500).catch(async (e) => {
+      throw new Error(`${e.message}\n${last ? `${podTrouble(last)}\n${(await events('broken', last)).join('\n')}` : '(no pod)'}`);
+    });
 
     // THEN the kubelet's readiness probe is refused, and the pod stays not Ready
     const refused = await waitFor('a failed readiness probe event', async () => {
