@@ -6,10 +6,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SchemaFields, removePath } from '../cluster/cluster-state';
-import { KubeApiError, collectionPath } from '../cluster/kube-client';
-import { waitFor } from '../cluster/control-plane';
 import { NODE_NAME, RealNode } from './real-node';
+import { SchemaFields, removePath } from '../cluster/cluster-state';
+import { waitFor } from '../cluster/control-plane';
+import { KubeApiError, collectionPath } from '../cluster/kube-client';
 
 /** The objects a chart synthesizes (as `cdk8s synth` writes them), built by `build` in a chart of `namespace`. */
 export function synth(namespace: string, build: (chart: Chart) => void): any[] {

@@ -6,11 +6,11 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { HostPathVolumeType, k8s } from 'cdk8s-plus-28';
-import { AgentVolume, DaemonSet, HostMount, LogAgent, RolloutPlan, UpdateStrategy } from '../../src';
-import { sleep, waitFor } from '../cluster/control-plane';
 import { apply, containerIdOf, isReady, podLog, podsOf, podTrouble, report, restarts, synth, waitReady } from './agents';
 import { RealNode } from './real-node';
 import { standInImage } from './stand-ins';
+import { AgentVolume, DaemonSet, HostMount, LogAgent, RolloutPlan, UpdateStrategy } from '../../src';
+import { sleep, waitFor } from '../cluster/control-plane';
 
 const NAMESPACES = ['behaviour', 'broken', 'logging'];
 let node: RealNode;
@@ -208,7 +208,7 @@ describe('broken variants the real node catches', () => {
         command: ['sh', '-c', 'mkdir -p /tmp/www && exec httpd -f -p 8080 -h /tmp/www'],
         ports: [{ containerPort: 8080, name: 'http' }],
         volumes: [AgentVolume.fromEmptyDir('tmp')],
-        volumeMounts: [{ volumeName: 'tmp', mountPath: '/tmp' }],
+        volumeMounts: [{ volumeName: 'tmp', mountPath: '/tmp', readOnly: false }],
       });
       ApiObject.of(ds.workload).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', {
         httpGet: { path: '/', port: k8s.IntOrString.fromNumber(8081) }, periodSeconds: 1, failureThreshold: 1,
@@ -226,7 +226,8 @@ describe('broken variants the real node catches', () => {
       [last] = await podsOf(node, ds);
       return last?.status?.containerStatuses?.[0]?.state?.running ? last : undefined;
     }, 60_000, 500).catch(async (e) => {
-      throw new Error(`${e.message}\n${last ? `${podTrouble(last)}\n${(await events('broken', last)).join('\n')}` : '(no pod)'}`);
+      const why = last ? `${podTrouble(last)}\n${(await events('broken', last)).join('\n')}\nlog: ${podLog(last, 'wrong-probe-port')}` : '(no pod)';
+      throw new Error(`${e.message}\n${why}`);
     });
 
     // THEN the kubelet's readiness probe is refused, and the pod stays not Ready
@@ -237,12 +238,16 @@ describe('broken variants the real node catches', () => {
     expect(refused).toMatch(/:8081\/.*connection refused/);
     const [now] = await podsOf(node, ds);
     expect(isReady(now)).toBe(false);
+    // AND the declared port does answer: only the probe's port is wrong
+    const declared = await fetch(`http://${now.status.podIP}:8080/`);
+    expect(declared.status).toBeLessThan(500);
+    expect(restarts(now)).toBe(0);
     report({
       agent: 'broken: probe on an undeclared port',
       image: 'busybox:1.35',
       ready: isReady(now),
       restarts: restarts(now),
-      checked: [`kubelet: ${refused.slice(0, 160)}`],
+      checked: [`kubelet: ${refused.slice(0, 160)}`, `the declared port 8080 answered HTTP ${declared.status} at the pod's IP`],
     });
   });
 

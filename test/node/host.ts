@@ -201,7 +201,9 @@ function unmountAll(dir: string): void {
       return;
     }
     for (const p of points) {
-      tryRun('umount', [p]) ?? tryRun('umount', ['-l', p]);
+      if (tryRun('umount', [p]) === undefined) {
+        tryRun('umount', ['-l', p]);
+      }
     }
   }
 }

@@ -55,7 +55,7 @@ export interface ImageSpec {
 function sha256File(file: string): string {
   const hash = createHash('sha256');
   const fd = fs.openSync(file, 'r');
-  const buf = Buffer.alloc(1 << 20);
+  const buf = Buffer.alloc(1024 * 1024);
   let n: number;
   while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
     hash.update(buf.subarray(0, n));

@@ -9,15 +9,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HostPathVolumeType, k8s } from 'cdk8s-plus-28';
 import {
-  AgentVolume, DaemonSet, HostMount, NetworkAgent, NodeExporter, RolloutPlan,
-} from '../../src';
-import { binDir, waitFor } from '../cluster/control-plane';
-import {
   apply, containerIdOf, isReady, podLog, podsOf, podTrouble, procStatus, report, restarts, synth, waitReady,
 } from './agents';
 import { WORK_DIR, iptablesSave } from './host';
 import { debTree } from './images';
 import { RealNode, iptablesTrees, nodeCache } from './real-node';
+import {
+  AgentVolume, DaemonSet, HostMount, NetworkAgent, NodeExporter, RolloutPlan,
+} from '../../src';
+import { binDir, waitFor } from '../cluster/control-plane';
 
 const NAMESPACES = ['core', 'monitoring', 'kube-system', 'svc-test'];
 let node: RealNode;

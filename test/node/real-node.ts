@@ -9,12 +9,12 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { ControlPlane, FatalError, binDir, sleep, waitFor } from '../cluster/control-plane';
-import { KubeClient } from '../cluster/kube-client';
 import {
   BRIDGE, HOST_DIRS, HostState, POD_SUBNET, STATE_FILE, SYSCTLS, WORK_DIR, iptablesSave, nftTables, readState, rootPropagation, undo, writeState,
 } from './host';
-import { ImageSpec, buildImage, debTree, normalizeImage } from './images';
+import { ImageSpec, buildImage, debTree } from './images';
+import { ControlPlane, FatalError, binDir, sleep, waitFor } from '../cluster/control-plane';
+import { KubeClient } from '../cluster/kube-client';
 
 export const NODE_NAME = 'node-tier';
 /** containerd's CRI socket at the path agents expect (Falco mounts it). */
@@ -461,10 +461,5 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       fs.writeFileSync(`/proc/sys/${key}`, value);
     }
     console.log(`node ${NODE_NAME} (${this.ip}) Ready ${this.readySeconds.toFixed(1)} s after the kubelet started, ${((Date.now() - t0) / 1000).toFixed(1)} s after containerd`);
-  }
-
-  /** Normalizes an image reference as the CRI does. */
-  public static image(ref: string): string {
-    return normalizeImage(ref);
   }
 }

@@ -8,13 +8,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { k8s } from 'cdk8s-plus-28';
+import { apply, containerIdOf, isReady, podLog, podsOf, report, restarts, synth, waitReady } from './agents';
+import { NODE_NAME, PAUSE_IMAGE, RealNode, nodeCache } from './real-node';
+import { StandIn, standInImage } from './stand-ins';
 import {
   GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, SecurityAgent, StorageDaemon,
 } from '../../src';
 import { waitFor } from '../cluster/control-plane';
-import { apply, containerIdOf, isReady, podLog, podsOf, report, restarts, synth, waitReady } from './agents';
-import { NODE_NAME, PAUSE_IMAGE, RealNode, nodeCache } from './real-node';
-import { StandIn, standInImage } from './stand-ins';
 
 const NAMESPACES = ['logsrc', 'logging', 'falco', 'kube-system'];
 const MARKER = `node-tier-log-line-${process.pid}`;
@@ -45,7 +45,8 @@ afterAll(async () => {
 /** Labels the node so that a DaemonSet's required node affinity selects it (Exists / In terms). */
 async function labelFor(ds: any): Promise<Record<string, string>> {
   const labels: Record<string, string> = {};
-  for (const term of ds.spec.template.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.slice(0, 1) ?? []) {
+  const required = ds.spec.template.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  for (const term of required?.nodeSelectorTerms?.slice(0, 1) ?? []) {
     for (const e of term.matchExpressions ?? []) {
       if (e.operator === 'Exists') {
         labels[e.key] = 'true';
@@ -105,7 +106,8 @@ describe.each([
     const ds = objects.find((o) => o.kind === 'DaemonSet');
     const container = ds.spec.template.spec.containers[0];
     const logMount = container.volumeMounts.find((m: any) => m.mountPath === '/var/log' || m.mountPath.startsWith('/var/log'));
-    const stateMount = container.volumeMounts.find((m: any) => !m.readOnly && ds.spec.template.spec.volumes.find((v: any) => v.name === m.name)?.hostPath);
+    const volumeOf = (m: any) => ds.spec.template.spec.volumes.find((v: any) => v.name === m.name);
+    const stateMount = container.volumeMounts.find((m: any) => !m.readOnly && volumeOf(m)?.hostPath);
     const [image] = importStandIns(ds, {});
 
     // WHEN it is applied
@@ -207,7 +209,7 @@ describe('StorageDaemon (EBS CSI node plugin, registrar, liveness probe; stand-i
     const regPath = registrar.args.find((a: string) => a.startsWith('--kubelet-registration-path=')).split('=')[1];
     const driver = path.basename(path.dirname(regPath));
     const images = importStandIns(ds, {
-      [plugin.name]: { work: `sock=$(echo "$CSI_ENDPOINT" | sed 's#^unix:/*#/#'); /stand-in/unix-listen "$sock" &` },
+      [plugin.name]: { work: 'sock=$(echo "$CSI_ENDPOINT" | sed "s#^unix:/*#/#"); /stand-in/unix-listen "$sock" &' },
       [registrar.name]: { work: `while [ ! -S ${csiAddress(registrar)} ]; do sleep 0.2; done; /stand-in/unix-listen /registration/${driver}-reg.sock &` },
       [liveness.name]: { work: `while [ ! -S ${csiAddress(liveness)} ]; do sleep 0.2; done` },
     });
