@@ -76,6 +76,8 @@ system_tools() {
   command -v gcc >/dev/null || missing+=(gcc)
   [[ -e /usr/lib/x86_64-linux-gnu/libc.a || -e /usr/lib/$(uname -m)-linux-gnu/libc.a ]] || missing+=(libc6-dev)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v findmnt >/dev/null || missing+=(util-linux)
   [[ -r $KEYRING ]] || missing+=(debian-archive-keyring)
   if (( ${#missing[@]} )); then
     "${SUDO[@]}" apt-get -q update
