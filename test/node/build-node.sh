@@ -151,7 +151,7 @@ node_packages() {
   rm -rf "$NODE/dl"
 }
 
-step "$WORK" system-tools system_tools
+step "$WORK" node-system-tools system_tools
 step "$WORK" apt-update apt_update
 if [[ ! -d "$WORK/src/kubernetes-${VERSION}/vendor" || ! -x "$GOROOT_DIR/bin/go" ]]; then
   rm -f "$WORK/.done-node-download" "$WORK/.done-node-unpack"
