@@ -208,6 +208,35 @@ function unmountAll(dir: string): void {
   }
 }
 
+/** The directories of pod cgroups (cgroup v1 controllers and v2): `kubepods` and containerd's `k8s.io`. */
+function podCgroupRoots(): string[] {
+  const roots = ['/sys/fs/cgroup', ...(fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup').map((d) => path.join('/sys/fs/cgroup', d)) : [])];
+  return roots.flatMap((r) => ['kubepods', 'kubepods.slice', 'k8s.io'].map((n) => path.join(r, n))).filter((d) => fs.existsSync(d));
+}
+
+/** The PIDs in pod cgroups: containers whose shim is gone (a killed run) are children of init. */
+function podCgroupPids(): number[] {
+  const pids = new Set<number>();
+  const walk = (dir: string) => {
+    try {
+      for (const line of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf-8').split('\n')) {
+        if (line.trim()) {
+          pids.add(Number(line));
+        }
+      }
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) {
+          walk(path.join(dir, e.name));
+        }
+      }
+    } catch {
+      // gone meanwhile
+    }
+  };
+  podCgroupRoots().forEach(walk);
+  return [...pids];
+}
+
 /** Pod processes' cgroups (cgroup v1 and v2) that runc left: any `kubepods` or `k8s.io` directory. */
 function removeCgroups(): string[] {
   const removed: string[] = [];
@@ -260,7 +289,19 @@ export async function undo(state: HostState): Promise<string[]> {
     await stopPid(pid);
     done.push(`stopped shim ${pid}`);
   }
-  // Container processes whose shim is gone are children of init: find them by their cgroup.
+  // Container processes whose shim is gone are children of init: found by their cgroup.
+  const orphans = podCgroupPids();
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (orphans.length) {
+    done.push(`killed ${orphans.length} container processes (pod cgroups)`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
   for (const dir of ['/var/lib/kubelet', WORK_DIR, '/run/containerd']) {
     const n = mountsUnder(dir).length;
     unmountAll(dir);
