@@ -42,6 +42,8 @@ export interface HostState {
   iptablesRoot: string;
   /** The nftables tables before (`nft list tables`): tables iptables-nft creates are deleted after. */
   nftTablesBefore: string[];
+  /** Directories the tier made elsewhere (the control plane's under /dev/shm), removed after. */
+  ownDirs?: string[];
 }
 
 export function readState(): HostState | undefined {
@@ -338,7 +340,7 @@ export async function undo(state: HostState): Promise<string[]> {
       done.push(`sysctl ${key}=${value}`);
     }
   }
-  for (const dir of [...state.absentDirs, WORK_DIR]) {
+  for (const dir of [...state.absentDirs, ...(state.ownDirs ?? []), WORK_DIR]) {
     if (fs.existsSync(dir)) {
       unmountAll(dir);
       fs.rmSync(dir, { recursive: true, force: true });

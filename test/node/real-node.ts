@@ -406,6 +406,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       controllers: ['daemonset', 'serviceaccount', 'serviceaccount-token', 'garbagecollector', 'namespace', 'endpoint', 'endpointslice'],
     });
     this.state.pids.push(...this.plane.pids());
+    this.state.ownDirs = [path.dirname(this.plane.kubeconfig)];
     writeState(this.state);
 
     // 6. The kubelet.
