@@ -188,6 +188,20 @@ project.addTask('test:cluster', {
   ],
 });
 
+// The node tier: the cluster tier's control plane plus a real kubelet v1.20.2, containerd, runc
+// and a bridge CNI on this machine (root); every preset's pod spec started for real (test/node/).
+// Builds kubelet and kube-proxy once per cache, from the control plane's tree (kept for it).
+separateTestTier('node');
+project.addTask('test:node', {
+  description: 'Build (once) kubelet, kube-proxy and node images, run one real node and every preset on it (root; needs Debian\'s apt)',
+  steps: [
+    { exec: 'KEEP_BUILD_TREE=1 bash test/cluster/build-control-plane.sh' },
+    { exec: 'bash test/node/build-node.sh' },
+    { spawn: 'compile', condition: '[ ! -f .jsii ]' },
+    { exec: 'bash test/node/run.sh', receiveArgs: true },
+  ],
+});
+
 for (const path of ['/rosetta/', '/examples/', '/bench/', '/.ci/', '/cdk8s.yaml', '.jsii.tabl.json', '/BENCHMARKS.md']) {
   project.npmignore?.exclude(path);
 }

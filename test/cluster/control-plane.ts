@@ -71,13 +71,21 @@ interface Component {
   exited?: string;
 }
 
+/** What a caller may add to the control plane (the node tier: a real kubelet and kube-proxy). */
+export interface ControlPlaneOptions {
+  /** The controller manager's `--controllers` (default: what the DaemonSet controller needs). */
+  readonly controllers?: string[];
+  /** More kube-apiserver flags. */
+  readonly apiServerArgs?: string[];
+}
+
 /** The running control plane; `stop()` ends every process and removes the temporary files. */
 export class ControlPlane {
   /**
    * Starts etcd, then the API server, then the controller manager and the scheduler, and waits
    * until each is ready. Stops whatever started if any step fails.
    */
-  public static async start(): Promise<ControlPlane> {
+  public static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
     const bin = binDir();
     for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
       if (!fs.existsSync(path.join(bin, name))) {
@@ -87,7 +95,7 @@ export class ControlPlane {
     // etcd's data on tmpfs when there is one: fsync on a shared disk is what makes etcd slow.
     const tmpRoot = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
     const dir = fs.mkdtempSync(path.join(tmpRoot, 'cdk8s-node-agents-cluster-'));
-    const plane = new ControlPlane(bin, dir);
+    const plane = new ControlPlane(bin, dir, options);
     try {
       await plane.boot();
     } catch (e) {
@@ -103,9 +111,24 @@ export class ControlPlane {
   // Kills the components if the test process exits without stop() (a crash, a timeout).
   private readonly onExit: () => void;
 
-  private constructor(private readonly bin: string, private readonly dir: string) {
+  private constructor(private readonly bin: string, private readonly dir: string, private readonly options: ControlPlaneOptions = {}) {
     this.onExit = this.killAll.bind(this, 'SIGKILL');
     process.on('exit', this.onExit);
+  }
+
+  /** The admin kubeconfig (token auth, trusting the serving certificate). */
+  public get kubeconfig(): string {
+    return path.join(this.dir, 'admin.kubeconfig');
+  }
+
+  /** The serving certificate's file (also the CA the service account token secrets carry). */
+  public get caFile(): string {
+    return path.join(this.dir, 'apiserver.crt');
+  }
+
+  /** The PIDs of the running components (for a cleanup that outlives this process). */
+  public pids(): number[] {
+    return this.components.filter((c) => c.exited === undefined && c.process.pid).map((c) => c.process.pid!);
   }
 
   /** The last lines of every component's log, for failure messages. */
@@ -190,13 +213,14 @@ export class ControlPlane {
       // Node agents are privileged; 1.20 refuses privileged containers without this.
       '--allow-privileged=true',
       `--cert-dir=${file('certs')}`, '--profiling=false', '--v=1',
+      ...(this.options.apiServerArgs ?? []),
     ]);
     this.client = new KubeClient(this.server, token, ca);
     await this.waitFor('kube-apiserver /readyz', async () => (await this.client.ready()) || undefined, 120_000, 500);
 
     const kubeconfig = `--kubeconfig=${file('admin.kubeconfig')}`;
     this.launch('kube-controller-manager', [
-      kubeconfig, '--controllers=daemonset,serviceaccount,serviceaccount-token,garbagecollector,namespace',
+      kubeconfig, `--controllers=${(this.options.controllers ?? ['daemonset', 'serviceaccount', 'serviceaccount-token', 'garbagecollector', 'namespace']).join(',')}`,
       `--service-account-private-key-file=${file('sa.key')}`, `--root-ca-file=${file('apiserver.crt')}`,
       '--port=0', '--secure-port=0', '--leader-elect=false', '--profiling=false', '--v=1',
     ]);
