@@ -169,7 +169,8 @@ const COLLECTOR_NAME = /^[a-z][a-z0-9_]*$/;
  *
  * Everything else is the core's locked-down default: non-root (65534), no capabilities
  * (kube-prometheus adds SYS_TIME for the timex collector on old runtimes; reading the clock state
- * needs no capability on current ones: add it with `addCapabilities` if timex metrics are missing),
+ * needs no capability on current ones: add it with `addCapabilities` and `runAsUser: 0` if timex
+ * metrics are missing, as added capabilities reach only a root user),
  * no privilege escalation, read-only root filesystem, RuntimeDefault seccomp, no service-account
  * token, and every taint tolerated (a node without node exporter is a node without metrics).
  *

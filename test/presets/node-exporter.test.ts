@@ -608,3 +608,12 @@ describe('NodeExporter patterns (RE2, compiled by node exporter at start; issue 
     expect(make({ netDevicesExclude: '(?i)^(?P<kind>veth|cali).*$' })).not.toThrow();
   });
 });
+
+test('the page\'s SYS_TIME advice works as written: with runAsUser 0 it is accepted, without it refused (issue 19)', () => {
+  // GIVEN the advice of docs/presets/node-exporter.md
+  const chart = newChart();
+  new NodeExporter(chart, 'node-exporter', { addCapabilities: [Capability.SYS_TIME], runAsUser: 0 });
+  // THEN
+  expect(container(synth(chart)).securityContext.capabilities.add).toEqual(['SYS_TIME']);
+  expect(() => new NodeExporter(newChart(), 'node-exporter', { addCapabilities: [Capability.SYS_TIME] })).toThrow(/addCapabilities/);
+});
