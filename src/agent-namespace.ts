@@ -43,7 +43,23 @@ export interface AgentNamespaceProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * Create a ResourceQuota that admits pods of the critical priority classes
+   * (`system-node-critical`, `system-cluster-critical`) in this namespace. Clusters that limit
+   * those classes with the ResourceQuota admission plugin's `limitedResources` (GKE does, and so
+   * can any cluster) refuse such pods outside `kube-system` unless a quota with a matching scope
+   * exists: "insufficient quota to match these scopes". The presets that default to
+   * `system-node-critical` (NetworkAgent, StorageDaemon, GpuDriverInstaller) need it when they run
+   * in a namespace of their own there. The quota's only limit is a pod count no node fleet reaches.
+   *
+   * @default false
+   */
+  readonly admitCriticalPods?: boolean;
 }
+
+/** The priority classes Kubernetes creates, which clusters may limit to namespaces with a matching quota. */
+const CRITICAL_PRIORITY_CLASSES = ['system-node-critical', 'system-cluster-critical'];
 
 /**
  * A namespace for node agents, labelled for Pod Security admission
@@ -55,6 +71,8 @@ export class AgentNamespace extends Construct {
   public readonly name: string;
   /** The L1 Namespace object. */
   public readonly apiObject: ApiObject;
+  /** The ResourceQuota that admits critical pods, with `admitCriticalPods`. */
+  public readonly criticalPodsQuota?: ApiObject;
   private readonly fixedLevel?: PodSecurityLevel;
 
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
@@ -87,6 +105,17 @@ export class AgentNamespace extends Construct {
       this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
 
+    if (props.admitCriticalPods === true) {
+      // As GKE documents it for its limitedResources: a scope on the critical classes, and a
+      // pod count so high that the quota never limits anything else.
+      this.criticalPodsQuota = new k8s.KubeResourceQuota(this, 'CriticalPods', {
+        metadata: { name: 'critical-pods', namespace: this.name, labels: { ...props.labels } },
+        spec: {
+          hard: { pods: k8s.Quantity.fromString('1000000000') },
+          scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: [...CRITICAL_PRIORITY_CLASSES] }] },
+        },
+      });
+    }
     this.node.addValidation({ validate: () => this.validateAgents() });
     // Namespaces first, wherever the AgentNamespace is declared: the chart's other objects
     // depend on it, so cdk8s writes it before them and one `kubectl apply -f` of the file creates

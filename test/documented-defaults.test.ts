@@ -543,6 +543,13 @@ describe('AgentNamespaceProps', () => {
       set: () => ({ team: 'platform' }),
     },
   ]);
+  holdDefaults<AgentNamespaceProps, any>('AgentNamespaceProps', (o) => {
+    const chart = newChart();
+    new AgentNamespace(chart, 'Agents', o);
+    return synth(chart).filter((x) => x.kind === 'ResourceQuota').map((x) => x.metadata.name);
+  }, [
+    { prop: 'admitCriticalPods', what: 'no ResourceQuota', read: (q) => q, expected: [], set: () => true },
+  ]);
   holdDefaults<AgentNamespaceProps, any>('AgentNamespaceProps', namespace(true), [
     // hostPID needs the privileged level; any fixed level stricter than that fails at synth.
     { prop: 'level', what: 'the least restrictive level its agents need', read: (n) => ['enforce', 'warn', 'audit'].map((k) => n.labels[`pod-security.kubernetes.io/${k}`]), expected: ['privileged', 'privileged', 'privileged'] },

@@ -119,3 +119,25 @@ describe('AgentNamespace in the manifest', () => {
     expect(kinds.filter((k) => k === 'DaemonSet')).toHaveLength(2);
   });
 });
+
+describe('AgentNamespace admitCriticalPods (issue 19)', () => {
+  test('a ResourceQuota scoped to the critical priority classes, in the namespace', () => {
+    // GIVEN
+    const chart = newChart();
+    new AgentNamespace(chart, 'networking', { admitCriticalPods: true });
+    // WHEN
+    const quota = only(synth(chart), 'ResourceQuota');
+    // THEN
+    expect(quota.metadata).toEqual({ name: 'critical-pods', namespace: 'networking' });
+    expect(quota.spec).toEqual({
+      hard: { pods: '1000000000' },
+      scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical', 'system-cluster-critical'] }] },
+    });
+  });
+
+  test('none by default', () => {
+    const chart = newChart();
+    new AgentNamespace(chart, 'networking');
+    expect(synth(chart).filter((o) => o.kind === 'ResourceQuota')).toEqual([]);
+  });
+});

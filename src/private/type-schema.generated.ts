@@ -36,7 +36,7 @@ const TYPES_JSON = `{
 "AgentContainer": {"kind":"struct","bases":["ContainerSettings"],"props":{"image":"string","name":"string","restartPolicy?":"cdk8s-plus-28.ContainerRestartPolicy"}},
 "AgentMetrics": {"kind":"class","makers":["podMonitor()","serviceMonitor()"],"statics":{"podMonitor":[["options?","MonitorOptions"]],"serviceMonitor":[["options?","ServiceMonitorOptions"]]}},
 "AgentNamespace": {"kind":"class"},
-"AgentNamespaceProps": {"kind":"struct","props":{"labels?":"{string}","level?":"PodSecurityLevel","name?":"string","podSecurityVersion?":"string"}},
+"AgentNamespaceProps": {"kind":"struct","props":{"admitCriticalPods?":"boolean","labels?":"{string}","level?":"PodSecurityLevel","name?":"string","podSecurityVersion?":"string"}},
 "AgentPort": {"kind":"struct","props":{"containerPort":"number","hostPort?":"number","name?":"string","protocol?":"cdk8s-plus-28.Protocol"}},
 "AgentVolume": {"kind":"class","makers":["fromConfigMap()","fromCsi()","fromEmptyDir()","fromProjected()","fromSecret()"],"statics":{"fromConfigMap":[["name","string"],["configMapName","string"],["options?","KeyedVolumeOptions"]],"fromCsi":[["name","string"],["driver","string"],["options?","CsiInlineVolumeOptions"]],"fromEmptyDir":[["name","string"],["options?","EmptyDirOptions"]],"fromProjected":[["name","string"],["sources","ProjectedSource[]"],["options?","ProjectedVolumeOptions"]],"fromSecret":[["name","string"],["secretName","string"],["options?","KeyedVolumeOptions"]]}},
 "AgentVolumeMount": {"kind":"struct","props":{"mountPath":"string","volumeName":"string","readOnly?":"boolean","subPath?":"string"}},
