@@ -255,7 +255,14 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
     const t0 = Date.now();
     await apply(node, objects);
 
-    // THEN the Service's cluster IP answers from the node, through the rules kube-proxy wrote
+    // THEN kube-proxy writes the Service's rules. Nothing is sent to the cluster IP before they
+    // are there: before them, the request leaves by the default route, where this machine's
+    // network answers any address on port 80 (a 404) and keeps the connection open, and a fetch
+    // that reuses that connection never passes through the rules (a flake seen once).
+    const nat = () => iptablesSave(path.join(nodeCache(), 'iptables-root'));
+    await waitFor('kube-proxy\'s rules for the Service', async () => (/-A KUBE-SERVICES .*svc-test\/echo.* -j KUBE-SVC-/.test(nat())
+      && /-A KUBE-SEP-\w+ .*-j DNAT --to-destination 10\.244\.77\.\d+:8080/.test(nat())) || undefined, 90_000, 500);
+    // AND the cluster IP answers from the node, through those rules
     const answer = await waitFor(`http://${svc.spec.clusterIP}/ answering`, async () => {
       const res = await fetch(`http://${svc.spec.clusterIP}/`, { signal: AbortSignal.timeout(2000) });
       return res.ok ? res.text() : undefined;

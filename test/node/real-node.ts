@@ -78,6 +78,14 @@ function iptablesRoot(): string {
   return root;
 }
 
+/** What a test file may change on its node (nothing by default: every existing file uses the defaults). */
+export interface RealNodeOptions {
+  /** KubeletConfiguration fields merged over the tier's (e.g. evictionHard for a pressure condition). */
+  readonly kubelet?: Record<string, unknown>;
+  /** More kube-controller-manager controllers (e.g. podgc). */
+  readonly controllers?: string[];
+}
+
 interface Proc {
   readonly name: string;
   readonly process: ChildProcess;
@@ -87,7 +95,7 @@ interface Proc {
 
 export class RealNode {
   /** Starts containerd, the control plane and the kubelet, and waits until the node is Ready. */
-  public static async start(): Promise<RealNode> {
+  public static async start(options: RealNodeOptions = {}): Promise<RealNode> {
     if (process.getuid?.() !== 0) {
       throw new Error('the node tier runs as root (containerd, runc and the kubelet need it)');
     }
@@ -103,7 +111,7 @@ export class RealNode {
     if (fs.existsSync(CONTAINERD_SOCKET)) {
       throw new Error(`${CONTAINERD_SOCKET} exists: another containerd runs on this machine; the node tier needs that path for its own`);
     }
-    const node = new RealNode();
+    const node = new RealNode(options);
     try {
       await node.boot();
     } catch (e) {
@@ -124,7 +132,7 @@ export class RealNode {
   private readonly onExit: () => void;
   private stopped = false;
 
-  private constructor() {
+  private constructor(private readonly options: RealNodeOptions) {
     this.onExit = () => this.procs.forEach((p) => p.exited === undefined && p.process.kill('SIGKILL'));
     process.on('exit', this.onExit);
   }
@@ -403,7 +411,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 
     // 5. The control plane, with the controllers a Service needs (endpoints, endpoint slices).
     this.plane = await ControlPlane.start({
-      controllers: ['daemonset', 'serviceaccount', 'serviceaccount-token', 'garbagecollector', 'namespace', 'endpoint', 'endpointslice'],
+      controllers: ['daemonset', 'serviceaccount', 'serviceaccount-token', 'garbagecollector', 'namespace', 'endpoint', 'endpointslice', ...(this.options.controllers ?? [])],
     });
     this.state.pids.push(...this.plane.pids());
     this.state.ownDirs = [path.dirname(this.plane.kubeconfig)];
@@ -438,6 +446,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       imageGCLowThresholdPercent: 99,
       resolvConf: '/etc/resolv.conf',
       serializeImagePulls: false,
+      ...this.options.kubelet,
     }));
     const tKubelet = Date.now();
     this.launch('kubelet', path.join(binDir(), 'kubelet'), [
