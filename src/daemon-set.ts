@@ -783,7 +783,6 @@ export class DaemonSet extends Construct {
     this.checksumGiven = props.podAnnotations?.[CONFIG_CHECKSUM_ANNOTATION] !== undefined;
   }
 
-
   /**
    * Adds files to the agent's configuration ConfigMap, `configMapName` (`<name>-config`) in the
    * agent's namespace, made on the first call; later calls add to it. The pods get a
