@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { ConfigMap, EmptyDirMedium, k8s, PathMapping, Secret, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { brand, isBranded } from './private/brand';
@@ -233,10 +233,20 @@ export class AgentVolume {
   /** A scratch directory that lives as long as the pod (the writable place for a read-only root filesystem). */
   public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): AgentVolume {
     checkArgs('AgentVolume.fromEmptyDir', [name, options]);
-    return new AgentVolume(name, 'emptyDir', {}, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
+    // cdk8s-plus renders the limit in whole MiB and throws, without the prop's name, otherwise:
+    // such a limit is reported by the check below and left out of the (never synthesized) volume.
+    const kib = options.sizeLimit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+    const wholeMib = kib === undefined || Number.isInteger(kib / 1024);
+    const volume = new AgentVolume(name, 'emptyDir', {}, (scope, id) => Volume.fromEmptyDir(scope, id, name, {
       medium: options.inMemory ? EmptyDirMedium.MEMORY : undefined,
-      sizeLimit: options.sizeLimit,
+      sizeLimit: wholeMib ? options.sizeLimit : undefined,
     }));
+    volume.check = (prop, problems) => {
+      if (!wholeMib) {
+        problems.add(`${prop}.sizeLimit`, `${kib}KiB`, 'expected a whole number of MiB (cdk8s-plus writes the limit in Mi), e.g. Size.mebibytes(64)');
+      }
+    };
+    return volume;
   }
 
   /**

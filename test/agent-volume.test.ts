@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { AgentVolume, DaemonSet, DaemonSetProps, PodSecurityLevel, ProjectedSource } from '../src';
 import { newChart, synthAgent } from './util/synth';
 
@@ -123,4 +123,15 @@ describe('AgentVolume.fromCsi', () => {
     expect(make([AgentVolume.fromCsi('v', 'secrets-store.csi.k8s.io', { nodePublishSecretName: 'Creds!' })]))
       .toThrow(/volumes\[0\]\.nodePublishSecretName: got "Creds!"; expected a DNS-1123 subdomain/);
   });
+});
+
+test('fails when an emptyDir size limit is not whole MiB, naming the prop (cdk8s-plus would throw without it; issue 19)', () => {
+  // GIVEN 1.5 MiB
+  const make = () => new DaemonSet(newChart(), 'agent', {
+    image: 'registry.example.com/agent:1.2.3',
+    volumes: [AgentVolume.fromEmptyDir('cache', { sizeLimit: Size.kibibytes(1536) })],
+    volumeMounts: [{ volumeName: 'cache', mountPath: '/cache', readOnly: false }],
+  });
+  // THEN the library's error, with the prop
+  expect(make).toThrow(/volumes\[0\]\.sizeLimit: got "1536KiB"; expected a whole number of MiB/);
 });
