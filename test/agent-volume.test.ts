@@ -127,11 +127,11 @@ describe('AgentVolume.fromCsi', () => {
 
 test('fails when an emptyDir size limit is not whole MiB, naming the prop (cdk8s-plus would throw without it; issue 19)', () => {
   // GIVEN 1.5 MiB
-  const make = () => new DaemonSet(newChart(), 'agent', {
+  const build = () => new DaemonSet(newChart(), 'agent', {
     image: 'registry.example.com/agent:1.2.3',
     volumes: [AgentVolume.fromEmptyDir('cache', { sizeLimit: Size.kibibytes(1536) })],
     volumeMounts: [{ volumeName: 'cache', mountPath: '/cache', readOnly: false }],
   });
   // THEN the library's error, with the prop
-  expect(make).toThrow(/volumes\[0\]\.sizeLimit: got "1536KiB"; expected a whole number of MiB/);
+  expect(build).toThrow(/volumes\[0\]\.sizeLimit: got "1536KiB"; expected a whole number of MiB/);
 });
