@@ -26,3 +26,6 @@ export * from './presets/security-agent-driver';
 export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
+export * from './presets/gpu-container-toolkit';
+export * from './presets/gpu-device-plugin';
+export * from './presets/dcgm-exporter';

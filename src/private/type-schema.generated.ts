@@ -74,14 +74,25 @@ const TYPES_JSON = `{
 "DaemonSet": {"kind":"class","statics":{"defaultName":[["construct","constructs.IConstruct"]],"defaultNamespace":[["construct","constructs.IConstruct"]],"mergeOptions":[["presetDefaults","DaemonSetProps"],["userOptions?","DaemonSetOptions"]]}},
 "DaemonSetOptions": {"kind":"struct","bases":["ContainerSettings"],"props":{"annotations?":"{string}","automountServiceAccountToken?":"boolean","changeCause?":"string","component?":"string","containerName?":"string","dnsConfig?":"PodDnsConfig","dnsPolicy?":"cdk8s-plus-28.DnsPolicy","excludeVirtualNodes?":"boolean","extraArgs?":"string[]","fsGroup?":"number","hostAliases?":"cdk8s-plus-28.HostAlias[]","hostIpc?":"boolean","hostNetwork?":"boolean","hostPid?":"boolean","hostUsers?":"boolean","imagePlatforms?":"string[]","imagePullSecrets?":"string[]","initContainers?":"AgentContainer[]","labels?":"{string}","metrics?":"AgentMetrics","minReadySeconds?":"number","name?":"string","namespace?":"string","namespacedRbacRules?":"cdk8s-plus-28.k8s.PolicyRule[]","nodeSelector?":"{string}","podAnnotations?":"{string}","podLabels?":"{string}","preferredNodeAffinity?":"WeightedNodeAffinityTerm[]","priorityClassName?":"string","rbacRules?":"cdk8s-plus-28.k8s.PolicyRule[]","requiredNodeAffinity?":"NodeAffinityTerm[]","revisionHistoryLimit?":"number","runtimeClassName?":"string","seLinuxOptions?":"SeLinuxOptions","serviceAccountAnnotations?":"{string}","serviceAccountName?":"string","sidecars?":"AgentContainer[]","supplementalGroups?":"number[]","terminationGracePeriodSeconds?":"number","tolerations?":"Toleration[]","updateStrategy?":"UpdateStrategy","volumes?":"AgentVolume[]"}},
 "DaemonSetProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"image":"string"}},
+"DcgmCounter": {"kind":"struct","props":{"field":"string","help":"string","type":"DcgmCounterType"}},
+"DcgmCounterType": {"kind":"enum","values":["gauge","counter","label"]},
+"DcgmExporter": {"kind":"class"},
+"DcgmExporterProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"counters?":"DcgmCounter[]","gpuNodes?":"GpuNodes","image?":"string","port?":"number","resourceNames?":"string[]","waitForToolkit?":"boolean"}},
 "ElasticsearchOutputOptions": {"kind":"struct","props":{"host":"string","apiKey?":"LogSecretKey","caBundle?":"LogSecretKey","credentialsSecret?":"string","index?":"string","port?":"number","tls?":"boolean","tlsVerify?":"boolean"}},
 "EmptyDirOptions": {"kind":"struct","props":{"inMemory?":"boolean","sizeLimit?":"cdk8s.Size"}},
 "Errors": {"kind":"class","statics":{"isValidationError":[["x","any"]],"problemsOf":[["x","any"]]}},
 "FleetPreview": {"kind":"class","makers":["forManifests()"],"statics":{"forManifests":[["manifests","any[]"],["inventory","NodeInventory"],["options?","PreviewOptions"]]}},
+"GpuContainerToolkit": {"kind":"class"},
+"GpuContainerToolkitProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"containerdConfig?":"string","containerdSocket?":"string","createRuntimeClass?":"boolean","driverRoot?":"string","gpuNodes?":"GpuNodes","image?":"string","installDir?":"string","runtimeClass?":"string","setAsDefault?":"boolean","waitForDriver?":"boolean"}},
+"GpuDeviceIdStrategy": {"kind":"enum","values":["uuid","index"]},
+"GpuDeviceListStrategy": {"kind":"enum","values":["envvar","volume-mounts","cdi-annotations","cdi-cri"]},
+"GpuDevicePlugin": {"kind":"class"},
+"GpuDevicePluginProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"deviceIdStrategy?":"GpuDeviceIdStrategy","deviceListStrategy?":"GpuDeviceListStrategy","failOnInitError?":"boolean","gpuNodes?":"GpuNodes","image?":"string","timeSlicing?":"GpuTimeSlicing","waitForToolkit?":"boolean"}},
 "GpuDriverFlavor": {"kind":"enum","values":["cos","driver-container"]},
 "GpuDriverInstaller": {"kind":"class"},
 "GpuDriverInstallerProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"allowParallelRollout?":"boolean","driverVersion?":"string","flavor?":"GpuDriverFlavor","gpuNodes?":"GpuNodes","image?":"string","installDir?":"string","operatingSystem?":"string","pauseImage?":"string"}},
 "GpuNodes": {"kind":"class","makers":["gke()","gpuPresent()","matching()","withLabel()","withLabelKey()"],"statics":{"matching":[["...requirements","NodeRequirement"]],"withLabel":[["key","string"],["value","string"]],"withLabelKey":[["key","string"]]}},
+"GpuTimeSlicing": {"kind":"struct","props":{"replicas":"number","failRequestsGreaterThanOne?":"boolean","rename?":"string"}},
 "HostMount": {"kind":"class","makers":["readOnly()","readWrite()"],"statics":{"readOnly":[["path","string"],["options?","HostMountOptions"]],"readWrite":[["path","string"],["options?","HostMountOptions"]]}},
 "HostMountOptions": {"kind":"struct","props":{"mountPath?":"string","propagation?":"cdk8s-plus-28.MountPropagation","shared?":"boolean","type?":"cdk8s-plus-28.HostPathVolumeType","volumeName?":"string"}},
 "IntOrPercent": {"kind":"class","makers":["absolute()","percent()"],"statics":{"absolute":[["count","number"]],"percent":[["percent","number"]]}},
@@ -169,9 +180,14 @@ export type StructName =
   | 'CustomLogOutputOptions'
   | 'DaemonSetOptions'
   | 'DaemonSetProps'
+  | 'DcgmCounter'
+  | 'DcgmExporterProps'
   | 'ElasticsearchOutputOptions'
   | 'EmptyDirOptions'
+  | 'GpuContainerToolkitProps'
+  | 'GpuDevicePluginProps'
   | 'GpuDriverInstallerProps'
+  | 'GpuTimeSlicing'
   | 'HostMountOptions'
   | 'InventoryNode'
   | 'KeyedVolumeOptions'

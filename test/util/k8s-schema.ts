@@ -32,6 +32,7 @@ const SUPPORTED_KINDS: Readonly<Record<string, readonly string[]>> = {
   'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
   'networking.k8s.io/v1': ['NetworkPolicy'],
   'scheduling.k8s.io/v1': ['PriorityClass'],
+  'node.k8s.io/v1': ['RuntimeClass'],
   'policy/v1': ['PodDisruptionBudget'],
   'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
 };
