@@ -48,7 +48,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * subjects are complete and the manifest means the same whatever kubectl's context.
    *
    * @default - the chart's namespace, or "default"
-   * (the core's default; NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly namespace?: string;
 
@@ -83,7 +83,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
    *
    * @default - no component label
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
 
@@ -99,7 +99,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The main container's name.
    *
    * @default - the DaemonSet's name
-   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly containerName?: string;
 
@@ -110,7 +110,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * narrower list such as `Toleration.controlPlane()`.
    *
    * @default [Toleration.all()]
-   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly tolerations?: Toleration[];
 
@@ -127,7 +127,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    *
    * @default - no term of your own; with `excludeVirtualNodes` (the default) one required term
    * keeps the agent off virtual nodes
-   * (the core's default; GpuDriverInstaller, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly requiredNodeAffinity?: NodeAffinityTerm[];
 
@@ -180,7 +180,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The pods' priority class, e.g. "system-node-critical" for agents the node needs.
    *
    * @default - none (the cluster's default priority)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly priorityClassName?: string;
 
@@ -197,7 +197,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Share the node's process namespace (the agent sees every process on the node).
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, GpuContainerToolkit change it: see each "Defaults it changes" table)
    */
   readonly hostPid?: boolean;
 
@@ -230,7 +230,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container.
    *
    * @default - none
-   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly initContainers?: AgentContainer[];
 
@@ -239,7 +239,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Same safe defaults as the main container.
    *
    * @default - none
-   * (the core's default; StorageDaemon changes it: see its "Defaults it changes" table)
+   * (the core's default; StorageDaemon, GpuContainerToolkit change it: see each "Defaults it changes" table)
    */
   readonly sidecars?: AgentContainer[];
 
@@ -248,7 +248,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDevicePlugin, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 
@@ -326,6 +326,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * as gVisor or Kata. The RuntimeClass must exist, or the pods are rejected.
    *
    * @default - the cluster's default container runtime handler
+   * (the core's default; GpuDevicePlugin, DcgmExporter change it: see each "Defaults it changes" table)
    */
   readonly runtimeClassName?: string;
 
@@ -401,6 +402,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Needs the prometheus-operator CRDs in the cluster.
    *
    * @default - no monitor
+   * (the core's default; DcgmExporter changes it: see its "Defaults it changes" table)
    */
   readonly metrics?: AgentMetrics;
 }

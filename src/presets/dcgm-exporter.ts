@@ -36,7 +36,7 @@ export interface DcgmCounter {
 
 /**
  * Props of a `DcgmExporter`: its own, then the core's (`DaemonSetOptions`) with the defaults this
- * preset gives them (reasons and sources in docs/presets/gpu-stack.md). Props you give follow the
+ * preset gives them (reasons and sources in docs/presets/dcgm-exporter.md). Props you give follow the
  * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */
@@ -111,7 +111,7 @@ const EXPORTER_FIELDS = ['DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_EXP_CLOCK_EVENTS_COU
  * with SYS_ADMIN (the profiling metrics), HTTP probes on `/health` after 45 s,
  * `system-node-critical`, rolling one node at a time, a ServiceMonitor scraping every 15 s.
  *
- * Differences, each with its reason on docs/presets/gpu-stack.md: `runtimeClassName: nvidia`
+ * Differences, each with its reason on docs/presets/dcgm-exporter.md: `runtimeClassName: nvidia`
  * (as the GPU Operator; the chart relies on the node's default runtime), every other
  * capability dropped, `NO_SETCAP` (the image's entrypoint would `setcap` its binary, which
  * needs CAP_SETFCAP; root already has SYS_ADMIN), tolerating `nvidia.com/gpu` (the chart

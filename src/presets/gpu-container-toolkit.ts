@@ -12,7 +12,7 @@ import { ValidationProblems } from '../validation-problems';
 
 /**
  * Props of a `GpuContainerToolkit`: its own, then the core's (`DaemonSetOptions`) with the defaults this
- * preset gives them (reasons and sources in docs/presets/gpu-stack.md). Props you give follow the
+ * preset gives them (reasons and sources in docs/presets/gpu-container-toolkit.md). Props you give follow the
  * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */

@@ -62,7 +62,7 @@ export interface GpuTimeSlicing {
 
 /**
  * Props of a `GpuDevicePlugin`: its own, then the core's (`DaemonSetOptions`) with the defaults this
- * preset gives them (reasons and sources in docs/presets/gpu-stack.md). Props you give follow the
+ * preset gives them (reasons and sources in docs/presets/gpu-device-plugin.md). Props you give follow the
  * library's merge rule (`DaemonSet.mergeOptions`): lists are added to the preset's, maps and
  * `resources` merged, anything else replaces the preset's value.
  */
@@ -148,7 +148,7 @@ const MAX_RESOURCE_NAME_LENGTH = 63;
  * false` and every capability dropped, `system-node-critical`, tolerating `nvidia.com/gpu` and
  * `CriticalAddonsOnly`.
  *
- * Differences, each with its reason on docs/presets/gpu-stack.md:
+ * Differences, each with its reason on docs/presets/gpu-device-plugin.md:
  * - `runtimeClassName: nvidia`, as the GPU Operator sets it with containerd (the chart leaves
  *   it unset and relies on the NVIDIA runtime being the node's default): without the NVIDIA
  *   runtime the plugin finds no NVML and (with `failOnInitError`) exits. `GpuContainerToolkit`

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import {
-  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  DaemonSet, DcgmExporter, GpuContainerToolkit, GpuDeviceIdStrategy, GpuDeviceListStrategy, GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
 } from '../../src';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -31,6 +31,9 @@ const PRESETS: Array<{ name: string; page: string; create: (chart: Chart) => any
   { name: 'SecurityAgent', page: 'security-agent', create: (c) => new SecurityAgent(c, 'falco') },
   { name: 'NetworkAgent', page: 'network-agent', create: (c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }) },
   { name: 'StorageDaemon', page: 'storage-daemon', create: (c) => new StorageDaemon(c, 'ebs') },
+  { name: 'GpuDevicePlugin', page: 'gpu-device-plugin', create: (c) => new GpuDevicePlugin(c, 'nvidia-device-plugin') },
+  { name: 'GpuContainerToolkit', page: 'gpu-container-toolkit', create: (c) => new GpuContainerToolkit(c, 'nvidia-container-toolkit') },
+  { name: 'DcgmExporter', page: 'dcgm-exporter', create: (c) => new DcgmExporter(c, 'dcgm-exporter') },
   {
     // Not a construct: the NetworkAgent's init container, read from the pod.
     name: 'CniInstaller',
@@ -80,6 +83,8 @@ function valueOf(row: Row): { expression: string; value: unknown } | undefined {
     LogOutput,
     GpuDriverFlavor,
     GpuNodes,
+    GpuDeviceListStrategy,
+    GpuDeviceIdStrategy,
     SecurityAgentDriver,
     SecurityAgentPriority,
     SecurityAgentRuntimeSocket,

@@ -17,6 +17,10 @@ const PAGES: { readonly page: string; readonly fixture: 'program' | 'with-chart'
   { page: 'docs/presets/network-agent.md', fixture: 'with-chart' },
   { page: 'docs/presets/gpu-driver-installer.md', fixture: 'with-chart' },
   { page: 'docs/presets/storage-daemon.md', fixture: 'with-chart' },
+  { page: 'docs/presets/gpu-device-plugin.md', fixture: 'with-chart' },
+  { page: 'docs/presets/gpu-container-toolkit.md', fixture: 'with-chart' },
+  { page: 'docs/presets/dcgm-exporter.md', fixture: 'with-chart' },
+  { page: 'docs/presets/gpu-stack.md', fixture: 'with-chart' },
 ];
 
 interface Example {
