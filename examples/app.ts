@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import {
   AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogOutput, NetworkAgent, NodeExporter,
   NodeExporterCollector, SecurityAgent, StorageDaemon,
+  DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
 } from '../src';
 
 /**
@@ -83,6 +84,14 @@ class GpuChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'kube-system' });
     new GpuDriverInstaller(this, 'nvidia-driver-installer');
+    // The rest of the NVIDIA stack, in order on each node (docs/presets/gpu-stack.md): the
+    // toolkit waits for the driver, the device plugin and DCGM for the toolkit. These follow
+    // NVIDIA's driver container (GpuDriverFlavor.DRIVER_CONTAINER, on nodes labelled
+    // nvidia.com/gpu.present=true); on GKE's COS nodes GKE configures containerd and runs its
+    // own device plugin.
+    new GpuContainerToolkit(this, 'nvidia-container-toolkit');
+    new GpuDevicePlugin(this, 'nvidia-device-plugin', { timeSlicing: { replicas: 2 } });
+    new DcgmExporter(this, 'dcgm-exporter');
   }
 }
 

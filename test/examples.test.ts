@@ -17,8 +17,11 @@ describe('the example app', () => {
   test('synthesizes every preset and the core construct', () => {
     expect(daemonSets.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
       'falco/falco',
+      'kube-system/dcgm-exporter',
       'kube-system/ebs-csi-node',
       'kube-system/kube-proxy',
+      'kube-system/nvidia-container-toolkit',
+      'kube-system/nvidia-device-plugin',
       'kube-system/nvidia-driver-installer',
       'logging/fluent-bit',
       'monitoring/node-exporter',

@@ -289,8 +289,10 @@ export class GpuContainerToolkit extends Construct {
   /** The driver root, read-only; the driver container publishes it after the pod started: HostToContainer. */
   private driverRootMount(): HostMount {
     return HostMount.readOnly(this.driverRoot, {
-      mountPath: DRIVER_ROOT_CTR_PATH, type: HostPathVolumeType.DIRECTORY_OR_CREATE,
-      propagation: MountPropagation.HOST_TO_CONTAINER, volumeName: 'driver-install-dir',
+      mountPath: DRIVER_ROOT_CTR_PATH,
+      type: HostPathVolumeType.DIRECTORY_OR_CREATE,
+      propagation: MountPropagation.HOST_TO_CONTAINER,
+      volumeName: 'driver-install-dir',
     });
   }
 

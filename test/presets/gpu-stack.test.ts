@@ -371,9 +371,9 @@ describe('the GPU stack together', () => {
         name: 'gpu-1',
         labels: { 'nvidia.com/gpu.present': 'true', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
         taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }],
-        allocatable: { 'cpu': '8', 'memory': '32Gi', 'pods': '110' },
+        allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
       },
-      { name: 'cpu-1', labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' }, allocatable: { 'cpu': '4', 'memory': '16Gi', 'pods': '110' } },
+      { name: 'cpu-1', labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' }, allocatable: { cpu: '4', memory: '16Gi', pods: '110' } },
     ]);
     for (const preset of [driver, toolkit, plugin, dcgm]) {
       // WHEN
