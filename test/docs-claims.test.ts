@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
+  DaemonSet, DcgmExporter, GpuContainerToolkit, GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
   SecurityAgent, SecurityAgentDriver, StorageDaemon,
 } from '../src';
 import { synth, newChart } from './util/synth';
@@ -59,6 +59,9 @@ const PRESETS: Preset[] = [
     create: [(c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }).daemonSet],
   },
   { name: 'StorageDaemon', page: 'storage-daemon.md', create: [(c) => new StorageDaemon(c, 'ebs-csi-node').daemonSet] },
+  { name: 'GpuContainerToolkit', page: 'gpu-container-toolkit.md', create: [(c) => new GpuContainerToolkit(c, 'nvidia-container-toolkit').daemonSet] },
+  { name: 'GpuDevicePlugin', page: 'gpu-device-plugin.md', create: [(c) => new GpuDevicePlugin(c, 'nvidia-device-plugin').daemonSet] },
+  { name: 'DcgmExporter', page: 'dcgm-exporter.md', create: [(c) => new DcgmExporter(c, 'dcgm-exporter').daemonSet] },
 ];
 
 function page(preset: Preset): string {
