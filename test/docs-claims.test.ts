@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  DaemonSet, DcgmExporter, GpuContainerToolkit, GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
+  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
   SecurityAgent, SecurityAgentDriver, StorageDaemon,
+  DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
 } from '../src';
 import { synth, newChart } from './util/synth';
 

@@ -3,8 +3,9 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import {
-  DaemonSet, DcgmExporter, GpuContainerToolkit, GpuDeviceIdStrategy, GpuDeviceListStrategy, GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
+  DcgmExporter, GpuContainerToolkit, GpuDeviceIdStrategy, GpuDeviceListStrategy, GpuDevicePlugin,
 } from '../../src';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
