@@ -64,6 +64,19 @@ export interface DaemonSetOptions extends ContainerSettings {
   readonly labels?: { [key: string]: string };
 
   /**
+   * The DaemonSet's pod selector, to take over a DaemonSet that already exists under this name
+   * and namespace: `spec.selector` is immutable, so applying a DaemonSet with another selector
+   * over it is refused by the API server. Give the existing selector's labels (kubeadm's and
+   * EKS's kube-proxy: `k8s-app: kube-proxy`; the EBS CSI node plugin: `app: ebs-csi-node` and
+   * `app.kubernetes.io/name: aws-ebs-csi-driver`); the pods get them too, besides the library's
+   * labels. Everything that selects the agent's pods (the metrics Service and monitors, the
+   * NetworkPolicy) follows. See docs/taking-over.md.
+   *
+   * @default - app.kubernetes.io/name and app.kubernetes.io/instance
+   */
+  readonly selectorLabels?: { [key: string]: string };
+
+  /**
    * Annotations of the DaemonSet object.
    *
    * @default - none (plus kubernetes.io/change-cause when `changeCause` is set, and
@@ -625,7 +638,9 @@ export class DaemonSet extends Construct {
     this.updateStrategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
 
     this.labels = Object.freeze(this.resolveLabels(props, problems));
-    this.selectorLabels = Object.freeze(Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]])));
+    this.selectorLabels = Object.freeze(props.selectorLabels !== undefined
+      ? { ...props.selectorLabels }
+      : Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]])));
     checkKeyValueMap(props.annotations, 'annotations', problems, 'annotations');
     checkKeyValueMap(props.podAnnotations, 'podAnnotations', problems, 'annotations');
 
@@ -708,7 +723,8 @@ export class DaemonSet extends Construct {
     if ((props.imagePlatforms ?? []).length > 0) {
       annotations[IMAGE_PLATFORMS_ANNOTATION] = props.imagePlatforms!.join(',');
     }
-    const podLabels = { ...this.labels, ...props.podLabels };
+    // The selector's labels last: the pods must carry them whatever else is given.
+    const podLabels = { ...this.labels, ...props.podLabels, ...this.selectorLabels };
     this.workload = new kplus.DaemonSet(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations },
       podMetadata: { labels: podLabels, annotations: props.podAnnotations },
@@ -993,9 +1009,23 @@ export class DaemonSet extends Construct {
     }
     checkKeyValueMap(props.serviceAccountAnnotations, 'serviceAccountAnnotations', problems, 'annotations');
     checkKeyValueMap(props.podLabels, 'podLabels', problems, 'labels');
-    for (const key of SELECTOR_KEYS) {
-      if (props.podLabels?.[key] !== undefined) {
-        problems.add(`podLabels.${key}`, props.podLabels[key], 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); set `name` instead');
+    for (const key of props.selectorLabels !== undefined ? Object.keys(props.selectorLabels) : SELECTOR_KEYS) {
+      if (props.podLabels?.[key] !== undefined && props.podLabels[key] !== props.selectorLabels?.[key]) {
+        problems.add(`podLabels.${key}`, props.podLabels[key], props.selectorLabels !== undefined
+          ? 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); change `selectorLabels` instead'
+          : 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); set `name` instead');
+      }
+    }
+    if (props.selectorLabels !== undefined) {
+      // LabelSelector validation: matchLabels are label keys and values; an empty selector is refused.
+      if (Object.keys(props.selectorLabels).length === 0) {
+        problems.add('selectorLabels', '{}', 'an empty selector would select every pod of the namespace, and the API server refuses it for a DaemonSet; give the existing DaemonSet\'s selector labels, or remove selectorLabels');
+      }
+      checkKeyValueMap(props.selectorLabels, 'selectorLabels', problems, 'labels');
+      for (const [key, value] of Object.entries(props.selectorLabels)) {
+        if (props.labels?.[key] !== undefined && props.labels[key] !== value) {
+          problems.add(`labels.${key}`, props.labels[key], `differs from selectorLabels.${key} ("${value}"): the pods must carry the selector's value; remove one of them`);
+        }
       }
     }
     const namespacedRules = props.namespacedRbacRules ?? [];

@@ -514,3 +514,32 @@ describe('DaemonSet overrides', () => {
     expect(podSpec(synth(chart)).runtimeClassName).toBe('gvisor');
   });
 });
+
+describe('DaemonSet selectorLabels: taking over a DaemonSet that exists (issue 19)', () => {
+  test('the selector is exactly the labels given, and the pods carry them besides the library\'s labels', () => {
+    // GIVEN kubeadm's kube-proxy selector
+    const chart = newChart();
+    const ds = new DaemonSet(chart, 'kube-proxy', { image: IMAGE, selectorLabels: { 'k8s-app': 'kube-proxy' } });
+    // WHEN
+    const daemonSet = only(synth(chart), 'DaemonSet');
+    // THEN
+    expect(daemonSet.spec.selector).toEqual({ matchLabels: { 'k8s-app': 'kube-proxy' } });
+    expect(daemonSet.spec.template.metadata.labels).toMatchObject({ 'k8s-app': 'kube-proxy', 'app.kubernetes.io/name': 'kube-proxy' });
+    expect(ds.selectorLabels).toEqual({ 'k8s-app': 'kube-proxy' });
+  });
+
+  test('without it, the selector stays app.kubernetes.io/name and instance', () => {
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', { image: IMAGE });
+    expect(only(synth(chart), 'DaemonSet').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'agent', 'app.kubernetes.io/instance': 'agent' } });
+  });
+
+  test.each([
+    [{ selectorLabels: {} }, /selectorLabels: got "\{\}"; an empty selector would select every pod/],
+    [{ selectorLabels: { 'k8s-app': 'kube proxy' } }, /selectorLabels/],
+    [{ selectorLabels: { 'k8s-app': 'kube-proxy' }, podLabels: { 'k8s-app': 'other' } }, /podLabels.k8s-app: got "other"; the selector's labels cannot be changed on the pods alone[^\n]*change `selectorLabels` instead/],
+    [{ selectorLabels: { 'k8s-app': 'kube-proxy' }, labels: { 'k8s-app': 'other' } }, /labels.k8s-app: got "other"; differs from selectorLabels.k8s-app \("kube-proxy"\)/],
+  ])('fails when %j', (props, message) => {
+    expect(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, ...props })).toThrow(message);
+  });
+});
