@@ -661,6 +661,11 @@ export class DaemonSet extends Construct {
       ...(props.initContainers ?? []).map((c, i) => ({ settings: c, built: inits[i], prefix: `initContainers[${i}]` })).filter((p) => isNativeSidecar(p.settings)),
     ], problems);
     this.checkPod(props, [main, ...sidecars], problems);
+    checkHostPathOwners([
+      { settings: props, built: main, prefix: '' },
+      ...(props.sidecars ?? []).map((c, i) => ({ settings: c, built: sidecars[i], prefix: `sidecars[${i}]` })),
+      ...(props.initContainers ?? []).map((c, i) => ({ settings: c, built: inits[i], prefix: `initContainers[${i}]`, init: true })),
+    ], problems);
     // The kubelet writes Secret and ConfigMap files as root: a non-root agent reads them through
     // the pod's fsGroup (group-readable modes), or not at all.
     const nonRoot = all.find((c) => c.security.runAsUser !== 0);
@@ -1321,4 +1326,41 @@ function podFieldPatches(props: DaemonSetProps): Array<[string, unknown]> {
     patches.push([`${spec}/hostUsers`, props.hostUsers]);
   }
   return patches;
+}
+
+/**
+ * A non-root container that writes a host path: the kubelet creates a missing
+ * DirectoryOrCreate/FileOrCreate path as root (0755/0644), and a Directory or File that exists
+ * on the node belongs to root (the node's own, or what the kubelet created for another pod), so
+ * the agent's writes fail with EACCES at run time. Accepted when an init container of the pod
+ * running as root mounts the same host path writable: the documented way to prepare it (create
+ * it and chown it to the agent's user). Sockets, char and block devices are left alone: their
+ * owners are the runtime's and the kernel's.
+ */
+function checkHostPathOwners(
+  containers: Array<{ settings: ContainerSettings; built: BuiltContainer; prefix: string; init?: boolean }>, problems: ValidationProblems,
+): void {
+  const preparedByRoot = new Set(containers
+    .filter((c) => c.init && !isNativeSidecar(c.settings as AgentContainer) && c.built.security.runAsUser === 0)
+    .flatMap((c) => (c.settings.hostMounts ?? []).filter((m) => m && !m.isReadOnly).map((m) => m.path)));
+  const created = [kplus.HostPathVolumeType.DIRECTORY_OR_CREATE, kplus.HostPathVolumeType.FILE_OR_CREATE];
+  const existing = [kplus.HostPathVolumeType.DIRECTORY, kplus.HostPathVolumeType.FILE];
+  for (const c of containers) {
+    const { runAsUser, runAsGroup } = c.built.security;
+    if (runAsUser === 0) {
+      continue;
+    }
+    (c.settings.hostMounts ?? []).forEach((m, i) => {
+      if (!m || m.isReadOnly || preparedByRoot.has(m.path) || ![...created, ...existing].includes(m.type)) {
+        return;
+      }
+      const prop = c.prefix ? `${c.prefix}.hostMounts[${i}]` : `hostMounts[${i}]`;
+      const prepare = `prepare it in an init container that runs as root (runAsUser: 0) and mounts the same host path writable (e.g. \`chown ${runAsUser}:${runAsGroup} <its mountPath>\`), or run this container as root (runAsUser: 0) with no capabilities`;
+      if (created.includes(m.type)) {
+        problems.add(`${prop}.type`, m.type, `the kubelet creates ${m.path} owned by root, which user ${runAsUser} cannot write; ${prepare}`);
+      } else {
+        problems.add(`${prop}.path`, m.path, `user ${runAsUser} writes it, but a ${m.type === kplus.HostPathVolumeType.FILE ? 'file' : 'directory'} that exists on the node belongs to root, so the writes fail at run time; ${prepare}`);
+      }
+    });
+  }
 }

@@ -543,3 +543,37 @@ describe('DaemonSet selectorLabels: taking over a DaemonSet that exists (issue 1
     expect(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, ...props })).toThrow(message);
   });
 });
+
+describe('DaemonSet: a non-root container writing a host path that exists (issue 19)', () => {
+  const dir = HostMount.readWrite('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY, volumeName: 'agent-dir' });
+
+  test('fails when nobody prepares it: on a node it belongs to root', () => {
+    expect(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, hostMounts: [dir] }))
+      .toThrow(/hostMounts\[0\].path: got "\/var\/lib\/agent"; user 65534 writes it, but a directory that exists on the node belongs to root[^\n]*chown 65534:65534 <its mountPath>/);
+  });
+
+  test('a root init container that mounts it writable prepares it: accepted', () => {
+    // GIVEN the documented pattern: create and chown in a root init container
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', {
+      image: IMAGE,
+      hostMounts: [dir],
+      initContainers: [{
+        name: 'prepare',
+        image: IMAGE,
+        command: ['sh', '-c', 'chown 65534:65534 /var/lib/agent'],
+        runAsUser: 0,
+        hostMounts: [HostMount.readWrite('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY, volumeName: 'agent-dir' })],
+      }],
+    });
+    // THEN both mount the one host path
+    const spec = podSpec(synth(chart));
+    expect(spec.initContainers[0].volumeMounts[0].mountPath).toBe('/var/lib/agent');
+    expect(spec.containers[0].volumeMounts.find((m: any) => m.mountPath === '/var/lib/agent').readOnly).toBe(false);
+  });
+
+  test('read-only, or root, is not concerned', () => {
+    expect(() => new DaemonSet(newChart(), 'ro', { image: IMAGE, hostMounts: [HostMount.readOnly('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY })] })).not.toThrow();
+    expect(() => new DaemonSet(newChart(), 'root', { image: IMAGE, runAsUser: 0, hostMounts: [dir] })).not.toThrow();
+  });
+});
