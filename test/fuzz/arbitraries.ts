@@ -125,6 +125,8 @@ export const image = fc.oneof(arbitraries(true).image, arbitraries(false).image)
 
 /** Host paths whose files only root can read. */
 const ROOT_ONLY = ['/var/log', '/run/containerd'];
+/** Host path types whose path belongs to root on a node (created by the kubelet, or existing). */
+const OWNED_BY_ROOT = [HostPathVolumeType.DIRECTORY_OR_CREATE, HostPathVolumeType.FILE_OR_CREATE, HostPathVolumeType.DIRECTORY, HostPathVolumeType.FILE];
 
 /**
  * Makes a valid draw consistent with the rules that tie props together, the way a user who
@@ -134,7 +136,7 @@ const ROOT_ONLY = ['/var/log', '/run/containerd'];
 function consistent(o: DaemonSetOptions): DaemonSetOptions {
   const needsRoot = (o.addCapabilities ?? []).length > 0
     || (o.hostMounts ?? []).some((m) => ROOT_ONLY.includes(m.path)
-      || (!m.isReadOnly && [HostPathVolumeType.DIRECTORY_OR_CREATE, HostPathVolumeType.FILE_OR_CREATE, HostPathVolumeType.DIRECTORY, HostPathVolumeType.FILE].includes(m.type)));
+      || (!m.isReadOnly && OWNED_BY_ROOT.includes(m.type)));
   return needsRoot ? { ...o, runAsUser: 0 } : o;
 }
 
