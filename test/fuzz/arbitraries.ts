@@ -126,7 +126,9 @@ export const image = fc.oneof(arbitraries(true).image, arbitraries(false).image)
 /** Host paths whose files only root can read. */
 const ROOT_ONLY = ['/var/log', '/run/containerd'];
 /** Host path types whose path belongs to root on a node (created by the kubelet, or existing). */
-const OWNED_BY_ROOT = [HostPathVolumeType.DIRECTORY_OR_CREATE, HostPathVolumeType.FILE_OR_CREATE, HostPathVolumeType.DIRECTORY, HostPathVolumeType.FILE];
+const OWNED_BY_ROOT = [
+  HostPathVolumeType.DIRECTORY_OR_CREATE, HostPathVolumeType.FILE_OR_CREATE, HostPathVolumeType.DIRECTORY, HostPathVolumeType.FILE,
+];
 
 /**
  * Makes a valid draw consistent with the rules that tie props together, the way a user who
