@@ -3,6 +3,7 @@ import * as lib from '../src';
 import {
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, IntOrPercent, LogAgent, LogOutput, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
+  DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
 } from '../src';
 import { newChart, podSpec, synth } from './util/synth';
 import { checkProps } from '../src/private/shapes';
@@ -217,7 +218,10 @@ describe('every struct of the type schema is checked (a new prop can never escap
 
   test('the type schema has the structs and constructs this test walks', () => {
     expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['DaemonSetProps', 'NodeExporterProps', 'LogAgentProps', 'AgentContainer']));
-    expect(constructs.map((c) => c.name).sort()).toEqual(['AgentNamespace', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon']);
+    expect(constructs.map((c) => c.name).sort()).toEqual([
+      'AgentNamespace', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon',
+      'DcgmExporter', 'GpuContainerToolkit', 'GpuDevicePlugin',
+    ].sort());
   });
 
   test.each(structs.map((s) => [s.name, s] as const))('%s: an unknown prop and every wrongly typed prop are reported', (_name, struct) => {
@@ -240,6 +244,9 @@ describe('every struct of the type schema is checked (a new prop can never escap
     NodeExporter: (s, p) => new NodeExporter(s, 'construct', p),
     SecurityAgent: (s, p) => new SecurityAgent(s, 'construct', p),
     StorageDaemon: (s, p) => new StorageDaemon(s, 'construct', p),
+    DcgmExporter: (s, p) => new DcgmExporter(s, 'construct', p),
+    GpuContainerToolkit: (s, p) => new GpuContainerToolkit(s, 'construct', p),
+    GpuDevicePlugin: (s, p) => new GpuDevicePlugin(s, 'construct', p),
   };
   test.each(constructs.map((c) => [c.name]))('%s reports an unknown prop naming itself', (name) => {
     // WHEN
