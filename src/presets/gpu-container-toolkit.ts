@@ -66,7 +66,8 @@ export interface GpuContainerToolkitProps extends DaemonSetOptions {
 
   /**
    * The containerd runtime handler the toolkit adds, and the RuntimeClass that names it
-   * (`CONTAINERD_RUNTIME_CLASS`). The device plugin and DCGM exporter run with it.
+   * (`CONTAINERD_RUNTIME_CLASS`). The device plugin and DCGM exporter run with "nvidia": give
+   * them `runtimeClassName` with another name.
    *
    * @default "nvidia"
    */
