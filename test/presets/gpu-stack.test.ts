@@ -1,3 +1,4 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-28';
 import {
   DcgmCounterType, DcgmExporter, DcgmExporterProps, GpuContainerToolkit, GpuContainerToolkitProps, GpuDeviceIdStrategy,
@@ -138,6 +139,18 @@ describe('GpuDevicePlugin', () => {
     const { spec, main } = build({ waitForToolkit: false, failOnInitError: false });
     expect(spec.initContainers).toBeUndefined();
     expect(env(main).FAIL_ON_INIT_ERROR).toBe('false');
+  });
+
+  test('runtimeClassName is removed with the escape hatch where the NVIDIA runtime is the nodes\' default (docs)', () => {
+    // GIVEN
+    const chart = newChart();
+    const plugin = new GpuDevicePlugin(chart, 'nvidia-device-plugin', { waitForToolkit: false });
+    // WHEN
+    ApiObject.of(plugin.daemonSet.workload).addJsonPatch(JsonPatch.remove('/spec/template/spec/runtimeClassName'));
+    // THEN
+    const spec = podSpec(synth(chart));
+    expect(spec.runtimeClassName).toBeUndefined();
+    expect(spec.initContainers).toBeUndefined();
   });
 
   test('fails when time-slicing has fewer than 2 replicas or a bad name', () => {
