@@ -225,7 +225,8 @@ const DEFAULT_DIFFERENCES: Array<[string, string]> = [
 /** The keys of the "Differences from the chart" table on the docs page. */
 function documentedKeys(): string[] {
   const page = readFileSync(join(ROOT, 'docs', 'presets', 'datadog-agent.md'), 'utf8');
-  const section = page.slice(page.indexOf('## Differences from the chart'));
+  const start = page.indexOf('## Differences from the chart');
+  const section = page.slice(start, page.indexOf('\n## ', start + 1));
   return [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
 }
 
