@@ -83,7 +83,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
    *
    * @default - no component label
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
 
@@ -99,7 +99,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The main container's name.
    *
    * @default - the DaemonSet's name
-   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly containerName?: string;
 
@@ -158,7 +158,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * How a new version replaces the old one.
    *
    * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly updateStrategy?: UpdateStrategy;
 
@@ -197,7 +197,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Share the node's process namespace (the agent sees every process on the node).
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly hostPid?: boolean;
 
@@ -230,7 +230,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container.
    *
    * @default - none
-   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly initContainers?: AgentContainer[];
 
@@ -239,7 +239,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Same safe defaults as the main container.
    *
    * @default - none
-   * (the core's default; StorageDaemon changes it: see its "Defaults it changes" table)
+   * (the core's default; StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly sidecars?: AgentContainer[];
 
@@ -248,7 +248,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
+   * (the core's default; LogAgent, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 
@@ -257,7 +257,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * and a ClusterRoleBinding to the agent's ServiceAccount are created, and the token is mounted.
    *
    * @default - no permissions, no ClusterRole, no token mounted
-   * (the core's default; LogAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NetworkAgent, StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly rbacRules?: k8s.PolicyRule[];
 

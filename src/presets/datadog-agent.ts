@@ -95,7 +95,7 @@ export interface DatadogAgentProps extends DaemonSetOptions {
   /**
    * The Datadog site the agent sends its data to (`DD_SITE`).
    *
-   * @default DatadogSite.US1 (datadoghq.com, the agent's own default)
+   * @default - DatadogSite.US1 (datadoghq.com, the agent's own default)
    */
   readonly site?: DatadogSite;
 
@@ -169,7 +169,7 @@ export interface DatadogAgentProps extends DaemonSetOptions {
   /**
    * The container runtime's socket, mounted read-only under /host.
    *
-   * @default DatadogRuntimeSocket.containerd()
+   * @default - DatadogRuntimeSocket.containerd()
    */
   readonly runtimeSocket?: DatadogRuntimeSocket;
 
@@ -244,7 +244,7 @@ export interface DatadogAgentProps extends DaemonSetOptions {
  * | Prop | Default in this preset | Why |
  * |---|---|---|
  * | `component` | `"agent"` | the chart's `app.kubernetes.io/component` |
- * | `containerName` | `"agent"` | the chart's container name |
+ * | `containerName` | "agent" | the chart's container name |
  * | `command` | `["agent", "run"]` | the chart's |
  * | `runAsUser` | `0` | the agent reads the node's /proc, cgroups and runtime socket as root, as the chart runs it |
  * | `hostPid` | `true` | origin detection for DogStatsD and APM (the chart's `datadog.useHostPID`) |
