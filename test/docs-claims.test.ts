@@ -11,8 +11,8 @@ import {
   DaemonSet, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
   SecurityAgent, SecurityAgentDriver, StorageDaemon,
 } from '../src';
-import { DatadogAgent } from '../src/presets/datadog-agent';
 import { synth, newChart } from './util/synth';
+import { DatadogAgent } from '../src/presets/datadog-agent';
 
 const ROOT = path.join(__dirname, '..');
 

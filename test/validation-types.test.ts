@@ -4,8 +4,8 @@ import {
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, IntOrPercent, LogAgent, LogOutput, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
 } from '../src';
-import { DatadogAgent } from '../src/presets/datadog-agent';
 import { newChart, podSpec, synth } from './util/synth';
+import { DatadogAgent } from '../src/presets/datadog-agent';
 import { checkProps } from '../src/private/shapes';
 import { allTypes, staticParameters, StructName, structProperties } from '../src/private/type-schema';
 import { ValidationProblems } from '../src/validation-problems';

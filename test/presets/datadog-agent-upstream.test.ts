@@ -81,7 +81,8 @@ function differences(props: DatadogAgentProps): string[] {
   cmp('daemonset.updateStrategy', { maxSurge: 0, ...theirs.spec.updateStrategy.rollingUpdate, type: theirs.spec.updateStrategy.type }, { ...ours.spec.updateStrategy.rollingUpdate, type: ours.spec.updateStrategy.type });
   cmp('daemonset.revisionHistoryLimit', theirs.spec.revisionHistoryLimit, ours.spec.revisionHistoryLimit);
   // Volumes no container mounts
-  const mounted = (spec: any) => new Set([...(spec.initContainers ?? []), ...spec.containers].flatMap((c: any) => (c.volumeMounts ?? []).map((m: any) => m.name)));
+  const mounted = (spec: any) => new Set([...(spec.initContainers ?? []), ...spec.containers]
+    .flatMap((c: any) => (c.volumeMounts ?? []).map((m: any) => m.name)));
   const unused = (spec: any) => spec.volumes.map((v: any) => v.name).filter((n: string) => !mounted(spec).has(n));
   cmp('pod.unmountedVolumes', unused(a), unused(b));
 

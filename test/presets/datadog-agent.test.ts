@@ -26,7 +26,8 @@ function mountsOf(spec: any, c: any): Record<string, any> {
   const volumes = new Map<string, any>(spec.volumes.map((v: any) => [v.name, v]));
   return Object.fromEntries((c.volumeMounts ?? []).map((m: any) => {
     const v = volumes.get(m.name);
-    return [m.mountPath, { readOnly: m.readOnly ?? false, ...(v.hostPath ? { hostPath: v.hostPath.path, type: v.hostPath.type } : { emptyDir: v.emptyDir !== undefined }) }];
+    const source = v.hostPath ? { hostPath: v.hostPath.path, type: v.hostPath.type } : { emptyDir: v.emptyDir !== undefined };
+    return [m.mountPath, { readOnly: m.readOnly ?? false, ...source }];
   }));
 }
 
@@ -123,7 +124,11 @@ describe('DatadogAgent defaults', () => {
     for (const [probe, path] of [['livenessProbe', '/live'], ['readinessProbe', '/ready'], ['startupProbe', '/startup']]) {
       expect(main[probe]).toEqual({
         httpGet: { path, port: 5555, scheme: 'HTTP' },
-        initialDelaySeconds: 15, periodSeconds: 15, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 6,
+        initialDelaySeconds: 15,
+        periodSeconds: 15,
+        timeoutSeconds: 5,
+        successThreshold: 1,
+        failureThreshold: 6,
       });
     }
     expect(trace.livenessProbe).toMatchObject({ tcpSocket: { port: 8126 }, initialDelaySeconds: 15, periodSeconds: 15, timeoutSeconds: 5 });
@@ -344,7 +349,11 @@ test('every environment variable the preset sets is one the chart sets (the agen
   Object.keys(CHART_WHEN_SET).forEach((n) => chartNames.add(n));
   // WHEN the preset sets every option that adds a variable
   const { objects } = made({
-    site: DatadogSite.EU1, clusterName: 'c', kubeletTlsVerify: true, logs: true, logsCollectAll: true,
+    site: DatadogSite.EU1,
+    clusterName: 'c',
+    kubeletTlsVerify: true,
+    logs: true,
+    logsCollectAll: true,
     clusterAgent: { serviceName: 'dca', tokenSecretName: 'dca' },
   });
   const docker = made({ runtimeSocket: DatadogRuntimeSocket.docker() }).objects;
