@@ -306,6 +306,10 @@ describe('Ready=Unknown (the kubelet stopped): the preview and the node lifecycl
     }, 60_000, 250);
     const toTaint = (Date.now() - t0) / 1000;
     expect(readyCondition(unknown).reason).toBe('NodeStatusUnknown');
+    // (Its only node unreachable, the controller enters its full-disruption mode and keeps the
+    // unreachable:NoExecute taint off: node_lifecycle_controller.go handleDisruption, markNodeAsReachable.)
+    const kcmLog = fs.readFileSync(path.join(path.dirname(node.plane.kubeconfig), 'kube-controller-manager.log'), 'utf-8');
+    const fullDisruption = /Entering master disruption mode/.test(kcmLog);
 
     // WHEN an agent tolerating every taint (the core's default) and one tolerating none are applied
     const all = sleeper('verdicts', 'all-taints');
@@ -357,7 +361,7 @@ describe('Ready=Unknown (the kubelet stopped): the preview and the node lifecycl
       ready: isReady(started),
       restarts: restarts(started),
       checked: [
-        `kubelet stopped (SIGSTOP): Ready=Unknown (${readyCondition(unknown).reason}) ${toUnknown.toFixed(1)} s later (--node-monitor-grace-period=${GRACE_SECONDS}s, --node-monitor-period=2s); unreachable:NoSchedule after ${toTaint.toFixed(1)} s; taints seen: ${[...seen].join(', ')}; at the apply: ${taintsOf(nodeJson).join(', ')}`,
+        `kubelet stopped (SIGSTOP): Ready=Unknown (${readyCondition(unknown).reason}) ${toUnknown.toFixed(1)} s later (--node-monitor-grace-period=${GRACE_SECONDS}s, --node-monitor-period=2s); unreachable:NoSchedule after ${toTaint.toFixed(1)} s; taints seen: ${[...seen].join(', ')}; at the apply: ${taintsOf(nodeJson).join(', ')}${fullDisruption ? ' (the controller logged "Entering master disruption mode": no NoExecute taint with every node unreachable)' : ''}`,
         `agent tolerating every taint: pod bound, Pending, no container after 8 s; preview: bound=${allPlace.bound} runs=${allPlace.runs} (${allPlace.verdict.split(':')[0]})`,
         `agent tolerating none: no pod, desiredNumberScheduled 0; preview: scheduled=${nonePlace.scheduled} (${nonePlace.reasons.map((r) => r.kind).join(', ')})`,
         `kubelet resumed (SIGCONT): the same pod Ready ${toStarted.toFixed(1)} s later`,
