@@ -13,6 +13,7 @@ import {
   DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
 } from '../src';
 import { synth, newChart } from './util/synth';
+import { DatadogAgent } from '../src/presets/datadog-agent';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -63,6 +64,7 @@ const PRESETS: Preset[] = [
   { name: 'GpuContainerToolkit', page: 'gpu-container-toolkit.md', create: [(c) => new GpuContainerToolkit(c, 'nvidia-container-toolkit').daemonSet] },
   { name: 'GpuDevicePlugin', page: 'gpu-device-plugin.md', create: [(c) => new GpuDevicePlugin(c, 'nvidia-device-plugin').daemonSet] },
   { name: 'DcgmExporter', page: 'dcgm-exporter.md', create: [(c) => new DcgmExporter(c, 'dcgm-exporter').daemonSet] },
+  { name: 'DatadogAgent', page: 'datadog-agent.md', create: [(c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }).daemonSet] },
 ];
 
 function page(preset: Preset): string {

@@ -6,6 +6,7 @@ import {
   DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
 } from '../src';
 import { newChart, podSpec, synth } from './util/synth';
+import { DatadogAgent } from '../src/presets/datadog-agent';
 import { checkProps } from '../src/private/shapes';
 import { allTypes, staticParameters, StructName, structProperties } from '../src/private/type-schema';
 import { ValidationProblems } from '../src/validation-problems';
@@ -219,7 +220,7 @@ describe('every struct of the type schema is checked (a new prop can never escap
   test('the type schema has the structs and constructs this test walks', () => {
     expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['DaemonSetProps', 'NodeExporterProps', 'LogAgentProps', 'AgentContainer']));
     expect(constructs.map((c) => c.name).sort()).toEqual([
-      'AgentNamespace', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon',
+      'AgentNamespace', 'DaemonSet', 'DatadogAgent', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon',
       'DcgmExporter', 'GpuContainerToolkit', 'GpuDevicePlugin',
     ].sort());
   });
@@ -247,6 +248,7 @@ describe('every struct of the type schema is checked (a new prop can never escap
     DcgmExporter: (s, p) => new DcgmExporter(s, 'construct', p),
     GpuContainerToolkit: (s, p) => new GpuContainerToolkit(s, 'construct', p),
     GpuDevicePlugin: (s, p) => new GpuDevicePlugin(s, 'construct', p),
+    DatadogAgent: (s, p) => new DatadogAgent(s, 'construct', { apiKeySecretName: 'datadog-secret', ...p }),
   };
   test.each(constructs.map((c) => [c.name]))('%s reports an unknown prop naming itself', (name) => {
     // WHEN

@@ -7,6 +7,7 @@ import {
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
   DcgmExporter, GpuContainerToolkit, GpuDeviceIdStrategy, GpuDeviceListStrategy, GpuDevicePlugin,
 } from '../../src';
+import { DatadogAgent } from '../../src/presets/datadog-agent';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
 /**
@@ -35,6 +36,7 @@ const PRESETS: Array<{ name: string; page: string; create: (chart: Chart) => any
   { name: 'GpuDevicePlugin', page: 'gpu-device-plugin', create: (c) => new GpuDevicePlugin(c, 'nvidia-device-plugin') },
   { name: 'GpuContainerToolkit', page: 'gpu-container-toolkit', create: (c) => new GpuContainerToolkit(c, 'nvidia-container-toolkit') },
   { name: 'DcgmExporter', page: 'dcgm-exporter', create: (c) => new DcgmExporter(c, 'dcgm-exporter') },
+  { name: 'DatadogAgent', page: 'datadog-agent', create: (c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }) },
   {
     // Not a construct: the NetworkAgent's init container, read from the pod.
     name: 'CniInstaller',
