@@ -1,9 +1,9 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
-import { defaultImage, profileOf } from './log-agent-profile';
+import { CustomTextKey, defaultImage, LOGSTASH_MIN_HEAP_MIB, LogFlavorProfile, profileOf } from './log-agent-profile';
 import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
@@ -106,9 +106,36 @@ export interface LogAgentProps extends DaemonSetOptions {
    * not in the Prometheus format, so `true` is rejected for Filebeat. To have Prometheus scrape
    * the port, add `metrics: AgentMetrics.podMonitor(...)`.
    *
-   * @default - true for Fluent Bit and Fluentd, false for Filebeat
+   * @default - true for Fluent Bit, Fluentd and the OpenTelemetry Collector, false for Filebeat and Logstash
    */
   readonly serveMetrics?: boolean;
+
+  /**
+   * Logstash only: the JVM heap, passed as `-Xms` and `-Xmx` in `LS_JAVA_OPTS`. The container's
+   * memory request and limit are twice the heap (direct buffers, metaspace, JRuby's code and
+   * thread stacks live beside it), unless `resources` says otherwise. Whole MiB, at least 256Mi.
+   *
+   * @default Size.mebibytes(512) - a 1Gi container
+   */
+  readonly jvmHeap?: Size;
+
+  /**
+   * OpenTelemetry Collector only: also collect the node's, pods' and containers' metrics from the
+   * kubelet (the `kubeletstats` receiver on the node's port 10250, with `nodes/stats` read access),
+   * into a metrics pipeline to the same output.
+   *
+   * @default false
+   */
+  readonly kubeletMetrics?: boolean;
+
+  /**
+   * OpenTelemetry Collector only: also collect the node's CPU, load, memory, disk, filesystem and
+   * network metrics (the `hostmetrics` receiver), with the node's `/` mounted read-only at /hostfs
+   * (HostToContainer), into a metrics pipeline to the same output.
+   *
+   * @default false
+   */
+  readonly hostMetrics?: boolean;
 }
 
 /**
@@ -237,7 +264,7 @@ export class LogAgent extends Construct {
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps('LogAgentProps', this, props);
-    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, ...coreProps } = props;
+    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, jvmHeap, kubeletMetrics, hostMetrics, ...coreProps } = props;
     const problems = ValidationProblems.of(this);
 
     this.flavor = flavor ?? LogFlavor.FLUENT_BIT;
@@ -245,27 +272,44 @@ export class LogAgent extends Construct {
       problems.add('flavor', this.flavor, `expected one of ${Object.values(LogFlavor).join(', ')} (LogFlavor)`);
       problems.throwIfAny();
     }
-    const profile = profileOf(this.flavor);
+    // The flavor-specific props: each is refused for the flavors it does not apply to.
+    let jvmHeapMiB: number | undefined;
+    if (jvmHeap !== undefined) {
+      if (this.flavor !== LogFlavor.LOGSTASH) {
+        problems.add('jvmHeap', jvmHeap.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), 'only Logstash runs on a JVM; remove jvmHeap or use LogFlavor.LOGSTASH');
+      } else {
+        const mib = jvmHeap.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+        if (!Number.isInteger(mib) || mib < LOGSTASH_MIN_HEAP_MIB) {
+          problems.add('jvmHeap', `${mib}Mi`, `expected whole MiB, at least ${LOGSTASH_MIN_HEAP_MIB}Mi (e.g. Size.mebibytes(512))`);
+        } else {
+          jvmHeapMiB = mib;
+        }
+      }
+    }
+    for (const [prop, value] of [['kubeletMetrics', kubeletMetrics], ['hostMetrics', hostMetrics]] as const) {
+      if (value === true && this.flavor !== LogFlavor.OTEL_COLLECTOR) {
+        problems.add(prop, value, `node metrics are collected by the OpenTelemetry Collector only; use LogFlavor.OTEL_COLLECTOR, or the NodeExporter preset for ${this.flavor}`);
+      }
+    }
+    const profile = profileOf(this.flavor, { jvmHeapMiB, kubeletMetrics, hostMetrics });
 
     if (configOverride !== undefined) {
       if (output !== undefined) {
         problems.add('output', output.type, 'configOverride replaces the generated configuration, output included; remove one of them');
       }
-      checkOverride(configOverride, profile.mainConfigFile, problems);
+      checkOverride(configOverride, profile.requiredFiles, problems);
     } else {
       this.output = output ?? LogOutput.stdout();
       for (const [field, value, allowed] of this.output._problems()) {
         problems.add(`output.${field}`, value, allowed);
       }
-      const supported = [LogOutputType.ELASTICSEARCH, LogOutputType.STDOUT, LogOutputType.CUSTOM];
-      if (this.flavor === LogFlavor.FILEBEAT && !supported.includes(this.output.type)) {
-        problems.add('output', this.output.type, 'Filebeat ships to Elasticsearch or stdout only (it has no Loki or OTLP output and refuses non-Elastic servers); use LogFlavor.FLUENT_BIT, or LogOutput.custom for another Filebeat output');
-      }
-      if (this.flavor === LogFlavor.FLUENTD && this.output.type === LogOutputType.OTLP) {
-        problems.add('output', this.output.type, 'the fluentd-kubernetes-daemonset images have no OpenTelemetry output plugin; use LogFlavor.FLUENT_BIT, or LogOutput.custom with an image that has fluent-plugin-opentelemetry');
+      // Each flavor's profile says which outputs it cannot ship to, and why.
+      const refusal = profile.refuseOutput(this.output.type);
+      if (refusal !== undefined) {
+        problems.add('output', this.output.type, refusal);
       }
       if (this.output.type === LogOutputType.CUSTOM) {
-        checkCustom(this.flavor, this.output._custom ?? {}, 'output', problems);
+        checkCustom(profile, this.output._custom ?? {}, 'output', problems);
       }
     }
     // Types (a LogOutput, a list of LogFilter, booleans ...) are checked by checkConstructProps.
@@ -277,7 +321,7 @@ export class LogAgent extends Construct {
         problems.add(`filters[${i}].${field}`, value, allowed);
       }
       if (f._problems().length === 0 && f.type === LogFilterType.CUSTOM) {
-        checkCustom(this.flavor, f._custom, `filters[${i}]`, problems);
+        checkCustom(profile, f._custom, `filters[${i}]`, problems);
       }
     });
     (excludeNamespaces ?? []).forEach((ns, i) => problems.check(`excludeNamespaces[${i}]`, ns, rules.dns1123Label(ns)));
@@ -286,7 +330,7 @@ export class LogAgent extends Construct {
     }
     const profileMetrics = profile.metricsPort !== undefined;
     if (serveMetrics === true && !profileMetrics) {
-      problems.add('serveMetrics', serveMetrics, 'Filebeat serves its metrics as JSON at /stats on port 5066 (port "http"), not in the Prometheus format; scrape it with an exporter, or use LogFlavor.FLUENT_BIT');
+      problems.add('serveMetrics', serveMetrics, profile.noMetrics!);
     }
     this.serveMetrics = serveMetrics ?? profileMetrics;
     // The core's monitor scrapes a port by name and a path: check them against this agent.
@@ -294,7 +338,7 @@ export class LogAgent extends Construct {
     if (monitor !== undefined && !this.serveMetrics) {
       problems.add('metrics', monitor.kind, this.flavor === LogFlavor.FILEBEAT
         ? 'Filebeat has no Prometheus endpoint (its HTTP endpoint serves JSON at /stats); scrape it with an exporter, or use LogFlavor.FLUENT_BIT'
-        : 'the agent serves no metrics with `serveMetrics: false`; remove one of them');
+        : (!profileMetrics ? profile.noMetrics! : 'the agent serves no metrics with `serveMetrics: false`; remove one of them'));
     } else if (monitor !== undefined && monitor.port === 'metrics' && monitor.path !== profile.metricsPath) {
       problems.add('metrics.path', monitor.path, `${this.flavor} serves Prometheus metrics at ${profile.metricsPath}; pass \`path: '${profile.metricsPath}'\``);
     }
@@ -334,6 +378,8 @@ export class LogAgent extends Construct {
       excludeNamespaces: [...new Set(excludeNamespaces ?? [])],
       filters: filters ?? [],
       metrics: this.serveMetrics,
+      kubeletMetrics,
+      hostMetrics,
     });
     const configMapName = `${name}-config`;
 
@@ -407,14 +453,20 @@ export class LogAgent extends Construct {
         // DirectoryOrCreate, not Directory: on a containerd node of a mixed fleet the directory
         // does not exist, and a Directory mount would keep the pod in ContainerCreating there.
         ...(mountDockerLogs ? [HostMount.readOnly('/var/lib/docker/containers', { type: HostPathVolumeType.DIRECTORY_OR_CREATE })] : []),
+        ...profile.hostMounts,
       ],
       volumes: [
-        AgentVolume.fromConfigMap('config', configMapName),
+        // All files, or the flavor's own (Logstash reads every file of its pipeline directory).
+        AgentVolume.fromConfigMap('config', configMapName, profile.configItems === undefined
+          ? {} : { items: Object.fromEntries(profile.configItems.map((f) => [f, f])) }),
+        ...(profile.settingsFile === undefined ? [] : [AgentVolume.fromConfigMap('settings', configMapName, { items: { [profile.settingsFile.file]: profile.settingsFile.file } })]),
         AgentVolume.fromEmptyDir('tmp', { sizeLimit: Size.mebibytes(64) }),
         ...secretVolumes,
       ],
       volumeMounts: [
         { volumeName: 'config', mountPath: profile.configDirectory, readOnly: true },
+        // A settings file beside the image's own files in its directory (Logstash's logstash.yml).
+        ...(profile.settingsFile === undefined ? [] : [{ volumeName: 'settings', mountPath: profile.settingsFile.mountPath, readOnly: true, subPath: profile.settingsFile.file }]),
         { volumeName: 'tmp', mountPath: '/tmp', readOnly: false },
         ...secretMounts,
       ],
@@ -442,9 +494,10 @@ export class LogAgent extends Construct {
 
 /** A custom output or filter must have text for the flavor, in a shape that stays inside its section. */
 function checkCustom(
-  flavor: LogFlavor, custom: { fluentBit?: string; fluentd?: string; filebeat?: string }, prop: string, problems: ValidationProblems,
+  profile: LogFlavorProfile, custom: { [key in CustomTextKey]?: string }, prop: string, problems: ValidationProblems,
 ): void {
-  const key = ({ [LogFlavor.FLUENT_BIT]: 'fluentBit', [LogFlavor.FLUENTD]: 'fluentd', [LogFlavor.FILEBEAT]: 'filebeat' } as const)[flavor];
+  const flavor = profile.flavor;
+  const key = profile.customKey;
   const text = custom[key];
   if (text === undefined) {
     const given = Object.entries(custom).filter(([, t]) => t !== undefined).map(([k]) => k);
@@ -457,7 +510,7 @@ function checkCustom(
 }
 
 /** ConfigMap keys (IsConfigMapKey), and the file the agent is started with. */
-function checkOverride(files: { [fileName: string]: string }, mainFile: string, problems: ValidationProblems): void {
+function checkOverride(files: { [fileName: string]: string }, requiredFiles: string[], problems: ValidationProblems): void {
   if (files === null || typeof files !== 'object' || Array.isArray(files)) {
     problems.add('configOverride', files, 'expected an object of file name to content');
     return;
@@ -470,7 +523,8 @@ function checkOverride(files: { [fileName: string]: string }, mainFile: string, 
       problems.add(`configOverride.${file}`, content, 'expected the file content as a string');
     }
   }
-  if (!(mainFile in files)) {
-    problems.add('configOverride', Object.keys(files), `expected the file the agent is started with, "${mainFile}"`);
+  const missing = requiredFiles.filter((f) => !(f in files));
+  if (missing.length > 0) {
+    problems.add('configOverride', Object.keys(files), `expected the file${requiredFiles.length > 1 ? 's' : ''} the agent is started with, ${requiredFiles.map((f) => `"${f}"`).join(' and ')}`);
   }
 }

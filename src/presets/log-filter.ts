@@ -26,6 +26,23 @@ export interface CustomLogFilterOptions {
    * @default - none: a Filebeat LogAgent rejects this filter
    */
   readonly filebeat?: string;
+
+  /**
+   * Logstash: one or more plugins for the `filter { }` section, e.g.
+   * "mutate {\n  remove_field => [\"[kubernetes][container_id]\"]\n}".
+   *
+   * @default - none: a Logstash LogAgent rejects this filter
+   */
+  readonly logstash?: string;
+
+  /**
+   * OpenTelemetry Collector: the YAML of one processor's settings, with the processor's type on
+   * the first line as a key, e.g. "filter:\n  logs:\n    log_record:\n      - 'severity_number < SEVERITY_NUMBER_WARN'".
+   * It is named `<type>/custom-<n>` and runs in the logs pipeline after `k8s_attributes`.
+   *
+   * @default - none: an OpenTelemetry Collector LogAgent rejects this filter
+   */
+  readonly otelCollector?: string;
 }
 
 /** The kind of a `LogFilter`. */
@@ -65,7 +82,7 @@ export class LogFilter {
   public static custom(options: CustomLogFilterOptions): LogFilter {
     checkArgs('LogFilter.custom', [options]);
     const o = options ?? ({} as CustomLogFilterOptions);
-    return new LogFilter(LogFilterType.CUSTOM, undefined, { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat });
+    return new LogFilter(LogFilterType.CUSTOM, undefined, { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat, logstash: o.logstash, otelCollector: o.otelCollector });
   }
 
   /** The kind of filter. */
@@ -99,7 +116,7 @@ export class LogFilter {
     } else {
       const texts = Object.entries(this._custom).filter(([, text]) => text !== undefined);
       if (texts.length === 0) {
-        problems.push(['custom', undefined, 'expected the filter for at least one flavor: fluentBit, fluentd or filebeat']);
+        problems.push(['custom', undefined, 'expected the filter for at least one flavor: fluentBit, fluentd, filebeat, logstash or otelCollector']);
       }
       for (const [flavor, text] of texts) {
         if (typeof text !== 'string' || text.trim() === '') {
