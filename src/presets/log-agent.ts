@@ -264,7 +264,10 @@ export class LogAgent extends Construct {
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps('LogAgentProps', this, props);
-    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, jvmHeap, kubeletMetrics, hostMetrics, ...coreProps } = props;
+    const {
+      flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics,
+      jvmHeap, kubeletMetrics, hostMetrics, ...coreProps
+    } = props;
     const problems = ValidationProblems.of(this);
 
     this.flavor = flavor ?? LogFlavor.FLUENT_BIT;

@@ -82,7 +82,9 @@ export class LogFilter {
   public static custom(options: CustomLogFilterOptions): LogFilter {
     checkArgs('LogFilter.custom', [options]);
     const o = options ?? ({} as CustomLogFilterOptions);
-    return new LogFilter(LogFilterType.CUSTOM, undefined, { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat, logstash: o.logstash, otelCollector: o.otelCollector });
+    return new LogFilter(LogFilterType.CUSTOM, undefined, {
+      fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat, logstash: o.logstash, otelCollector: o.otelCollector,
+    });
   }
 
   /** The kind of filter. */

@@ -375,7 +375,7 @@ export class LogOutput {
   /** Custom: environment variables from Secrets. */
   public readonly secretEnv?: { [name: string]: LogSecretKey };
   /** Custom: the text per flavor. @internal */
-  public readonly _custom?: { readonly fluentBit?: string; readonly fluentd?: string; readonly filebeat?: string; readonly logstash?: string; readonly otelCollector?: string };
+  public readonly _custom?: CustomTexts;
 
   private constructor(type: LogOutputType, fields: OutputFields) {
     this.type = type;
@@ -508,6 +508,15 @@ export class LogOutput {
 }
 brand(LogOutput, 'LogOutput');
 
+/** A custom output's text per flavor (module-private). */
+interface CustomTexts {
+  readonly fluentBit?: string;
+  readonly fluentd?: string;
+  readonly filebeat?: string;
+  readonly logstash?: string;
+  readonly otelCollector?: string;
+}
+
 /** The values a factory sets (module-private). */
 interface OutputFields {
   readonly host?: string;
@@ -524,7 +533,7 @@ interface OutputFields {
   readonly tenantId?: string;
   readonly headers?: { [name: string]: string };
   readonly secretEnv?: { [name: string]: LogSecretKey };
-  readonly custom?: { readonly fluentBit?: string; readonly fluentd?: string; readonly filebeat?: string; readonly logstash?: string; readonly otelCollector?: string };
+  readonly custom?: CustomTexts;
 }
 
 function sortedCopy(map: { [key: string]: string }): { [key: string]: string } {

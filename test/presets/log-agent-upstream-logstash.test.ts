@@ -30,10 +30,10 @@ const probe = (main: any, p: any) => (p === undefined ? undefined : `${p.httpGet
 const mountAt = (main: any, path: string) => (main.volumeMounts as any[]).find((m) => m.mountPath === path || path.startsWith(`${m.mountPath}/`));
 
 const POINTS: Record<string, (x: typeof OURS) => unknown> = {
-  image: (x) => x.main.image,
-  command: (x) => x.main.command,
-  args: (x) => x.main.args,
-  LS_JAVA_OPTS: (x) => (x.main.env as any[]).find((e) => e.name === 'LS_JAVA_OPTS')?.value,
+  'image': (x) => x.main.image,
+  'command': (x) => x.main.command,
+  'args': (x) => x.main.args,
+  'LS_JAVA_OPTS': (x) => (x.main.env as any[]).find((e) => e.name === 'LS_JAVA_OPTS')?.value,
   'logstash.yml': (x) => {
     const m = mountAt(x.main, '/usr/share/logstash/config/logstash.yml');
     return m && `${m.mountPath} ${m.subPath ?? ''}`;
@@ -41,16 +41,16 @@ const POINTS: Record<string, (x: typeof OURS) => unknown> = {
   'pipeline mount': (x) => mountAt(x.main, '/usr/share/logstash/pipeline/logstash.conf')?.mountPath,
   'host mounts': (x) => (x.spec.volumes as any[]).filter((v) => v.hostPath).map((v) => v.hostPath.path).sort(),
   'user': (x) => [x.main.securityContext?.runAsUser, x.main.securityContext?.runAsNonRoot],
-  capabilities: (x) => x.main.securityContext?.capabilities,
-  fsGroup: (x) => x.spec.securityContext?.fsGroup,
-  readOnlyRootFilesystem: (x) => x.main.securityContext?.readOnlyRootFilesystem ?? false,
-  ports: (x) => (x.main.ports as any[]).map((p) => `${p.name} ${p.containerPort}`),
+  'capabilities': (x) => x.main.securityContext?.capabilities,
+  'fsGroup': (x) => x.spec.securityContext?.fsGroup,
+  'readOnlyRootFilesystem': (x) => x.main.securityContext?.readOnlyRootFilesystem ?? false,
+  'ports': (x) => (x.main.ports as any[]).map((p) => `${p.name} ${p.containerPort}`),
   'liveness probe': (x) => probe(x.main, x.main.livenessProbe),
   'readiness probe': (x) => probe(x.main, x.main.readinessProbe),
   'JVM start': (x) => [x.main.livenessProbe.initialDelaySeconds, x.main.startupProbe === undefined ? undefined : probe(x.main, x.main.startupProbe)],
-  resources: (x) => x.main.resources,
-  terminationGracePeriodSeconds: (x) => x.spec.terminationGracePeriodSeconds,
-  tolerations: (x) => x.spec.tolerations,
+  'resources': (x) => x.main.resources,
+  'terminationGracePeriodSeconds': (x) => x.spec.terminationGracePeriodSeconds,
+  'tolerations': (x) => x.spec.tolerations,
   'pod anti-affinity': (x) => x.spec.affinity?.podAntiAffinity !== undefined,
 };
 
@@ -60,12 +60,12 @@ const DIFFERENCES: Record<string, string> = {
   'pipeline mount': 'the pipeline directory holds only logstash.conf (a ConfigMap item), mounted as a directory so that config.reload.automatic sees edits; the chart mounts the file by subPath',
   'host mounts': '/var/log read-only and the state directory read-write: a node agent reads the node\'s files; the chart reads from the network',
   'user': 'root (UID 0): the container logs and the state directory are root\'s; the chart runs as 1000, non-root',
-  fsGroup: 'none: root reads its ConfigMap and Secrets as their owner',
-  readOnlyRootFilesystem: 'the root filesystem read-only; path.data in the state directory and /tmp an emptyDir are the only writable places',
+  'fsGroup': 'none: root reads its ConfigMap and Secrets as their owner',
+  'readOnlyRootFilesystem': 'the root filesystem read-only; path.data in the state directory and /tmp an emptyDir are the only writable places',
   'JVM start': 'a startup probe (up to 5 minutes) instead of a 300 s initial delay: the liveness probe takes over as soon as the API answers',
-  resources: '1Gi request and limit for a 512m heap (twice the heap), 250m CPU and no CPU limit; the chart: 1536Mi for 1g, 100m, limit 1000m',
-  terminationGracePeriodSeconds: 'the core\'s 30 s instead of 120 s: an agent reading files can stop quickly, its position is in the sincedb',
-  tolerations: 'every taint tolerated: no node is left without logs',
+  'resources': '1Gi request and limit for a 512m heap (twice the heap), 250m CPU and no CPU limit; the chart: 1536Mi for 1g, 100m, limit 1000m',
+  'terminationGracePeriodSeconds': 'the core\'s 30 s instead of 120 s: an agent reading files can stop quickly, its position is in the sincedb',
+  'tolerations': 'every taint tolerated: no node is left without logs',
   'pod anti-affinity': 'none: a DaemonSet runs one pod per node by construction',
 };
 
