@@ -37,7 +37,8 @@ export interface LogAgentProps extends DaemonSetOptions {
    * @default - per flavor: cr.fluentbit.io/fluent/fluent-bit:4.0.8;
    * fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1 (or
    * -debian-opensearch-1.1 for OpenSearch; Loki needs your own image);
-   * docker.elastic.co/beats/filebeat:8.17.4
+   * docker.elastic.co/beats/filebeat:8.17.4; docker.elastic.co/logstash/logstash:8.17.4;
+   * otel/opentelemetry-collector-contrib:0.158.0
    */
   readonly image?: string;
 
@@ -52,8 +53,10 @@ export interface LogAgentProps extends DaemonSetOptions {
   /**
    * For experts: the agent's configuration files (file name to content), replacing the
    * generated ones. Must contain the file the agent is started with: `fluent-bit.conf`
-   * (Fluent Bit, mounted in /fluent-bit/etc/conf), `fluent.conf` (Fluentd, in /fluentd/etc) or
-   * `filebeat.yml` (Filebeat, in /etc/filebeat). The mounts stay the same: host logs under
+   * (Fluent Bit, mounted in /fluent-bit/etc/conf), `fluent.conf` (Fluentd, in /fluentd/etc),
+   * `filebeat.yml` (Filebeat, in /etc/filebeat), `logstash.conf` and `logstash.yml` (Logstash:
+   * the pipeline alone in /usr/share/logstash/pipeline, the settings at
+   * /usr/share/logstash/config/logstash.yml) or `relay.yaml` (the OpenTelemetry Collector, in /conf). The mounts stay the same: host logs under
    * /var/log (read-only), state in /fluent-bit/state, /fluentd/state or
    * /usr/share/filebeat/data (read-write), scratch space in /tmp. The checksum annotation
    * follows the files, so a change rolls the pods.
@@ -64,7 +67,8 @@ export interface LogAgentProps extends DaemonSetOptions {
 
   /**
    * The host directory that keeps the read positions (Fluent Bit's tail DB, Fluentd's pos file,
-   * Filebeat's registry) across restarts and upgrades. Created if missing (DirectoryOrCreate).
+   * Filebeat's registry, Logstash's sincedb and path.data, the collector's file_storage) across
+   * restarts and upgrades. Created if missing (DirectoryOrCreate).
    *
    * @default - /var/lib/<flavor>-state/<namespace>/<name>
    */
@@ -139,7 +143,8 @@ export interface LogAgentProps extends DaemonSetOptions {
 }
 
 /**
- * A log collector on every node: Fluent Bit (default), Fluentd or Filebeat, with a working
+ * A log collector on every node: Fluent Bit (default), Fluentd, Filebeat, Logstash or the
+ * OpenTelemetry Collector (contrib, optionally also a node metrics agent), with a working
  * configuration that tails the node's container logs, adds Kubernetes metadata and ships them to
  * a typed `LogOutput`.
  *
@@ -218,24 +223,24 @@ export interface LogAgentProps extends DaemonSetOptions {
  * |---|---|---|
  * | `component` | `"logging"` |  |
  * | `podAnnotations` | "checksum/config": the SHA-256 of the ConfigMap as synthesized, so that a configuration change rolls the pods |  |
- * | `imagePlatforms` | with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the project's build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of fluentd-kubernetes-daemonset). Not declared for Filebeat, nor when a container runs an image of your own. |  |
+ * | `imagePlatforms` | with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the project's build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of fluentd-kubernetes-daemonset). Not declared for Filebeat, Logstash and the OpenTelemetry Collector (not verified here), nor when a container runs an image of your own. |  |
  * | `updateStrategy` | the core's (see why) | A surge is rejected: a second agent on the node would tail the same files with the same read positions (and Fluent Bit's DB is locked by the first one). |
- * | `terminationGracePeriodSeconds` | the core's (see why) | The agent is told to finish flushing 5 s before SIGKILL (Fluent Bit `Grace`, Filebeat `filebeat.shutdown_timeout`; Fluentd flushes its buffers at shutdown with `flush_at_shutdown`). |
- * | `volumes` | the preset's: the ConfigMap "config", an emptyDir "tmp" (64Mi), and the output's Secrets with files ("output-ca", "output-token") when it has them |  |
- * | `rbacRules` | exactly what the flavor's metadata enrichment reads: Fluent Bit pods get; Fluentd pods and namespaces get, list, watch; Filebeat pods, nodes and namespaces get, list, watch |  |
- * | `automountServiceAccountToken` | `true` | The agent reads pod (and namespace, node) metadata from the API server with it. |
+ * | `terminationGracePeriodSeconds` | the core's (see why) | The agent is told to finish flushing 5 s before SIGKILL (Fluent Bit `Grace`, Filebeat `filebeat.shutdown_timeout`; Fluentd flushes its buffers at shutdown with `flush_at_shutdown`; Logstash and the collector drain their pipelines on SIGTERM, their positions in the state directory). |
+ * | `volumes` | the preset's: the ConfigMap "config" (Logstash: its pipeline only, and "settings" with logstash.yml), an emptyDir "tmp" (64Mi), and the output's Secrets with files ("output-ca", "output-token") when it has them |  |
+ * | `rbacRules` | exactly what the flavor's metadata enrichment reads: Fluent Bit pods get; Fluentd pods and namespaces get, list, watch; Filebeat pods, nodes and namespaces get, list, watch; Logstash none (metadata from the file names); the OpenTelemetry Collector pods, namespaces and apps/replicasets get, list, watch (and nodes/stats with `kubeletMetrics`) |  |
+ * | `automountServiceAccountToken` | `true` | The agent reads pod (and namespace, node) metadata from the API server with it (Logstash: `false`, it has no API access). |
  * | `fsGroup` | none: the agent runs as root, which reads its ConfigMap and Secrets as their owner (a non-root sidecar that mounts them gets its own group, as in the core) |  |
- * | `metrics` | the core's (see why) | Fluent Bit serves the Prometheus format at `/api/v2/metrics/prometheus`, so pass that `path` (`AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' })`); Fluentd's default `/metrics` fits. Not for Filebeat (no Prometheus endpoint). See `serveMetrics`. |
- * | `command` | Fluent Bit: ["/fluent-bit/bin/fluent-bit"]; Fluentd and Filebeat: the image's ENTRYPOINT (Fluentd's /fluentd/entrypoint.sh reads FLUENTD_CONF) |  |
- * | `args` | Fluent Bit: ["--workdir=/fluent-bit/etc", "--config=/fluent-bit/etc/conf/fluent-bit.conf"]; Fluentd: none (the image's); Filebeat: ["-c", "/etc/filebeat/filebeat.yml", "-e"] | They name the generated configuration file: replace them only together with the configuration. |
- * | `env` | NODE_NAME; Fluentd FLUENTD_CONF and K8S_NODE_NAME; the output's secrets (LOG_OUTPUT_USERNAME, LOG_OUTPUT_PASSWORD, LOG_OUTPUT_API_KEY, LOG_OUTPUT_BEARER_TOKEN, and a custom output's `secretEnv`) from their Secrets |  |
- * | `ports` | Fluent Bit: 2020 named "metrics" ("http" with `serveMetrics: false`); Fluentd: 24220 "http" (monitor_agent) and 24231 "metrics"; Filebeat: 5066 "http" |  |
- * | `hostMounts` | /var/log read-only, `stateHostPath` read-write (and /var/lib/docker/containers read-only with `mountDockerLogs`) |  |
- * | `volumeMounts` | the configuration read-only (/fluent-bit/etc/conf, /fluentd/etc or /etc/filebeat), /tmp, and /etc/log-output/ca and /etc/log-output/token read-only when the output has them |  |
- * | `resources` | per flavor: Fluent Bit cpu 50m, memory 64Mi (limit 128Mi); Fluentd cpu 100m, memory 256Mi (limit 512Mi: Ruby plus plugins and buffers); Filebeat cpu 100m, memory 128Mi (limit 256Mi) |  |
- * | `liveness` | Fluent Bit: GET / on 2020; Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066 (every 10 s, timeout 5 s, 3 failures) |  |
- * | `readiness` | Fluent Bit: GET /api/v1/health on 2020 (fails after repeated output errors); Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066 |  |
- * | `startup` | Fluentd: GET /api/plugins.json on 24220, every 5 s, up to 24 failures (2 min for Ruby and its plugins); none for Fluent Bit and Filebeat |  |
+ * | `metrics` | the core's (see why) | Fluent Bit serves the Prometheus format at `/api/v2/metrics/prometheus`, so pass that `path` (`AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' })`); Fluentd's and the OpenTelemetry Collector's default `/metrics` fits. Not for Filebeat and Logstash (no Prometheus endpoint). See `serveMetrics`. |
+ * | `command` | Fluent Bit: ["/fluent-bit/bin/fluent-bit"]; Logstash: ["/usr/share/logstash/bin/logstash"] (not the image's entrypoint, whose env2yaml would rewrite the read-only logstash.yml); Fluentd, Filebeat and the OpenTelemetry Collector: the image's ENTRYPOINT (Fluentd's /fluentd/entrypoint.sh reads FLUENTD_CONF) |  |
+ * | `args` | Fluent Bit: ["--workdir=/fluent-bit/etc", "--config=/fluent-bit/etc/conf/fluent-bit.conf"]; Fluentd: none (the image's); Filebeat: ["-c", "/etc/filebeat/filebeat.yml", "-e"]; Logstash: none; OpenTelemetry Collector: ["--config=/conf/relay.yaml"] | They name the generated configuration file: replace them only together with the configuration. |
+ * | `env` | NODE_NAME; Fluentd FLUENTD_CONF and K8S_NODE_NAME; Logstash LS_JAVA_OPTS (the heap); the OpenTelemetry Collector MY_POD_IP, K8S_NODE_NAME, GOMEMLIMIT (and K8S_NODE_IP with `kubeletMetrics`); the output's secrets (LOG_OUTPUT_USERNAME, LOG_OUTPUT_PASSWORD, LOG_OUTPUT_API_KEY, LOG_OUTPUT_BEARER_TOKEN, and a custom output's `secretEnv`) from their Secrets |  |
+ * | `ports` | Fluent Bit: 2020 named "metrics" ("http" with `serveMetrics: false`); Fluentd: 24220 "http" (monitor_agent) and 24231 "metrics"; Filebeat: 5066 "http"; Logstash: 9600 "http" (the monitoring API); OpenTelemetry Collector: 13133 "http" (health_check) and 8888 "metrics" |  |
+ * | `hostMounts` | /var/log read-only, `stateHostPath` read-write (and /var/lib/docker/containers read-only with `mountDockerLogs`; the node's / read-only at /hostfs, HostToContainer, with `hostMetrics`) |  |
+ * | `volumeMounts` | the configuration read-only (/fluent-bit/etc/conf, /fluentd/etc, /etc/filebeat, /usr/share/logstash/pipeline with /usr/share/logstash/config/logstash.yml by subPath, or /conf), /tmp, and /etc/log-output/ca and /etc/log-output/token read-only when the output has them |  |
+ * | `resources` | per flavor: Fluent Bit cpu 50m, memory 64Mi (limit 128Mi); Fluentd cpu 100m, memory 256Mi (limit 512Mi: Ruby plus plugins and buffers); Filebeat cpu 100m, memory 128Mi (limit 256Mi); Logstash cpu 250m, memory twice `jvmHeap` as request and limit (1Gi); OpenTelemetry Collector cpu 100m, memory 128Mi (limit 256Mi) |  |
+ * | `liveness` | Fluent Bit: GET / on 2020; Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066; Logstash: GET / on 9600; OpenTelemetry Collector: GET / on 13133 (every 10 s, timeout 5 s, 3 failures) |  |
+ * | `readiness` | Fluent Bit: GET /api/v1/health on 2020 (fails after repeated output errors); Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066; Logstash: GET / on 9600; OpenTelemetry Collector: GET / on 13133 |  |
+ * | `startup` | Fluentd: GET /api/plugins.json on 24220, every 5 s, up to 24 failures (2 min for Ruby and its plugins); Logstash: GET / on 9600, every 10 s, up to 30 failures (5 min for the JVM); none for Fluent Bit, Filebeat and the OpenTelemetry Collector |  |
  * | `runAsUser` | `0` | The container runtimes write the log files as root with mode 0640 (0600 on CRI-O) and the kubelet creates the state directory as root 0755, so only root (without any capability) can read the logs and keep the read positions; a non-root user cannot be given CAP_DAC_READ_SEARCH (added capabilities are not ambient). |
  * | `runAsGroup` | `0` |  |
  * | `runAsNonRoot` | `false` | the agent runs as root (see `runAsUser`) |
