@@ -271,13 +271,16 @@ export class LogOutput {
     return LogOutput.search(LogOutputType.ELASTICSEARCH, options);
   }
 
-  /** Ships to OpenSearch (bulk API), one index. Not supported by Filebeat. */
+  /** Ships to OpenSearch (bulk API), one index. Not supported by Filebeat, Logstash (official image) or the OpenTelemetry Collector flavor. */
   public static openSearch(options: ElasticsearchOutputOptions): LogOutput {
     checkArgs('LogOutput.openSearch', [options]);
     return LogOutput.search(LogOutputType.OPENSEARCH, options);
   }
 
-  /** Pushes to Grafana Loki. Not supported by Filebeat; Fluentd needs an image with the Loki plugin. */
+  /**
+   * Pushes to Grafana Loki. Not supported by Filebeat, Logstash (official image) or the OpenTelemetry
+   * Collector (no Loki exporter: use `otlp` with Loki's OTLP endpoint); Fluentd needs an image with the Loki plugin.
+   */
   public static loki(options: LokiOutputOptions): LogOutput {
     checkArgs('LogOutput.loki', [options]);
     const o = options ?? ({} as LokiOutputOptions);
@@ -293,8 +296,9 @@ export class LogOutput {
 
   /**
    * Sends the logs over OTLP/HTTP (protobuf) to an OpenTelemetry Collector or any OTLP receiver.
-   * Fluent Bit only: Filebeat 8.17 has no OTLP output, and the fluentd-kubernetes-daemonset
-   * images have no OpenTelemetry plugin.
+   * Fluent Bit (`opentelemetry` output) and the OpenTelemetry Collector (`otlphttp` exporter,
+   * logs and node metrics); Filebeat 8.17 and Logstash have no OTLP output, and the
+   * fluentd-kubernetes-daemonset images have no OpenTelemetry plugin.
    */
   public static otlp(options: OtlpOutputOptions): LogOutput {
     checkArgs('LogOutput.otlp', [options]);

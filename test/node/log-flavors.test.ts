@@ -78,7 +78,7 @@ const EXTRA: Record<string, Array<[string, RegExp, string]>> = {
     ['ls /conf; grep -c file_log /conf/relay.yaml', /^relay\.yaml\n[1-9]/, '/conf/relay.yaml mounted'],
     // The node's / read-only at /hostfs: the host's pod logs are visible there, and it cannot be written.
     ['ls -d /hostfs/var/log/pods/logsrc_logsrc_*; touch /hostfs/stand-in 2>&1; true', /^\/hostfs\/var\/log\/pods\/logsrc_logsrc_[\s\S]*Read-only file system/, 'the node\'s / at /hostfs (read-only, HostToContainer)'],
-    ['echo "$MY_POD_IP $K8S_NODE_NAME $K8S_NODE_IP $GOMEMLIMIT"', /^\d+\.\d+\.\d+\.\d+ \S+ \d+\.\d+\.\d+\.\d+ 204MiB$/, 'MY_POD_IP, K8S_NODE_NAME, K8S_NODE_IP, GOMEMLIMIT set'],
+    ['echo "$MY_POD_IP $K8S_NODE_NAME $K8S_NODE_IP $GOMEMLIMIT"', /^\d+\.\d+\.\d+\.\d+ \S+ \d+\.\d+\.\d+\.\d+ 204MiB\n$/, 'MY_POD_IP, K8S_NODE_NAME, K8S_NODE_IP, GOMEMLIMIT set'],
   ],
 };
 
