@@ -64,9 +64,11 @@ const FIELD_VALUE = /^[A-Za-z0-9._:/@+=, -]{1,1024}$/;
  */
 export class LogFilter {
   /**
-   * Adds fixed fields to every record (e.g. `{ cluster: 'prod-eu-1' }`), in all three flavors:
+   * Adds fixed fields to every record (e.g. `{ cluster: 'prod-eu-1' }`), in every flavor:
    * Fluent Bit's `modify` filter (`Add`, which keeps a field the record already has), Fluentd's
-   * `record_transformer`, Filebeat's `add_fields` at the root of the event.
+   * `record_transformer`, Filebeat's `add_fields` at the root of the event, Logstash's `mutate`
+   * `add_field`, the OpenTelemetry Collector's `attributes` processor (`insert`, which keeps an
+   * attribute the record already has).
    */
   public static addFields(fields: { [name: string]: string }): LogFilter {
     checkArgs('LogFilter.addFields', [fields]);
