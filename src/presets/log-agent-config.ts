@@ -782,6 +782,24 @@ function otelCollector(ctx: LogConfigContext): string {
       };
       break;
     }
+    case LogOutputType.ELASTICSEARCH: {
+      // The elasticsearch exporter: one endpoint, the logs in the named index (metrics, with
+      // kubeletMetrics or hostMetrics, go to the exporter's default metrics data stream).
+      exporter = 'elasticsearch';
+      const tls = {
+        ...(output.caBundle !== undefined ? { ca_file: CA_FILE } : {}),
+        ...(output.tls && !output.tlsVerify ? { insecure_skip_verify: true } : {}),
+      };
+      exporters.elasticsearch = {
+        endpoints: [`${output.tls ? 'https' : 'http'}://${output.host}:${output.port}`],
+        logs_index: output.index,
+        ...(output.credentialsSecret !== undefined ? { user: env(USERNAME_ENV), password: env(PASSWORD_ENV) } : {}),
+        // The encoded key, as Elasticsearch's create-API-key call returns it.
+        ...(output.apiKey !== undefined ? { api_key: env(API_KEY_ENV) } : {}),
+        ...(Object.keys(tls).length > 0 ? { tls } : {}),
+      };
+      break;
+    }
     case LogOutputType.CUSTOM: {
       const [type, settings] = otelComponent(output._custom!.otelCollector!) as [string, unknown];
       exporter = `${type}/custom`;

@@ -308,9 +308,8 @@ function otelCollectorProfile(kubeletMetrics: boolean, hostMetrics: boolean): Lo
       switch (type) {
         case LogOutputType.LOKI:
           return 'the Loki exporter was removed from collector-contrib (Loki 3 takes OTLP natively); use LogOutput.otlp with Loki\'s OTLP endpoint (e.g. "http://loki-gateway.loki.svc/otlp")';
-        case LogOutputType.ELASTICSEARCH:
         case LogOutputType.OPENSEARCH:
-          return 'the library does not model the collector\'s elasticsearch/opensearch exporters yet; use LogOutput.custom with `otelCollector` (an exporter named "custom"), or LogOutput.otlp to a gateway collector';
+          return 'the library does not model the collector\'s opensearch exporter yet; use LogOutput.custom with `otelCollector` (e.g. "opensearch:\\n  http:\\n    endpoint: ..."), or LogOutput.otlp to a gateway collector';
         default:
           return undefined;
       }

@@ -51,6 +51,9 @@ const KNOWN_KEYS: Record<string, string[]> = {
   // exporter/otlphttpexporter/config.go (confighttp.ClientConfig: endpoint, headers, auth.authenticator, tls.ca_file).
   'exporters.otlphttp': ['endpoint', 'headers', 'auth', 'auth.authenticator', 'tls', 'tls.ca_file'],
   'exporters.debug': ['verbosity'],
+  // exporter/elasticsearchexporter/config.go (endpoints, logs_index; AuthenticationSettings user,
+  // password, api_key; confighttp.ClientConfig tls.ca_file, tls.insecure_skip_verify).
+  'exporters.elasticsearch': ['endpoints', 'logs_index', 'user', 'password', 'api_key', 'tls', 'tls.ca_file', 'tls.insecure_skip_verify'],
 };
 
 /** The dotted keys of a mapping (maps below the listed depth are values: headers, scrapers' settings). */
@@ -158,8 +161,20 @@ describe('LogAgent (OpenTelemetry Collector) node metrics and outputs', () => {
     expect(config.service.pipelines.logs.processors).toEqual(['k8s_attributes', 'memory_limiter', 'attributes/add-fields-0', 'filter/custom-1', 'batch']);
   });
 
+  test('Elasticsearch: the elasticsearch exporter with the index, the encoded API key or basic auth from env, the CA', () => {
+    const es = render({ output: LogOutput.elasticsearch({ host: 'es.logging.svc', tls: true, apiKey: { name: 'es-key', key: 'encoded' }, caBundle: { name: 'ca', key: 'ca.crt' } }) });
+    expect(es.config.exporters).toEqual({
+      elasticsearch: { endpoints: ['https://es.logging.svc:9200'], logs_index: 'kubernetes-logs', api_key: '${env:LOG_OUTPUT_API_KEY}', tls: { ca_file: '/etc/log-output/ca/ca.crt' } },
+    });
+    expect(es.main.env).toContainEqual({ name: 'LOG_OUTPUT_API_KEY', valueFrom: { secretKeyRef: { name: 'es-key', key: 'encoded' } } });
+    const basic = render({ output: LogOutput.elasticsearch({ host: 'es', tls: true, tlsVerify: false, credentialsSecret: 'w' }) }).config.exporters.elasticsearch;
+    expect(basic).toEqual({ endpoints: ['https://es:9200'], logs_index: 'kubernetes-logs', user: '${env:LOG_OUTPUT_USERNAME}', password: '${env:LOG_OUTPUT_PASSWORD}', tls: { insecure_skip_verify: true } });
+  });
+
   test('every key written is one the component declares (list above, with its source)', () => {
-    for (const { config } of [full, render()]) {
+    const es = render({ output: LogOutput.elasticsearch({ host: 'es', tls: true, tlsVerify: false, credentialsSecret: 'w', index: 'k8s' }) });
+    const esKey = render({ output: LogOutput.elasticsearch({ host: 'es', tls: true, apiKey: { name: 'k', key: 'k' }, caBundle: { name: 'ca', key: 'ca' } }) });
+    for (const { config } of [full, render(), es, esKey]) {
       for (const section of ['receivers', 'processors', 'extensions', 'exporters']) {
         for (const [name, settings] of Object.entries<any>(config[section])) {
           const known = KNOWN_KEYS[`${section}.${name}`];
@@ -189,8 +204,7 @@ describe('LogAgent (OpenTelemetry Collector) node metrics and outputs', () => {
 
   test.each([
     [LogOutput.loki({ url: 'http://loki:3100' }), /output: got "loki"; the Loki exporter was removed from collector-contrib/],
-    [LogOutput.elasticsearch({ host: 'es' }), /output: got "elasticsearch"; the library does not model the collector's elasticsearch\/opensearch exporters yet/],
-    [LogOutput.openSearch({ host: 'os' }), /output: got "opensearch"; the library does not model/],
+    [LogOutput.openSearch({ host: 'os' }), /output: got "opensearch"; the library does not model the collector's opensearch exporter yet/],
   ])('fails when the output is not modelled for the collector (%#)', (output, error) => {
     expect(() => render({ output })).toThrow(error);
   });
