@@ -6,8 +6,11 @@ import { AgentContainer } from '../agent-container';
 import { splitContainerSettings } from '../builders/container-settings';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
+import { registerAgent } from '../private/app-checks';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
+import { LabelRequirement, satisfiable } from '../private/node-overlap';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { Toleration } from '../toleration';
@@ -74,17 +77,26 @@ export interface GpuDriverInstallerProps extends DaemonSetOptions {
   readonly driverVersion?: string;
 
   /**
-   * The OS tag of NVIDIA's driver image, which must match the nodes' OS, e.g. "ubuntu22.04",
-   * "ubuntu24.04" or "rhel9.4". Only with `DRIVER_CONTAINER`.
+   * The OS tag of NVIDIA's driver image, e.g. "ubuntu22.04", "ubuntu24.04" or "rhel9.4". Only
+   * with `DRIVER_CONTAINER`. It also selects the nodes: the installer runs only where node
+   * feature discovery's `feature.node.kubernetes.io/system-os_release.ID` and `.VERSION_ID`
+   * labels spell that OS ("ubuntu" and "22.04"), as the GPU Operator runs one driver DaemonSet
+   * per OS. One installer per OS: create one `GpuDriverInstaller` for each OS of your GPU nodes.
+   * With a custom `image` it is the image's OS tag (its tag ends in `-<os>`): give it only to
+   * repeat that value. Container-Optimized OS ("cos...") is refused: use `GpuDriverFlavor.COS`.
    *
-   * @default - "ubuntu22.04" with DRIVER_CONTAINER; none with COS (not allowed there)
+   * @default - "ubuntu22.04" with DRIVER_CONTAINER (with a custom image: the image tag's OS);
+   * none with COS (not allowed there)
    */
   readonly operatingSystem?: string;
 
   /**
    * The nodes that get the driver, selected by a label that is on the node before the driver
-   * is (see `GpuNodes`). Replaced whole by `requiredNodeAffinity` if that is given, so give only
-   * one of them.
+   * is (see `GpuNodes`). The preset adds the OS (`cloud.google.com/gke-os-distribution` In
+   * `cos` with COS; NFD's os_release ID and VERSION_ID of `operatingSystem`, and not GKE's
+   * `cos`, with DRIVER_CONTAINER) and the opt-out (`nvidia.com/gpu.deploy.driver` NotIn
+   * `false`, `pre-installed`): the result is `nodeSelection`. Replaced whole by
+   * `requiredNodeAffinity` if that is given, so give only one of them.
    *
    * @default - GpuNodes.gke() with COS; GpuNodes.gpuPresent() (nvidia.com/gpu.present=true)
    * with DRIVER_CONTAINER
@@ -134,12 +146,68 @@ const COS_SKIP_IF_LOADED = [
   'echo "No GPU driver module detected, installing now"',
   'exec /cos-gpu-installer "$@"',
 ].join('\n');
-const OS_TAG = /^[a-z]+[0-9]+(\.[0-9]+)*$/;
+const OS_TAG = /^([a-z]+)([0-9]+(?:\.[0-9]+)*)$/;
+/** A driver image tag's OS: `<version>-<os>` (550.127.05-ubuntu22.04), also precompiled tags (535-5.15.0-1048-nvidia-ubuntu22.04). */
+const IMAGE_OS_TAG = /-([a-z]+[0-9]+(?:\.[0-9]+)*)$/;
+
+/** Node feature discovery's os_release labels (source/system/system.go), as the GPU Operator selects a driver per OS. */
+const NFD_OS_ID = 'feature.node.kubernetes.io/system-os_release.ID';
+const NFD_OS_VERSION_ID = 'feature.node.kubernetes.io/system-os_release.VERSION_ID';
+/** GKE's node OS label: `cos` or `ubuntu`. */
+const GKE_OS_DISTRIBUTION = 'cloud.google.com/gke-os-distribution';
+/** The GPU Operator's per-node switch for its driver; k8s-driver-manager sets `pre-installed` where the host has one. */
+const DEPLOY_DRIVER = 'nvidia.com/gpu.deploy.driver';
+const DEPLOY_DRIVER_OPT_OUT = ['false', 'pre-installed'];
+/** Not COS by either label (absent labels included). */
+const NOT_COS: LabelRequirement[] = [
+  { key: GKE_OS_DISTRIBUTION, operator: 'NotIn', values: ['cos'] },
+  { key: NFD_OS_ID, operator: 'NotIn', values: ['cos'] },
+];
+/**
+ * What two driver installers on one node would both own, whatever their flavor: the node's
+ * NVIDIA kernel module (the kernel shows it at /sys/module/nvidia), for the app-wide check.
+ */
+const NVIDIA_MODULE = '/sys/module/nvidia';
+
+/** cos-gpu-installer's lock file (src/pkg/utils/utils.go `lockFile`), under the host's `/` at /root. */
+const COS_INSTALLER_LOCK = '/tmp/cos_gpu_installer_lock';
+
+/**
+ * The driver container's guard (an init container): waits while the NVIDIA driver on the node is
+ * in use, with the driver container's own test (`_unload_driver`: a reference on nvidia beyond
+ * its dependent modules, or any on nvidia_uvm, nvidia_modeset, nvidia_peermem), so that a
+ * restarted driver pod waits for the GPU pods to go instead of crash-looping on
+ * `_unload_driver || exit 1`. POSIX sh: it runs in the driver image, unprivileged.
+ */
+const UNLOAD_GUARD = [
+  'ref() { if [ -f "/sys/module/$1/refcnt" ]; then cat "/sys/module/$1/refcnt"; else echo none; fi; }',
+  'while :; do',
+  '  deps=0; held=""',
+  '  for m in nvidia_modeset nvidia_uvm nvidia_peermem; do',
+  '    r=$(ref $m)',
+  '    if [ "$r" != none ]; then deps=$((deps + 1)); if [ "$r" -gt 0 ]; then held="$held $m:$r"; fi; fi',
+  '  done',
+  '  r=$(ref nvidia)',
+  '  if [ "$r" != none ] && [ "$r" -gt "$deps" ]; then held="$held nvidia:$r"; fi',
+  '  if [ -z "$held" ]; then',
+  '    echo "NVIDIA driver not loaded, or loaded and unused: the driver container may (re)load it"',
+  '    exit 0',
+  '  fi',
+  '  echo "NVIDIA driver in use (references:$held): waiting for the GPU pods on this node to stop before the driver container unloads it. Cordon the node and evict its GPU pods (docs/presets/gpu-driver-installer.md, Upgrading the driver); if the node has a driver of its own, label it nvidia.com/gpu.deploy.driver=false"',
+  '  sleep 30',
+  'done',
+].join('\n');
 
 /** The installer's resources: it unpacks and links (COS) or compiles (driver container) a kernel module. */
 const INSTALLER_RESOURCES = {
   cpu: { request: Cpu.millis(150) },
   memory: { request: Size.mebibytes(512) },
+};
+
+/** The guard's resources: it reads a few sysfs files every 30 s. */
+const GUARD_RESOURCES: ContainerResources = {
+  cpu: { request: Cpu.millis(10) },
+  memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) },
 };
 
 /** The pause container's resources: it only sleeps. */
@@ -285,9 +353,14 @@ export class GpuDriverInstaller extends Construct {
   public readonly image: string;
   /** The driver version (or "latest") chosen; undefined with COS when the installer picks its default. */
   public readonly driverVersion?: string;
-  /** The nodes selected. */
+  /** The GPU nodes given (or the flavor's default), before the OS and the opt-out are added. */
   public readonly gpuNodes: GpuNodes;
-  /** The driver image's OS tag (DRIVER_CONTAINER only). */
+  /**
+   * The nodes the installer runs on: `gpuNodes` with the OS and the opt-out requirements the
+   * preset adds (the required node affinity term, unless `requiredNodeAffinity` replaced it).
+   */
+  public readonly nodeSelection: GpuNodes;
+  /** The driver image's OS tag, which selects the nodes' OS (DRIVER_CONTAINER only; none with a custom image without one). */
   public readonly operatingSystem?: string;
   /** The host install directory (COS only). */
   public readonly installDir?: string;
@@ -327,10 +400,7 @@ export class GpuDriverInstaller extends Construct {
       }
     }
     if (!cos) {
-      this.operatingSystem = operatingSystem ?? 'ubuntu22.04';
-      if (typeof this.operatingSystem !== 'string' || !OS_TAG.test(this.operatingSystem)) {
-        problems.add('operatingSystem', this.operatingSystem, 'expected the OS tag of an NVIDIA driver image: lowercase letters then a version, e.g. "ubuntu22.04", "ubuntu24.04" or "rhel9.4"');
-      }
+      this.operatingSystem = driverOperatingSystem(image, operatingSystem, coreProps.requiredNodeAffinity !== undefined, problems);
     } else {
       const dir = installDir ?? GpuDriverInstaller.DEFAULT_COS_INSTALL_DIR;
       if (rules.absoluteHostPath(dir) !== undefined || dir.replace(/\/+$/, '') === '') {
@@ -351,6 +421,9 @@ export class GpuDriverInstaller extends Construct {
     }
     this.gpuNodes = gpuNodes ?? (cos ? GpuNodes.gke() : GpuNodes.gpuPresent());
     checkGpuNodes(this.gpuNodes, problems);
+    this.nodeSelection = nodeSelection(this.gpuNodes, cos, this.operatingSystem);
+    const nodeTerms: NodeAffinityTerm[] = coreProps.requiredNodeAffinity ?? [this.nodeSelection.toAffinityTerm()];
+    checkNodeOs(nodeTerms, cos, coreProps.requiredNodeAffinity !== undefined ? 'requiredNodeAffinity' : 'gpuNodes', problems);
 
     const updateStrategy = coreProps.updateStrategy ?? UpdateStrategy.onDelete();
     if (!allowParallelRollout) {
@@ -380,7 +453,7 @@ export class GpuDriverInstaller extends Construct {
       // Relaxed: the installer must see the processes that hold the GPU (every anchor).
       hostPid: true,
       tolerations: [Toleration.all()],
-      requiredNodeAffinity: [this.gpuNodes.toAffinityTerm()],
+      requiredNodeAffinity: [this.nodeSelection.toAffinityTerm()],
       // A driver is replaced node by node, deliberately (the GPU Operator's choice).
       updateStrategy: UpdateStrategy.onDelete(),
     };
@@ -407,6 +480,10 @@ export class GpuDriverInstaller extends Construct {
           HostMount.readWrite('/etc', { mountPath: '/root/etc', shared: true }),
           HostMount.readWrite(dir, { mountPath: `/root${dir}`, type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
           HostMount.readWrite('/var/lib/cos-tools', { mountPath: '/build/cos-tools', type: HostPathVolumeType.DIRECTORY_OR_CREATE }),
+          // The installer's lock (one installer a node), opened with O_CREATE at
+          // /root/tmp/cos_gpu_installer_lock: writable on its own, so that it works however
+          // read-only the / mount is (recursively, too); and the app-wide check sees it.
+          HostMount.readWrite(COS_INSTALLER_LOCK, { mountPath: `/root${COS_INSTALLER_LOCK}`, type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'installer-lock' }),
         ],
       }, { ...installerSettings, liveness: undefined, readiness: undefined, startup: undefined, lifecycle: undefined });
       defaults = {
@@ -424,6 +501,14 @@ export class GpuDriverInstaller extends Construct {
       defaults = {
         ...common,
         containerName: this.installerContainerName,
+        // Waits while GPU pods hold the loaded driver, so that a replaced pod waits for them
+        // to go instead of crash-looping in `_unload_driver || exit 1` (see the class doc).
+        initContainers: [{
+          name: 'driver-unload-guard',
+          image: this.image,
+          command: ['/bin/sh', '-c', UNLOAD_GUARD],
+          resources: GUARD_RESOURCES,
+        }],
         command: ['nvidia-driver'],
         args: ['init'],
         // Relaxed: the driver container is the installer and must stay up (see the class doc).
@@ -431,7 +516,10 @@ export class GpuDriverInstaller extends Construct {
         readOnlyRootFilesystem: false,
         resources,
         hostMounts: [
-          HostMount.readWrite('/run/nvidia', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, propagation: MountPropagation.BIDIRECTIONAL }),
+          // Shared by design: the GPU stack's runtime directory (the toolkit, the validator and
+          // the device plugin use it too); the driver's own paths are the firmware directory
+          // below and the kernel module (NVIDIA_MODULE).
+          HostMount.readWrite('/run/nvidia', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, propagation: MountPropagation.BIDIRECTIONAL, shared: true }),
           HostMount.readOnly('/etc/os-release', { mountPath: '/host-etc/os-release', type: HostPathVolumeType.FILE }),
           // The GPU Operator's firmware mount: the driver installs its GSP firmware into
           // /lib/firmware, and the kernel, told by the container to search
@@ -458,7 +546,117 @@ export class GpuDriverInstaller extends Construct {
     // one already reported is not repeated.
     problems.noteUserOptions(props);
     this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, podOptions));
+
+    // Two installers of any flavor on one node both load the NVIDIA kernel module: claimed for
+    // the app-wide check, which has no mount to see it by (the flavors share no host path).
+    const selector: LabelRequirement[] = Object.entries(this.daemonSet.nodeSelector).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    registerAgent(this, {
+      ownerPath: this.daemonSet._ownerPath,
+      id: `${this.daemonSet.namespace}/${this.daemonSet.name}`,
+      hostPorts: [],
+      exclusiveHostPaths: [NVIDIA_MODULE],
+      nodeTerms: nodeTerms.map((t) => [...selector, ...labelRequirements(t)]),
+    });
   }
+}
+
+/**
+ * The driver container's OS tag: the custom image's (its tag ends in `-<os>`), else
+ * `operatingSystem`, else ubuntu22.04; a given `operatingSystem` must be the image's.
+ */
+function driverOperatingSystem(image: string | undefined, operatingSystem: string | undefined, ownNodes: boolean, problems: ValidationProblems): string | undefined {
+  let os = operatingSystem;
+  if (image === undefined || typeof image !== 'string') {
+    os = operatingSystem ?? 'ubuntu22.04';
+  } else {
+    const imageOs = IMAGE_OS_TAG.exec(rules.imageTag(image) ?? '')?.[1];
+    if (imageOs === undefined) {
+      if (operatingSystem !== undefined) {
+        problems.add('operatingSystem', operatingSystem, `the image "${image}" has no OS tag (NVIDIA tags its driver images "<version>-<os>", e.g. "550.127.05-ubuntu22.04"), so nothing ties it to that OS: tag the image so, or leave operatingSystem out and select the nodes with requiredNodeAffinity`);
+      } else if (!ownNodes) {
+        problems.add('image', image, 'expected a driver image tagged "<version>-<os>" (e.g. "nvcr.io/nvidia/driver:550.127.05-ubuntu22.04"): its OS selects the nodes (one installer per OS); or give requiredNodeAffinity to select the nodes of the image\'s OS yourself');
+      }
+      return operatingSystem;
+    }
+    if (operatingSystem !== undefined && operatingSystem !== imageOs) {
+      problems.add('operatingSystem', operatingSystem, `the image "${image}" is built for "${imageOs}" (its tag ends in "-${imageOs}") and the OS selects the nodes: expected "${imageOs}", or leave operatingSystem out`);
+    }
+    os = operatingSystem ?? imageOs;
+  }
+  const match = typeof os === 'string' ? OS_TAG.exec(os) : null;
+  if (!match) {
+    problems.add('operatingSystem', os, 'expected the OS tag of an NVIDIA driver image: lowercase letters then a version, e.g. "ubuntu22.04", "ubuntu24.04" or "rhel9.4"');
+  } else if (match[1] === 'cos') {
+    problems.add('operatingSystem', os, 'NVIDIA\'s driver container does not run on Container-Optimized OS (a read-only root, no compiler, and only drivers Google signed load): use GpuDriverFlavor.COS there');
+  }
+  return os;
+}
+
+/** `gpuNodes` with the OS and the opt-out requirements: the nodes the installer runs on. */
+function nodeSelection(gpuNodes: GpuNodes, cos: boolean, operatingSystem: string | undefined): GpuNodes {
+  const given = gpuNodes && Array.isArray(gpuNodes.requirements) ? gpuNodes.requirements : [];
+  const os: NodeRequirement[] = [];
+  if (cos) {
+    // GKE's label, unless the nodes given are already COS by either label.
+    if (satisfiable([...given.map(labelRequirement), ...NOT_COS])) {
+      os.push(NodeRequirement.in(GKE_OS_DISTRIBUTION, ['cos']));
+    }
+  } else {
+    const match = typeof operatingSystem === 'string' ? OS_TAG.exec(operatingSystem) : null;
+    if (match) {
+      os.push(NodeRequirement.in(NFD_OS_ID, [match[1]]), NodeRequirement.in(NFD_OS_VERSION_ID, [match[2]]));
+    }
+    os.push(NodeRequirement.notIn(GKE_OS_DISTRIBUTION, ['cos']));
+  }
+  return GpuNodes.matching(...given, ...os, NodeRequirement.notIn(DEPLOY_DRIVER, DEPLOY_DRIVER_OPT_OUT));
+}
+
+/**
+ * The COS installer only on nodes that are COS (by GKE's or NFD's label), the driver container
+ * never only on COS, and no term that selects no node.
+ */
+function checkNodeOs(terms: NodeAffinityTerm[], cos: boolean, prop: string, problems: ValidationProblems): void {
+  terms.forEach((term, i) => {
+    if (!term || !Array.isArray(term.requirements)) {
+      return; // the core reports it
+    }
+    const requirements = term.requirements.map(labelRequirement);
+    const name = prop === 'requiredNodeAffinity' ? `requiredNodeAffinity[${i}]` : prop;
+    // Judged without the "not COS by GKE's label" the preset adds for the driver container.
+    const base = prop === 'gpuNodes' && !cos ? requirements.filter((r) => !(r.key === GKE_OS_DISTRIBUTION && r.operator === 'NotIn')) : requirements;
+    if (cos && !canBeCos(requirements)) {
+      problems.add(name, describeTerm(requirements), `selects no Container-Optimized OS node (a node is COS by ${GKE_OS_DISTRIBUTION} or ${NFD_OS_ID} "cos"), and the COS installer runs only there: on other nodes use GpuDriverFlavor.DRIVER_CONTAINER`);
+    } else if (cos && satisfiable([...requirements, ...NOT_COS])) {
+      problems.add(name, describeTerm(requirements), `the COS installer runs only on Container-Optimized OS nodes: expected a requirement that the node is COS, ${GKE_OS_DISTRIBUTION} In [cos] (GKE) or ${NFD_OS_ID} In [cos] (node feature discovery); on other nodes use GpuDriverFlavor.DRIVER_CONTAINER`);
+    } else if (!cos && satisfiable(base) && !satisfiable([...base, ...NOT_COS])) {
+      problems.add(name, describeTerm(requirements), 'selects only Container-Optimized OS nodes, where NVIDIA\'s driver container does not run: use GpuDriverFlavor.COS there');
+    } else if (!satisfiable(requirements)) {
+      problems.add(name, describeTerm(requirements), `no node can meet every requirement${prop === 'gpuNodes' ? ' (with the OS and opt-out requirements the preset adds)' : ''}: check the GPU node labels against ${cos ? 'COS' : 'operatingSystem'}`);
+    }
+  });
+}
+
+/** Whether a COS node can meet these: one labelled cos by GKE or NFD, the other label cos or absent. */
+function canBeCos(requirements: LabelRequirement[]): boolean {
+  const cos = (key: string): LabelRequirement => ({ key, operator: 'In', values: ['cos'] });
+  const absent = (key: string): LabelRequirement => ({ key, operator: 'DoesNotExist' });
+  return [
+    [cos(GKE_OS_DISTRIBUTION), cos(NFD_OS_ID)],
+    [cos(GKE_OS_DISTRIBUTION), absent(NFD_OS_ID)],
+    [absent(GKE_OS_DISTRIBUTION), cos(NFD_OS_ID)],
+  ].some((node) => satisfiable([...requirements, ...node]));
+}
+
+function labelRequirement(r: NodeRequirement): LabelRequirement {
+  return { key: r.key, operator: r.operator, values: r.values };
+}
+
+function labelRequirements(term: NodeAffinityTerm): LabelRequirement[] {
+  return term && Array.isArray(term.requirements) ? term.requirements.map(labelRequirement) : [];
+}
+
+function describeTerm(requirements: LabelRequirement[]): string {
+  return requirements.map((r) => `${r.key} ${r.operator}${r.values && r.values.length > 0 ? ` [${r.values.join(', ')}]` : ''}`).join(', ');
 }
 
 function versionLabels(version: string | undefined): { [key: string]: string } {
