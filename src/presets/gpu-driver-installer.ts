@@ -7,7 +7,6 @@ import { splitContainerSettings } from '../builders/container-settings';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
-import { registerAgent } from '../private/app-checks';
 import { imagePlatformsOf } from '../private/image-platforms';
 import { withDefaults } from '../private/merge';
 import { LabelRequirement, satisfiable } from '../private/node-overlap';
@@ -163,11 +162,6 @@ const NOT_COS: LabelRequirement[] = [
   { key: GKE_OS_DISTRIBUTION, operator: 'NotIn', values: ['cos'] },
   { key: NFD_OS_ID, operator: 'NotIn', values: ['cos'] },
 ];
-/**
- * What two driver installers on one node would both own, whatever their flavor: the node's
- * NVIDIA kernel module (the kernel shows it at /sys/module/nvidia), for the app-wide check.
- */
-const NVIDIA_MODULE = '/sys/module/nvidia';
 
 /** cos-gpu-installer's lock file (src/pkg/utils/utils.go `lockFile`), under the host's `/` at /root. */
 const COS_INSTALLER_LOCK = '/tmp/cos_gpu_installer_lock';
@@ -421,9 +415,16 @@ export class GpuDriverInstaller extends Construct {
     }
     this.gpuNodes = gpuNodes ?? (cos ? GpuNodes.gke() : GpuNodes.gpuPresent());
     checkGpuNodes(this.gpuNodes, problems);
-    this.nodeSelection = nodeSelection(this.gpuNodes, cos, this.operatingSystem);
-    const nodeTerms: NodeAffinityTerm[] = coreProps.requiredNodeAffinity ?? [this.nodeSelection.toAffinityTerm()];
-    checkNodeOs(nodeTerms, cos, coreProps.requiredNodeAffinity !== undefined ? 'requiredNodeAffinity' : 'gpuNodes', problems);
+    // The OS and the opt-out are added to the GPU nodes, and to every term of your own
+    // requiredNodeAffinity (which replaces gpuNodes): they keep an installer off nodes of
+    // another OS and off nodes with a driver of their own, whichever way the nodes are chosen.
+    this.nodeSelection = withOsAndOptOut(this.gpuNodes?.requirements, cos, this.operatingSystem);
+    const userTerms = coreProps.requiredNodeAffinity;
+    const nodeTerms: NodeAffinityTerm[] = Array.isArray(userTerms)
+      ? userTerms.map((t) => (t && Array.isArray(t.requirements) ? withOsAndOptOut(t.requirements, cos, this.operatingSystem).toAffinityTerm() : t))
+      : [this.nodeSelection.toAffinityTerm()];
+    const given = Array.isArray(userTerms) ? userTerms.map((t) => t?.requirements) : [this.gpuNodes?.requirements];
+    checkNodeOs(given, nodeTerms, cos, Array.isArray(userTerms) ? 'requiredNodeAffinity' : 'gpuNodes', problems);
 
     const updateStrategy = coreProps.updateStrategy ?? UpdateStrategy.onDelete();
     if (!allowParallelRollout) {
@@ -453,7 +454,7 @@ export class GpuDriverInstaller extends Construct {
       // Relaxed: the installer must see the processes that hold the GPU (every anchor).
       hostPid: true,
       tolerations: [Toleration.all()],
-      requiredNodeAffinity: [this.nodeSelection.toAffinityTerm()],
+      requiredNodeAffinity: nodeTerms,
       // A driver is replaced node by node, deliberately (the GPU Operator's choice).
       updateStrategy: UpdateStrategy.onDelete(),
     };
@@ -517,8 +518,7 @@ export class GpuDriverInstaller extends Construct {
         resources,
         hostMounts: [
           // Shared by design: the GPU stack's runtime directory (the toolkit, the validator and
-          // the device plugin use it too); the driver's own paths are the firmware directory
-          // below and the kernel module (NVIDIA_MODULE).
+          // the device plugin use it too); the driver's own path is the firmware directory below.
           HostMount.readWrite('/run/nvidia', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, propagation: MountPropagation.BIDIRECTIONAL, shared: true }),
           HostMount.readOnly('/etc/os-release', { mountPath: '/host-etc/os-release', type: HostPathVolumeType.FILE }),
           // The GPU Operator's firmware mount: the driver installs its GSP firmware into
@@ -545,18 +545,9 @@ export class GpuDriverInstaller extends Construct {
     // The core reports into this construct's collector; what it finds in a prop derived from
     // one already reported is not repeated.
     problems.noteUserOptions(props);
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, podOptions));
-
-    // Two installers of any flavor on one node both load the NVIDIA kernel module: claimed for
-    // the app-wide check, which has no mount to see it by (the flavors share no host path).
-    const selector: LabelRequirement[] = Object.entries(this.daemonSet.nodeSelector).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
-    registerAgent(this, {
-      ownerPath: this.daemonSet._ownerPath,
-      id: `${this.daemonSet.namespace}/${this.daemonSet.name}`,
-      hostPorts: [],
-      exclusiveHostPaths: [NVIDIA_MODULE],
-      nodeTerms: nodeTerms.map((t) => [...selector, ...labelRequirements(t)]),
-    });
+    // Your requiredNodeAffinity is in nodeTerms, with the OS and the opt-out added.
+    const { requiredNodeAffinity: _replaced, ...options } = podOptions;
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', DaemonSet.mergeOptions(defaults, options));
   }
 }
 
@@ -592,46 +583,54 @@ function driverOperatingSystem(image: string | undefined, operatingSystem: strin
   return os;
 }
 
-/** `gpuNodes` with the OS and the opt-out requirements: the nodes the installer runs on. */
-function nodeSelection(gpuNodes: GpuNodes, cos: boolean, operatingSystem: string | undefined): GpuNodes {
-  const given = gpuNodes && Array.isArray(gpuNodes.requirements) ? gpuNodes.requirements : [];
+/**
+ * GPU node requirements with the OS and the opt-out added: COS (GKE's label, unless they are COS
+ * already by either label) for the COS installer; NFD's os_release of the image and not COS by
+ * either label for the driver container; never a node labelled nvidia.com/gpu.deploy.driver
+ * false or pre-installed.
+ */
+function withOsAndOptOut(given: NodeRequirement[] | undefined, cos: boolean, operatingSystem: string | undefined): GpuNodes {
+  const requirements = Array.isArray(given) ? given : [];
   const os: NodeRequirement[] = [];
   if (cos) {
-    // GKE's label, unless the nodes given are already COS by either label.
-    if (satisfiable([...given.map(labelRequirement), ...NOT_COS])) {
+    if (satisfiable([...requirements.map(labelRequirement), ...NOT_COS])) {
       os.push(NodeRequirement.in(GKE_OS_DISTRIBUTION, ['cos']));
     }
   } else {
     const match = typeof operatingSystem === 'string' ? OS_TAG.exec(operatingSystem) : null;
     if (match) {
       os.push(NodeRequirement.in(NFD_OS_ID, [match[1]]), NodeRequirement.in(NFD_OS_VERSION_ID, [match[2]]));
+    } else {
+      os.push(NodeRequirement.notIn(NFD_OS_ID, ['cos']));
     }
     os.push(NodeRequirement.notIn(GKE_OS_DISTRIBUTION, ['cos']));
   }
-  return GpuNodes.matching(...given, ...os, NodeRequirement.notIn(DEPLOY_DRIVER, DEPLOY_DRIVER_OPT_OUT));
+  return GpuNodes.matching(...requirements, ...os, NodeRequirement.notIn(DEPLOY_DRIVER, DEPLOY_DRIVER_OPT_OUT));
 }
 
 /**
  * The COS installer only on nodes that are COS (by GKE's or NFD's label), the driver container
- * never only on COS, and no term that selects no node.
+ * never on nodes given as COS only, and no term that selects no node. `given` are the terms as
+ * you wrote them (gpuNodes, or each requiredNodeAffinity term), `terms` with the OS and the
+ * opt-out added.
  */
-function checkNodeOs(terms: NodeAffinityTerm[], cos: boolean, prop: string, problems: ValidationProblems): void {
+function checkNodeOs(given: Array<NodeRequirement[] | undefined>, terms: NodeAffinityTerm[], cos: boolean, prop: string, problems: ValidationProblems): void {
   terms.forEach((term, i) => {
-    if (!term || !Array.isArray(term.requirements)) {
+    if (!term || !Array.isArray(term.requirements) || !Array.isArray(given[i])) {
       return; // the core reports it
     }
     const requirements = term.requirements.map(labelRequirement);
+    const yours = given[i]!.map(labelRequirement);
     const name = prop === 'requiredNodeAffinity' ? `requiredNodeAffinity[${i}]` : prop;
-    // Judged without the "not COS by GKE's label" the preset adds for the driver container.
-    const base = prop === 'gpuNodes' && !cos ? requirements.filter((r) => !(r.key === GKE_OS_DISTRIBUTION && r.operator === 'NotIn')) : requirements;
+    if (!satisfiable(yours)) {
+      return; // a term that matches no node, as you wrote it: Kubernetes accepts it
+    }
     if (cos && !canBeCos(requirements)) {
-      problems.add(name, describeTerm(requirements), `selects no Container-Optimized OS node (a node is COS by ${GKE_OS_DISTRIBUTION} or ${NFD_OS_ID} "cos"), and the COS installer runs only there: on other nodes use GpuDriverFlavor.DRIVER_CONTAINER`);
-    } else if (cos && satisfiable([...requirements, ...NOT_COS])) {
-      problems.add(name, describeTerm(requirements), `the COS installer runs only on Container-Optimized OS nodes: expected a requirement that the node is COS, ${GKE_OS_DISTRIBUTION} In [cos] (GKE) or ${NFD_OS_ID} In [cos] (node feature discovery); on other nodes use GpuDriverFlavor.DRIVER_CONTAINER`);
-    } else if (!cos && satisfiable(base) && !satisfiable([...base, ...NOT_COS])) {
-      problems.add(name, describeTerm(requirements), 'selects only Container-Optimized OS nodes, where NVIDIA\'s driver container does not run: use GpuDriverFlavor.COS there');
+      problems.add(name, describeTerm(yours), `selects no Container-Optimized OS node (a node is COS by ${GKE_OS_DISTRIBUTION} or ${NFD_OS_ID} "cos"), and the COS installer runs only there: on other nodes use GpuDriverFlavor.DRIVER_CONTAINER`);
+    } else if (!cos && !satisfiable([...yours, ...NOT_COS])) {
+      problems.add(name, describeTerm(yours), 'selects only Container-Optimized OS nodes, where NVIDIA\'s driver container does not run: use GpuDriverFlavor.COS there');
     } else if (!satisfiable(requirements)) {
-      problems.add(name, describeTerm(requirements), `no node can meet every requirement${prop === 'gpuNodes' ? ' (with the OS and opt-out requirements the preset adds)' : ''}: check the GPU node labels against ${cos ? 'COS' : 'operatingSystem'}`);
+      problems.add(name, describeTerm(requirements), `no node can meet every requirement, with the OS and opt-out requirements the preset adds: check the GPU node labels against ${cos ? 'COS' : 'operatingSystem'}`);
     }
   });
 }
@@ -649,10 +648,6 @@ function canBeCos(requirements: LabelRequirement[]): boolean {
 
 function labelRequirement(r: NodeRequirement): LabelRequirement {
   return { key: r.key, operator: r.operator, values: r.values };
-}
-
-function labelRequirements(term: NodeAffinityTerm): LabelRequirement[] {
-  return term && Array.isArray(term.requirements) ? term.requirements.map(labelRequirement) : [];
 }
 
 function describeTerm(requirements: LabelRequirement[]): string {

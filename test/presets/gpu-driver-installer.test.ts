@@ -327,14 +327,32 @@ describe('GpuDriverInstaller overrides', () => {
     expect(preset.daemonSet.updateStrategy.type).toBe('RollingUpdate');
   });
 
-  test('requiredNodeAffinity replaces the GPU node selection whole (no OS or opt-out added)', () => {
-    const cos = build({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'), NodeRequirement.in('cloud.google.com/gke-os-distribution', ['cos']))] });
-    expect(cos.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, { key: 'cloud.google.com/gke-os-distribution', operator: 'In', values: ['cos'] }, ...VIRTUAL_NODES_EXCLUDED] },
-    ]);
+  test('requiredNodeAffinity replaces gpuNodes; the OS and the opt-out are added to each of its terms', () => {
+    // GIVEN two terms for COS (one already COS by GKE's label), one for the driver container
+    const cos = build({
+      requiredNodeAffinity: [
+        NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'), NodeRequirement.in('cloud.google.com/gke-os-distribution', ['cos'])),
+        NodeAffinityTerm.allOf(NodeRequirement.in('pool', ['gpu'])),
+      ],
+    });
     const driver = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] });
+    // THEN
+    const optOut = { key: 'nvidia.com/gpu.deploy.driver', operator: 'NotIn', values: ['false', 'pre-installed'] };
+    expect(cos.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, { key: 'cloud.google.com/gke-os-distribution', operator: 'In', values: ['cos'] }, optOut, ...VIRTUAL_NODES_EXCLUDED] },
+      { matchExpressions: [{ key: 'pool', operator: 'In', values: ['gpu'] }, ...COS_ADDED, ...VIRTUAL_NODES_EXCLUDED] },
+    ]);
     expect(driver.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
+      {
+        matchExpressions: [
+          { key: 'gpu', operator: 'Exists' },
+          { key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'In', values: ['ubuntu'] },
+          { key: 'feature.node.kubernetes.io/system-os_release.VERSION_ID', operator: 'In', values: ['22.04'] },
+          { key: 'cloud.google.com/gke-os-distribution', operator: 'NotIn', values: ['cos'] },
+          optOut,
+          ...VIRTUAL_NODES_EXCLUDED,
+        ],
+      },
     ]);
   });
 
@@ -531,18 +549,18 @@ describe('GpuDriverInstaller fails when', () => {
     expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'cos113' }))
       .toThrow(/operatingSystem: got "cos113"; NVIDIA's driver container does not run on Container-Optimized OS/);
     expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, gpuNodes: GpuNodes.withLabel('cloud.google.com/gke-os-distribution', 'cos') }))
-      .toThrow(/gpuNodes: got "cloud.google.com\/gke-os-distribution In \[cos\], .*; selects only Container-Optimized OS nodes/);
+      .toThrow(/gpuNodes: got "cloud.google.com\/gke-os-distribution In \[cos\]"; selects only Container-Optimized OS nodes/);
     expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.in('feature.node.kubernetes.io/system-os_release.ID', ['cos']))] }))
       .toThrow(/requiredNodeAffinity\[0\]: got "feature.node.kubernetes.io\/system-os_release.ID In \[cos\]"; selects only Container-Optimized OS nodes/);
   });
 
   test('the COS installer is asked for nodes that are not COS, by gpuNodes or requiredNodeAffinity', () => {
     expect(make({ gpuNodes: GpuNodes.matching(NodeRequirement.exists('cloud.google.com/gke-accelerator'), NodeRequirement.in('feature.node.kubernetes.io/system-os_release.ID', ['ubuntu'])) }))
-      .toThrow(/gpuNodes: got ".*system-os_release.ID In \[ubuntu\].*; selects no Container-Optimized OS node/);
+      .toThrow(/gpuNodes: got "cloud.google.com\/gke-accelerator Exists, feature.node.kubernetes.io\/system-os_release.ID In \[ubuntu\]"; selects no Container-Optimized OS node/);
     expect(make({ gpuNodes: GpuNodes.withLabel('cloud.google.com/gke-os-distribution', 'ubuntu') }))
       .toThrow(/gpuNodes: got .*; selects no Container-Optimized OS node/);
-    expect(make({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('cloud.google.com/gke-accelerator'))] }))
-      .toThrow(/requiredNodeAffinity\[0\]: got "cloud.google.com\/gke-accelerator Exists"; the COS installer runs only on Container-Optimized OS nodes: expected a requirement that the node is COS/);
+    expect(make({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu')), NodeAffinityTerm.allOf(NodeRequirement.in('cloud.google.com/gke-os-distribution', ['ubuntu']))] }))
+      .toThrow(/requiredNodeAffinity\[1\]: got "cloud.google.com\/gke-os-distribution In \[ubuntu\]"; selects no Container-Optimized OS node/);
   });
 
   test('several problems are reported together', () => {
@@ -590,23 +608,40 @@ describe('GpuDriverInstaller beside other agents', () => {
     } catch (e) {
       error = e;
     }
-    // THEN the firmware directory and the kernel module are claimed twice (/run/nvidia is shared by design)
+    // THEN the firmware directory is claimed twice (/run/nvidia is shared by design)
     expect(Errors.isValidationError(error)).toBe(true);
-    expect(String(error)).toMatch(/'test\/gpu' \(default\/gpu\) and 'test\/gpu-2' \(default\/gpu-2\) can run on the same node and both claim writable host path \/run\/nvidia\/driver\/lib\/firmware/);
-    expect(String(error)).toMatch(/both claim writable host path \/sys\/module\/nvidia/);
-    expect(String(error)).not.toMatch(/host path \/run\/nvidia[,;]/);
+    expect(String(error)).toMatch(/'test\/gpu' \(default\/gpu\) and 'test\/gpu-2' \(default\/gpu-2\) can run on the same node and both claim writable host path \/run\/nvidia\/driver\/lib\/firmware;/);
   });
 
-  test('fails when a COS installer and a driver container can run on one node (selected by requiredNodeAffinity)', () => {
-    // GIVEN a COS installer, and a driver container whose own node selection takes GKE GPU nodes of any OS
+  test('fails when a driver container with a custom image of no OS tag can run where another driver container does', () => {
+    // GIVEN the default driver container, and one whose nodes are chosen by requiredNodeAffinity
     const chart = newChart();
-    new GpuDriverInstaller(chart, 'cos');
-    new GpuDriverInstaller(chart, 'driver', {
+    new GpuDriverInstaller(chart, 'gpu', { flavor: GpuDriverFlavor.DRIVER_CONTAINER });
+    new GpuDriverInstaller(chart, 'custom', {
       flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      image: 'registry.example.com/driver:550.127.05',
+      requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.in('nvidia.com/gpu.present', ['true']))],
+    });
+    // THEN both could run on an Ubuntu 22.04 GPU node
+    expect(() => synth(chart)).toThrow(/'test\/gpu' \(default\/gpu\) and 'test\/custom' \(default\/custom\) can run on the same node and both claim writable host path \/run\/nvidia\/driver\/lib\/firmware/);
+  });
+
+  test('a COS installer and a driver container never share a node, however their nodes are given: the OS requirements keep them apart', () => {
+    // GIVEN a COS installer on NFD-labelled COS nodes, and driver containers whose own terms name no OS
+    const chart = newChart();
+    const cos = new GpuDriverInstaller(chart, 'cos', { gpuNodes: GpuNodes.withLabel('feature.node.kubernetes.io/system-os_release.ID', 'cos') });
+    const driver = new GpuDriverInstaller(chart, 'driver', {
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      image: 'registry.example.com/driver:550.127.05',
       requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('cloud.google.com/gke-accelerator'))],
     });
-    // THEN both would load the NVIDIA kernel module on a COS GPU node
-    expect(() => synth(chart)).toThrow(/'test\/cos' \(default\/cos\) and 'test\/driver' \(default\/driver\) can run on the same node and both claim writable host path \/sys\/module\/nvidia/);
+    // WHEN synthesized THEN accepted: the COS installer needs a COS node, the driver container one that is not COS by either label
+    const terms = synth(chart).filter((o) => o.kind === 'DaemonSet').map((ds) => ds.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions);
+    expect(terms[0]).toContainEqual({ key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'In', values: ['cos'] });
+    expect(terms[1]).toContainEqual({ key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'NotIn', values: ['cos'] });
+    expect(terms[1]).toContainEqual({ key: 'cloud.google.com/gke-os-distribution', operator: 'NotIn', values: ['cos'] });
+    expect(cos.flavor).toBe(GpuDriverFlavor.COS);
+    expect(driver.operatingSystem).toBeUndefined();
   });
 
   test('one installer per OS: COS and driver containers for ubuntu22.04, ubuntu24.04 and rhel9.4 are accepted together (their nodes never overlap)', () => {
