@@ -229,6 +229,19 @@ const PAUSE_RESOURCES: ContainerResources = {
  *   never races GKE's managed installer; `nvidia.com/gpu.present=true` (the GPU Operator's
  *   label) for the driver container. Labels that GPU feature discovery writes need the driver
  *   and so cannot be used. Plus `kubernetes.io/os: linux`.
+ * - One installer per OS: the preset adds the node's OS to every node term (`gpuNodes`, or each
+ *   term of your `requiredNodeAffinity`). The driver container runs only where node feature
+ *   discovery's `feature.node.kubernetes.io/system-os_release.ID` and `.VERSION_ID` spell its
+ *   image's OS tag ("ubuntu" and "22.04" for ubuntu22.04), as the GPU Operator runs one driver
+ *   DaemonSet per OS, and never where GKE says `cloud.google.com/gke-os-distribution: cos`; the
+ *   COS installer only where that label (or NFD's ID) is `cos`. A term that can only match the
+ *   other OS is rejected. Create one installer for each OS of your GPU nodes: their nodes never
+ *   overlap, and two installers that can meet on a node are refused at synth (their install
+ *   directory, lock or firmware directory is claimed twice).
+ * - Opt-out: never on a node labelled `nvidia.com/gpu.deploy.driver` `false` or
+ *   `pre-installed`, the GPU Operator's switch (it keeps a value already on the node, and its
+ *   driver manager writes `pre-installed` where the host has a driver): label nodes that ship
+ *   a driver so.
  * - Taints: every taint is tolerated, as GKE's installers do; the affinity already keeps the pod
  *   to GPU nodes, and a GPU node is useless without its driver whatever else it is tainted
  *   with. This covers `nvidia.com/gpu:NoSchedule`, which is all the GPU Operator and the device
@@ -238,6 +251,17 @@ const PAUSE_RESOURCES: ContainerResources = {
  *   deleted (or the node replaced) deliberately. A rolling update is accepted with
  *   maxUnavailable 1 and no surge; anything wider only with `allowParallelRollout`, because a
  *   bad driver rolled to every GPU node at once takes every GPU out.
+ * - Driver unload: the driver container unloads the loaded driver when it starts and exits if
+ *   it cannot (`_unload_driver || exit 1`), so a replaced pod crash-loops while GPU pods hold
+ *   the driver. The GPU Operator evicts the GPU pods first (its k8s-driver-manager init
+ *   container, with RBAC to cordon and drain the node); this library does not give a pod on
+ *   every GPU node that power. Instead an init container, `driver-unload-guard` (the driver
+ *   image, unprivileged, nobody, no mounts), waits while the driver is in use, by the driver
+ *   container's own test (a reference on `nvidia` beyond its dependent modules, or any on
+ *   `nvidia_uvm`, `nvidia_modeset`, `nvidia_peermem`), logging what to do every 30 s: the pod
+ *   waits in Init, never unloads under running GPU pods, and continues once you have drained
+ *   them. COS never unloads (its wrapper skips a loaded driver): a new COS driver takes a new
+ *   node or a reboot.
  * - `system-node-critical`, as every anchor: the node's GPUs are useless without it. On GKE
  *   that class is only admitted in kube-system unless a ResourceQuota allows it elsewhere.
  * - No startup probe with COS: an init container cannot have one, and it needs none (an init
@@ -268,12 +292,15 @@ const PAUSE_RESOURCES: ContainerResources = {
  *   (MIG partitioning) mounts of GKE's DaemonSet are left out, and so are `/lib/modules` and
  *   `/boot`: the installer reads the kernel through /root and loads the modules it links from
  *   the install directory (the driver container installs the headers for the running kernel
- *   itself). hostNetwork, as GKE's COS
+ *   itself). The installer's lock, `/root/tmp/cos_gpu_installer_lock` (opened with O_CREATE),
+ *   is the host's `/tmp/cos_gpu_installer_lock` mounted read-write on its own (`FileOrCreate`):
+ *   it works however read-only `/` is, recursive read-only included. hostNetwork, as GKE's COS
  *   DaemonSet: the installer asks the VM's metadata server for its zone and downloads from
  *   Cloud Storage directly.
  * - DRIVER_CONTAINER: `/run/nvidia` read-write with Bidirectional propagation (the driver's
  *   filesystem is mounted at /run/nvidia/driver for the container toolkit, which must be
- *   configured with that driver root) and `/etc/os-release` read-only (the container checks
+ *   configured with that driver root; `shared`: the toolkit, validator and device plugin use
+ *   it too) and `/etc/os-release` read-only (the container checks
  *   that the node's OS matches its own), and, as the GPU Operator does, the host's
  *   `/run/nvidia/driver/lib/firmware` read-write at `/lib/firmware`: the container points the
  *   kernel's firmware search path there and installs the GSP firmware into /lib/firmware, so the
@@ -304,19 +331,19 @@ const PAUSE_RESOURCES: ContainerResources = {
  * | `priorityClassName` | `"system-node-critical"` | the node's GPUs are useless without the driver |
  * | `updateStrategy` | `UpdateStrategy.onDelete()` | a driver is replaced node by node, deliberately |
  * | `tolerations` | `[Toleration.all()]` | every taint, as the GPU nodes' own taints and the NVIDIA device plugin |
- * | `requiredNodeAffinity` | the GPU nodes, from `gpuNodes` |  |
+ * | `requiredNodeAffinity` | the GPU nodes, from `gpuNodes`, with the OS (COS; or the driver image's OS by NFD's os_release labels, not COS) and the opt-out (`nvidia.com/gpu.deploy.driver` NotIn false, pre-installed) added; yours replaces `gpuNodes` and gets the same additions in each term | one installer per OS, never on nodes with a driver of their own |
  * | `hostPid` | `true` | the installer must see the processes that hold the GPU |
  * | `hostNetwork` | true with COS (metadata server and Cloud Storage reached directly, as GKE's), false with DRIVER_CONTAINER |  |
  * | `component` | `"gpu-driver"` |  |
  * | `labels` | the core's, with `app.kubernetes.io/version` the driver version (COS without one: the installer image's tag) |  |
  * | `containerName` | "nvidia-driver" (DRIVER_CONTAINER); "pause" with COS, whose installer is the init container "nvidia-driver-installer" | with COS every container setting you give (`env`, `args`, `hostMounts`, `privileged`, `resources`, ...) reaches the installer, not `pause`; probes and lifecycle hooks are rejected there (an init container has none) |
- * | `initContainers` | with COS, the installer (privileged, root, writable root filesystem); yours run after it |  |
+ * | `initContainers` | with COS, the installer (privileged, root, writable root filesystem); with DRIVER_CONTAINER, `driver-unload-guard` (unprivileged); yours run after them | the guard waits while GPU pods hold the driver instead of letting the driver container crash-loop |
  * | `privileged` | true for the installer container (loads kernel modules, creates device nodes); with COS the main container is `pause`, not privileged |  |
  * | `readOnlyRootFilesystem` | false for the installer container (it unpacks the driver into its own filesystem) |  |
  * | `resources` | requests 150m CPU and 512Mi memory, no memory limit, for the container that runs the installer (the main container, or with COS the init container; `pause` keeps requests of 10m CPU and 8Mi, limit 16Mi) | compiling or unpacking a kernel module peaks with the node; a memory limit would OOM-kill it |
  * | `command` | ["nvidia-driver"] with DRIVER_CONTAINER; with COS GKE's skip-if-loaded wrapper around cos-gpu-installer, in the init container |  |
  * | `args` | ["init"] with DRIVER_CONTAINER; ["install"] (and `--version` with `driverVersion`) for the COS installer |  |
- * | `hostMounts` | DRIVER_CONTAINER: /run/nvidia (Bidirectional), /etc/os-release read-only and the firmware directory; COS: the installer's /dev, /, /etc, the install directory and /var/lib/cos-tools |  |
+ * | `hostMounts` | DRIVER_CONTAINER: /run/nvidia (Bidirectional, shared), /etc/os-release read-only and the firmware directory; COS: the installer's /dev, /, /etc, the install directory, /var/lib/cos-tools and its lock /tmp/cos_gpu_installer_lock |  |
  * | `startup` | DRIVER_CONTAINER: `nvidia-smi` every 10 s after 60 s, up to 120 failures (a driver build takes minutes) |  |
  * | `imagePlatforms` | DRIVER_CONTAINER with the default driver image (550.127.05-ubuntu22.04): linux/amd64, linux/arm64 (NVIDIA's multi-arch build). Not declared with COS (the installer's platforms are not verified), with another `driverVersion`, `operatingSystem` or `image`, or when a container runs an image of your own. |  |
  *
