@@ -582,7 +582,9 @@ export class GpuDriverInstaller extends Construct {
  * The driver container's OS tag: the custom image's (its tag ends in `-<os>`), else
  * `operatingSystem`, else ubuntu22.04; a given `operatingSystem` must be the image's.
  */
-function driverOperatingSystem(image: string | undefined, operatingSystem: string | undefined, ownNodes: boolean, problems: ValidationProblems): string | undefined {
+function driverOperatingSystem(
+  image: string | undefined, operatingSystem: string | undefined, ownNodes: boolean, problems: ValidationProblems,
+): string | undefined {
   let os = operatingSystem;
   if (image === undefined || typeof image !== 'string') {
     os = operatingSystem ?? 'ubuntu22.04';
@@ -641,7 +643,9 @@ function withOsAndOptOut(given: NodeRequirement[] | undefined, cos: boolean, ope
  * you wrote them (gpuNodes, or each requiredNodeAffinity term), `terms` with the OS and the
  * opt-out added.
  */
-function checkNodeOs(given: Array<NodeRequirement[] | undefined>, terms: NodeAffinityTerm[], cos: boolean, prop: string, problems: ValidationProblems): void {
+function checkNodeOs(
+  given: Array<NodeRequirement[] | undefined>, terms: NodeAffinityTerm[], cos: boolean, prop: string, problems: ValidationProblems,
+): void {
   terms.forEach((term, i) => {
     if (!term || !Array.isArray(term.requirements) || !Array.isArray(given[i])) {
       return; // the core reports it

@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Cpu, EnvValue, Probe, TaintEffect } from 'cdk8s-plus-28';
 import { AgentContainer, Errors, HostMount, InventoryNode, IntOrPercent, NodeAffinityTerm, NodeInventory, NodeRequirement, PlacementPreview, Toleration, UpdateStrategy } from '../../src';
@@ -661,7 +665,7 @@ describe('GpuDriverInstaller on a mixed GPU fleet (placement preview)', () => {
   const nfd = (id: string, version: string) => ({ 'feature.node.kubernetes.io/system-os_release.ID': id, 'feature.node.kubernetes.io/system-os_release.VERSION_ID': version });
   const linux = { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' };
   const gpu = { ...linux, 'nvidia.com/gpu.present': 'true' };
-  const gke = (os: string) => ({ ...linux, 'cloud.google.com/gke-accelerator': 'nvidia-l4', 'cloud.google.com/gke-os-distribution': os });
+  const gke = (distribution: string) => ({ ...linux, 'cloud.google.com/gke-accelerator': 'nvidia-l4', 'cloud.google.com/gke-os-distribution': distribution });
   const nodes: InventoryNode[] = [
     { name: 'ubuntu2204', labels: { ...gpu, ...nfd('ubuntu', '22.04') } },
     { name: 'ubuntu2404', labels: { ...gpu, ...nfd('ubuntu', '24.04') } },
@@ -674,7 +678,7 @@ describe('GpuDriverInstaller on a mixed GPU fleet (placement preview)', () => {
     { name: 'cos-opted-out', labels: { ...gke('cos'), 'nvidia.com/gpu.deploy.driver': 'false' } },
     { name: 'cpu', labels: { ...linux, ...nfd('ubuntu', '22.04') } },
   ];
-  const inventory = NodeInventory.fromNodes(nodes.map((n) => ({ ...n, allocatable: { 'cpu': '8', 'memory': '32Gi', 'pods': '110' } })));
+  const inventory = NodeInventory.fromNodes(nodes.map((n) => ({ ...n, allocatable: { cpu: '8', memory: '32Gi', pods: '110' } })));
   const nodesOf = (props: GpuDriverInstallerProps) => PlacementPreview.forManifest(only(build(props).objects, 'DaemonSet'), inventory).scheduledNodeNames;
 
   test('the driver container runs only on GPU nodes of its image\'s OS, not on COS, not where a driver is preinstalled or opted out', () => {
@@ -748,10 +752,6 @@ describe('GpuDriverInstaller driver unload guard (DRIVER_CONTAINER)', () => {
 
   test('its script decides as the driver container would, run with /bin/sh over a fake /sys/module', () => {
     // GIVEN the guard's script with /sys/module pointed at a temporary tree
-    const fs = require('fs') as typeof import('fs');
-    const os = require('os') as typeof import('os');
-    const path = require('path') as typeof import('path');
-    const { spawnSync } = require('child_process') as typeof import('child_process');
     const run = (modules: { [module: string]: number }) => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
       for (const [m, refs] of Object.entries(modules)) {
