@@ -94,8 +94,9 @@ export interface GpuDriverInstallerProps extends DaemonSetOptions {
    * is (see `GpuNodes`). The preset adds the OS (`cloud.google.com/gke-os-distribution` In
    * `cos` with COS; NFD's os_release ID and VERSION_ID of `operatingSystem`, and not GKE's
    * `cos`, with DRIVER_CONTAINER) and the opt-out (`nvidia.com/gpu.deploy.driver` NotIn
-   * `false`, `pre-installed`): the result is `nodeSelection`. Replaced whole by
-   * `requiredNodeAffinity` if that is given, so give only one of them.
+   * `false`, `pre-installed`): the result is `nodeSelection`. Replaced by
+   * `requiredNodeAffinity` if that is given (each of its terms gets the same OS and opt-out
+   * requirements), so give only one of them.
    *
    * @default - GpuNodes.gke() with COS; GpuNodes.gpuPresent() (nvidia.com/gpu.present=true)
    * with DRIVER_CONTAINER
@@ -438,7 +439,7 @@ export class GpuDriverInstaller extends Construct {
     problems.check('image', this.image, rules.pinnedImage(this.image));
 
     if (gpuNodes !== undefined && coreProps.requiredNodeAffinity !== undefined) {
-      problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection whole; give only one of them (put the GPU label requirement into your own terms)');
+      problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection (the OS and opt-out requirements are added to its terms too); give only one of them (put the GPU label requirement into your own terms)');
     }
     this.gpuNodes = gpuNodes ?? (cos ? GpuNodes.gke() : GpuNodes.gpuPresent());
     checkGpuNodes(this.gpuNodes, problems);

@@ -521,7 +521,7 @@ describe('GpuDriverInstaller fails when', () => {
 
   test('gpuNodes and requiredNodeAffinity are both given', () => {
     expect(make({ gpuNodes: GpuNodes.gpuPresent(), requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] }))
-      .toThrow(/gpuNodes: got "together with requiredNodeAffinity"; requiredNodeAffinity replaces the GPU node selection whole; give only one of them/);
+      .toThrow(/gpuNodes: got "together with requiredNodeAffinity"; requiredNodeAffinity replaces the GPU node selection \(the OS and opt-out requirements are added to its terms too\); give only one of them/);
   });
 
   test('gpuNodes selects every node or has an invalid label', () => {
