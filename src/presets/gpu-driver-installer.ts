@@ -275,8 +275,8 @@ const PAUSE_RESOURCES: ContainerResources = {
  *   peak grows with the node and a limit would OOM-kill installs on large GPU nodes. `pause`
  *   gets 10m CPU and 8Mi memory, limit 16Mi.
  *
- * Host access (all of it in the installer container; `pause` has none and runs as nobody
- * with no capabilities and a read-only root filesystem):
+ * Host access (all of it in the installer container; `pause` and `driver-unload-guard` have
+ * none and run as nobody with no capabilities and a read-only root filesystem):
  * - privileged: loading kernel modules (CAP_SYS_MODULE), creating the `/dev/nvidia*` device
  *   nodes, writing the firmware search path in /sys and mounting overlays need it; a
  *   capability list cannot express device access. A privileged container with the host's PID
