@@ -25,6 +25,7 @@ describe('the example app', () => {
       'kube-system/nvidia-device-plugin',
       'kube-system/nvidia-driver-installer',
       'logging/fluent-bit',
+      'logging/otel-agent',
       'monitoring/node-exporter',
       'platform-agents/inventory-agent',
     ]);
