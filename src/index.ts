@@ -26,3 +26,4 @@ export * from './presets/security-agent-driver';
 export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
+export * from './presets/csi-driver';
