@@ -195,6 +195,13 @@ export interface CsiDriverOptions {
   readonly hostPid?: boolean;
 
   /**
+   * Whether the plugin container's root filesystem is read-only.
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
    * Capabilities to add to the (privileged) plugin container. A privileged container has every
    * capability already; this is for a driver you run unprivileged.
    *
@@ -476,7 +483,7 @@ export class CsiDriver {
         // The keys of each CSI call are written to a temporary file here and removed after use
         // (internal/util/credentials.go): memory only, never the node's disk.
         volumes: [AgentVolume.fromEmptyDir('keys-tmp-dir', { inMemory: true })],
-        volumeMounts: [{ volumeName: 'keys-tmp-dir', mountPath: '/tmp/csi/keys' }],
+        volumeMounts: [{ volumeName: 'keys-tmp-dir', mountPath: '/tmp/csi/keys', readOnly: false }],
         configDirectories: [
           { volumeName: 'ceph-csi-config', mountPath: '/etc/ceph-csi-config', files: { 'config.json': `${JSON.stringify(config, undefined, 2)}\n` } },
           // keyring: required by the Ceph clients, empty (the keys come with each CSI call).
@@ -507,7 +514,12 @@ export class CsiDriver {
         // rbd map and the CephFS kernel mount keep the network namespace they were made in: in the
         // pod's, every volume of the node hangs when the plugin's pod is replaced (examples/README.md).
         hostNetwork: true,
+        // As upstream: the plugin enters other processes' namespaces (nsenter, for
+        // netNamespaceFilePath) and runs rbd-nbd and ceph-fuse daemons that outlive a call.
         hostPid: true,
+        // The Ceph tools the plugin runs (rbd, rbd-nbd, ceph-fuse, mount.ceph) write their run
+        // files (admin sockets under /var/run/ceph) in the image: upstream's root is writable.
+        readOnlyRootFilesystem: false,
       };
     }, problems);
   }

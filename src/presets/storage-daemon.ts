@@ -345,6 +345,7 @@ export class StorageDaemon extends Construct {
       sidecars: [this.registrar(), this.livenessProbe(), ...driverSidecars.map((c) => this.socketClient(c))],
       // CSI mounting requires privileged (see the class doc); it also makes the container root.
       privileged: true,
+      readOnlyRootFilesystem: plugin.readOnlyRootFilesystem,
       addCapabilities: plugin.addCapabilities,
       hostNetwork: plugin.hostNetwork,
       hostPid: plugin.hostPid,
