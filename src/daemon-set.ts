@@ -189,7 +189,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * cluster DNS still resolves.
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly hostNetwork?: boolean;
 
@@ -197,7 +197,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Share the node's process namespace (the agent sees every process on the node).
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly hostPid?: boolean;
 
@@ -248,7 +248,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
+   * (the core's default; LogAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 

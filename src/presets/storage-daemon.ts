@@ -117,55 +117,63 @@ export interface StorageDaemonProps extends DaemonSetOptions {
 }
 
 /**
- * A CSI node plugin on every node: the driver's plugin container, the node-driver-registrar
- * sidecar that registers it with the kubelet, and the livenessprobe sidecar that turns the
- * CSI Probe call into an HTTP health endpoint. Compared with the AWS EBS CSI node plugin:
+ * A CSI node plugin on every node, for any CSI driver: the driver's plugin container, the
+ * node-driver-registrar sidecar that registers it with the kubelet, and the livenessprobe sidecar
+ * that turns the CSI Probe call into an HTTP health endpoint. The driver (`driver`) is a
+ * `CsiDriver`: `CsiDriver.awsEbs()` (the default), `CsiDriver.cephRbd({...})`,
+ * `CsiDriver.cephFs({...})`, or `CsiDriver.custom({...})` for any other, which takes exactly what
+ * the built-in drivers are made of (image, args, env, extra host mounts and volumes, config files,
+ * sidecars, RBAC, lifecycle hook, metrics port, node exclusions, verified platforms, host
+ * network). What every driver gets:
  *
  * - **The plugin container is privileged**, because CSI mounting requires it: it mounts volumes
  *   into the kubelet's directory with Bidirectional propagation (which Kubernetes allows only in
  *   privileged containers) so that the mounts reach the node and the pods, it formats and
  *   resizes block devices that appear in /dev at attach time (no device list can be declared in
- *   advance), and it runs mount(8) and mkfs. It runs as root with a read-only root filesystem
- *   (as in EBS).
+ *   advance), and it runs mount(8) and mkfs. It runs as root, with a read-only root filesystem
+ *   unless the driver needs a writable one (Ceph's tools write run files in the image).
  * - **Host mounts of the plugin**: the kubelet directory (`kubeletDir`, type Directory,
- *   Bidirectional, read-write), its socket directory `<kubeletDir>/plugins/<driverName>` at
- *   /csi (DirectoryOrCreate) and `/dev` (Directory), as in EBS.
+ *   Bidirectional, read-write), its socket directory `<kubeletDir>/plugins/<driver name>` at
+ *   /csi (DirectoryOrCreate) and `/dev` (Directory), then the driver's own (Ceph: `/sys`,
+ *   `/run/mount`, `/etc/selinux`, `/lib/modules`, and `/var/log/ceph` for RBD).
+ * - **The socket**: the plugin must listen on `unix:/csi/csi.sock` (`CSI_ENDPOINT`), the socket
+ *   the sidecars dial; an `--endpoint` arg (or a `CSI_ENDPOINT`) that moves it is refused.
  * - **The sidecars are unprivileged**: drop ALL, no privilege escalation, read-only root
  *   filesystem, RuntimeDefault seccomp. They run as root because the plugin's socket and the
  *   kubelet's registration directory belong to root. They mount only the socket directory,
  *   read-only (connecting to a socket needs no write access to the mount); the registrar also
  *   gets the registration directory `<kubeletDir>/plugins_registry` (Directory) read-write to
- *   create its registration socket.
- * - **Health**: the livenessprobe sidecar serves `/healthz` on `healthPort` (9808); the port is
- *   declared on the plugin container, whose liveness probe requests it (EBS's thresholds). The
- *   registrar serves its own `/healthz` on `registrarHealthPort` (9809), which fails while its
- *   registration socket is missing or does not answer, and its liveness probe requests it: the
- *   exec probe EBS uses (`--mode=kubelet-registration-probe`) exits 0 since node-driver-registrar
- *   v2.9.0 and so can never fail.
- * - **Metrics**: the EBS plugin's metrics server on port 3302, named `metrics`
- *   (`--http-endpoint`, the EBS chart's `node.enableMetrics`).
- * - **Pre-stop hook** (EBS): `aws-ebs-csi-driver pre-stop-hook` waits, on a node being drained,
- *   until the node's VolumeAttachments are gone, so that volumes are unmounted before the plugin
- *   stops (bounded by the 30 s grace period). Only with the preset's (EBS's) args.
- * - **Every taint tolerated, `system-node-critical`** (EBS), **rolling update with at most 10%
- *   of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted or
- *   unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
+ *   create its registration socket. A driver's own sidecars (Ceph's liveness exporter) get the
+ *   same.
+ * - **Health**: the livenessprobe sidecar serves `/healthz` on `healthPort` (9808 for EBS); the
+ *   port is declared on the plugin container, whose liveness probe requests it (EBS's
+ *   thresholds). The registrar serves its own `/healthz` on `registrarHealthPort` (9809), which
+ *   fails while its registration socket is missing or does not answer, and its liveness probe
+ *   requests it: the exec probe EBS uses (`--mode=kubelet-registration-probe`) exits 0 since
+ *   node-driver-registrar v2.9.0 and so can never fail.
+ * - **Metrics**: the driver's, on a port named `metrics`: EBS's plugin on 3302
+ *   (`--http-endpoint`, the EBS chart's `node.enableMetrics`), ceph-csi's liveness exporter on
+ *   8680 (RBD) or 8681 (CephFS).
+ * - **Every taint tolerated, `system-node-critical`** (EBS, ceph-csi), **rolling update with at
+ *   most 10% of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted
+ *   or unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
  *   time, which would take hours on large clusters.
- * - **Pod network** (EBS): the plugin talks to the kubelet over the socket, not the network.
- * - **Least RBAC**: get, list and watch on nodes: get to read its node's topology when instance
- *   metadata is unavailable (and for the pre-stop hook's drain check), list and watch for the
- *   nodes informer of the not-ready taint watcher that the plugin starts at every start; list
- *   and watch on volumeattachments for the pre-stop hook (EBS's args only). EBS's chart also
- *   grants nodes patch and csinodes get, to remove the `ebs.csi.aws.com/agent-not-ready` taint
- *   if you taint nodes with it: add them with `rbacRules` if you use it.
+ * - **Network**: the pod's for EBS (the plugin talks to the kubelet over the socket); the node's
+ *   for Ceph, and its PID namespace, as ceph-csi: a kernel RBD mapping or CephFS mount keeps the
+ *   network namespace it was made in, so in the pod's every volume of the node hangs when the
+ *   plugin's pod is replaced.
+ * - **Least RBAC**, the driver's: EBS get, list and watch on nodes and list and watch on
+ *   volumeattachments (its pre-stop hook); Ceph RBD get on nodes, persistentvolumes and secrets
+ *   and list, get on volumeattachments (its volume healer); CephFS get on nodes. What only
+ *   encryption with a KMS needs (configmaps, serviceaccounts, tokens) is not granted.
  * - **Namespace kube-system** unless the chart has one: some clusters admit critical-priority
  *   pods only there.
  *
  * Props follow the library's merge rule: `hostMounts`, `volumes`, `volumeMounts`,
- * `initContainers`, `sidecars` and `ports` you give are added to the preset's (the plugin's three
- * host mounts, its health and metrics ports, the two sidecars); `env`, `labels`,
- * `annotations` and `podAnnotations` are merged (your keys win, e.g. over CSI_ENDPOINT and
- * CSI_NODE_NAME); any other prop replaces the preset's value.
+ * `initContainers`, `sidecars` and `ports` you give are added to the preset's (the plugin's host
+ * mounts, its health and metrics ports, the sidecars); `env`, `labels`, `annotations` and
+ * `podAnnotations` are merged (your keys win, e.g. over CSI_NODE_NAME); any other prop replaces
+ * the preset's value.
  *
  * **Defaults it changes**
  *
@@ -180,18 +188,23 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  * | `priorityClassName` | `"system-node-critical"` | pods cannot mount their volumes without it |
  * | `updateStrategy` | RollingUpdate, maxUnavailable 10%, maxSurge 0 |  |
  * | `component` | `"storage"` |  |
- * | `requiredNodeAffinity` | with EBS's driver and args: not EKS Auto Mode or hybrid nodes (`eks.amazonaws.com/compute-type`), not A1 instances (`node.kubernetes.io/instance-type`) | upstream's node.yaml excludes them: no instance metadata there (the plugin crash-loops), A1 is unsupported |
+ * | `requiredNodeAffinity` | the driver's exclusions; EBS (with its driver name): not EKS Auto Mode or hybrid nodes (`eks.amazonaws.com/compute-type`), not A1 instances (`node.kubernetes.io/instance-type`) | upstream's node.yaml excludes them: no instance metadata there (the plugin crash-loops), A1 is unsupported |
  * | `privileged` | `true` | CSI mounting requires it (Bidirectional mounts); it also makes the plugin container root |
- * | `args` | EBS's node args: node, --endpoint, --csi-mount-point-prefix, --http-endpoint with `metricsPort`, --v=2 |  |
- * | `env` | NODE_NAME, CSI_ENDPOINT and CSI_NODE_NAME |  |
+ * | `readOnlyRootFilesystem` | the driver's: true (EBS), false (Ceph) | Ceph's tools write run files in the image |
+ * | `hostNetwork` | the driver's: false (EBS), true (Ceph) | a Ceph mount keeps the network namespace it was made in |
+ * | `hostPid` | the driver's: false (EBS), true (Ceph) | as ceph-csi |
+ * | `args` | the driver's; EBS's node args: node, --endpoint, --csi-mount-point-prefix, --http-endpoint with `metricsPort`, --v=2 |  |
+ * | `env` | NODE_NAME, CSI_ENDPOINT and CSI_NODE_NAME, then the driver's |  |
  * | `resources` | requests 10m CPU and 40Mi memory, memory limit 256Mi (mkfs and fsck run in the plugin's cgroup) |  |
- * | `rbacRules` | nodes get, list and watch; volumeattachments list and watch (EBS's args only) |  |
- * | `lifecycle` | EBS's pre-stop hook (EBS's args only) |  |
- * | `ports` | "healthz" (9808), and "metrics" (`metricsPort`: 3302 with EBS's image) |  |
- * | `sidecars` | node-driver-registrar and liveness-probe (unprivileged) |  |
- * | `hostMounts` | the kubelet directory (Bidirectional), the plugin's socket directory, /dev |  |
+ * | `rbacRules` | the driver's; EBS: nodes get, list and watch; volumeattachments list and watch |  |
+ * | `lifecycle` | the driver's; EBS's pre-stop hook |  |
+ * | `ports` | "healthz" (the health port), and "metrics" (the plugin's metrics port: 3302 with EBS) |  |
+ * | `sidecars` | node-driver-registrar and liveness-probe (unprivileged), then the driver's (Ceph: liveness-prometheus) |  |
+ * | `hostMounts` | the kubelet directory (Bidirectional), the plugin's socket directory, /dev, then the driver's |  |
+ * | `volumes` | the driver's, and one ConfigMap volume per configuration directory (Ceph: keys-tmp-dir, ceph-csi-config, ceph-config) |  |
+ * | `volumeMounts` | the driver's (Ceph: /tmp/csi/keys, /etc/ceph-csi-config, /etc/ceph) |  |
  * | `liveness` | HTTP GET /healthz on the health port after 10 s, every 10 s, timeout 3 s, 5 failures |  |
- * | `imagePlatforms` | with the default images: linux/amd64, linux/arm64 (the Linux platforms the EBS driver and both sidecars share). Not declared when a container runs an image of your own (`image`, `nodeDriverRegistrarImage`, `livenessProbeImage` or a container you add). |  |
+ * | `imagePlatforms` | with the default images: linux/amd64, linux/arm64 (the Linux platforms the driver and both sidecars share). Not declared when a container runs an image whose platforms are not verified (`image`, `nodeDriverRegistrarImage`, `livenessProbeImage`, a custom driver's image without its `imagePlatforms`, or a container you add). |  |
  */
 export class StorageDaemon extends Construct {
   /** The DaemonSet. */
