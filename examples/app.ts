@@ -5,7 +5,7 @@ import {
   AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogOutput, NetworkAgent, NodeExporter,
   NodeExporterCollector, SecurityAgent, StorageDaemon,
 } from '../src';
-import { CsiDriver } from '../src';
+import { CsiDriver } from '../src/presets/csi-driver';
 
 /**
  * The example platform: one chart per concern, with every preset the library has, configured the

@@ -295,8 +295,8 @@ export interface CephCsiDriverOptions {
   readonly registrarHealthPort?: number;
 }
 
-/** What `StorageDaemon` knows when it renders a driver. @internal */
-export interface _CsiDriverContext {
+/** What `StorageDaemon` knows when it renders a driver. */
+interface CsiDriverContext {
   readonly kubeletDir: string;
   readonly socketDir: string;
   /** The driver name (the driver's, or a legacy `driverName` prop for EBS). */
@@ -532,9 +532,11 @@ export class CsiDriver {
   /** @internal */
   public readonly _problems: Array<[string, unknown, string]>;
 
-  private readonly render: (ctx: _CsiDriverContext) => CsiDriverOptions;
+  private readonly render: (ctx: CsiDriverContext) => CsiDriverOptions;
 
-  private constructor(type: CsiDriverType, image: string, render: (ctx: _CsiDriverContext) => CsiDriverOptions, problems: Array<[string, unknown, string]>) {
+  private constructor(
+    type: CsiDriverType, image: string, render: (ctx: CsiDriverContext) => CsiDriverOptions, problems: Array<[string, unknown, string]>,
+  ) {
     this.type = type;
     this.image = image;
     this.render = render;
@@ -547,7 +549,9 @@ export class CsiDriver {
   }
 
   /** The driver's node plugin for this kubelet directory and these overrides. @internal */
-  public _resolve(ctx: _CsiDriverContext): CsiDriverOptions {
+  public _resolve(ctx: {
+    readonly kubeletDir: string; readonly socketDir: string; readonly name?: string; readonly image?: string; readonly metricsPort?: number;
+  }): CsiDriverOptions {
     return this.render(ctx);
   }
 }

@@ -154,8 +154,8 @@ export interface StorageDaemonProps extends DaemonSetOptions {
  * - **Metrics**: the driver's, on a port named `metrics`: EBS's plugin on 3302
  *   (`--http-endpoint`, the EBS chart's `node.enableMetrics`), ceph-csi's liveness exporter on
  *   8680 (RBD) or 8681 (CephFS).
- * - **Every taint tolerated, `system-node-critical`** (EBS, ceph-csi), **rolling update with at
- *   most 10% of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted
+ * - **Every taint tolerated** (EBS), **`system-node-critical`** (EBS, ceph-csi), **rolling update
+ *   with at most 10% of the nodes unavailable and no surge** (EBS): volumes on a node cannot be mounted
  *   or unmounted while its plugin is down, so the rollout is bounded by share, not one node at a
  *   time, which would take hours on large clusters.
  * - **Network**: the pod's for EBS (the plugin talks to the kubelet over the socket); the node's
@@ -304,7 +304,8 @@ export class StorageDaemon extends Construct {
     this.checkEndpoint(problems, 'extraArgs', options.extraArgs ?? []);
     const userEndpoint = options.env?.CSI_ENDPOINT;
     if (userEndpoint !== undefined && userEndpoint !== null && !SOCKET_SPELLINGS.includes(String(userEndpoint.value))) {
-      problems.add('env.CSI_ENDPOINT', userEndpoint.value ?? '(from a reference)', `the plugin must listen on unix:${CSI_SOCKET}, the socket the node-driver-registrar and the livenessprobe sidecar dial and the kubelet is told of (${this.registrationPath}): leave CSI_ENDPOINT to the preset`);
+      problems.add('env.CSI_ENDPOINT', userEndpoint.value ?? '(from a reference)', `the plugin must listen on unix:${CSI_SOCKET}, the socket the node-driver-registrar `
+        + `and the livenessprobe sidecar dial and the kubelet is told of (${this.registrationPath}): leave CSI_ENDPOINT to the preset`);
     }
 
     // The driver's configuration files: one ConfigMap (`<name>-config`), a volume per directory.
@@ -322,7 +323,8 @@ export class StorageDaemon extends Construct {
     const configVolumes = (plugin.configDirectories ?? []).map((dir) => AgentVolume.fromConfigMap(dir.volumeName, configMapName, {
       items: Object.fromEntries(Object.keys(dir.files).sort().map((f) => [f, f])),
     }));
-    const configMounts: AgentVolumeMount[] = (plugin.configDirectories ?? []).map((dir) => ({ volumeName: dir.volumeName, mountPath: dir.mountPath, readOnly: true }));
+    const configMounts: AgentVolumeMount[] = (plugin.configDirectories ?? [])
+      .map((dir) => ({ volumeName: dir.volumeName, mountPath: dir.mountPath, readOnly: true }));
 
     const defaults: DaemonSetProps = {
       // Named after this construct (the core's construct id, "DaemonSet", is not the agent's name).

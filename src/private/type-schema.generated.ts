@@ -33,7 +33,6 @@ export const PACKAGES: { readonly [name: string]: unknown } = { 'cdk8s': cdk8s, 
  * and the parse 1.1 ms; the same data as an object literal cost 1.8 ms at every load).
  */
 const TYPES_JSON = `{
-"_CsiDriverContext": {"kind":"struct","props":{"kubeletDir":"string","socketDir":"string","image?":"string","metricsPort?":"number","name?":"string"}},
 "AgentContainer": {"kind":"struct","bases":["ContainerSettings"],"props":{"image":"string","name":"string","restartPolicy?":"cdk8s-plus-28.ContainerRestartPolicy"}},
 "AgentMetrics": {"kind":"class","makers":["podMonitor()","serviceMonitor()"],"statics":{"podMonitor":[["options?","MonitorOptions"]],"serviceMonitor":[["options?","ServiceMonitorOptions"]]}},
 "AgentNamespace": {"kind":"class"},
@@ -166,7 +165,6 @@ export function schemaTypes(): { readonly [name: string]: SchemaEntry } {
 
 /** The structs of this package, by name. */
 export type StructName =
-  | '_CsiDriverContext'
   | 'AgentContainer'
   | 'AgentNamespaceProps'
   | 'AgentPort'

@@ -177,15 +177,15 @@ describe('CsiDriver.cephFs', () => {
         registrarHealthPort: 9091,
       }),
     });
-    const objects = synth(c);
-    expect(container(objects).image).toBe('registry.example.com/cephcsi/cephcsi:v3.12.2');
-    expect(container(objects, 'liveness-prometheus').image).toBe('registry.example.com/cephcsi/cephcsi:v3.12.2');
-    expect(container(objects, 'liveness-prometheus').args).toContain('--metricsport=9080');
-    expect(only(objects, 'ConfigMap').data['ceph.conf']).toContain('ms_mode = secure');
-    expect(JSON.parse(only(objects, 'ConfigMap').data['config.json'])[0].rbd).toEqual({ radosNamespace: 'team-a' });
-    expect(container(objects).ports.map((p: any) => p.containerPort)).toEqual([9090]);
+    const out = synth(c);
+    expect(container(out).image).toBe('registry.example.com/cephcsi/cephcsi:v3.12.2');
+    expect(container(out, 'liveness-prometheus').image).toBe('registry.example.com/cephcsi/cephcsi:v3.12.2');
+    expect(container(out, 'liveness-prometheus').args).toContain('--metricsport=9080');
+    expect(only(out, 'ConfigMap').data['ceph.conf']).toContain('ms_mode = secure');
+    expect(JSON.parse(only(out, 'ConfigMap').data['config.json'])[0].rbd).toEqual({ radosNamespace: 'team-a' });
+    expect(container(out).ports.map((p: any) => p.containerPort)).toEqual([9090]);
     // an image the library has not checked: no platforms declared
-    expect(only(objects, 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms']).toBeUndefined();
+    expect(only(out, 'DaemonSet').metadata.annotations?.['cdk8s-node-agents.dev/image-platforms']).toBeUndefined();
   });
 });
 
@@ -332,7 +332,9 @@ describe('CsiDriver.custom', () => {
   test('fails when two configuration directories hold the same file name', () => {
     expect(() => new StorageDaemon(newChart(), 'x', {
       driver: CsiDriver.custom({
-        name: 'x.example.com', image: 'x:1', args: [],
+        name: 'x.example.com',
+        image: 'x:1',
+        args: [],
         configDirectories: [{ volumeName: 'a', mountPath: '/etc/a', files: { 'c.conf': '' } }, { volumeName: 'b', mountPath: '/etc/b', files: { 'c.conf': '' } }],
       }),
     })).toThrow(/driver\.configDirectories: got "c\.conf"; each file name may appear only once/);

@@ -102,14 +102,16 @@ function affinityOf(spec: any): string {
  * `roles` maps a role to [our container's name, upstream's] (undefined: the container is only
  * on one side).
  */
-function differences(ours: { daemonSet: any; clusterRole: any }, theirs: { daemonSet: any; clusterRole: any }, roles: { [role: string]: [string | undefined, string | undefined] }): string[] {
+interface Rendered { readonly daemonSet: any; readonly clusterRole: any }
+
+function differences(mine: Rendered, theirs: Rendered, roles: { [role: string]: [string | undefined, string | undefined] }): string[] {
   const found: string[] = [];
   const same = (key: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) {
       found.push(key);
     }
   };
-  const a = ours.daemonSet.spec.template.spec;
+  const a = mine.daemonSet.spec.template.spec;
   const b = theirs.daemonSet.spec.template.spec;
   same('pod.hostNetwork', a.hostNetwork ?? false, b.hostNetwork ?? false);
   same('pod.hostPID', a.hostPID ?? false, b.hostPID ?? false);
@@ -120,14 +122,14 @@ function differences(ours: { daemonSet: any; clusterRole: any }, theirs: { daemo
   same('pod.affinity', affinityOf(a), affinityOf(b));
   same('pod.terminationGracePeriodSeconds', a.terminationGracePeriodSeconds ?? 30, b.terminationGracePeriodSeconds ?? 30);
   const strategy = (d: any) => ({ type: d.spec.updateStrategy?.type ?? 'RollingUpdate', maxUnavailable: d.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1 });
-  same('pod.updateStrategy', strategy(ours.daemonSet), strategy(theirs.daemonSet));
+  same('pod.updateStrategy', strategy(mine.daemonSet), strategy(theirs.daemonSet));
   const podSecurity = (s: any) => ({ runAsUser: s.securityContext?.runAsUser, fsGroup: s.securityContext?.fsGroup });
   same('pod.securityContext', podSecurity(a), podSecurity(b));
-  for (const [role, [mine, upstreams]] of Object.entries(roles)) {
-    const c = a.containers.find((x: any) => x.name === mine);
+  for (const [role, [ourName, upstreams]] of Object.entries(roles)) {
+    const c = a.containers.find((x: any) => x.name === ourName);
     const u = b.containers.find((x: any) => x.name === upstreams);
-    if (mine !== undefined && c === undefined) {
-      throw new Error(`no container ${mine} in ours`);
+    if (ourName !== undefined && c === undefined) {
+      throw new Error(`no container ${ourName} in ours`);
     }
     if (upstreams !== undefined && u === undefined) {
       throw new Error(`no container ${upstreams} upstream`);
@@ -165,7 +167,7 @@ function differences(ours: { daemonSet: any; clusterRole: any }, theirs: { daemo
     same(`${role}.lifecycle`, c.lifecycle ?? null, u.lifecycle ?? null);
     same(`${role}.resources`, resourcesOf(c), resourcesOf(u));
   }
-  const rulesA = rulesOf(ours.clusterRole);
+  const rulesA = rulesOf(mine.clusterRole);
   const rulesB = rulesOf(theirs.clusterRole);
   [...rulesA].filter((r) => !rulesB.has(r)).forEach((r) => found.push(`rbac +${r}`));
   [...rulesB].filter((r) => !rulesA.has(r)).forEach((r) => found.push(`rbac -${r}`));
