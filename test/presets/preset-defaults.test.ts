@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import {
-  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, KubeProxyMode, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
 } from '../../src';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -83,6 +83,7 @@ function valueOf(row: Row): { expression: string; value: unknown } | undefined {
     SecurityAgentDriver,
     SecurityAgentPriority,
     SecurityAgentRuntimeSocket,
+    KubeProxyMode,
   };
   const value = new Function(...Object.keys(scope), `return (${match[1]});`)(...Object.values(scope));
   return { expression: match[1], value };
