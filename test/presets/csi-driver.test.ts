@@ -387,10 +387,65 @@ describe('CSI plugins beside each other (app-wide checks)', () => {
     expect(() => synth(chart)).toThrow(/\/var\/lib\/kubelet\/plugins\/ebs\.csi\.aws\.com/);
   });
 
+  test('fails when two Ceph plugins on the host network keep the same ports (the node\'s ports)', () => {
+    // GIVEN RBD twice under different driver names (no socket clash), the same ports
+    const chart = newChart();
+    new StorageDaemon(chart, 'rbd-a', { driver: CsiDriver.cephRbd({ clusters: CLUSTERS }) });
+    new StorageDaemon(chart, 'rbd-b', { driver: CsiDriver.cephRbd({ clusters: CLUSTERS }), kubeletDir: '/var/lib/k0s/kubelet' });
+    // THEN
+    expect(() => synth(chart)).toThrow(/both claim host port 9810\/TCP/);
+  });
+
+  test('the StorageDaemon\'s metricsPort moves ceph-csi\'s exporter', () => {
+    const chart = newChart();
+    const rbd = new StorageDaemon(chart, 'rbd', { driver: CsiDriver.cephRbd({ clusters: CLUSTERS }), metricsPort: 9902 });
+    const exporter = container(synth(chart), 'liveness-prometheus');
+    expect(exporter.args).toContain('--metricsport=9902');
+    expect(exporter.ports).toEqual([{ containerPort: 9902, name: 'metrics', protocol: 'TCP' }]);
+    expect(rbd.metricsPort).toBe(9902);
+  });
+
   test('two plugins of the same driver on nodes that cannot overlap are fine', () => {
     const chart = newChart();
     new StorageDaemon(chart, 'rbd-a', { driver: CsiDriver.cephRbd({ clusters: CLUSTERS }), nodeSelector: { 'kubernetes.io/os': 'linux', 'pool': 'a' } });
     new StorageDaemon(chart, 'rbd-b', { driver: CsiDriver.cephRbd({ clusters: CLUSTERS }), nodeSelector: { 'kubernetes.io/os': 'linux', 'pool': 'b' } });
     expect(synth(chart).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
+  });
+});
+
+describe('ceph-csi\'s config.json keys', () => {
+  /**
+   * The JSON keys ceph-csi v3.12.2 reads from config.json, copied from its own type:
+   * ceph/ceph-csi api/deploy/kubernetes/csi-config-map.go lines 19-61 (ClusterInfo, CephFS, RBD,
+   * NFS, ReadAffinity), as dotted paths.
+   */
+  const CEPH_CSI_KEYS = [
+    'clusterID', 'monitors',
+    'cephFS', 'cephFS.netNamespaceFilePath', 'cephFS.subvolumeGroup', 'cephFS.kernelMountOptions', 'cephFS.fuseMountOptions',
+    'rbd', 'rbd.netNamespaceFilePath', 'rbd.radosNamespace', 'rbd.mirrorDaemonCount',
+    'nfs', 'nfs.netNamespaceFilePath',
+    'readAffinity', 'readAffinity.enabled', 'readAffinity.crushLocationLabels',
+  ];
+
+  function keysOf(value: any, prefix = ''): string[] {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return [];
+    }
+    return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...keysOf(v, `${prefix}${k}.`)]);
+  }
+
+  test.each([
+    ['RBD', () => CsiDriver.cephRbd({ clusters: [{ clusterId: 'a', monitors: ['m:6789'], radosNamespace: 'ns' }, { clusterId: 'b', monitors: ['n:6789'] }] })],
+    ['CephFS', () => CsiDriver.cephFs({ clusters: [{ clusterId: 'a', monitors: ['m:6789'], subvolumeGroup: 'g' }] })],
+  ])('every key the %s preset writes is one ceph-csi reads', (_, driver) => {
+    // GIVEN every optional field set
+    const chart = newChart();
+    new StorageDaemon(chart, 'ceph', { driver: driver() });
+    // WHEN
+    const config = JSON.parse(only(synth(chart), 'ConfigMap').data['config.json']);
+    // THEN
+    const written = [...new Set(config.flatMap((c: any) => keysOf(c)))];
+    expect(written.filter((k) => !CEPH_CSI_KEYS.includes(k as string))).toEqual([]);
+    expect(written.length).toBeGreaterThan(2);
   });
 });
