@@ -514,8 +514,8 @@ export class CsiDriver {
         // rbd map and the CephFS kernel mount keep the network namespace they were made in: in the
         // pod's, every volume of the node hangs when the plugin's pod is replaced (examples/README.md).
         hostNetwork: true,
-        // As upstream: the plugin enters other processes' namespaces (nsenter, for
-        // netNamespaceFilePath) and runs rbd-nbd and ceph-fuse daemons that outlive a call.
+        // As upstream (RBD since ceph-csi 3436a094, "nsmounter"; CephFS since 7b2aef0d, "nsenter":
+        // rbd map and mount -t in another process's network namespace, netNamespaceFilePath).
         hostPid: true,
         // The Ceph tools the plugin runs (rbd, rbd-nbd, ceph-fuse, mount.ceph) write their run
         // files (admin sockets under /var/run/ceph) in the image: upstream's root is writable.
