@@ -28,3 +28,6 @@ export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
 export * from './presets/csi-driver';
+export * from './presets/datadog-site';
+export * from './presets/datadog-runtime-socket';
+export * from './presets/datadog-agent';

@@ -6,6 +6,7 @@ import {
   DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, KubeProxyMode, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
 } from '../../src';
+import { DatadogAgent } from '../../src/presets/datadog-agent';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
 /**
@@ -31,6 +32,7 @@ const PRESETS: Array<{ name: string; page: string; create: (chart: Chart) => any
   { name: 'SecurityAgent', page: 'security-agent', create: (c) => new SecurityAgent(c, 'falco') },
   { name: 'NetworkAgent', page: 'network-agent', create: (c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }) },
   { name: 'StorageDaemon', page: 'storage-daemon', create: (c) => new StorageDaemon(c, 'ebs') },
+  { name: 'DatadogAgent', page: 'datadog-agent', create: (c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }) },
   {
     // Not a construct: the NetworkAgent's init container, read from the pod.
     name: 'CniInstaller',
