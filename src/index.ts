@@ -30,6 +30,7 @@ export * from './presets/security-agent';
 export * from './presets/gpu-container-toolkit';
 export * from './presets/gpu-device-plugin';
 export * from './presets/dcgm-exporter';
+export * from './presets/csi-driver';
 export * from './presets/datadog-site';
 export * from './presets/datadog-runtime-socket';
 export * from './presets/datadog-agent';
