@@ -22,8 +22,6 @@ import { waitFor } from '../cluster/control-plane';
 
 const SCRATCH = '/tmp/node-tier-gpu-stack';
 const CONTAINERD_CONFIG = `${SCRATCH}/etc/containerd/config.toml`;
-/** Host paths the stack creates (DirectoryOrCreate) that this machine does not have: removed afterwards. */
-const CREATED = ['/run/nvidia', '/usr/local/nvidia', SCRATCH].filter((p) => !fs.existsSync(p));
 const GPU_LABEL = { 'nvidia.com/gpu.present': 'true' };
 let node: RealNode;
 
@@ -34,11 +32,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node?.client.mergePatch(`/api/v1/nodes/${NODE_NAME}`, { metadata: { labels: { 'nvidia.com/gpu.present': null } } }).catch(() => undefined);
+  // The host paths the stack makes the kubelet create (/run/nvidia, /usr/local/nvidia, the
+  // scratch containerd directory) are recorded by apply() and removed here with the rest.
   const undone = await node?.stop(['kube-system']);
-  for (const p of CREATED) {
-    fs.rmSync(p, { recursive: true, force: true });
-  }
-  console.log(`teardown: ${undone?.join('; ')}; removed ${CREATED.join(', ') || 'nothing'}`);
+  console.log(`teardown: ${undone?.join('; ')}`);
 }, 300_000);
 
 /** The stand-in image for a container; `/bin/bash` is busybox's sh (the toolkit's commands use bash). */
