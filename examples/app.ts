@@ -2,13 +2,10 @@ import { App, AppProps, Chart } from 'cdk8s';
 import { HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
-  NodeExporterCollector, SecurityAgent, StorageDaemon,
-  DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
+  AgentNamespace, CsiDriver, DaemonSet, DatadogAgent, DatadogSite, DcgmExporter, GpuContainerToolkit,
+  GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, LogOutput,
+  NetworkAgent, NodeExporter, NodeExporterCollector, SecurityAgent, StorageDaemon,
 } from '../src';
-import { CsiDriver } from '../src/presets/csi-driver';
-import { DatadogAgent } from '../src/presets/datadog-agent';
-import { DatadogSite } from '../src/presets/datadog-site';
 
 /**
  * The example platform: one chart per concern, with every preset the library has, configured the
@@ -101,12 +98,12 @@ class NodeStorageChart extends Chart {
 class GpuChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'kube-system' });
-    new GpuDriverInstaller(this, 'nvidia-driver-installer');
+    // NVIDIA's driver container on the GPU nodes (nvidia.com/gpu.present=true) whose OS matches
+    // its image (NFD's os_release labels: Ubuntu 22.04). On GKE, the COS flavor instead, and
+    // none of the rest: GKE configures containerd and runs its own device plugin.
+    new GpuDriverInstaller(this, 'nvidia-driver-installer', { flavor: GpuDriverFlavor.DRIVER_CONTAINER });
     // The rest of the NVIDIA stack, in order on each node (docs/presets/gpu-stack.md): the
-    // toolkit waits for the driver, the device plugin and DCGM for the toolkit. These follow
-    // NVIDIA's driver container (GpuDriverFlavor.DRIVER_CONTAINER, on nodes labelled
-    // nvidia.com/gpu.present=true); on GKE's COS nodes GKE configures containerd and runs its
-    // own device plugin.
+    // toolkit waits for the driver, the device plugin and DCGM for the toolkit.
     new GpuContainerToolkit(this, 'nvidia-container-toolkit');
     new GpuDevicePlugin(this, 'nvidia-device-plugin', { timeSlicing: { replicas: 2 } });
     new DcgmExporter(this, 'dcgm-exporter');
