@@ -26,3 +26,5 @@ export * from './presets/security-agent-driver';
 export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
+export * from './presets/cilium-agent';
+export * from './presets/calico-node';
