@@ -143,6 +143,7 @@ export interface CalicoNodeProps extends DaemonSetOptions {
  * | `env` | the manifest's calico-node env, with the pool, encapsulation and MTU settings |  |
  * | `resources` | requests 250m CPU and 128Mi memory, memory limit 1Gi |  |
  * | `hostMounts` | /etc/cni/net.d, /lib/modules, /run/xtables.lock, /var/run/calico, /var/lib/calico, /var/run/nodeagent, /sys/fs/bpf, /var/log/calico/cni, /sys/kernel/security |  |
+ * | `ports` | "felix-health" (9099), and "bgp" (179) with BIRD |  |
  * | `initContainers` | install-cni, ebpf-bootstrap |  |
  * | `lifecycle` | pre-stop `/bin/calico-node -shutdown` |  |
  * | `liveness` | exec calico-node -felix-live (-bird-live), after 10 s, every 10 s, timeout 10 s, 6 failures |  |
@@ -287,6 +288,12 @@ export class CalicoNode extends Construct {
         HostMount.readOnly('/var/log/calico/cni', { type: HostPathVolumeType.DEFAULT, volumeName: 'cni-log-dir' }),
         // Felix reads the kernel lockdown state; untyped so that nodes without securityfs start.
         HostMount.readOnly('/sys/kernel/security', { type: HostPathVolumeType.DEFAULT, volumeName: 'sys-kernel-security' }),
+      ],
+      // Declared (the manifest declares none) so that the app-wide checks see the host ports it
+      // binds: Felix's health server (127.0.0.1:9099) and, with BIRD, BGP on 179.
+      ports: [
+        { containerPort: 9099, name: 'felix-health' },
+        ...(vxlan ? [] : [{ containerPort: 179, name: 'bgp' }]),
       ],
       initContainers: [installCni, ebpfBootstrap],
       lifecycle: { preStop: Handler.fromCommand(['/bin/calico-node', '-shutdown']) },

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import {
   Capability, ConfigMap, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, MountPropagation, Probe, ResourceFieldPaths,
+  SeccompProfileType,
 } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
@@ -8,8 +9,12 @@ import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { registerAppChecks } from '../private/app-checks';
+import { canShareNode } from '../private/node-overlap';
 import * as rules from '../private/rules';
+import { ValidationError } from '../private/validation-error';
 import { apiServerEndpoint, checkEnum, cidrPrefix } from './cilium-calico-common';
+import { NetworkAgent } from './network-agent';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 import { ValidationProblems } from '../validation-problems';
@@ -396,6 +401,7 @@ export class CiliumAgent extends Construct {
       env: { BIN_PATH: EnvValue.fromValue(CNI_BIN_DIR), ...env },
       runAsUser: 0,
       addCapabilities: capabilities,
+      seccompProfile: UNCONFINED,
       hostMounts: [hostProc, cniPath('/hostbin')],
     });
 
@@ -424,6 +430,7 @@ export class CiliumAgent extends Construct {
       // Root: the capabilities below are only effective for UID 0.
       runAsUser: 0,
       readOnlyRootFilesystem: false,
+      seccompProfile: UNCONFINED,
       addCapabilities: [
         Capability.CHOWN, Capability.KILL, Capability.NET_ADMIN, Capability.NET_RAW, Capability.IPC_LOCK, Capability.SYS_MODULE,
         Capability.SYS_ADMIN, Capability.SYS_RESOURCE, Capability.DAC_OVERRIDE, Capability.FOWNER, Capability.SETGID, Capability.SETUID,
@@ -447,12 +454,13 @@ export class CiliumAgent extends Construct {
         HostMount.readWrite('/proc/sys/kernel', { mountPath: '/host/proc/sys/kernel', volumeName: 'host-proc-sys-kernel', shared: true }),
         // bpffs, mounted by mount-bpf-fs (Bidirectional): seen here through HostToContainer.
         bpfMaps(MountPropagation.HOST_TO_CONTAINER),
-        cgroup(),
+        // The cgroup2 root (/run/cilium/cgroupv2) is seen through cilium-run, as in the chart.
         run,
         // The CNI configuration: the agent writes 05-cilium.conflist (and, cni-exclusive, renames
         // other CNIs' files). Not shared: one primary CNI a node.
         HostMount.readWrite(CNI_CONF_DIR, { mountPath: HOST_CONF_DIR_MOUNT, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'etc-cni-netd' }),
-        HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
+        // Untyped, as in the chart: nodes without /lib/modules (some immutable OSes) still start it.
+        HostMount.readOnly('/lib/modules', { type: HostPathVolumeType.DEFAULT, volumeName: 'lib-modules' }),
         HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock', shared: true }),
       ],
       volumes: [AgentVolume.fromEmptyDir('tmp')],
@@ -476,6 +484,9 @@ export class CiliumAgent extends Construct {
           command: ['/bin/bash', '-c', '--'],
           args: ['mount | grep "/sys/fs/bpf type bpf" || mount -t bpf bpf /sys/fs/bpf'],
           privileged: true,
+          seccompProfile: UNCONFINED,
+          // mount(8) may record the mount under /run/mount: the chart's writable root.
+          readOnlyRootFilesystem: false,
           hostMounts: [bpfMaps(MountPropagation.BIDIRECTIONAL)],
         },
         {
@@ -490,6 +501,9 @@ export class CiliumAgent extends Construct {
           },
           runAsUser: 0,
           addCapabilities: [Capability.NET_ADMIN, Capability.SYS_MODULE, Capability.SYS_ADMIN, Capability.SYS_RESOURCE],
+          seccompProfile: UNCONFINED,
+          // The script runs cilium-dbg cleanups that were not audited for writes: the chart's writable root.
+          readOnlyRootFilesystem: false,
           hostMounts: [bpfMaps(), cgroup(MountPropagation.HOST_TO_CONTAINER), run],
         },
         {
@@ -521,6 +535,9 @@ export class CiliumAgent extends Construct {
       metadata: { name: CILIUM_CONFIG_MAP, namespace, labels: this.daemonSet.labels },
       data: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
     });
+    if (this.kubeProxyReplacement) {
+      this.refuseKubeProxyOnTheSameNodes();
+    }
     // The chart's probe headers (cdk8s-plus has no httpHeaders): `brief: true` asks for the short
     // answer; the liveness probe also sends `require-k8s-connectivity: false`, so that an API
     // server outage does not restart every agent of the cluster.
@@ -529,8 +546,49 @@ export class CiliumAgent extends Construct {
       const headers = [{ name: 'brief', value: 'true' }, ...(kind === 'livenessProbe' ? [{ name: 'require-k8s-connectivity', value: 'false' }] : [])];
       agent.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/${kind}/httpGet/httpHeaders`, headers));
     }
+    // The chart's: a container that fails without writing a termination message shows its log's tail.
+    agent.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/terminationMessagePolicy', 'FallbackToLogsOnError'));
+    INIT_STEPS.forEach((_, i) => agent.addJsonPatch(JsonPatch.add(`/spec/template/spec/initContainers/${i}/terminationMessagePolicy`, 'FallbackToLogsOnError')));
+  }
+
+  /**
+   * With kube-proxy replacement, a kube-proxy `NetworkAgent` of the same app that can run on the
+   * same nodes is refused at synth (the app-wide conflicts): both would program every Service,
+   * Cilium in eBPF and kube-proxy in iptables, and kube-proxy would keep the Service network
+   * depending on itself. On disjoint nodes (a node-by-node migration) both are allowed.
+   */
+  private refuseKubeProxyOnTheSameNodes(): void {
+    const agents = registerAppChecks(this);
+    const ds = this.daemonSet;
+    this.node.addValidation({
+      validate: () => {
+        const mine = agents.find((a) => a.ownerPath === ds._ownerPath);
+        const conflicts = this.node.root.node.findAll()
+          .filter((c): c is NetworkAgent => c instanceof NetworkAgent && c.isKubeProxy)
+          .map((kp) => agents.find((a) => a.ownerPath === kp.daemonSet._ownerPath))
+          .filter((kp) => mine !== undefined && kp !== undefined && canShareNode(mine.nodeTerms, kp.nodeTerms))
+          .map((kp) => `'${mine!.ownerPath}' (${mine!.id}) replaces kube-proxy (kubeProxyReplacement: true) and '${kp!.ownerPath}' (${kp!.id}) runs kube-proxy, and they can run on the same node: `
+            + 'both would program every Service (Cilium in eBPF, kube-proxy in iptables). Remove the kube-proxy NetworkAgent, '
+            + 'keep them on different nodes (nodeSelector or requiredNodeAffinity, e.g. while migrating node by node), or set kubeProxyReplacement: false');
+        if (conflicts.length > 0) {
+          throw new ValidationError('the app\'s agents', this.node.root.node.path, conflicts, 'conflict');
+        }
+        return [];
+      },
+    });
   }
 }
+
+/**
+ * The chart leaves seccomp unset: Unconfined on a kubelet without `--seccomp-default`. The agent
+ * and its init steps call bpf(), perf_event_open(), mount() and setns(), which the runtime's
+ * default profile allows only by capability on some runtimes; the preset keeps the chart's
+ * behaviour, stated instead of left to the kubelet.
+ */
+const UNCONFINED = { type: SeccompProfileType.UNCONFINED };
+
+/** The preset's init containers, in order (the chart's). */
+const INIT_STEPS = ['config', 'mount-cgroup', 'apply-sysctl-overwrites', 'mount-bpf-fs', 'clean-cilium-state', 'install-cni-binaries'];
 
 /** The cilium-config keys the preset's props own, and the prop. */
 const TYPED_KEYS: { [key: string]: string } = {
