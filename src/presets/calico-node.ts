@@ -233,6 +233,8 @@ export class CalicoNode extends Construct {
       image: this.image,
       command: ['calico-node', '-init', '-best-effort'],
       privileged: true,
+      // The manifest's writable root: the mount helpers it runs were not audited for writes.
+      readOnlyRootFilesystem: false,
       hostMounts: [
         HostMount.readWrite('/sys/fs/', { mountPath: '/sys/fs', type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'sys-fs', propagation: MountPropagation.BIDIRECTIONAL, shared: true }),
         varRunCalico(MountPropagation.BIDIRECTIONAL),
@@ -278,7 +280,8 @@ export class CalicoNode extends Construct {
       hostMounts: [
         // calico-node refreshes the CNI plugin's kubeconfig there. Not shared: one primary CNI a node.
         cniNetDir,
-        HostMount.readOnly('/lib/modules', { volumeName: 'lib-modules' }),
+        // Untyped, as in the manifest: nodes without /lib/modules still start it.
+        HostMount.readOnly('/lib/modules', { type: HostPathVolumeType.DEFAULT, volumeName: 'lib-modules' }),
         HostMount.readWrite('/run/xtables.lock', { type: HostPathVolumeType.FILE_OR_CREATE, volumeName: 'xtables-lock', shared: true }),
         varRunCalico(),
         HostMount.readWrite('/var/lib/calico', { type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'var-lib-calico' }),
