@@ -48,7 +48,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * subjects are complete and the manifest means the same whatever kubectl's context.
    *
    * @default - the chart's namespace, or "default"
-   * (the core's default; NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly namespace?: string;
 
@@ -75,7 +75,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Annotations of the pods (e.g. scrape settings or a config checksum).
    *
    * @default - none
-   * (the core's default; LogAgent, SecurityAgent change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, SecurityAgent, CiliumAgent change it: see each "Defaults it changes" table)
    */
   readonly podAnnotations?: { [key: string]: string };
 
@@ -83,7 +83,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
    *
    * @default - no component label
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
 
@@ -158,7 +158,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * How a new version replaces the old one.
    *
    * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly updateStrategy?: UpdateStrategy;
 
@@ -180,7 +180,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The pods' priority class, e.g. "system-node-critical" for agents the node needs.
    *
    * @default - none (the cluster's default priority)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly priorityClassName?: string;
 
@@ -189,7 +189,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * cluster DNS still resolves.
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly hostNetwork?: boolean;
 
@@ -212,7 +212,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The DNS policy.
    *
    * @default - ClusterFirstWithHostNet with hostNetwork, else ClusterFirst
-   * (the core's default; NodeExporter, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly dnsPolicy?: kplus.DnsPolicy;
 
@@ -220,7 +220,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Seconds the agent gets to shut down (flush buffers) before it is killed.
    *
    * @default 30
-   * (the core's default; NetworkAgent changes it: see its "Defaults it changes" table)
+   * (the core's default; NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly terminationGracePeriodSeconds?: number;
 
@@ -230,7 +230,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container.
    *
    * @default - none
-   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly initContainers?: AgentContainer[];
 
@@ -248,7 +248,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent changes it: see its "Defaults it changes" table)
+   * (the core's default; LogAgent, CiliumAgent change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 
@@ -257,7 +257,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * and a ClusterRoleBinding to the agent's ServiceAccount are created, and the token is mounted.
    *
    * @default - no permissions, no ClusterRole, no token mounted
-   * (the core's default; LogAgent, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly rbacRules?: k8s.PolicyRule[];
 
@@ -343,6 +343,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container_t family of types and `level` are allowed by baseline).
    *
    * @default - the runtime's default context
+   * (the core's default; CiliumAgent changes it: see its "Defaults it changes" table)
    */
   readonly seLinuxOptions?: SeLinuxOptions;
 
@@ -392,6 +393,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * that it gets no cluster-wide access. Non-resource URLs are cluster-scoped and not allowed.
    *
    * @default - no Role
+   * (the core's default; CiliumAgent changes it: see its "Defaults it changes" table)
    */
   readonly namespacedRbacRules?: k8s.PolicyRule[];
 

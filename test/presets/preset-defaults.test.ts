@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import {
-  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  CalicoEncapsulation, CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode, DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
 } from '../../src';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -31,6 +31,8 @@ const PRESETS: Array<{ name: string; page: string; create: (chart: Chart) => any
   { name: 'SecurityAgent', page: 'security-agent', create: (c) => new SecurityAgent(c, 'falco') },
   { name: 'NetworkAgent', page: 'network-agent', create: (c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }) },
   { name: 'StorageDaemon', page: 'storage-daemon', create: (c) => new StorageDaemon(c, 'ebs') },
+  { name: 'CiliumAgent', page: 'cilium-agent', create: (c) => new CiliumAgent(c, 'cilium') },
+  { name: 'CalicoNode', page: 'calico-node', create: (c) => new CalicoNode(c, 'calico-node') },
   {
     // Not a construct: the NetworkAgent's init container, read from the pod.
     name: 'CniInstaller',
@@ -83,6 +85,9 @@ function valueOf(row: Row): { expression: string; value: unknown } | undefined {
     SecurityAgentDriver,
     SecurityAgentPriority,
     SecurityAgentRuntimeSocket,
+    CiliumIpamMode,
+    CiliumRoutingMode,
+    CalicoEncapsulation,
   };
   const value = new Function(...Object.keys(scope), `return (${match[1]});`)(...Object.values(scope));
   return { expression: match[1], value };
