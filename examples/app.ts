@@ -5,6 +5,7 @@ import {
   AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogOutput, NetworkAgent, NodeExporter,
   NodeExporterCollector, SecurityAgent, StorageDaemon,
 } from '../src';
+import { CiliumAgent } from '../src';
 
 /**
  * The example platform: one chart per concern, with every preset the library has, configured the
@@ -21,6 +22,7 @@ export class ExampleApp extends App {
     new NodeStorageChart(this, 'node-storage');
     new GpuChart(this, 'gpu');
     new CustomAgentChart(this, 'custom-agent');
+    new PodNetworkChart(this, 'pod-network');
   }
 }
 
@@ -97,5 +99,18 @@ class CustomAgentChart extends Chart {
       hostMounts: [HostMount.readOnly('/etc/os-release', { type: HostPathVolumeType.FILE })],
       changeCause: 'example: initial rollout',
     });
+  }
+}
+
+/**
+ * The pod network: Cilium's agent, next to kube-proxy (no kube-proxy replacement, Cilium's
+ * default). Only one CNI here, as in a real cluster: `CalicoNode` is the alternative, and two
+ * primary CNIs on the same nodes are refused at synth (both write /etc/cni/net.d); they can only
+ * share a fleet split by a node label (docs/presets/cilium-agent.md).
+ */
+class PodNetworkChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'kube-system' });
+    new CiliumAgent(this, 'cilium', { clusterPoolIpv4Cidr: '10.244.0.0/16' });
   }
 }

@@ -17,6 +17,7 @@ describe('the example app', () => {
   test('synthesizes every preset and the core construct', () => {
     expect(daemonSets.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
       'falco/falco',
+      'kube-system/cilium',
       'kube-system/ebs-csi-node',
       'kube-system/kube-proxy',
       'kube-system/nvidia-driver-installer',
