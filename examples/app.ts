@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import {
   AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogOutput, NetworkAgent, NodeExporter,
   NodeExporterCollector, SecurityAgent, StorageDaemon,
+  CiliumAgent,
 } from '../src';
-import { CiliumAgent } from '../src';
 
 /**
  * The example platform: one chart per concern, with every preset the library has, configured the

@@ -9,13 +9,13 @@ import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { apiServerEndpoint, checkEnum, cidrPrefix } from './cilium-calico-common';
+import { NetworkAgent } from './network-agent';
 import { registerAppChecks } from '../private/app-checks';
 import { canShareNode } from '../private/node-overlap';
 import * as rules from '../private/rules';
-import { ValidationError } from '../private/validation-error';
-import { apiServerEndpoint, checkEnum, cidrPrefix } from './cilium-calico-common';
-import { NetworkAgent } from './network-agent';
 import { checkConstructProps } from '../private/shapes';
+import { ValidationError } from '../private/validation-error';
 import { UpdateStrategy } from '../update-strategy';
 import { ValidationProblems } from '../validation-problems';
 
@@ -394,7 +394,9 @@ export class CiliumAgent extends Construct {
     const cniPath = (mountPath: string) => HostMount.readWrite(CNI_BIN_DIR, {
       mountPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-path', shared: true,
     });
-    const nsenterStep = (containerName: string, binary: string, nsenter: string, capabilities: Capability[], env: { [k: string]: EnvValue }): AgentContainer => ({
+    const nsenterStep = (
+      containerName: string, binary: string, nsenter: string, capabilities: Capability[], env: { [k: string]: EnvValue },
+    ): AgentContainer => ({
       name: containerName,
       image: this.image,
       command: ['sh', '-ec', `cp /usr/bin/${binary} /hostbin/${binary};\nnsenter ${nsenter} "\${BIN_PATH}/${binary}"${binary === 'cilium-mount' ? ' $CGROUP_ROOT' : ''};\nrm /hostbin/${binary}\n`],

@@ -14,6 +14,7 @@
  * have Cilium's digest, so CiliumAgent is given its image by tag only.
  * Run with `flock /tmp/node-tier.lock bash test/node/run.sh test/node/cni-agents.test.ts`.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { containerIdOf, apply, isReady, podLog, podsOf, procStatus, report, restarts, synth, waitReady } from './agents';
@@ -41,7 +42,7 @@ afterAll(async () => {
   // What the stand-ins did to the host beyond the tier's own record: bpffs mounted on
   // /sys/fs/bpf by Cilium's mount-bpf-fs step (Bidirectional), and the presets' directories.
   if (!bpffsBefore && bpffsMounted()) {
-    require('child_process').execFileSync('umount', ['/sys/fs/bpf']);
+    execFileSync('umount', ['/sys/fs/bpf']);
   }
   for (const p of absent) {
     fs.rmSync(p, { recursive: true, force: true });
@@ -74,12 +75,25 @@ const loop = 'trap "echo stand-in: stopping; exit 0" TERM INT\nwhile :; do sleep
 
 /** The capabilities in a CapEff mask. */
 const CAP_BITS: Record<string, number> = {
-  CHOWN: 0, DAC_OVERRIDE: 1, FOWNER: 3, KILL: 5, SETGID: 6, SETUID: 7, NET_ADMIN: 12, NET_RAW: 13, IPC_LOCK: 14,
-  SYS_MODULE: 16, SYS_CHROOT: 18, SYS_PTRACE: 19, SYS_ADMIN: 21, SYS_RESOURCE: 24,
+  CHOWN: 0,
+  DAC_OVERRIDE: 1,
+  FOWNER: 3,
+  KILL: 5,
+  SETGID: 6,
+  SETUID: 7,
+  NET_ADMIN: 12,
+  NET_RAW: 13,
+  IPC_LOCK: 14,
+  SYS_MODULE: 16,
+  SYS_CHROOT: 18,
+  SYS_PTRACE: 19,
+  SYS_ADMIN: 21,
+  SYS_RESOURCE: 24,
 };
 function capsOf(capEff: string): string[] {
-  const mask = BigInt(`0x${capEff}`);
-  return Object.entries(CAP_BITS).filter(([, bit]) => (mask >> BigInt(bit)) & BigInt(1)).map(([name]) => name).sort();
+  // The mask's bits, lowest first.
+  const bits = BigInt(`0x${capEff}`).toString(2).split('').reverse();
+  return Object.entries(CAP_BITS).filter(([, bit]) => bits[bit] === '1').map(([name]) => name).sort();
 }
 
 describe('CiliumAgent (stand-in image for all seven containers)', () => {
@@ -209,11 +223,16 @@ describe('CalicoNode (stand-in images for calico/node and calico/cni)', () => {
       'echo "$NODENAME" > /var/lib/calico/nodename', 'touch /var/run/calico/.stand-in-felix',
       'set +e', loop].join('\n') + '\n';
     const nodeImage = node.importImage({
-      name: preset.image, trees: [debTree(nodeCache(), 'busybox-static')], busyboxLinks: true,
-      files: { '/bin/calico-node': exe(calicoNode) }, entrypoint: ['/bin/calico-node'],
+      name: preset.image,
+      trees: [debTree(nodeCache(), 'busybox-static')],
+      busyboxLinks: true,
+      files: { '/bin/calico-node': exe(calicoNode) },
+      entrypoint: ['/bin/calico-node'],
     });
     const cniImage = node.importImage({
-      name: preset.cniImage, trees: [debTree(nodeCache(), 'busybox-static')], busyboxLinks: true,
+      name: preset.cniImage,
+      trees: [debTree(nodeCache(), 'busybox-static')],
+      busyboxLinks: true,
       files: {
         '/opt/cni/bin/install': exe(['#!/bin/sh', 'set -e', 'echo "stand-in install-cni as uid $(id -u)"',
           'echo stand-in > /host/opt/cni/bin/calico.stand-in',

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CalicoEncapsulation, CalicoNode } from '../../src';
 import { detail, differences, ruleLines, upstreamDocuments } from './cilium-calico-upstream';
+import { CalicoEncapsulation, CalicoNode } from '../../src';
 import { newChart, synth } from '../util/synth';
 
 /**
@@ -79,7 +79,8 @@ describe('CalicoNode against Calico\'s manifest v3.31.7', () => {
     const up = upstreamOf('DaemonSet').spec.template.spec.containers[0];
     expect(main.livenessProbe).toEqual(up.livenessProbe);
     expect(main.readinessProbe.exec).toEqual(up.readinessProbe.exec);
-    expect([main.readinessProbe.periodSeconds, main.readinessProbe.timeoutSeconds]).toEqual([up.readinessProbe.periodSeconds, up.readinessProbe.timeoutSeconds]);
+    const timing = (p: any) => [p.periodSeconds, p.timeoutSeconds];
+    expect(timing(main.readinessProbe)).toEqual(timing(up.readinessProbe));
     // WHEN the encapsulation is VXLAN (the vxlan backend, no BIRD to check)
     const chart = newChart();
     new CalicoNode(chart, 'calico-node', { encapsulation: CalicoEncapsulation.VXLAN });

@@ -13,8 +13,12 @@ describe('CalicoNode', () => {
     // THEN
     const node = container(objects, 'calico-node');
     expect(envOf(node)).toMatchObject({
-      DATASTORE_TYPE: 'kubernetes', CALICO_NETWORKING_BACKEND: 'bird', CALICO_IPV4POOL_IPIP: 'Always', CALICO_IPV4POOL_VXLAN: 'Never',
-      CALICO_IPV4POOL_CIDR: '10.244.0.0/16', FELIX_HEALTHENABLED: 'true',
+      DATASTORE_TYPE: 'kubernetes',
+      CALICO_NETWORKING_BACKEND: 'bird',
+      CALICO_IPV4POOL_IPIP: 'Always',
+      CALICO_IPV4POOL_VXLAN: 'Never',
+      CALICO_IPV4POOL_CIDR: '10.244.0.0/16',
+      FELIX_HEALTHENABLED: 'true',
     });
     expect(node.livenessProbe.exec.command).toEqual(['/bin/calico-node', '-felix-live', '-bird-live']);
     expect(node.securityContext.privileged).toBe(true);
@@ -35,15 +39,24 @@ describe('CalicoNode', () => {
   test('VXLAN cross-subnet: the vxlan backend, no BGP port, no BIRD checks; the MTU everywhere; Felix settings', () => {
     const chart = newChart();
     const calico = new CalicoNode(chart, 'calico-node', {
-      encapsulation: CalicoEncapsulation.VXLAN_CROSS_SUBNET, mtu: 1450, felixEnv: { FELIX_BPFENABLED: 'true' },
-      apiServerHost: '10.0.0.10', apiServerPort: 6443,
+      encapsulation: CalicoEncapsulation.VXLAN_CROSS_SUBNET,
+      mtu: 1450,
+      felixEnv: { FELIX_BPFENABLED: 'true' },
+      apiServerHost: '10.0.0.10',
+      apiServerPort: 6443,
     });
     const objects = synth(chart);
     const node = container(objects, 'calico-node');
     expect(calico.backend).toBe('vxlan');
     expect(envOf(node)).toMatchObject({
-      CALICO_NETWORKING_BACKEND: 'vxlan', CALICO_IPV4POOL_IPIP: 'Never', CALICO_IPV4POOL_VXLAN: 'CrossSubnet',
-      FELIX_IPINIPMTU: '1450', FELIX_VXLANMTU: '1450', FELIX_WIREGUARDMTU: '1450', FELIX_BPFENABLED: 'true', KUBERNETES_SERVICE_HOST: '10.0.0.10',
+      CALICO_NETWORKING_BACKEND: 'vxlan',
+      CALICO_IPV4POOL_IPIP: 'Never',
+      CALICO_IPV4POOL_VXLAN: 'CrossSubnet',
+      FELIX_IPINIPMTU: '1450',
+      FELIX_VXLANMTU: '1450',
+      FELIX_WIREGUARDMTU: '1450',
+      FELIX_BPFENABLED: 'true',
+      KUBERNETES_SERVICE_HOST: '10.0.0.10',
     });
     expect(node.readinessProbe.exec.command).toEqual(['/bin/calico-node', '-felix-ready']);
     expect(node.ports.map((p: any) => p.containerPort)).toEqual([9099]);

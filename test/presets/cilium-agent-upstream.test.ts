@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CiliumAgent } from '../../src';
 import { detail, differences, ruleLines, upstreamDocuments } from './cilium-calico-upstream';
+import { CiliumAgent } from '../../src';
 import { newChart, synth } from '../util/synth';
 
 /**

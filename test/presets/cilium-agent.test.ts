@@ -80,8 +80,13 @@ describe('CiliumAgent', () => {
     const cilium = new CiliumAgent(chart, 'cilium', { tunnelProtocol: CiliumTunnelProtocol.GENEVE });
     const objects = synth(chart);
     expect(configOf(objects)).toMatchObject({
-      'ipam': 'cluster-pool', 'cluster-pool-ipv4-cidr': '10.0.0.0/8', 'cluster-pool-ipv4-mask-size': '24',
-      'routing-mode': 'tunnel', 'tunnel-protocol': 'geneve', 'prometheus-serve-addr': ':9962', 'kube-proxy-replacement': 'false',
+      'ipam': 'cluster-pool',
+      'cluster-pool-ipv4-cidr': '10.0.0.0/8',
+      'cluster-pool-ipv4-mask-size': '24',
+      'routing-mode': 'tunnel',
+      'tunnel-protocol': 'geneve',
+      'prometheus-serve-addr': ':9962',
+      'kube-proxy-replacement': 'false',
     });
     expect(container(objects, 'cilium-agent').ports).toContainEqual({ containerPort: 9962, name: 'metrics', protocol: 'TCP' });
     expect(cilium.config['cni-exclusive']).toBe('true');

@@ -20,7 +20,10 @@ function probe(p: any): unknown {
   const handler = p.httpGet
     ? {
       httpGet: {
-        host: p.httpGet.host, path: p.httpGet.path, port: p.httpGet.port, scheme: p.httpGet.scheme ?? 'HTTP',
+        host: p.httpGet.host,
+        path: p.httpGet.path,
+        port: p.httpGet.port,
+        scheme: p.httpGet.scheme ?? 'HTTP',
         headers: (p.httpGet.httpHeaders ?? []).map((h: any) => `${h.name}=${h.value}`),
       },
     }
@@ -77,14 +80,14 @@ function containerFields(c: any, pod: any): Record<string, unknown> {
   const sc = c.securityContext ?? {};
   const psc = pod.securityContext ?? {};
   const fields: Record<string, unknown> = {
-    image: c.image,
-    imagePullPolicy: c.imagePullPolicy ?? 'IfNotPresent',
-    command: c.command,
-    args: c.args,
-    ports: (c.ports ?? []).map((p: any) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).sort(),
-    resources: c.resources ?? {},
-    lifecycle: c.lifecycle,
-    terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
+    'image': c.image,
+    'imagePullPolicy': c.imagePullPolicy ?? 'IfNotPresent',
+    'command': c.command,
+    'args': c.args,
+    'ports': (c.ports ?? []).map((p: any) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).sort(),
+    'resources': c.resources ?? {},
+    'lifecycle': c.lifecycle,
+    'terminationMessagePolicy': c.terminationMessagePolicy ?? 'File',
     'securityContext.privileged': sc.privileged ?? false,
     'securityContext.capabilities.add': [...(sc.capabilities?.add ?? [])].sort(),
     'securityContext.capabilities.drop': [...(sc.capabilities?.drop ?? [])].sort(),
@@ -94,9 +97,9 @@ function containerFields(c: any, pod: any): Record<string, unknown> {
     'securityContext.allowPrivilegeEscalation': sc.allowPrivilegeEscalation ?? 'unset',
     'securityContext.seccompProfile': (sc.seccompProfile ?? psc.seccompProfile)?.type ?? 'unset',
     'securityContext.seLinuxOptions': sc.seLinuxOptions ?? psc.seLinuxOptions ?? 'unset',
-    startupProbe: probe(c.startupProbe),
-    livenessProbe: probe(c.livenessProbe),
-    readinessProbe: probe(c.readinessProbe),
+    'startupProbe': probe(c.startupProbe),
+    'livenessProbe': probe(c.livenessProbe),
+    'readinessProbe': probe(c.readinessProbe),
   };
   for (const e of c.env ?? []) {
     fields[`env.${e.name}`] = envValue(e);

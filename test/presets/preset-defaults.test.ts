@@ -3,8 +3,9 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import {
-  CalicoEncapsulation, CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode, DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
+  CalicoEncapsulation, CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode,
 } from '../../src';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
