@@ -10,6 +10,7 @@ import { Chart } from 'cdk8s';
 import {
   DaemonSet, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
   SecurityAgent, SecurityAgentDriver, StorageDaemon,
+  CalicoNode, CiliumAgent,
 } from '../src';
 import { synth, newChart } from './util/synth';
 
@@ -59,6 +60,8 @@ const PRESETS: Preset[] = [
     create: [(c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }).daemonSet],
   },
   { name: 'StorageDaemon', page: 'storage-daemon.md', create: [(c) => new StorageDaemon(c, 'ebs-csi-node').daemonSet] },
+  { name: 'CiliumAgent', page: 'cilium-agent.md', create: [(c) => new CiliumAgent(c, 'cilium').daemonSet] },
+  { name: 'CalicoNode', page: 'calico-node.md', create: [(c) => new CalicoNode(c, 'calico-node').daemonSet] },
 ];
 
 function page(preset: Preset): string {

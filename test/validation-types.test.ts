@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as lib from '../src';
 import {
+  CalicoNode, CiliumAgent,
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, IntOrPercent, LogAgent, LogOutput, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
 } from '../src';
@@ -217,7 +218,7 @@ describe('every struct of the type schema is checked (a new prop can never escap
 
   test('the type schema has the structs and constructs this test walks', () => {
     expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['DaemonSetProps', 'NodeExporterProps', 'LogAgentProps', 'AgentContainer']));
-    expect(constructs.map((c) => c.name).sort()).toEqual(['AgentNamespace', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon']);
+    expect(constructs.map((c) => c.name).sort()).toEqual(['AgentNamespace', 'CalicoNode', 'CiliumAgent', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon']);
   });
 
   test.each(structs.map((s) => [s.name, s] as const))('%s: an unknown prop and every wrongly typed prop are reported', (_name, struct) => {
@@ -240,6 +241,8 @@ describe('every struct of the type schema is checked (a new prop can never escap
     NodeExporter: (s, p) => new NodeExporter(s, 'construct', p),
     SecurityAgent: (s, p) => new SecurityAgent(s, 'construct', p),
     StorageDaemon: (s, p) => new StorageDaemon(s, 'construct', p),
+    CiliumAgent: (s, p) => new CiliumAgent(s, 'construct', p),
+    CalicoNode: (s, p) => new CalicoNode(s, 'construct', p),
   };
   test.each(constructs.map((c) => [c.name]))('%s reports an unknown prop naming itself', (name) => {
     // WHEN
