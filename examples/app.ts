@@ -67,7 +67,7 @@ class NodeNetworkChart extends Chart {
     new NetworkAgent(this, 'kube-proxy', {
       apiServerHost: '10.0.0.10',
       apiServerPort: 6443,
-      extraArgs: ['--cluster-cidr=10.244.0.0/16'],
+      clusterCidr: '10.244.0.0/16',
     });
   }
 }

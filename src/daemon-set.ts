@@ -64,6 +64,19 @@ export interface DaemonSetOptions extends ContainerSettings {
   readonly labels?: { [key: string]: string };
 
   /**
+   * The DaemonSet's pod selector, to take over a DaemonSet that already exists under this name
+   * and namespace: `spec.selector` is immutable, so applying a DaemonSet with another selector
+   * over it is refused by the API server. Give the existing selector's labels (kubeadm's and
+   * EKS's kube-proxy: `k8s-app: kube-proxy`; the EBS CSI node plugin: `app: ebs-csi-node` and
+   * `app.kubernetes.io/name: aws-ebs-csi-driver`); the pods get them too, besides the library's
+   * labels. Everything that selects the agent's pods (the metrics Service and monitors, the
+   * NetworkPolicy) follows. See docs/taking-over.md.
+   *
+   * @default - app.kubernetes.io/name and app.kubernetes.io/instance
+   */
+  readonly selectorLabels?: { [key: string]: string };
+
+  /**
    * Annotations of the DaemonSet object.
    *
    * @default - none (plus kubernetes.io/change-cause when `changeCause` is set, and
@@ -627,7 +640,9 @@ export class DaemonSet extends Construct {
     this.updateStrategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
 
     this.labels = Object.freeze(this.resolveLabels(props, problems));
-    this.selectorLabels = Object.freeze(Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]])));
+    this.selectorLabels = Object.freeze(props.selectorLabels !== undefined
+      ? { ...props.selectorLabels }
+      : Object.fromEntries(SELECTOR_KEYS.map((k) => [k, this.labels[k]])));
     checkKeyValueMap(props.annotations, 'annotations', problems, 'annotations');
     checkKeyValueMap(props.podAnnotations, 'podAnnotations', problems, 'annotations');
 
@@ -648,6 +663,11 @@ export class DaemonSet extends Construct {
       ...(props.initContainers ?? []).map((c, i) => ({ settings: c, built: inits[i], prefix: `initContainers[${i}]` })).filter((p) => isNativeSidecar(p.settings)),
     ], problems);
     this.checkPod(props, [main, ...sidecars], problems);
+    checkHostPathOwners([
+      { settings: props, built: main, prefix: '' },
+      ...(props.sidecars ?? []).map((c, i) => ({ settings: c, built: sidecars[i], prefix: `sidecars[${i}]` })),
+      ...(props.initContainers ?? []).map((c, i) => ({ settings: c, built: inits[i], prefix: `initContainers[${i}]`, init: true })),
+    ], problems);
     // The kubelet writes Secret and ConfigMap files as root: a non-root agent reads them through
     // the pod's fsGroup (group-readable modes), or not at all.
     const nonRoot = all.find((c) => c.security.runAsUser !== 0);
@@ -710,7 +730,8 @@ export class DaemonSet extends Construct {
     if ((props.imagePlatforms ?? []).length > 0) {
       annotations[IMAGE_PLATFORMS_ANNOTATION] = props.imagePlatforms!.join(',');
     }
-    const podLabels = { ...this.labels, ...props.podLabels };
+    // The selector's labels last: the pods must carry them whatever else is given.
+    const podLabels = { ...this.labels, ...props.podLabels, ...this.selectorLabels };
     this.workload = new kplus.DaemonSet(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations },
       podMetadata: { labels: podLabels, annotations: props.podAnnotations },
@@ -995,9 +1016,23 @@ export class DaemonSet extends Construct {
     }
     checkKeyValueMap(props.serviceAccountAnnotations, 'serviceAccountAnnotations', problems, 'annotations');
     checkKeyValueMap(props.podLabels, 'podLabels', problems, 'labels');
-    for (const key of SELECTOR_KEYS) {
-      if (props.podLabels?.[key] !== undefined) {
-        problems.add(`podLabels.${key}`, props.podLabels[key], 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); set `name` instead');
+    for (const key of props.selectorLabels !== undefined ? Object.keys(props.selectorLabels) : SELECTOR_KEYS) {
+      if (props.podLabels?.[key] !== undefined && props.podLabels[key] !== props.selectorLabels?.[key]) {
+        problems.add(`podLabels.${key}`, props.podLabels[key], props.selectorLabels !== undefined
+          ? 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); change `selectorLabels` instead'
+          : 'the selector\'s labels cannot be changed on the pods alone (the DaemonSet would no longer select them); set `name` instead');
+      }
+    }
+    if (props.selectorLabels !== undefined) {
+      // LabelSelector validation: matchLabels are label keys and values; an empty selector is refused.
+      if (Object.keys(props.selectorLabels).length === 0) {
+        problems.add('selectorLabels', '{}', 'an empty selector would select every pod of the namespace, and the API server refuses it for a DaemonSet; give the existing DaemonSet\'s selector labels, or remove selectorLabels');
+      }
+      checkKeyValueMap(props.selectorLabels, 'selectorLabels', problems, 'labels');
+      for (const [key, value] of Object.entries(props.selectorLabels)) {
+        if (props.labels?.[key] !== undefined && props.labels[key] !== value) {
+          problems.add(`labels.${key}`, props.labels[key], `differs from selectorLabels.${key} ("${value}"): the pods must carry the selector's value; remove one of them`);
+        }
       }
     }
     const namespacedRules = props.namespacedRbacRules ?? [];
@@ -1293,4 +1328,41 @@ function podFieldPatches(props: DaemonSetProps): Array<[string, unknown]> {
     patches.push([`${spec}/hostUsers`, props.hostUsers]);
   }
   return patches;
+}
+
+/**
+ * A non-root container that writes a host path: the kubelet creates a missing
+ * DirectoryOrCreate/FileOrCreate path as root (0755/0644), and a Directory or File that exists
+ * on the node belongs to root (the node's own, or what the kubelet created for another pod), so
+ * the agent's writes fail with EACCES at run time. Accepted when an init container of the pod
+ * running as root mounts the same host path writable: the documented way to prepare it (create
+ * it and chown it to the agent's user). Sockets, char and block devices are left alone: their
+ * owners are the runtime's and the kernel's.
+ */
+function checkHostPathOwners(
+  containers: Array<{ settings: ContainerSettings; built: BuiltContainer; prefix: string; init?: boolean }>, problems: ValidationProblems,
+): void {
+  const preparedByRoot = new Set(containers
+    .filter((c) => c.init && !isNativeSidecar(c.settings as AgentContainer) && c.built.security.runAsUser === 0)
+    .flatMap((c) => (c.settings.hostMounts ?? []).filter((m) => m && !m.isReadOnly).map((m) => m.path)));
+  const created = [kplus.HostPathVolumeType.DIRECTORY_OR_CREATE, kplus.HostPathVolumeType.FILE_OR_CREATE];
+  const existing = [kplus.HostPathVolumeType.DIRECTORY, kplus.HostPathVolumeType.FILE];
+  for (const c of containers) {
+    const { runAsUser, runAsGroup } = c.built.security;
+    if (runAsUser === 0) {
+      continue;
+    }
+    (c.settings.hostMounts ?? []).forEach((m, i) => {
+      if (!m || m.isReadOnly || preparedByRoot.has(m.path) || ![...created, ...existing].includes(m.type)) {
+        return;
+      }
+      const prop = c.prefix ? `${c.prefix}.hostMounts[${i}]` : `hostMounts[${i}]`;
+      const prepare = `prepare it in an init container that runs as root (runAsUser: 0) and mounts the same host path writable (e.g. \`chown ${runAsUser}:${runAsGroup} <its mountPath>\`), or run this container as root (runAsUser: 0) with no capabilities`;
+      if (created.includes(m.type)) {
+        problems.add(`${prop}.type`, m.type, `the kubelet creates ${m.path} owned by root, which user ${runAsUser} cannot write; ${prepare}`);
+      } else {
+        problems.add(`${prop}.path`, m.path, `user ${runAsUser} writes it, but a ${m.type === kplus.HostPathVolumeType.FILE ? 'file' : 'directory'} that exists on the node belongs to root, so the writes fail at run time; ${prepare}`);
+      }
+    });
+  }
 }

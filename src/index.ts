@@ -15,6 +15,7 @@ export * from './placement';
 export * from './presets/gpu-nodes';
 export * from './presets/gpu-driver-installer';
 export * from './presets/network-agent';
+export * from './presets/kube-proxy-mode';
 export * from './presets/storage-daemon';
 export * from './presets/log-flavor';
 export * from './presets/log-output';

@@ -59,7 +59,7 @@ describe('files the agent mounts are readable by the user it runs as', () => {
   test('fails when a non-root container writes a host path the kubelet creates as root', () => {
     const input = { image: IMAGE, hostMounts: [HostMount.readWrite('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY_OR_CREATE })] };
     expect(errorOf(() => new DaemonSet(newChart(), 'agent', input)))
-      .toMatch(/hostMounts\[0\]\.type: got "DirectoryOrCreate"; the kubelet creates \/var\/lib\/agent owned by root, which user 65534 cannot write; run this container as root \(runAsUser: 0\)/);
+      .toMatch(/hostMounts\[0\]\.type: got "DirectoryOrCreate"; the kubelet creates \/var\/lib\/agent owned by root, which user 65534 cannot write; prepare it in an init container that runs as root \(runAsUser: 0\)[^\n]*or run this container as root \(runAsUser: 0\)/);
     // As root it is accepted.
     const chart = newChart();
     new DaemonSet(chart, 'agent', { ...input, runAsUser: 0 });

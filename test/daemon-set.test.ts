@@ -514,3 +514,66 @@ describe('DaemonSet overrides', () => {
     expect(podSpec(synth(chart)).runtimeClassName).toBe('gvisor');
   });
 });
+
+describe('DaemonSet selectorLabels: taking over a DaemonSet that exists (issue 19)', () => {
+  test('the selector is exactly the labels given, and the pods carry them besides the library\'s labels', () => {
+    // GIVEN kubeadm's kube-proxy selector
+    const chart = newChart();
+    const ds = new DaemonSet(chart, 'kube-proxy', { image: IMAGE, selectorLabels: { 'k8s-app': 'kube-proxy' } });
+    // WHEN
+    const daemonSet = only(synth(chart), 'DaemonSet');
+    // THEN
+    expect(daemonSet.spec.selector).toEqual({ matchLabels: { 'k8s-app': 'kube-proxy' } });
+    expect(daemonSet.spec.template.metadata.labels).toMatchObject({ 'k8s-app': 'kube-proxy', 'app.kubernetes.io/name': 'kube-proxy' });
+    expect(ds.selectorLabels).toEqual({ 'k8s-app': 'kube-proxy' });
+  });
+
+  test('without it, the selector stays app.kubernetes.io/name and instance', () => {
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', { image: IMAGE });
+    expect(only(synth(chart), 'DaemonSet').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'agent', 'app.kubernetes.io/instance': 'agent' } });
+  });
+
+  test.each([
+    [{ selectorLabels: {} }, /selectorLabels: got "\{\}"; an empty selector would select every pod/],
+    [{ selectorLabels: { 'k8s-app': 'kube proxy' } }, /selectorLabels/],
+    [{ selectorLabels: { 'k8s-app': 'kube-proxy' }, podLabels: { 'k8s-app': 'other' } }, /podLabels.k8s-app: got "other"; the selector's labels cannot be changed on the pods alone[^\n]*change `selectorLabels` instead/],
+    [{ selectorLabels: { 'k8s-app': 'kube-proxy' }, labels: { 'k8s-app': 'other' } }, /labels.k8s-app: got "other"; differs from selectorLabels.k8s-app \("kube-proxy"\)/],
+  ])('fails when %j', (props, message) => {
+    expect(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, ...props })).toThrow(message);
+  });
+});
+
+describe('DaemonSet: a non-root container writing a host path that exists (issue 19)', () => {
+  const dir = HostMount.readWrite('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY, volumeName: 'agent-dir' });
+
+  test('fails when nobody prepares it: on a node it belongs to root', () => {
+    expect(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, hostMounts: [dir] }))
+      .toThrow(/hostMounts\[0\].path: got "\/var\/lib\/agent"; user 65534 writes it, but a directory that exists on the node belongs to root[^\n]*chown 65534:65534 <its mountPath>/);
+  });
+
+  test('a root init container that mounts it writable prepares it: accepted', () => {
+    // GIVEN the documented pattern: create and chown in a root init container
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', {
+      image: IMAGE,
+      hostMounts: [dir],
+      initContainers: [{
+        name: 'prepare',
+        image: IMAGE,
+        command: ['sh', '-c', 'chown 65534:65534 /var/lib/agent'],
+        runAsUser: 0,
+        hostMounts: [HostMount.readWrite('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY, volumeName: 'agent-dir' })],
+      }],
+    });
+    // THEN both mount the one host path
+    const spec = podSpec(synth(chart));
+    expect(spec.initContainers[0].volumeMounts[0].mountPath).toBe('/var/lib/agent');
+    expect(spec.containers[0].volumeMounts.find((m: any) => m.mountPath === '/var/lib/agent').readOnly).toBe(false);
+  });
+
+  test('read-only, or root, is not concerned', () => {
+    expect(() => new DaemonSet(newChart(), 'ro', { image: IMAGE, hostMounts: [HostMount.readOnly('/var/lib/agent', { type: HostPathVolumeType.DIRECTORY })] })).not.toThrow();
+    expect(() => new DaemonSet(newChart(), 'root', { image: IMAGE, runAsUser: 0, hostMounts: [dir] })).not.toThrow();
+  });
+});

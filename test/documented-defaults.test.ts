@@ -253,6 +253,13 @@ describe('DaemonSetOptions', () => {
       expected: { ...DEFAULT_LABELS, 'cdk8s.io/metadata.addr': expect.stringMatching(/^test-NodeExporter-/) },
       set: () => ({ team: 'platform' }),
     },
+    {
+      prop: 'selectorLabels',
+      what: 'app.kubernetes.io/name and instance',
+      read: (m) => m.daemonSet.spec.selector.matchLabels,
+      expected: { 'app.kubernetes.io/name': DEFAULT_LABELS['app.kubernetes.io/name'], 'app.kubernetes.io/instance': DEFAULT_LABELS['app.kubernetes.io/instance'] },
+      set: () => ({ 'k8s-app': 'agent' }),
+    },
     { prop: 'namespacedRbacRules', what: 'no Role', read: (m) => kinds(m).filter((k) => k.startsWith('Role')), expected: [], set: () => [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] },
     {
       prop: 'metrics',

@@ -1,7 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import {
   Capability, ContainerLifecycle, ContainerProps, ContainerRestartPolicy, Cpu, ContainerResources, EnvFieldPaths, EnvFrom, EnvValue, Handler,
-  HostPathVolumeType, ImagePullPolicy, k8s, MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
+  ImagePullPolicy, k8s, MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
 } from 'cdk8s-plus-28';
 import { AgentVolumeMount, ContainerSettings } from '../agent-container';
 import { HostMount } from '../host-mount';
@@ -273,12 +273,8 @@ function hostMount(m: HostMount, prop: string, security: ResolvedSecurity, optio
   const { problems } = options;
   problems.check(`${prop}.path`, m.path, rules.absoluteHostPath(m.path));
   problems.check(`${prop}.mountPath`, m.mountPath, rules.containerMountPath(m.mountPath) ?? notOverRoot(m.mountPath));
-  // The kubelet creates a missing DirectoryOrCreate/FileOrCreate path as root (0755/0644): a
-  // non-root container could not write to what it asked to write to.
-  const created = m.type === HostPathVolumeType.DIRECTORY_OR_CREATE || m.type === HostPathVolumeType.FILE_OR_CREATE;
-  if (!m.isReadOnly && security.runAsUser !== 0 && created) {
-    problems.add(`${prop}.type`, m.type, `the kubelet creates ${m.path} owned by root, which user ${security.runAsUser} cannot write; run this container as root (runAsUser: 0) with no capabilities, or create and chown the path in a root init container and mount it with HostPathVolumeType.DIRECTORY`);
-  }
+  // Who owns a writable host path a non-root container writes is a pod-level question (a root
+  // init container may prepare it): the DaemonSet checks it (checkHostPathOwners).
   // Files the container runtime and the kubelet write only for root: a non-root agent reads nothing.
   const rootOnly = security.runAsUser !== 0 ? rootOnlyHostPath(m.path) : undefined;
   if (rootOnly !== undefined) {

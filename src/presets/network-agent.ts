@@ -2,6 +2,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Capability, Cpu, DnsPolicy, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer, ContainerSettings } from '../agent-container';
+import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
@@ -11,10 +12,14 @@ import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 import { ValidationProblems } from '../validation-problems';
+import { NO_SYSCTL_ARGS, checkClusterCidr, checkSysctlFreeArgs, renderKubeProxyConfiguration } from './kube-proxy-config';
+import { KubeProxyMode } from './kube-proxy-mode';
 
 /** kube-proxy, the last patch release of the 1.31 line, from the registry Kubernetes documents. */
 const DEFAULT_IMAGE = 'registry.k8s.io/kube-proxy:v1.31.14';
 const KUBE_PROXY_COMMAND = '/usr/local/bin/kube-proxy';
+/** Where the preset's KubeProxyConfiguration is mounted (kubeadm's directory). */
+const KUBE_PROXY_CONFIG_DIR = '/var/lib/kube-proxy';
 /** kube-proxy flags that give it a client configuration other than the in-cluster one. */
 const CLIENT_CONFIG_FLAGS = ['--kubeconfig', '--master', '--config'];
 const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
@@ -162,6 +167,41 @@ export interface NetworkAgentProps extends DaemonSetOptions {
    */
   readonly metricsPort?: number;
 
+  /**
+   * The cluster's pod CIDR (kubeadm's `podSubnet`; an IPv4 and an IPv6 CIDR separated by a
+   * comma for dual-stack): kube-proxy's `--cluster-cidr`. kube-proxy tells traffic from pods
+   * from traffic from outside the cluster by it (its default `detectLocalMode: ClusterCIDR`):
+   * without it, traffic from outside the cluster to a ClusterIP is not masqueraded and
+   * `externalTrafficPolicy: Local` Services cannot short-circuit traffic from the node's pods.
+   * kubeadm always sets it. Only with kube-proxy's command, and not beside `args`.
+   *
+   * @default - none: kube-proxy detects no local traffic (it logs "Detect-local-mode set to
+   * ClusterCIDR, but no cluster CIDR specified")
+   */
+  readonly clusterCidr?: string;
+
+  /**
+   * kube-proxy's proxy mode (`--proxy-mode`). IPVS needs a privileged container (it writes
+   * `net/ipv4/vs` sysctls at start), so it is accepted only with `privileged: true`. Only with
+   * kube-proxy's command, and not beside `args`.
+   *
+   * @default KubeProxyMode.IPTABLES (kube-proxy's own default on Linux)
+   */
+  readonly proxyMode?: KubeProxyMode;
+
+  /**
+   * Configure kube-proxy the way kubeadm does: a KubeProxyConfiguration file, in this preset's
+   * ConfigMap (`<name>-config`, key `config.conf`) mounted at /var/lib/kube-proxy, and the args
+   * `--config=/var/lib/kube-proxy/config.conf --hostname-override=$(NODE_NAME)`, instead of
+   * flags. The file holds the same settings as the flags (conntrack and localhost NodePorts left
+   * to the node, `clusterCidr`, `proxyMode`, the health port), except that the metrics server
+   * binds 0.0.0.0 (a file cannot name the pod's host IP). kube-proxy ignores other flags with
+   * `--config`, so `args` and `extraArgs` are refused beside it (`--v` excepted). A change of the
+   * file changes the pods' `checksum/config` and rolls the DaemonSet.
+   *
+   * @default false (flags)
+   */
+  readonly configFile?: boolean;
 }
 
 /**
@@ -272,13 +312,19 @@ export class NetworkAgent extends Construct {
   public readonly isKubeProxy: boolean;
   /** The port kube-proxy serves metrics on (undefined for a CNI agent). */
   public readonly metricsPort?: number;
+  /** The cluster's pod CIDR given to kube-proxy, if any. */
+  public readonly clusterCidr?: string;
+  /** kube-proxy's proxy mode. */
+  public readonly proxyMode: KubeProxyMode;
+  /** Whether kube-proxy reads a KubeProxyConfiguration file from the preset's ConfigMap. */
+  public readonly configFile: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps('NetworkAgentProps', this, props);
     const {
       image, healthPort, healthPath, loadKernelModules, cniInstaller, cniBinDir, cniConfDir,
-      apiServerHost, apiServerPort, metricsPort, ...options
+      apiServerHost, apiServerPort, metricsPort, clusterCidr, proxyMode, configFile, ...options
     } = props;
     const problems = ValidationProblems.of(this);
 
@@ -326,8 +372,18 @@ export class NetworkAgent extends Construct {
         + 'Give apiServerHost and apiServerPort (the control-plane endpoint, e.g. "10.0.0.10" and 6443, as kubeadm writes into kube-proxy\'s kubeconfig), '
         + 'or a client configuration in args (--kubeconfig=..., --config=...)');
     }
+    this.configFile = configFile ?? false;
+    this.clusterCidr = clusterCidr;
+    this.proxyMode = proxyMode ?? KubeProxyMode.IPTABLES;
     if (this.isKubeProxy) {
       checkKubeProxyOptions(options, problems);
+      this.checkKubeProxySettings(props, options, problems);
+    } else {
+      for (const [prop, value] of [['clusterCidr', clusterCidr], ['proxyMode', proxyMode], ['configFile', configFile]] as const) {
+        if (value !== undefined) {
+          problems.add(prop, value, 'only applies to kube-proxy (the default command); a CNI agent takes its settings in its own args or config');
+        }
+      }
     }
     const installer = cniInstaller && this.buildInstaller(cniInstaller, problems);
 
@@ -349,18 +405,20 @@ export class NetworkAgent extends Construct {
       priorityClassName: 'system-node-critical',
       updateStrategy: UpdateStrategy.rollingUpdate({ maxUnavailable: IntOrPercent.absolute(1) }),
       command: [KUBE_PROXY_COMMAND],
-      args: [
+      // kube-proxy reads only --hostname-override (and logging flags) beside --config.
+      args: this.configFile ? [`--config=${KUBE_PROXY_CONFIG_DIR}/config.conf`, '--hostname-override=$(NODE_NAME)'] : [
         '--hostname-override=$(NODE_NAME)',
         `--healthz-bind-address=0.0.0.0:${this.healthPort}`,
         // The node's IP only (kube-proxy's default, 127.0.0.1, cannot be scraped).
         `--metrics-bind-address=[$(HOST_IP)]:${this.metricsPort ?? 10249}`,
+        ...(this.clusterCidr !== undefined ? [`--cluster-cidr=${this.clusterCidr}`] : []),
+        ...(proxyMode !== undefined ? [`--proxy-mode=${this.proxyMode}`] : []),
         // Leave the node's conntrack table size and timeouts alone, and skip localhost
         // NodePorts (route_localnet): all of them are sysctl writes that need privileged.
-        '--conntrack-max-per-core=0',
-        '--conntrack-tcp-timeout-established=0s',
-        '--conntrack-tcp-timeout-close-wait=0s',
-        '--iptables-localhost-nodeports=false',
+        ...NO_SYSCTL_ARGS,
       ],
+      volumes: this.configFile ? [AgentVolume.fromConfigMap('kube-proxy-config', `${DaemonSet.defaultName(this)}-config`)] : [],
+      volumeMounts: this.configFile ? [{ volumeName: 'kube-proxy-config', mountPath: KUBE_PROXY_CONFIG_DIR, readOnly: true }] : [],
       // Root: added capabilities are only effective for UID 0, and iptables requires root.
       runAsUser: 0,
       addCapabilities: [Capability.NET_ADMIN, Capability.NET_RAW],
@@ -421,6 +479,63 @@ export class NetworkAgent extends Construct {
     // one already reported is not repeated.
     problems.noteUserOptions(props);
     this.daemonSet = new DaemonSet(this, 'DaemonSet', { ...resolved, addCapabilities: capabilities });
+    if (this.configFile) {
+      this.daemonSet.addConfigFiles({
+        'config.conf': renderKubeProxyConfiguration({ healthPort: this.healthPort, metricsPort: this.metricsPort, clusterCidr: this.clusterCidr, mode: this.proxyMode }),
+      });
+    }
+  }
+
+  /**
+   * The kube-proxy settings that the preset's container cannot run with, or that the user's
+   * `args` would silently drop (issue 19: each is accepted by the API server and fails on the node).
+   */
+  private checkKubeProxySettings(props: NetworkAgentProps, options: DaemonSetOptions, problems: ValidationProblems): void {
+    if (props.clusterCidr !== undefined) {
+      checkClusterCidr(props.clusterCidr, problems);
+    }
+    if (props.proxyMode !== undefined && !Object.values(KubeProxyMode).includes(props.proxyMode)) {
+      problems.add('proxyMode', props.proxyMode, `expected a KubeProxyMode: ${Object.values(KubeProxyMode).join(', ')}`);
+    }
+    const privileged = options.privileged === true;
+    if (this.proxyMode === KubeProxyMode.IPVS && !privileged) {
+      problems.add('proxyMode', props.proxyMode, 'IPVS mode writes net/ipv4/vs sysctls at start, which this unprivileged container cannot (its /proc/sys is read-only), and kube-proxy exits; use KubeProxyMode.IPTABLES or NFTABLES, or run kube-proxy privileged (privileged: true) with the IPVS modules loaded on the node');
+    }
+    if (options.args !== undefined) {
+      for (const [prop, value] of [['clusterCidr', props.clusterCidr], ['proxyMode', props.proxyMode], ['configFile', props.configFile]] as const) {
+        if (value !== undefined) {
+          problems.add(prop, value, 'only makes kube-proxy arguments, which `args` replaces whole; put the flag into `args`, or add flags with `extraArgs` instead of `args`');
+        }
+      }
+    }
+    const args = [...(options.args ?? []), ...(options.extraArgs ?? [])];
+    const argCount = (options.args ?? []).length;
+    const propOf = (i: number) => (i < argCount ? `args[${i}]` : `extraArgs[${i - argCount}]`);
+    if (this.configFile) {
+      // kube-proxy ignores every flag but --hostname-override and logging beside --config.
+      (options.extraArgs ?? []).forEach((arg, i) => {
+        if (!(typeof arg === 'string' && /^--?v(=\d+)?$/.test(arg))) {
+          problems.add(`extraArgs[${i}]`, arg, 'kube-proxy ignores flags other than --hostname-override and logging (--v) when it reads a config file (configFile: true); use the typed props (clusterCidr, proxyMode, healthPort, metricsPort), or flags without configFile');
+        }
+      });
+      return;
+    }
+    // A privileged `kube-proxy --init-only` init container (kube-proxy >= 1.29) makes the sysctl
+    // writes; the agent then finds them done and writes nothing (setIntSysCtl writes only a
+    // value that differs).
+    const initOnly = (options.initContainers ?? []).some((c) => c?.privileged === true
+      && [...(c.command ?? []), ...(c.args ?? [])].includes('--init-only'));
+    if (privileged || initOnly) {
+      return;
+    }
+    const configIndex = args.findIndex((a) => typeof a === 'string' && (a === '--config' || a.startsWith('--config=')));
+    if (configIndex >= 0) {
+      // The file's settings are out of the library's sight; kubeadm's own keeps kube-proxy's
+      // conntrack tuning (maxPerCore 32768, tcpCloseWaitTimeout 1h) and localhost NodePorts.
+      problems.add(propOf(configIndex), args[configIndex], 'makes kube-proxy take every setting from that file, which this library cannot check: kubeadm\'s config.conf keeps the conntrack tuning and localhost NodePorts that write sysctls at start, which this unprivileged container cannot (kube-proxy exits on every node). Use `configFile: true` (the preset writes the file without them), or run kube-proxy privileged (privileged: true)');
+      return;
+    }
+    checkSysctlFreeArgs(args, options.args !== undefined, propOf, problems);
   }
 
   private buildInstaller(installer: CniInstaller, problems: ValidationProblems): AgentContainer {

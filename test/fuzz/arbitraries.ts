@@ -123,18 +123,22 @@ export function arbitraries(valid: boolean) {
 export const options = fc.oneof(arbitraries(true).options, arbitraries(false).options);
 export const image = fc.oneof(arbitraries(true).image, arbitraries(false).image);
 
-/** Host paths whose files only root can read, and host paths a non-root user could not write once the kubelet creates them. */
+/** Host paths whose files only root can read. */
 const ROOT_ONLY = ['/var/log', '/run/containerd'];
+/** Host path types whose path belongs to root on a node (created by the kubelet, or existing). */
+const OWNED_BY_ROOT = [
+  HostPathVolumeType.DIRECTORY_OR_CREATE, HostPathVolumeType.FILE_OR_CREATE, HostPathVolumeType.DIRECTORY, HostPathVolumeType.FILE,
+];
 
 /**
  * Makes a valid draw consistent with the rules that tie props together, the way a user who
- * follows the errors would: capabilities, root-only logs and host paths the kubelet creates as
- * root all need the container to run as root.
+ * follows the errors would: capabilities, root-only logs and writable host paths (root's, on a
+ * node, whether they exist or the kubelet creates them) all need the container to run as root.
  */
 function consistent(o: DaemonSetOptions): DaemonSetOptions {
   const needsRoot = (o.addCapabilities ?? []).length > 0
     || (o.hostMounts ?? []).some((m) => ROOT_ONLY.includes(m.path)
-      || (!m.isReadOnly && (m.type === HostPathVolumeType.DIRECTORY_OR_CREATE || m.type === HostPathVolumeType.FILE_OR_CREATE)));
+      || (!m.isReadOnly && OWNED_BY_ROOT.includes(m.type)));
   return needsRoot ? { ...o, runAsUser: 0 } : o;
 }
 

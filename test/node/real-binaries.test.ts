@@ -15,11 +15,11 @@ import { WORK_DIR, iptablesSave } from './host';
 import { debTree } from './images';
 import { RealNode, iptablesTrees, nodeCache } from './real-node';
 import {
-  AgentVolume, DaemonSet, HostMount, NetworkAgent, NodeExporter, RolloutPlan,
+  AgentVolume, DaemonSet, HostMount, NetworkAgent, NetworkAgentProps, NodeExporter, RolloutPlan,
 } from '../../src';
 import { binDir, waitFor } from '../cluster/control-plane';
 
-const NAMESPACES = ['core', 'monitoring', 'kube-system', 'svc-test'];
+const NAMESPACES = ['core', 'monitoring', 'kube-system', 'svc-test', 'svc-test-config'];
 let node: RealNode;
 
 beforeAll(async () => {
@@ -181,47 +181,67 @@ function kubeProxyFlags(): string[] {
   return [...new Set([...help.matchAll(/^\s+(?:-\w, )?--([a-z0-9-]+)/gm)].map((m) => m[1]))];
 }
 
+/**
+ * The kube-proxy image: iptables (nft) from Debian, the v1.20.2 binary, and at the preset's
+ * command path a shim that drops (and logs) the flags v1.20.2 does not know.
+ */
+function importKubeProxyImage(name: string, commandPath: string): string {
+  const known = kubeProxyFlags();
+  const shim = [
+    '#!/bin/sh',
+    '# The preset pins a later kube-proxy; v1.20.2 exits on a flag it does not know.',
+    'n=$#; i=0',
+    'while [ $i -lt $n ]; do',
+    '  a=$1; shift; i=$((i+1)); name=${a%%=*}; name=${name#--}',
+    '  if grep -qx -- "$name" /etc/kube-proxy-v1.20.2.flags; then set -- "$@" "$a"; else echo "flag unknown to v1.20.2, dropped: $a"; fi',
+    'done',
+    'exec /usr/local/bin/kube-proxy-v1.20.2 "$@"',
+  ].join('\n');
+  const links: Record<string, string> = {};
+  for (const t of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) {
+    links[`/usr/sbin/${t}`] = 'xtables-nft-multi';
+  }
+  return node.importImage({
+    name,
+    trees: iptablesTrees(),
+    busyboxLinks: true,
+    links,
+    files: {
+      [commandPath]: { content: `${shim}\n`, mode: 0o755 },
+      '/usr/local/bin/kube-proxy-v1.20.2': { content: fs.readFileSync(path.join(binDir(), 'kube-proxy')), mode: 0o755 },
+      '/etc/kube-proxy-v1.20.2.flags': { content: `${known.join('\n')}\n` },
+    },
+  });
+}
+
 describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables in its image)', () => {
-  test('programs iptables so that a ClusterIP Service answers on the node, backed by a pod on the node', async () => {
-    // GIVEN the preset with its default args, pointed at this control plane's API server
+  let previous: any[] | undefined;
+  test.each([
+    ['its default args', 'svc-test', {}],
+    // The kubeadm way its docs recommend: a KubeProxyConfiguration file from the preset's ConfigMap.
+    ['configFile: true (a KubeProxyConfiguration, the kubeadm way)', 'svc-test-config', { configFile: true, clusterCidr: '10.244.0.0/16' }],
+  ] as Array<[string, string, Partial<NetworkAgentProps>]>)('with %s: programs iptables so that a ClusterIP Service answers on the node, backed by a pod on the node', async (way, svcNs, props) => {
+    // GIVEN the kube-proxy of the previous case gone (each case proves its own kube-proxy's rules)
+    if (previous !== undefined) {
+      const ds = dsOf(previous);
+      await node.client.delete(`/apis/apps/v1/namespaces/${ds.metadata.namespace}/daemonsets/${ds.metadata.name}`, { propagationPolicy: 'Foreground' });
+      await waitFor('the previous kube-proxy pod gone', async () => (await podsOf(node, ds)).length === 0 || undefined, 90_000, 500);
+    }
+    // AND the preset, pointed at this control plane's API server
     const apiPort = Number(new URL(node.plane.server).port);
     let preset!: NetworkAgent;
     const objects = synth('kube-system', (chart) => {
-      preset = new NetworkAgent(chart, 'kube-proxy', { apiServerHost: '127.0.0.1', apiServerPort: apiPort });
+      preset = new NetworkAgent(chart, 'kube-proxy', { apiServerHost: '127.0.0.1', apiServerPort: apiPort, ...props });
     });
+    previous = objects;
     const ds = dsOf(objects);
     const container = ds.spec.template.spec.containers[0];
     // AND its image: iptables (nft) from Debian, the v1.20.2 binary, and at the preset's command
     // path a shim that drops (and logs) the flags v1.20.2 does not know
-    const known = kubeProxyFlags();
-    const shim = [
-      '#!/bin/sh',
-      '# The preset pins a later kube-proxy; v1.20.2 exits on a flag it does not know.',
-      'n=$#; i=0',
-      'while [ $i -lt $n ]; do',
-      '  a=$1; shift; i=$((i+1)); name=${a%%=*}; name=${name#--}',
-      '  if grep -qx -- "$name" /etc/kube-proxy-v1.20.2.flags; then set -- "$@" "$a"; else echo "flag unknown to v1.20.2, dropped: $a"; fi',
-      'done',
-      'exec /usr/local/bin/kube-proxy-v1.20.2 "$@"',
-    ].join('\n');
-    const links: Record<string, string> = {};
-    for (const t of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) {
-      links[`/usr/sbin/${t}`] = 'xtables-nft-multi';
-    }
-    const image = node.importImage({
-      name: preset.image,
-      trees: iptablesTrees(),
-      busyboxLinks: true,
-      links,
-      files: {
-        [container.command[0]]: { content: `${shim}\n`, mode: 0o755 },
-        '/usr/local/bin/kube-proxy-v1.20.2': { content: fs.readFileSync(path.join(binDir(), 'kube-proxy')), mode: 0o755 },
-        '/etc/kube-proxy-v1.20.2.flags': { content: `${known.join('\n')}\n` },
-      },
-    });
+    const image = importKubeProxyImage(preset.image, container.command[0]);
     // AND a backend pod on the node and a ClusterIP Service in front of it
     node.importBusybox('busybox:1.35');
-    const backend = synth('svc-test', (chart) => {
+    const backend = synth(svcNs, (chart) => {
       new k8s.KubePod(chart, 'echo', {
         metadata: { name: 'echo', labels: { app: 'echo' } },
         spec: {
@@ -242,8 +262,8 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
       });
     });
     await apply(node, backend);
-    const svc = await node.client.get('/api/v1/namespaces/svc-test/services/echo');
-    await waitFor('the echo pod Ready', async () => isReady(await node.client.get('/api/v1/namespaces/svc-test/pods/echo')) || undefined, 60_000);
+    const svc = await node.client.get(`/api/v1/namespaces/${svcNs}/services/echo`);
+    await waitFor('the echo pod Ready', async () => isReady(await node.client.get(`/api/v1/namespaces/${svcNs}/pods/echo`)) || undefined, 60_000);
 
     // AND the node's route_localnet already 1: kube-proxy v1.20.2 always wants it (localhost
     // NodePorts) and, not privileged as the preset runs it, cannot write /proc/sys ("read-only
@@ -260,7 +280,8 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
     // network answers any address on port 80 (a 404) and keeps the connection open, and a fetch
     // that reuses that connection never passes through the rules (a flake seen once).
     const nat = () => iptablesSave(path.join(nodeCache(), 'iptables-root'));
-    await waitFor('kube-proxy\'s rules for the Service', async () => (/-A KUBE-SERVICES .*svc-test\/echo.* -j KUBE-SVC-/.test(nat())
+    const serviceRule = new RegExp(`-A KUBE-SERVICES .*-d ${svc.spec.clusterIP.replace(/\./g, '\\.')}/32 .*${svcNs}/echo.* -j KUBE-SVC-`);
+    await waitFor('kube-proxy\'s rules for the Service', async () => (serviceRule.test(nat())
       && /-A KUBE-SEP-\w+ .*-j DNAT --to-destination 10\.244\.77\.\d+:8080/.test(nat())) || undefined, 90_000, 500);
     // AND the cluster IP answers from the node, through those rules
     const answer = await waitFor(`http://${svc.spec.clusterIP}/ answering`, async () => {
@@ -274,7 +295,7 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
     const programmedSeconds = (Date.now() - t0) / 1000;
     expect(answer).toBe('echo pod echo\n');
     const rules = iptablesSave(path.join(nodeCache(), 'iptables-root'));
-    expect(rules).toMatch(/-A KUBE-SERVICES .*-d 10\.0\.0\.\d+\/32 .*svc-test\/echo.* -j KUBE-SVC-/);
+    expect(rules).toMatch(serviceRule);
     expect(rules).toMatch(/-A KUBE-SEP-\w+ .*-j DNAT --to-destination 10\.244\.77\.\d+:8080/);
     const [pod] = await podsOf(node, ds);
     const log = podLog(pod, container.name);
@@ -285,9 +306,14 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
     expect(healthz.status).toBe(200);
     expect(livez.status).toBe(404);
     expect(container.readinessProbe.httpGet.path).toBe('/livez');
+    // AND its metrics where the preset's `metrics` port says, from outside the pod
+    const metrics = await fetch(`http://${node.ip}:${preset.metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^kubeproxy_sync_proxy_rules_duration_seconds_count \d+/m);
+    const lenient = /lenient decoding[^\n]*/.exec(log)?.[0];
 
     report({
-      agent: 'NetworkAgent (kube-proxy)',
+      agent: `NetworkAgent (kube-proxy), ${way}`,
       image: `${image} (kube-proxy v1.20.2 + iptables 1.8.9 nft)`,
       ready: isReady(pod),
       restarts: restarts(pod),
@@ -296,6 +322,57 @@ describe('NetworkAgent (kube-proxy v1.20.2 built from the same source, iptables 
         `preset args v1.20.2 does not know, dropped by the image's shim: ${dropped.join(' ') || '(none)'}`,
         'v1.20.2 needs net.ipv4.conf.all.route_localnet=1 set on the node beforehand (it cannot write /proc/sys unprivileged); the preset\'s --iptables-localhost-nodeports=false makes the later release not need it',
         `health port ${preset.healthPort}: /healthz ${healthz.status}, /livez ${livez.status}: the preset's probes (/livez) need kube-proxy 1.28+, so the pod is not Ready with v1.20.2 (and its liveness probe restarts it after ~70 s)`,
+        `metrics scraped at ${node.ip}:${preset.metricsPort}/metrics: ${metrics.status}`,
+        ...(preset.configFile ? [`config file read by v1.20.2: ${lenient ?? 'strictly (no lenient-decoding warning)'} (v1.20.2 does not know iptables.localhostNodePorts)`] : []),
+      ],
+    });
+  });
+
+  test('what the preset refuses, applied anyway: kubeadm\'s flags without the no-sysctl ones make kube-proxy exit on the node (EROFS)', async () => {
+    // GIVEN the kube-proxy of the previous case gone
+    if (previous !== undefined) {
+      const old = dsOf(previous);
+      await node.client.delete(`/apis/apps/v1/namespaces/${old.metadata.namespace}/daemonsets/${old.metadata.name}`, { propagationPolicy: 'Foreground' });
+      await waitFor('the previous kube-proxy pod gone', async () => (await podsOf(node, old)).length === 0 || undefined, 90_000, 500);
+    }
+    // AND the preset's manifest with the args kubeadm gives kube-proxy (its flags, none of the
+    // preset's), which the preset refuses: edited after synthesis, as a hand-edited YAML would be
+    const apiPort = Number(new URL(node.plane.server).port);
+    const kubeadmArgs = ['--hostname-override=$(NODE_NAME)', '--cluster-cidr=10.244.0.0/16'];
+    expect(() => synth('kube-system', (chart) => new NetworkAgent(chart, 'kube-proxy', { apiServerHost: '127.0.0.1', apiServerPort: apiPort, args: kubeadmArgs })))
+      .toThrow(/without --conntrack-max-per-core=0/);
+    let preset!: NetworkAgent;
+    const objects = synth('kube-system', (chart) => {
+      preset = new NetworkAgent(chart, 'kube-proxy', { apiServerHost: '127.0.0.1', apiServerPort: apiPort });
+    });
+    const ds = dsOf(objects);
+    const container = ds.spec.template.spec.containers[0];
+    container.args = kubeadmArgs;
+    importKubeProxyImage(preset.image, container.command[0]);
+    const before = fs.readFileSync('/proc/sys/net/netfilter/nf_conntrack_max', 'utf-8').trim();
+    // WHEN it is applied
+    await apply(node, objects);
+    // THEN kube-proxy's first sysctl write fails and it exits, again and again
+    const pod = await waitFor('kube-proxy exiting', async () => {
+      const [p] = await podsOf(node, ds);
+      const status = p?.status?.containerStatuses?.[0];
+      return (status?.lastState?.terminated ?? status?.state?.terminated) ? p : undefined;
+    }, 90_000, 500);
+    const status = pod.status.containerStatuses[0];
+    const terminated = status.lastState?.terminated ?? status.state?.terminated;
+    expect(terminated.exitCode).not.toBe(0);
+    const log = podLog(pod, container.name);
+    expect(log).toMatch(/read-only file system/);
+    // AND the node's value is untouched
+    expect(fs.readFileSync('/proc/sys/net/netfilter/nf_conntrack_max', 'utf-8').trim()).toBe(before);
+    report({
+      agent: 'NetworkAgent (kube-proxy), kubeadm\'s args without the no-sysctl flags (refused by the preset, applied anyway)',
+      image: `${preset.image} (kube-proxy v1.20.2)`,
+      ready: isReady(pod),
+      restarts: restarts(pod),
+      checked: [
+        `exit code ${terminated.exitCode}: ${(/[^\n]*read-only file system[^\n]*/.exec(log) ?? [''])[0].trim().slice(0, 200)}`,
+        `nf_conntrack_max on the node stays ${before} (kube-proxy wanted its default: max(32768 per core, 131072))`,
       ],
     });
   });

@@ -1,6 +1,8 @@
 import { Capability, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, Probe } from 'cdk8s-plus-28';
 import { AgentMetrics, DaemonSet, HostMount, IntOrPercent, Toleration, UpdateStrategy } from '../../src';
+import { KubeProxyMode } from '../../src/presets/kube-proxy-mode';
 import { NetworkAgent, NetworkAgentProps } from '../../src/presets/network-agent';
+import { yamlParser } from '../../src/private/yaml';
 import { container, newChart, only, podSpec, synth, synthAgent, platformsDeclaredBy } from '../util/synth';
 
 const KUBE_PROXY = 'registry.k8s.io/kube-proxy:v1.31.14';
@@ -276,7 +278,8 @@ describe('NetworkAgent overrides', () => {
     expect(args[args.length - 1]).toBe('--cluster-cidr=10.244.0.0/16');
     expect(args).toHaveLength(8);
     const chart2 = newChart();
-    new NetworkAgent(chart2, 'kube-proxy', { args: ['--config=/etc/kube-proxy/config.yaml'], extraArgs: ['--v=2'] });
+    // (a config file of the user's: accepted only privileged, see the sysctl tests)
+    new NetworkAgent(chart2, 'kube-proxy', { args: ['--config=/etc/kube-proxy/config.yaml'], extraArgs: ['--v=2'], privileged: true });
     expect(container(synth(chart2)).args).toEqual(['--config=/etc/kube-proxy/config.yaml', '--v=2']);
   });
 
@@ -465,7 +468,7 @@ describe('NetworkAgent and the API server', () => {
   test('a kubeconfig or config file in args, or KUBERNETES_SERVICE_HOST in env, stands in for apiServerHost', () => {
     // GIVEN kube-proxy with each client configuration kube-proxy accepts
     const inputs = [
-      { args: ['--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] },
+      { args: ['--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'], privileged: true },
       { extraArgs: ['--kubeconfig=/var/lib/kube-proxy/kubeconfig.conf'] },
       { extraArgs: ['--master=https://10.0.0.10:6443'] },
       { env: { KUBERNETES_SERVICE_HOST: EnvValue.fromValue('10.0.0.10'), KUBERNETES_SERVICE_PORT: EnvValue.fromValue('6443') } },
@@ -637,5 +640,111 @@ describe('NetworkAgent: kube-proxy settings that fail on the node are refused (i
     const chart = newChart();
     new NetworkAgent(chart, 'cni', { command: ['/usr/bin/cni-agent'], hostNetwork: false, readOnlyRootFilesystem: true });
     expect(podSpec(synth(chart)).hostNetwork).toBe(false);
+  });
+});
+
+describe('NetworkAgent: kube-proxy writes no sysctl, whichever way it is configured (issue 19)', () => {
+  /** A NetworkAgent's problems, or [] when it is accepted. */
+  const problemsOf = (props: NetworkAgentProps): string => {
+    try {
+      new NetworkAgent(newChart(), 'kube-proxy', props);
+      return '';
+    } catch (e: any) {
+      return e.message;
+    }
+  };
+
+  test('your args without the no-sysctl flags are refused, naming the missing flags', () => {
+    // GIVEN kube-proxy configured with a kubeconfig in args, the way kubeadm's docs show
+    const message = problemsOf({ args: ['--kubeconfig=/var/lib/kube-proxy/kubeconfig.conf', '--hostname-override=$(NODE_NAME)'] });
+    // THEN the error says which flags keep kube-proxy from writing /proc/sys
+    expect(message).toMatch(/args: got "\[--kubeconfig=\/var\/lib\/kube-proxy\/kubeconfig.conf, --hostname-override=\$\(NODE_NAME\)\]"; replaces the preset's flags, and without --conntrack-max-per-core=0, --conntrack-tcp-timeout-established=0s, --conntrack-tcp-timeout-close-wait=0s, --iptables-localhost-nodeports=false kube-proxy uses its own defaults/);
+  });
+
+  test('your args with the no-sysctl flags are accepted; nftables needs no localhost-NodePorts flag', () => {
+    const safe = ['--conntrack-max-per-core=0', '--conntrack-tcp-timeout-established=0s', '--conntrack-tcp-timeout-close-wait=0s'];
+    expect(problemsOf({ args: ['--kubeconfig=/k', ...safe, '--iptables-localhost-nodeports=false'] })).toBe('');
+    expect(problemsOf({ args: ['--kubeconfig=/k', ...safe, '--proxy-mode=nftables'] })).toBe('');
+    expect(problemsOf({ args: ['--kubeconfig=/k', ...safe] })).toMatch(/without --iptables-localhost-nodeports=false kube-proxy/);
+  });
+
+  test.each([
+    ['--conntrack-max-per-core=32768'],
+    ['--conntrack-tcp-timeout-close-wait=1h0m0s'],
+    ['--conntrack-tcp-be-liberal'],
+    ['--conntrack-udp-timeout=30s'],
+    ['--iptables-localhost-nodeports=true'],
+  ])('fails when extraArgs %s would make kube-proxy write a sysctl', (arg) => {
+    expect(problemsOf({ ...API, extraArgs: [arg] })).toMatch(new RegExp(`extraArgs\\[0\\]: got "${arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"; makes kube-proxy write a sysctl at start, which this unprivileged container cannot`));
+  });
+
+  test('a zero written another way is still zero; privileged or a privileged --init-only init container lifts the check', () => {
+    expect(problemsOf({ ...API, extraArgs: ['--conntrack-tcp-timeout-established=0h0m0s'] })).toBe('');
+    expect(problemsOf({ ...API, extraArgs: ['--conntrack-max-per-core=32768'], privileged: true })).toBe('');
+    expect(problemsOf({
+      ...API,
+      extraArgs: ['--conntrack-max-per-core=32768'],
+      initContainers: [{ name: 'init', image: KUBE_PROXY, command: ['/usr/local/bin/kube-proxy', '--init-only', '--conntrack-max-per-core=32768'], privileged: true }],
+    })).toBe('');
+  });
+
+  test('fails when a config file of your own is given unprivileged: its settings are out of sight', () => {
+    expect(problemsOf({ ...API, args: ['--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] }))
+      .toMatch(/args\[0\]: got "--config=\/var\/lib\/kube-proxy\/config.conf"; makes kube-proxy take every setting from that file[^\n]*Use `configFile: true`/);
+  });
+
+  test('clusterCidr and proxyMode become flags', () => {
+    // GIVEN
+    const chart = newChart();
+    const agent = new NetworkAgent(chart, 'kube-proxy', { ...API, clusterCidr: '10.244.0.0/16,fd00:10:244::/56', proxyMode: KubeProxyMode.NFTABLES });
+    // THEN
+    const args = container(synth(chart)).args;
+    expect(args).toContain('--cluster-cidr=10.244.0.0/16,fd00:10:244::/56');
+    expect(args).toContain('--proxy-mode=nftables');
+    expect(agent.proxyMode).toBe(KubeProxyMode.NFTABLES);
+  });
+
+  test.each([
+    [{ clusterCidr: '10.244.0.0' }, /clusterCidr: got "10.244.0.0"; expected the cluster's pod CIDR/],
+    [{ clusterCidr: '10.244.0.0/16,10.245.0.0/16' }, /clusterCidr: got "10.244.0.0\/16,10.245.0.0\/16"; expected/],
+    [{ proxyMode: KubeProxyMode.IPVS }, /proxyMode: got "ipvs"; IPVS mode writes net\/ipv4\/vs sysctls/],
+    [{ clusterCidr: '10.244.0.0/16', args: ['--v=2'] }, /clusterCidr: got "10.244.0.0\/16"; only makes kube-proxy arguments, which `args` replaces whole/],
+    [{ configFile: true, extraArgs: ['--cluster-cidr=10.244.0.0/16'] }, /extraArgs\[0\]: got "--cluster-cidr=10.244.0.0\/16"; kube-proxy ignores flags other than --hostname-override and logging/],
+    [{ command: ['cilium-agent'], image: CILIUM, clusterCidr: '10.0.0.0/8' }, /clusterCidr: got "10.0.0.0\/8"; only applies to kube-proxy/],
+  ])('fails when %j', (props, message) => {
+    expect(problemsOf({ ...API, ...props } as NetworkAgentProps)).toMatch(message);
+  });
+
+  describe('configFile: the kubeadm way, a KubeProxyConfiguration in the preset\'s ConfigMap', () => {
+    // GIVEN
+    const chart = newChart();
+    const agent = new NetworkAgent(chart, 'kube-proxy', { ...API, configFile: true, clusterCidr: '10.244.0.0/16', extraArgs: ['--v=2'] });
+    // WHEN
+    const objects = synth(chart);
+    const configMap = only(objects, 'ConfigMap');
+    const config = yamlParser().parse(configMap.data['config.conf']);
+
+    test('kube-proxy reads the file, with --hostname-override as kubeadm runs it', () => {
+      expect(agent.configFile).toBe(true);
+      expect(configMap.metadata.name).toBe('kube-proxy-config');
+      expect(container(objects).args).toEqual(['--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)', '--v=2']);
+      expect(container(objects).volumeMounts).toContainEqual({ name: 'kube-proxy-config', mountPath: '/var/lib/kube-proxy', readOnly: true });
+      expect(volumesByName(podSpec(objects))['kube-proxy-config'].configMap.name).toBe('kube-proxy-config');
+      expect(podSpec(objects) && only(objects, 'DaemonSet').spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    test('the file leaves conntrack and route_localnet to the node, and serves health and metrics where the probes and scrapers look', () => {
+      expect(config).toEqual({
+        apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+        kind: 'KubeProxyConfiguration',
+        mode: 'iptables',
+        clusterCIDR: '10.244.0.0/16',
+        healthzBindAddress: '0.0.0.0:10256',
+        metricsBindAddress: '0.0.0.0:10249',
+        conntrack: { maxPerCore: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+        iptables: { localhostNodePorts: false },
+      });
+      expect(container(objects).ports).toEqual(expect.arrayContaining([{ containerPort: 10256, name: 'healthz', protocol: 'TCP' }, { containerPort: 10249, name: 'metrics', protocol: 'TCP' }]));
+    });
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { Capability, DnsPolicy } from 'cdk8s-plus-28';
 import {
-  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
+  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, KubeProxyMode, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
   CalicoEncapsulation, CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode,
 } from '../../src';
@@ -86,6 +86,7 @@ function valueOf(row: Row): { expression: string; value: unknown } | undefined {
     SecurityAgentDriver,
     SecurityAgentPriority,
     SecurityAgentRuntimeSocket,
+    KubeProxyMode,
     CiliumIpamMode,
     CiliumRoutingMode,
     CalicoEncapsulation,
