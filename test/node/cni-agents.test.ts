@@ -259,6 +259,7 @@ describe('CalicoNode (stand-in images for calico/node and calico/cni)', () => {
     expect(capsOf(status.CapEff)).toEqual(Object.keys(CAP_BITS).sort());
     expect(main.livenessProbe.exec.command).toEqual(['/bin/calico-node', '-felix-live', '-bird-live']);
     expect(restarts(pod)).toBe(0);
+    const nsRead = !/NOT READ/.test(podLog(pod, 'ebpf-bootstrap'));
     await deleteDaemonSet(ds);
 
     report({
@@ -268,7 +269,7 @@ describe('CalicoNode (stand-in images for calico/node and calico/cni)', () => {
       restarts: restarts(pod),
       checked: [
         'install-cni (uid 0, no capability, read-only root) wrote /etc/cni/net.d/10-calico.conflist from CNI_NETWORK_CONFIG with the MTU and node name filled in, and /opt/cni/bin',
-        `ebpf-bootstrap (privileged) ${/NOT READ/.test(podLog(pod, 'ebpf-bootstrap')) ? 'could not read /nodeproc/1/ns/mnt (this machine\'s pid 1 refuses it)' : 'read /nodeproc/1/ns/mnt'} and wrote /var/run/calico; calico-node (privileged) wrote /var/lib/calico/nodename`,
+        `ebpf-bootstrap (privileged) ${nsRead ? 'read /nodeproc/1/ns/mnt' : 'could not read /nodeproc/1/ns/mnt (this machine\'s pid 1 refuses it)'} and wrote /var/run/calico; calico-node (privileged) wrote /var/lib/calico/nodename`,
         `exec probes ${main.livenessProbe.exec.command.join(' ')} and ${main.readinessProbe.exec.command.join(' ')} passed`,
         `apply to Ready ${readySeconds.toFixed(1)} s`,
       ],
