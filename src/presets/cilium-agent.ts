@@ -363,7 +363,7 @@ export class CiliumAgent extends Construct {
       'enable-hubble': 'true',
     };
     for (const [key, value] of Object.entries(extraConfig ?? {})) {
-      if (key in config && TYPED_KEYS[key] !== undefined) {
+      if (TYPED_KEYS[key] !== undefined) {
         problems.add(`extraConfig.${key}`, value, `set by the preset's \`${TYPED_KEYS[key]}\` prop; use it instead`);
       } else if (typeof value !== 'string') {
         problems.add(`extraConfig.${key}`, value, 'expected a string (Cilium reads every ConfigMap value as a flag\'s text, e.g. "true")');
@@ -375,7 +375,6 @@ export class CiliumAgent extends Construct {
     }
     this.config = config;
 
-    const namespace = options.namespace ?? Chart.of(this).namespace ?? 'kube-system';
     const cniEnvFrom = (key: string) => EnvValue.fromConfigMap(ConfigMap.fromConfigMapName(this, `ConfigRef-${key}`, CILIUM_CONFIG_MAP), key, { optional: true });
     const k8sEnv = {
       K8S_NODE_NAME: EnvValue.fromFieldRef(EnvFieldPaths.NODE_NAME),
@@ -534,7 +533,7 @@ export class CiliumAgent extends Construct {
 
     // `cilium-config` by that name: build-config, clean-cilium-state and the operator read it so.
     this.configMap = new ConfigMap(this, 'Config', {
-      metadata: { name: CILIUM_CONFIG_MAP, namespace, labels: this.daemonSet.labels },
+      metadata: { name: CILIUM_CONFIG_MAP, namespace: this.daemonSet.namespace, labels: this.daemonSet.labels },
       data: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
     });
     if (this.kubeProxyReplacement) {
