@@ -28,12 +28,21 @@ let node: RealNode;
 const OWN_PATHS = ['/opt/cni', '/run/cilium', '/run/calico', '/var/lib/calico', '/run/nodeagent', '/var/log/calico', '/tmp/node-tier-cilium-sysctlfix.stand-in'];
 let absent: string[] = [];
 let bpffsBefore = false;
+/** Whether /sys was a shared mount before (systemd makes it shared on real nodes; this VM's is private). */
+let sysSharedBefore = true;
+const sysShared = () => fs.readFileSync('/proc/self/mountinfo', 'utf-8').split('\n').some((l) => l.split(' ')[4] === '/sys' && / shared:\d+/.test(l.split(' - ')[0]));
 
 const bpffsMounted = () => fs.readFileSync('/proc/self/mountinfo', 'utf-8').split('\n').some((l) => l.split(' ')[4] === '/sys/fs/bpf' && / - bpf /.test(l));
 
 beforeAll(async () => {
   absent = OWN_PATHS.filter((p) => !fs.existsSync(p));
   bpffsBefore = bpffsMounted();
+  // Bidirectional and HostToContainer mounts of /sys/fs and /sys/fs/bpf need /sys to be a shared
+  // mount, as systemd makes it on a real node; containerd refuses them otherwise.
+  sysSharedBefore = sysShared();
+  if (!sysSharedBefore) {
+    execFileSync('mount', ['--make-shared', '/sys']);
+  }
   node = await RealNode.start();
 }, 300_000);
 
@@ -44,13 +53,16 @@ afterAll(async () => {
   if (!bpffsBefore && bpffsMounted()) {
     execFileSync('umount', ['/sys/fs/bpf']);
   }
+  if (!sysSharedBefore) {
+    execFileSync('mount', ['--make-private', '/sys']);
+  }
   for (const p of absent) {
     fs.rmSync(p, { recursive: true, force: true });
   }
   for (const f of ['05-cilium.conflist.stand-in', '10-calico.conflist', 'calico-kubeconfig']) {
     fs.rmSync(`/etc/cni/net.d/${f}`, { force: true });
   }
-  console.log(`teardown: ${undone?.join('; ')}; removed ${absent.join(', ') || 'nothing'}; bpffs ${bpffsBefore ? 'left as it was' : 'unmounted'}`);
+  console.log(`teardown: ${undone?.join('; ')}; removed ${absent.join(', ') || 'nothing'}; bpffs ${bpffsBefore ? 'left as it was' : 'unmounted'}; /sys ${sysSharedBefore ? 'left shared' : 'private again'}`);
 }, 300_000);
 
 async function deleteDaemonSet(ds: any): Promise<void> {
