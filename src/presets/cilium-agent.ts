@@ -543,7 +543,9 @@ export class CiliumAgent extends Construct {
     // answer; the liveness probe also sends `require-k8s-connectivity: false`, so that an API
     // server outage does not restart every agent of the cluster.
     const agent = ApiObject.of(this.daemonSet.workload);
-    for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+    // Only on the preset's own probes: a probe you give replaces it whole.
+    const given: { [kind: string]: unknown } = { startupProbe: options.startup, livenessProbe: options.liveness, readinessProbe: options.readiness };
+    for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe'].filter((k) => given[k] === undefined)) {
       const headers = [{ name: 'brief', value: 'true' }, ...(kind === 'livenessProbe' ? [{ name: 'require-k8s-connectivity', value: 'false' }] : [])];
       agent.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/${kind}/httpGet/httpHeaders`, headers));
     }

@@ -1,4 +1,4 @@
-import { Capability } from 'cdk8s-plus-28';
+import { Capability, Probe } from 'cdk8s-plus-28';
 import {
   CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode, CiliumTunnelProtocol, Errors, NetworkAgent,
 } from '../../src';
@@ -174,5 +174,30 @@ describe('two CNI agents, or kube-proxy beside its replacement, on one node', ()
     new CiliumAgent(migrating, 'cilium', { kubeProxyReplacement: true, apiServerHost: '10.0.0.10', apiServerPort: 6443, nodeSelector: { 'example.com/kube-proxy-free': 'true' } });
     new NetworkAgent(migrating, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443, nodeSelector: { 'example.com/kube-proxy-free': 'false' } });
     expect(synth(migrating).filter((o) => o.kind === 'DaemonSet')).toHaveLength(2);
+  });
+});
+
+describe('CiliumAgent overrides', () => {
+  test('a probe you give replaces the preset\'s whole (no chart headers patched into it)', () => {
+    // GIVEN an exec liveness probe of your own
+    const chart = newChart();
+    new CiliumAgent(chart, 'cilium', { liveness: Probe.fromCommand(['cilium-dbg', 'status', '--brief']) });
+    // WHEN synthesized
+    const agent = container(synth(chart), 'cilium-agent');
+    // THEN it is yours, and the preset's other probes keep the chart's headers
+    expect(agent.livenessProbe.exec.command).toEqual(['cilium-dbg', 'status', '--brief']);
+    expect(agent.livenessProbe.httpGet).toBeUndefined();
+    expect(agent.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'brief', value: 'true' }]);
+  });
+
+  test('containers you add come after the preset\'s; the chart\'s terminationMessagePolicy stays on the preset\'s', () => {
+    const chart = newChart();
+    new CiliumAgent(chart, 'cilium', { initContainers: [{ name: 'extra', image: 'registry.example.com/extra:1.0.0' }] });
+    const spec = podSpec(synth(chart));
+    expect(spec.initContainers.map((c: any) => [c.name, c.terminationMessagePolicy])).toEqual([
+      ['config', 'FallbackToLogsOnError'], ['mount-cgroup', 'FallbackToLogsOnError'], ['apply-sysctl-overwrites', 'FallbackToLogsOnError'],
+      ['mount-bpf-fs', 'FallbackToLogsOnError'], ['clean-cilium-state', 'FallbackToLogsOnError'], ['install-cni-binaries', 'FallbackToLogsOnError'],
+      ['extra', undefined],
+    ]);
   });
 });
