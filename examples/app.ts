@@ -6,6 +6,8 @@ import {
   NodeExporterCollector, SecurityAgent, StorageDaemon,
   CiliumAgent,
 } from '../src';
+import { DatadogAgent } from '../src/presets/datadog-agent';
+import { DatadogSite } from '../src/presets/datadog-site';
 
 /**
  * The example platform: one chart per concern, with every preset the library has, configured the
@@ -22,6 +24,7 @@ export class ExampleApp extends App {
     new NodeStorageChart(this, 'node-storage');
     new GpuChart(this, 'gpu');
     new CustomAgentChart(this, 'custom-agent');
+    new DatadogChart(this, 'datadog');
     new PodNetworkChart(this, 'pod-network');
   }
 }
@@ -98,6 +101,23 @@ class CustomAgentChart extends Chart {
       args: ['--interval=60s'],
       hostMounts: [HostMount.readOnly('/etc/os-release', { type: HostPathVolumeType.FILE })],
       changeCause: 'example: initial rollout',
+    });
+  }
+}
+
+/**
+ * The Datadog agent, standalone (no cluster agent), with container logs; the API key is the
+ * Secret "datadog-secret" (key "api-key"), created apart, never in the manifests.
+ */
+class DatadogChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'datadog' });
+    new AgentNamespace(this, 'namespace', { name: 'datadog' });
+    new DatadogAgent(this, 'datadog', {
+      apiKeySecretName: 'datadog-secret',
+      site: DatadogSite.EU1,
+      clusterName: 'example',
+      logs: true,
     });
   }
 }

@@ -71,7 +71,7 @@ export interface ContainerSettings {
    * The entrypoint.
    *
    * @default - the image's ENTRYPOINT
-   * (the core's default; LogAgent, GpuDriverInstaller, NetworkAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDriverInstaller, NetworkAgent, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly command?: string[];
 
@@ -88,7 +88,7 @@ export interface ContainerSettings {
    * `spec.nodeName` unless `env` sets NODE_NAME itself.
    *
    * @default - none besides NODE_NAME in the main container
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly env?: { [name: string]: EnvValue };
 
@@ -96,7 +96,7 @@ export interface ContainerSettings {
    * Ports the container listens on.
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly ports?: AgentPort[];
 
@@ -104,7 +104,7 @@ export interface ContainerSettings {
    * Host paths mounted into the container, read-only unless made with `HostMount.readWrite`.
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly hostMounts?: HostMount[];
 
@@ -112,7 +112,7 @@ export interface ContainerSettings {
    * Pod volumes (ConfigMap, Secret, emptyDir) mounted into the container.
    *
    * @default - none
-   * (the core's default; LogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly volumeMounts?: AgentVolumeMount[];
 
@@ -126,7 +126,7 @@ export interface ContainerSettings {
    * whole MiB.
    *
    * @default - cpu request 50m; memory request 64Mi, limit 128Mi; no ephemeral-storage
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly resources?: ContainerResources;
 
@@ -134,7 +134,7 @@ export interface ContainerSettings {
    * Restarts the container when it fails.
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly liveness?: Probe;
 
@@ -142,7 +142,7 @@ export interface ContainerSettings {
    * Marks the pod ready (a rolling update waits for it).
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly readiness?: Probe;
 
@@ -150,7 +150,7 @@ export interface ContainerSettings {
    * Holds the other probes back until a slow start has finished.
    *
    * @default - none
-   * (the core's default; LogAgent, GpuDriverInstaller, SecurityAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDriverInstaller, SecurityAgent, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly startup?: Probe;
 
@@ -175,7 +175,7 @@ export interface ContainerSettings {
    * The user ID the container runs as.
    *
    * @default - 65534 (nobody), or 0 when `privileged` is true
-   * (the core's default; LogAgent, SecurityAgent, NetworkAgent, CiliumAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, SecurityAgent, NetworkAgent, DatadogAgent, CiliumAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly runAsUser?: number;
 

@@ -96,7 +96,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
    *
    * @default - no component label
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
 
@@ -112,7 +112,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The main container's name.
    *
    * @default - the DaemonSet's name
-   * (the core's default; GpuDriverInstaller changes it: see its "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly containerName?: string;
 
@@ -171,7 +171,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * How a new version replaces the old one.
    *
    * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly updateStrategy?: UpdateStrategy;
 
@@ -210,7 +210,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Share the node's process namespace (the agent sees every process on the node).
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly hostPid?: boolean;
 
@@ -243,7 +243,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container.
    *
    * @default - none
-   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly initContainers?: AgentContainer[];
 
@@ -252,7 +252,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Same safe defaults as the main container.
    *
    * @default - none
-   * (the core's default; StorageDaemon changes it: see its "Defaults it changes" table)
+   * (the core's default; StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
    */
   readonly sidecars?: AgentContainer[];
 
@@ -261,7 +261,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent, CiliumAgent change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, DatadogAgent, CiliumAgent change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 
@@ -270,7 +270,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * and a ClusterRoleBinding to the agent's ServiceAccount are created, and the token is mounted.
    *
    * @default - no permissions, no ClusterRole, no token mounted
-   * (the core's default; LogAgent, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly rbacRules?: k8s.PolicyRule[];
 

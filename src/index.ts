@@ -27,5 +27,8 @@ export * from './presets/security-agent-driver';
 export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
+export * from './presets/datadog-site';
+export * from './presets/datadog-runtime-socket';
+export * from './presets/datadog-agent';
 export * from './presets/cilium-agent';
 export * from './presets/calico-node';

@@ -13,6 +13,7 @@ import {
   CalicoNode, CiliumAgent,
 } from '../src';
 import { synth, newChart } from './util/synth';
+import { DatadogAgent } from '../src/presets/datadog-agent';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -60,6 +61,7 @@ const PRESETS: Preset[] = [
     create: [(c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }).daemonSet],
   },
   { name: 'StorageDaemon', page: 'storage-daemon.md', create: [(c) => new StorageDaemon(c, 'ebs-csi-node').daemonSet] },
+  { name: 'DatadogAgent', page: 'datadog-agent.md', create: [(c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }).daemonSet] },
   { name: 'CiliumAgent', page: 'cilium-agent.md', create: [(c) => new CiliumAgent(c, 'cilium').daemonSet] },
   { name: 'CalicoNode', page: 'calico-node.md', create: [(c) => new CalicoNode(c, 'calico-node').daemonSet] },
 ];

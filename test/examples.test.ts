@@ -16,6 +16,7 @@ describe('the example app', () => {
 
   test('synthesizes every preset and the core construct', () => {
     expect(daemonSets.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
+      'datadog/datadog',
       'falco/falco',
       'kube-system/cilium',
       'kube-system/ebs-csi-node',
@@ -25,7 +26,7 @@ describe('the example app', () => {
       'monitoring/node-exporter',
       'platform-agents/inventory-agent',
     ]);
-    expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(['falco', 'logging', 'monitoring', 'platform-agents']);
+    expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(['datadog', 'falco', 'logging', 'monitoring', 'platform-agents']);
   });
 
   test('covers every node each agent targets in the example inventory', () => {

@@ -6,6 +6,7 @@ import {
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
 } from '../src';
 import { newChart, podSpec, synth } from './util/synth';
+import { DatadogAgent } from '../src/presets/datadog-agent';
 import { checkProps } from '../src/private/shapes';
 import { allTypes, staticParameters, StructName, structProperties } from '../src/private/type-schema';
 import { ValidationProblems } from '../src/validation-problems';
@@ -218,7 +219,7 @@ describe('every struct of the type schema is checked (a new prop can never escap
 
   test('the type schema has the structs and constructs this test walks', () => {
     expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['DaemonSetProps', 'NodeExporterProps', 'LogAgentProps', 'AgentContainer']));
-    expect(constructs.map((c) => c.name).sort()).toEqual(['AgentNamespace', 'CalicoNode', 'CiliumAgent', 'DaemonSet', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon']);
+    expect(constructs.map((c) => c.name).sort()).toEqual(['AgentNamespace', 'CalicoNode', 'CiliumAgent', 'DaemonSet', 'DatadogAgent', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon']);
   });
 
   test.each(structs.map((s) => [s.name, s] as const))('%s: an unknown prop and every wrongly typed prop are reported', (_name, struct) => {
@@ -241,6 +242,7 @@ describe('every struct of the type schema is checked (a new prop can never escap
     NodeExporter: (s, p) => new NodeExporter(s, 'construct', p),
     SecurityAgent: (s, p) => new SecurityAgent(s, 'construct', p),
     StorageDaemon: (s, p) => new StorageDaemon(s, 'construct', p),
+    DatadogAgent: (s, p) => new DatadogAgent(s, 'construct', { apiKeySecretName: 'datadog-secret', ...p }),
     CiliumAgent: (s, p) => new CiliumAgent(s, 'construct', p),
     CalicoNode: (s, p) => new CalicoNode(s, 'construct', p),
   };

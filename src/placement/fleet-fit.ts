@@ -307,7 +307,7 @@ export function computeFleet(
         if (platform !== undefined) {
           reasons.push(platform);
         }
-        const k = kubeletOutcome(kubelet, agent.ds.hostNetwork, agent.fit.pod.priority);
+        const k = kubeletOutcome(kubelet, agent.ds.hostNetwork, agent.fit.pod.priority, agent.fit.pod.request.memory);
         reasons.push(...k.reasons);
         caveat = k.caveat;
         if (agent.surges && !place(state, { pod: { ...agent.fit.pod }, preemptNever: agent.fit.preemptNever }, false).ok) {

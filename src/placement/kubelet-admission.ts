@@ -23,6 +23,15 @@
  *   every DaemonSet pod is admitted under memory pressure alone; under DiskPressure or
  *   PIDPressure (with or without memory pressure) every other pod is rejected: `rejectPod` sets it
  *   Failed with reason "Evicted" and message "The node had condition: [DiskPressure]. ".
+ * - pkg/kubelet/eviction/eviction_manager.go `synchronize`: while a threshold is met the eviction
+ *   manager evicts one running pod per pass (`evictPod`, never a critical one), ranked for memory by
+ *   helpers.go `rankMemoryPressure`: pods using more memory than they request first
+ *   (`exceedMemoryRequests`), then by priority, then by use above the request. A non-critical pod
+ *   with no memory request uses more than it requests as soon as it runs: under MemoryPressure it
+ *   is admitted, then evicted ("The node was low on resource: memory."), re-created with back-off
+ *   and evicted again while the pressure lasts; one with a memory request stays while it uses less.
+ *   Seen on the real node (test/node/kubelet-verdicts.test.ts): the BestEffort agent evicted within
+ *   10 s, again and again, the Burstable one and the critical one left running.
  * - pkg/controller/daemon/daemon_controller.go `podsShouldBeOnNode`: the controller deletes a
  *   Failed daemon pod and creates another, with back-off (`failedPodsBackoff`): the pod never runs.
  * The kubelet's other admit handler (lifecycle/predicate.go `GeneralPredicates`: resources, node
@@ -123,7 +132,7 @@ const NONE: KubeletOutcome = { reasons: [] };
  * The kubelet's verdict on a bound pod: not Ready first (a kubelet that skips pod
  * synchronization admits nothing), then the eviction manager's admission.
  */
-export function kubeletOutcome(k: KubeletNode, hostNetwork: boolean, priority: number): KubeletOutcome {
+export function kubeletOutcome(k: KubeletNode, hostNetwork: boolean, priority: number, memoryRequest?: number): KubeletOutcome {
   if (k.startsNoPod === undefined && k.startsHostNetworkOnly === undefined && k.pressure.length === 0) {
     return NONE;
   }
@@ -140,7 +149,21 @@ export function kubeletOutcome(k: KubeletNode, hostNetwork: boolean, priority: n
   }
   // eviction_manager.go Admit: critical pods always; memory pressure alone admits every
   // DaemonSet pod (not BestEffort, or tolerating memory-pressure, which the controller adds).
-  const rejects = k.pressure.length > 0 && priority < SYSTEM_CRITICAL_PRIORITY && !(k.pressure.length === 1 && k.pressure[0] === 'MemoryPressure');
+  const memoryOnly = k.pressure.length === 1 && k.pressure[0] === 'MemoryPressure';
+  const rejects = k.pressure.length > 0 && priority < SYSTEM_CRITICAL_PRIORITY && !memoryOnly;
+  if (memoryOnly && priority < SYSTEM_CRITICAL_PRIORITY && memoryRequest !== undefined) {
+    // synchronize + rankMemoryPressure: admitted, then evicted first when it requests no memory.
+    if (memoryRequest === 0) {
+      reasons.push({
+        kind: PlacementReasonKind.NODE_PRESSURE,
+        message: 'the kubelet admits the pod under MemoryPressure (the DaemonSet controller\'s memory-pressure toleration) and then evicts it (Evicted: "The node was low on resource: memory."): while the pressure lasts its eviction manager evicts pods that use more memory than they request first, and with no memory request any use is more; the controller creates another, with back-off, and it is evicted again',
+        nodeValue: 'MemoryPressure',
+      });
+    } else {
+      caveat = [caveat, 'MemoryPressure: admitted; while the pressure lasts the kubelet evicts non-critical pods that use more memory than they request first, so this one stays while it uses less than its memory request']
+        .filter((c) => c !== undefined).join('; ');
+    }
+  }
   if (rejects) {
     reasons.push({
       kind: PlacementReasonKind.NODE_PRESSURE,

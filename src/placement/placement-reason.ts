@@ -38,7 +38,9 @@ export enum PlacementReasonKind {
   NODE_NOT_READY = 'NodeNotReady',
   /**
    * The kubelet's admission rejects the pod (`Evicted`): the node has `DiskPressure` or
-   * `PIDPressure` and the pod is not critical (priority below system-cluster-critical).
+   * `PIDPressure` and the pod is not critical (priority below system-cluster-critical). Under
+   * `MemoryPressure` alone a non-critical pod with no memory request is admitted, then evicted
+   * first while the pressure lasts.
    */
   NODE_PRESSURE = 'NodePressure',
 }

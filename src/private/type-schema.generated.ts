@@ -82,6 +82,11 @@ const TYPES_JSON = `{
 "DaemonSet": {"kind":"class","statics":{"defaultName":[["construct","constructs.IConstruct"]],"defaultNamespace":[["construct","constructs.IConstruct"]],"mergeOptions":[["presetDefaults","DaemonSetProps"],["userOptions?","DaemonSetOptions"]]}},
 "DaemonSetOptions": {"kind":"struct","bases":["ContainerSettings"],"props":{"annotations?":"{string}","automountServiceAccountToken?":"boolean","changeCause?":"string","component?":"string","containerName?":"string","dnsConfig?":"PodDnsConfig","dnsPolicy?":"cdk8s-plus-28.DnsPolicy","excludeVirtualNodes?":"boolean","extraArgs?":"string[]","fsGroup?":"number","hostAliases?":"cdk8s-plus-28.HostAlias[]","hostIpc?":"boolean","hostNetwork?":"boolean","hostPid?":"boolean","hostUsers?":"boolean","imagePlatforms?":"string[]","imagePullSecrets?":"string[]","initContainers?":"AgentContainer[]","labels?":"{string}","metrics?":"AgentMetrics","minReadySeconds?":"number","name?":"string","namespace?":"string","namespacedRbacRules?":"cdk8s-plus-28.k8s.PolicyRule[]","nodeSelector?":"{string}","podAnnotations?":"{string}","podLabels?":"{string}","preferredNodeAffinity?":"WeightedNodeAffinityTerm[]","priorityClassName?":"string","rbacRules?":"cdk8s-plus-28.k8s.PolicyRule[]","requiredNodeAffinity?":"NodeAffinityTerm[]","revisionHistoryLimit?":"number","runtimeClassName?":"string","selectorLabels?":"{string}","seLinuxOptions?":"SeLinuxOptions","serviceAccountAnnotations?":"{string}","serviceAccountName?":"string","sidecars?":"AgentContainer[]","supplementalGroups?":"number[]","terminationGracePeriodSeconds?":"number","tolerations?":"Toleration[]","updateStrategy?":"UpdateStrategy","volumes?":"AgentVolume[]"}},
 "DaemonSetProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"image":"string"}},
+"DatadogAgent": {"kind":"class"},
+"DatadogAgentProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"apiKeySecretName":"string","apiKeySecretKey?":"string","apm?":"boolean","apmHostPort?":"boolean","clusterAgent?":"DatadogClusterAgent","clusterName?":"string","dogstatsdHostPort?":"boolean","healthPort?":"number","image?":"string","kubeletTlsVerify?":"boolean","logs?":"boolean","logsCollectAll?":"boolean","runtimeSocket?":"DatadogRuntimeSocket","site?":"DatadogSite","socketDir?":"string"}},
+"DatadogClusterAgent": {"kind":"struct","props":{"serviceName":"string","tokenSecretName":"string","tokenSecretKey?":"string"}},
+"DatadogRuntimeSocket": {"kind":"class","makers":["containerd()","crio()","custom()","docker()","k3s()"],"statics":{"custom":[["socketPath","string"]]}},
+"DatadogSite": {"kind":"class","makers":["custom()","AP1","AP2","EU1","US1","US1_FED","US3","US5"],"statics":{"custom":[["site","string"]]}},
 "ElasticsearchOutputOptions": {"kind":"struct","props":{"host":"string","apiKey?":"LogSecretKey","caBundle?":"LogSecretKey","credentialsSecret?":"string","index?":"string","port?":"number","tls?":"boolean","tlsVerify?":"boolean"}},
 "EmptyDirOptions": {"kind":"struct","props":{"inMemory?":"boolean","sizeLimit?":"cdk8s.Size"}},
 "Errors": {"kind":"class","statics":{"isValidationError":[["x","any"]],"problemsOf":[["x","any"]]}},
@@ -180,6 +185,8 @@ export type StructName =
   | 'CustomLogOutputOptions'
   | 'DaemonSetOptions'
   | 'DaemonSetProps'
+  | 'DatadogAgentProps'
+  | 'DatadogClusterAgent'
   | 'ElasticsearchOutputOptions'
   | 'EmptyDirOptions'
   | 'GpuDriverInstallerProps'

@@ -77,6 +77,8 @@ export interface ControlPlaneOptions {
   readonly controllers?: string[];
   /** More kube-apiserver flags. */
   readonly apiServerArgs?: string[];
+  /** More kube-controller-manager flags (e.g. the node lifecycle controller's periods). */
+  readonly controllerManagerArgs?: string[];
 }
 
 /** The running control plane; `stop()` ends every process and removes the temporary files. */
@@ -223,6 +225,7 @@ export class ControlPlane {
       kubeconfig, `--controllers=${(this.options.controllers ?? ['daemonset', 'serviceaccount', 'serviceaccount-token', 'garbagecollector', 'namespace']).join(',')}`,
       `--service-account-private-key-file=${file('sa.key')}`, `--root-ca-file=${file('apiserver.crt')}`,
       '--port=0', '--secure-port=0', '--leader-elect=false', '--profiling=false', '--v=1',
+      ...(this.options.controllerManagerArgs ?? []),
     ]);
     this.launch('kube-scheduler', [kubeconfig, '--port=0', '--secure-port=0', '--leader-elect=false', '--profiling=false', '--v=1']);
 

@@ -84,6 +84,8 @@ export interface RealNodeOptions {
   readonly kubelet?: Record<string, unknown>;
   /** More kube-controller-manager controllers (e.g. podgc). */
   readonly controllers?: string[];
+  /** More kube-controller-manager flags (e.g. `--node-monitor-grace-period` for `nodelifecycle`). */
+  readonly controllerManagerArgs?: string[];
 }
 
 interface Proc {
@@ -131,6 +133,7 @@ export class RealNode {
   private readonly ctrBin = path.join(debTree(nodeCache(), 'containerd'), 'usr/bin/ctr');
   private readonly onExit: () => void;
   private stopped = false;
+  private kubeletFrozen = false;
 
   private constructor(private readonly options: RealNodeOptions) {
     this.onExit = () => this.procs.forEach((p) => p.exited === undefined && p.process.kill('SIGKILL'));
@@ -188,6 +191,31 @@ export class RealNode {
     return Number(line.split(/\s+/)[1]);
   }
 
+  /**
+   * Stops the kubelet's process with SIGSTOP: it posts no status and renews no lease, as an
+   * unreachable node's kubelet (its containers keep running). `thawKubelet()` or `stop()` resumes it.
+   */
+  public freezeKubelet(): void {
+    this.kubeletProc().process.kill('SIGSTOP');
+    this.kubeletFrozen = true;
+  }
+
+  /** Resumes a kubelet stopped by `freezeKubelet()` (SIGCONT). */
+  public thawKubelet(): void {
+    if (this.kubeletFrozen) {
+      this.kubeletProc().process.kill('SIGCONT');
+      this.kubeletFrozen = false;
+    }
+  }
+
+  private kubeletProc(): Proc {
+    const kubelet = this.procs.find((p) => p.name === 'kubelet' && p.exited === undefined);
+    if (!kubelet) {
+      throw new Error('the kubelet is not running');
+    }
+    return kubelet;
+  }
+
   /** The last lines of the node's logs (containerd, kubelet) and the control plane's, for failures. */
   public logTails(lines = 20): string {
     const own = this.procs.map((p) => {
@@ -207,6 +235,11 @@ export class RealNode {
       return [];
     }
     this.stopped = true;
+    if (this.kubeletFrozen) {
+      this.thawKubelet();
+      // Its next status post makes the node Ready again; the teardown needs it to stop the pods.
+      await sleep(3_000);
+    }
     const kubelet = this.procs.find((p) => p.name === 'kubelet');
     if (kubelet && kubelet.exited === undefined && this.plane?.client) {
       // DaemonSets first (kube-system cannot be deleted; a DaemonSet would make its pod again),
@@ -412,6 +445,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     // 5. The control plane, with the controllers a Service needs (endpoints, endpoint slices).
     this.plane = await ControlPlane.start({
       controllers: ['daemonset', 'serviceaccount', 'serviceaccount-token', 'garbagecollector', 'namespace', 'endpoint', 'endpointslice', ...(this.options.controllers ?? [])],
+      controllerManagerArgs: this.options.controllerManagerArgs,
     });
     this.state.pids.push(...this.plane.pids());
     this.state.ownDirs = [path.dirname(this.plane.kubeconfig)];

@@ -139,11 +139,32 @@ describe('admission under node pressure (pkg/kubelet/eviction/eviction_manager.g
     expect(entry(f.daemonSets[1], 'pid').reasons.map((r) => r.kind)).toEqual([PlacementReasonKind.NODE_PRESSURE]);
   });
 
-  test('MemoryPressure alone admits every DaemonSet pod, BestEffort included (the controller adds the memory-pressure toleration)', () => {
+  // Admit admits every DaemonSet pod under MemoryPressure alone (the controller's memory-pressure
+  // toleration); synchronize then evicts, ranked by rankMemoryPressure (exceedMemoryRequests first).
+  test('MemoryPressure alone: a BestEffort agent is admitted, then evicted first (its use exceeds its zero memory request)', () => {
     // GIVEN a BestEffort agent (no requests nor limits) on a node with memory pressure only
     const [p] = previews([agent('besteffort', {}, {}, { resources: {} })], [node('mem', [pressure('MemoryPressure')])]);
-    // THEN it is admitted
-    expect(entry(p, 'mem').runs).toBe(true);
+    // THEN it is bound but does not stay running
+    expect(entry(p, 'mem')).toMatchObject({ bound: true, runs: false });
+    expect(entry(p, 'mem').reasons).toEqual([expect.objectContaining({
+      kind: PlacementReasonKind.NODE_PRESSURE,
+      nodeValue: 'MemoryPressure',
+      message: expect.stringMatching(/^the kubelet admits the pod under MemoryPressure .* then evicts it \(Evicted: "The node was low on resource: memory\."\)/),
+    })]);
+  });
+
+  test('MemoryPressure alone: an agent with a memory request runs, with a remark; a critical BestEffort one runs without', () => {
+    // GIVEN a Burstable agent (64Mi requested) and a system-node-critical BestEffort one
+    const [burstable, critical] = previews(
+      [agent('burstable'), agent('critical', { priorityClassName: 'system-node-critical' }, {}, { resources: {} })],
+      [node('mem', [pressure('MemoryPressure')])],
+    );
+    // THEN both run; the Burstable one's verdict says it stays while within its request
+    expect(entry(burstable, 'mem').runs).toBe(true);
+    expect(entry(burstable, 'mem').verdict).toMatch(/MemoryPressure: admitted; .* stays while it uses less than its memory request/);
+    // AND the critical one is never evicted (eviction_manager.go evictPod refuses critical pods)
+    expect(entry(critical, 'mem').runs).toBe(true);
+    expect(entry(critical, 'mem').verdict).not.toMatch(/MemoryPressure/);
   });
 
   test('MemoryPressure with DiskPressure rejects, naming both conditions', () => {

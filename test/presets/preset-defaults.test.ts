@@ -7,6 +7,7 @@ import {
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
   CalicoEncapsulation, CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode,
 } from '../../src';
+import { DatadogAgent } from '../../src/presets/datadog-agent';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
 /**
@@ -32,6 +33,7 @@ const PRESETS: Array<{ name: string; page: string; create: (chart: Chart) => any
   { name: 'SecurityAgent', page: 'security-agent', create: (c) => new SecurityAgent(c, 'falco') },
   { name: 'NetworkAgent', page: 'network-agent', create: (c) => new NetworkAgent(c, 'kube-proxy', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }) },
   { name: 'StorageDaemon', page: 'storage-daemon', create: (c) => new StorageDaemon(c, 'ebs') },
+  { name: 'DatadogAgent', page: 'datadog-agent', create: (c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }) },
   { name: 'CiliumAgent', page: 'cilium-agent', create: (c) => new CiliumAgent(c, 'cilium') },
   { name: 'CalicoNode', page: 'calico-node', create: (c) => new CalicoNode(c, 'calico-node') },
   {

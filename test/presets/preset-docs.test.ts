@@ -17,6 +17,7 @@ const PAGES: { readonly page: string; readonly fixture: 'program' | 'with-chart'
   { page: 'docs/presets/network-agent.md', fixture: 'with-chart' },
   { page: 'docs/presets/gpu-driver-installer.md', fixture: 'with-chart' },
   { page: 'docs/presets/storage-daemon.md', fixture: 'with-chart' },
+  { page: 'docs/presets/datadog-agent.md', fixture: 'with-chart' },
   { page: 'docs/presets/cilium-agent.md', fixture: 'with-chart' },
   { page: 'docs/presets/calico-node.md', fixture: 'with-chart' },
 ];
