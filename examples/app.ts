@@ -2,7 +2,7 @@ import { App, AppProps, Chart } from 'cdk8s';
 import { HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogOutput, NetworkAgent, NodeExporter,
+  AgentNamespace, DaemonSet, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
   NodeExporterCollector, SecurityAgent, StorageDaemon,
   CiliumAgent,
 } from '../src';
@@ -48,6 +48,15 @@ class LoggingChart extends Chart {
     new AgentNamespace(this, 'namespace', { name: 'logging' });
     new LogAgent(this, 'fluent-bit', {
       output: LogOutput.loki({ url: 'http://loki-gateway.logging.svc:80', labels: { cluster: 'example' } }),
+    });
+    // A second agent reading the same files (allowed: /var/log is read-only for both) with a state
+    // directory of its own (/var/lib/otel-collector-state/logging/otel-agent): the OpenTelemetry
+    // Collector, also collecting the nodes' kubelet and host metrics, to an OTLP gateway.
+    new LogAgent(this, 'otel-agent', {
+      flavor: LogFlavor.OTEL_COLLECTOR,
+      kubeletMetrics: true,
+      hostMetrics: true,
+      output: LogOutput.otlp({ url: 'http://otel-gateway.observability.svc:4318' }),
     });
   }
 }

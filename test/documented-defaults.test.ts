@@ -648,12 +648,26 @@ describe('OtlpOutputOptions (Fluent Bit)', () => {
 });
 
 describe('CustomLogOutputOptions and CustomLogFilterOptions: a flavor without text is rejected', () => {
-  const TEXT = { fluentBit: 'Name null', fluentd: '@type null', filebeat: 'output.console:\n  pretty: false' };
-  const FILTER = { fluentBit: 'Name modify\nAdd cluster prod', fluentd: '@type record_transformer', filebeat: 'drop_fields:\n  fields: ["agent"]' };
+  const TEXT = {
+    fluentBit: 'Name null',
+    fluentd: '@type null',
+    filebeat: 'output.console:\n  pretty: false',
+    logstash: 'stdout {\n  codec => rubydebug\n}',
+    otelCollector: 'debug:\n  verbosity: basic',
+  };
+  const FILTER = {
+    fluentBit: 'Name modify\nAdd cluster prod',
+    fluentd: '@type record_transformer',
+    filebeat: 'drop_fields:\n  fields: ["agent"]',
+    logstash: 'mutate {\n  add_tag => ["k8s"]\n}',
+    otelCollector: 'filter:\n  error_mode: ignore',
+  };
   const cases = [
     [LogFlavor.FLUENT_BIT, 'fluentBit'],
     [LogFlavor.FLUENTD, 'fluentd'],
     [LogFlavor.FILEBEAT, 'filebeat'],
+    [LogFlavor.LOGSTASH, 'logstash'],
+    [LogFlavor.OTEL_COLLECTOR, 'otelCollector'],
   ] as const;
   cover('CustomLogOutputOptions', ...cases.map(([, key]) => key));
   cover('CustomLogFilterOptions', ...cases.map(([, key]) => key));

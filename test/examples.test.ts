@@ -23,6 +23,7 @@ describe('the example app', () => {
       'kube-system/kube-proxy',
       'kube-system/nvidia-driver-installer',
       'logging/fluent-bit',
+      'logging/otel-agent',
       'monitoring/node-exporter',
       'platform-agents/inventory-agent',
     ]);

@@ -1,8 +1,8 @@
-import { LogFlavorProfile } from './log-agent-profile';
+import { LogFlavorProfile, OTEL_CONFIG_DIRECTORY } from './log-agent-profile';
 import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType } from './log-output';
-import { LOKI_DYNAMIC_LABELS, lokiEndpoint, otlpEndpoint } from './log-output-rules';
+import { LOKI_DYNAMIC_LABELS, lokiEndpoint, OTLP_LOGS_PATH, otlpEndpoint } from './log-output-rules';
 import { yamlParser } from '../private/yaml';
 
 /**
@@ -58,6 +58,10 @@ export interface LogConfigContext {
   readonly filters: LogFilter[];
   /** Serve Prometheus metrics (Fluentd: the prometheus input; Fluent Bit always serves them). */
   readonly metrics: boolean;
+  /** OpenTelemetry Collector: the kubeletstats receiver. */
+  readonly kubeletMetrics?: boolean;
+  /** OpenTelemetry Collector: the hostmetrics receiver. */
+  readonly hostMetrics?: boolean;
 }
 
 /** The ConfigMap data (file name to content) for a flavor. */
@@ -67,6 +71,10 @@ export function renderLogConfig(ctx: LogConfigContext): { [file: string]: string
       return { [ctx.profile.mainConfigFile]: fluentBit(ctx) };
     case LogFlavor.FLUENTD:
       return { [ctx.profile.mainConfigFile]: fluentd(ctx) };
+    case LogFlavor.LOGSTASH:
+      return { [ctx.profile.mainConfigFile]: logstash(ctx), [ctx.profile.settingsFile!.file]: logstashSettings(ctx) };
+    case LogFlavor.OTEL_COLLECTOR:
+      return { [ctx.profile.mainConfigFile]: otelCollector(ctx) };
     case LogFlavor.FILEBEAT:
     default:
       return { [ctx.profile.mainConfigFile]: filebeat(ctx) };
@@ -118,6 +126,12 @@ export function customTextProblem(flavor: LogFlavor, text: string, kind: 'output
         return `<${stack[stack.length - 1]}> is never closed`;
       }
       return /^\s*@type\s+\S+/m.test(text) ? undefined : 'expected an "@type <plugin>" line';
+    }
+    case LogFlavor.LOGSTASH:
+      return logstashTextProblem(text);
+    case LogFlavor.OTEL_COLLECTOR: {
+      const parsed = otelComponent(text);
+      return typeof parsed === 'string' ? parsed : undefined;
     }
     case LogFlavor.FILEBEAT:
     default: {
@@ -543,3 +557,365 @@ function filebeatOutput(output: LogOutput): string[] {
 function globToRegex(glob: string): string {
   return `^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^_/]*')}$`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Logstash (pipeline language; every value from the user is a double-quoted string without
+// quotes, backslashes or newlines, which the output rules guarantee)
+
+/** The file the file input keeps its read positions in (a file, not a directory). */
+export const LOGSTASH_SINCEDB = 'sincedb-containers';
+
+/** The custom grok patterns for the kubelet's file names (pod and namespace names have no "_"). */
+const LOGSTASH_PATTERNS = { K8S_NAME: '[^_/]+', CONTAINER_ID: '[0-9a-f]{64}' };
+
+function logstash(ctx: LogConfigContext): string {
+  const { profile, output } = ctx;
+  const q = (v: string) => JSON.stringify(v);
+  // Regular expressions as written: without `config.support_escapes` (off) Logstash keeps a
+  // backslash in a string as is, so "\S" reaches the regex engine as \S.
+  const rq = (v: string) => `"${v}"`;
+  const list = (vs: string[]) => `[${vs.map(q).join(', ')}]`;
+  // The file input matches `exclude` against the file name only, not the path.
+  const exclude = excludedGlobs(ctx).map((glob) => glob.slice(glob.lastIndexOf('/') + 1));
+  return [
+    lsBlock('input', [
+      lsBlock('file', [
+        `id => ${q('in_container_logs')}`,
+        `path => ${list([CONTAINER_LOGS])}`,
+        `exclude => ${list(exclude)}`,
+        'mode => "tail"',
+        `sincedb_path => ${q(`${profile.stateDirectory}/${LOGSTASH_SINCEDB}`)}`,
+        // First contact reads a file from its start (the other flavors do too); after a restart
+        // the sincedb position is used.
+        'start_position => "beginning"',
+        // CRI splits long lines into "P" parts ending with an "F" part: each P line is joined
+        // with the line after it; the filter below strips the inner prefixes.
+        lsBlock('codec => multiline', [
+          `pattern => ${rq('^\\S+ (stdout|stderr) P ')}`,
+          'what => "next"',
+          'auto_flush_interval => 5',
+        ]),
+      ]),
+    ]),
+    lsBlock('filter', [
+      // Docker json-file ({"log":"...\n","stream":"stdout","time":"..."}), else CRI (containerd,
+      // CRI-O: "<time> <stream> <P|F> <log>"); `} else {` on one line, as the grammar wants it.
+      `${lsBlock('if [message] =~ /^\\{/', [
+        lsBlock('json', ['source => "message"', 'target => "[docker]"']),
+        lsBlock('mutate', [
+          'rename => { "[docker][log]" => "message" "[docker][stream]" => "[kubernetes][stream]" "[docker][time]" => "[@metadata][time]" }',
+          'remove_field => ["[docker]"]',
+        ]),
+      ])} ${lsBlock('else', [
+        lsBlock('mutate', [`gsub => ["message", ${rq('\\n\\S+ (?:stdout|stderr) [PF] ')}, ""]`]),
+        lsBlock('grok', [
+          `match => { "message" => ${rq('^%{NOTSPACE:[@metadata][time]} %{WORD:[kubernetes][stream]} %{WORD:[@metadata][logtag]} %{GREEDYDATA:message}$')} }`,
+          'overwrite => ["message"]',
+          'tag_on_failure => ["_cri_parse_failure"]',
+        ]),
+      ])}`,
+      lsBlock('date', ['match => ["[@metadata][time]", "ISO8601"]', 'tag_on_failure => ["_cri_time_failure"]']),
+      // Pod, namespace, container and container ID from the kubelet's file name (no API access).
+      lsBlock('grok', [
+        `pattern_definitions => { ${Object.entries(LOGSTASH_PATTERNS).map(([k, v]) => `${q(k)} => ${q(v)}`).join(' ')} }`,
+        `match => { "[log][file][path]" => ${rq('^/var/log/containers/%{K8S_NAME:[kubernetes][pod][name]}_%{K8S_NAME:[kubernetes][namespace]}_%{DATA:[kubernetes][container][name]}-%{CONTAINER_ID:[kubernetes][container][id]}\\.log$')} }`,
+        'tag_on_failure => ["_kubernetes_path_failure"]',
+      ]),
+      ...ctx.filters.flatMap(logstashFilter),
+    ]),
+    lsBlock('output', logstashOutput(output)),
+  ].join('\n\n') + '\n';
+}
+
+/** logstash.yml: the settings Logstash is started with (mounted over the image's). */
+function logstashSettings(ctx: LogConfigContext): string {
+  return [
+    // The monitoring API: the probes' endpoint.
+    'api.enabled: true',
+    'api.http.host: "0.0.0.0"',
+    `api.http.port: ${ctx.profile.httpPort}`,
+    // Logstash's own state (uuid, queues, the dead letter queue) in the state directory.
+    `path.data: "${ctx.profile.stateDirectory}"`,
+    // Pipeline changes in the mounted ConfigMap are picked up without a restart (the checksum
+    // annotation rolls the pods anyway when the ConfigMap changes through cdk8s).
+    'config.reload.automatic: true',
+    'config.reload.interval: 10s',
+    // The logs and the state directory are root's (see the class doc). Logstash 8 allows root
+    // with a deprecation notice; 9 refuses it unless this is set.
+    'allow_superuser: true',
+    'log.level: info',
+    '',
+  ].join('\n');
+}
+
+function logstashFilter(filter: LogFilter): string[] {
+  if (filter.type === LogFilterType.ADD_FIELDS) {
+    return [lsBlock('mutate', [`add_field => { ${Object.entries(filter.fields!).map(([k, v]) => `${JSON.stringify(k)} => ${JSON.stringify(v)}`).join(' ')} }`])];
+  }
+  return userLines(filter._custom.logstash!);
+}
+
+function logstashOutput(output: LogOutput): string[] {
+  const q = (v: string) => JSON.stringify(v);
+  switch (output.type) {
+    case LogOutputType.ELASTICSEARCH:
+      return [lsBlock('elasticsearch', [
+        'id => "out_elasticsearch"',
+        `hosts => [${q(`${output.tls ? 'https' : 'http'}://${output.host}:${output.port}`)}]`,
+        `index => ${q(output.index!)}`,
+        // A named index, not a data stream; its template and rollover are the cluster's.
+        'data_stream => "false"',
+        'manage_template => false',
+        ...(output.tls ? [`ssl_verification_mode => ${output.tlsVerify ? '"full"' : '"none"'}`] : []),
+        ...(output.caBundle === undefined ? [] : [`ssl_certificate_authorities => [${q(CA_FILE)}]`]),
+        ...(output.credentialsSecret === undefined ? [] : [`user => "\${${USERNAME_ENV}}"`, `password => "\${${PASSWORD_ENV}}"`]),
+        // The encoded key as is (the plugin's own api_key wants id:key).
+        ...(output.apiKey === undefined ? [] : [`custom_headers => { "Authorization" => "ApiKey \${${API_KEY_ENV}}" }`]),
+      ])];
+    case LogOutputType.CUSTOM:
+      return userLines(output._custom!.logstash!);
+    case LogOutputType.STDOUT:
+    default:
+      return [lsBlock('stdout', ['codec => json_lines'])];
+  }
+}
+
+/** A Logstash section or plugin `name { lines }`, nested blocks indented. */
+function lsBlock(header: string, lines: string[]): string {
+  const body = lines.map((l) => l.split('\n').map((x) => (x === '' ? x : `  ${x}`)).join('\n')).join('\n');
+  return `${header} {\n${body}\n}`;
+}
+
+/**
+ * What is wrong with a user's Logstash plugin text: braces and brackets must balance outside
+ * strings and comments, so that the text stays inside its section, and it must name a plugin.
+ */
+function logstashTextProblem(text: string): string | undefined {
+  const stack: string[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === '\\') {
+        i++;
+      } else if (c === quote) {
+        quote = undefined;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '#') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '{' || c === '[') {
+      stack.push(c === '{' ? '}' : ']');
+    } else if (c === '}' || c === ']') {
+      if (stack.pop() !== c) {
+        return `the braces are not balanced at ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 1))}`;
+      }
+    }
+  }
+  if (quote !== undefined) {
+    return 'a string is never closed';
+  }
+  if (stack.length > 0) {
+    return `a "${stack[stack.length - 1] === '}' ? '{' : '['}" is never closed`;
+  }
+  return /^\s*(#[^\n]*\n\s*)*[A-Za-z_][A-Za-z0-9_]*\s*\{/.test(text) ? undefined : 'expected a plugin, e.g. "kafka { ... }"';
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenTelemetry Collector (YAML rendered from an object; keys in a fixed order)
+
+/** The logs the collector reads (the kubelet's own layout, which the container parser reads metadata from). */
+export const OTEL_POD_LOGS = '/var/log/pods/*/*/*.log';
+
+/** A user's component text as `[type, settings]`, or what is wrong with it. */
+function otelComponent(text: string): [string, unknown] | string {
+  const doc = yamlParser().parseDocument(text, { uniqueKeys: true });
+  const value = doc.errors.length > 0 ? undefined : doc.toJS();
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length !== 1) {
+    return 'expected YAML with one key, the component\'s type, and its settings under it (e.g. "kafka:\\n  brokers: [kafka:9092]")';
+  }
+  const type = Object.keys(value)[0];
+  if (!/^[a-z][a-z0-9_]*$/.test(type)) {
+    return `expected a component type of lowercase letters, digits and "_", got ${JSON.stringify(type)}`;
+  }
+  return [type, (value as Record<string, unknown>)[type] ?? {}];
+}
+
+/** The globs of the pod log files never read, in /var/log/pods' layout `<ns>_<pod>_<uid>/<container>/<n>.log`. */
+export function otelExcludedGlobs(ctx: { name: string; namespace: string; containerName: string; excludeNamespaces: string[] }): string[] {
+  return [
+    `/var/log/pods/${ctx.namespace}_${ctx.name}-*_*/${ctx.containerName}/*.log`,
+    ...ctx.excludeNamespaces.map((ns) => `/var/log/pods/${ns}_*/*/*.log`),
+  ];
+}
+
+function otelCollector(ctx: LogConfigContext): string {
+  const { profile, output } = ctx;
+  const env = (name: string) => `\${env:${name}}`;
+  const extensions: Record<string, unknown> = {
+    health_check: { endpoint: `${env('MY_POD_IP')}:${profile.httpPort}` },
+    // The read positions (offsets) of file_log, kept in the state directory.
+    file_storage: { directory: profile.stateDirectory },
+  };
+  const exporters: Record<string, unknown> = {};
+  let exporter: string;
+  switch (output.type) {
+    case LogOutputType.OTLP: {
+      const otlp = otlpEndpoint(output.url)!;
+      const base = output.url!.replace(/\/+$/, '');
+      const endpoint = base.endsWith(OTLP_LOGS_PATH) ? base.slice(0, -OTLP_LOGS_PATH.length) : base;
+      const headers: Record<string, string> = { ...(output.headers ?? {}) };
+      if (output.bearerToken !== undefined) {
+        headers.Authorization = `Bearer ${env(BEARER_TOKEN_ENV)}`;
+      }
+      if (output.credentialsSecret !== undefined) {
+        extensions['basicauth/output'] = { client_auth: { username: env(USERNAME_ENV), password: env(PASSWORD_ENV) } };
+      }
+      exporter = 'otlphttp';
+      exporters.otlphttp = {
+        endpoint,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
+        ...(output.credentialsSecret !== undefined ? { auth: { authenticator: 'basicauth/output' } } : {}),
+        ...(output.caBundle !== undefined && otlp.tls ? { tls: { ca_file: CA_FILE } } : {}),
+      };
+      break;
+    }
+    case LogOutputType.ELASTICSEARCH: {
+      // The elasticsearch exporter: one endpoint, the logs in the named index (metrics, with
+      // kubeletMetrics or hostMetrics, go to the exporter's default metrics data stream).
+      exporter = 'elasticsearch';
+      const tls = {
+        ...(output.caBundle !== undefined ? { ca_file: CA_FILE } : {}),
+        ...(output.tls && !output.tlsVerify ? { insecure_skip_verify: true } : {}),
+      };
+      exporters.elasticsearch = {
+        endpoints: [`${output.tls ? 'https' : 'http'}://${output.host}:${output.port}`],
+        logs_index: output.index,
+        ...(output.credentialsSecret !== undefined ? { user: env(USERNAME_ENV), password: env(PASSWORD_ENV) } : {}),
+        // The encoded key, as Elasticsearch's create-API-key call returns it.
+        ...(output.apiKey !== undefined ? { api_key: env(API_KEY_ENV) } : {}),
+        ...(Object.keys(tls).length > 0 ? { tls } : {}),
+      };
+      break;
+    }
+    case LogOutputType.CUSTOM: {
+      const [type, settings] = otelComponent(output._custom!.otelCollector!) as [string, unknown];
+      exporter = `${type}/custom`;
+      exporters[exporter] = settings;
+      break;
+    }
+    case LogOutputType.STDOUT:
+    default:
+      exporter = 'debug';
+      exporters.debug = { verbosity: 'detailed' };
+      break;
+  }
+  const processors: Record<string, unknown> = {
+    batch: {},
+    memory_limiter: { check_interval: '5s', limit_percentage: 80, spike_limit_percentage: 25 },
+    k8s_attributes: {
+      filter: { node_from_env_var: 'K8S_NODE_NAME' },
+      passthrough: false,
+      pod_association: [
+        { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
+        { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
+        { sources: [{ from: 'connection' }] },
+      ],
+      extract: { otel_annotations: true, metadata: [...OTEL_K8S_METADATA] },
+    },
+  };
+  const userProcessors: string[] = [];
+  ctx.filters.forEach((f, i) => {
+    if (f.type === LogFilterType.ADD_FIELDS) {
+      const name = `attributes/add-fields-${i}`;
+      processors[name] = { actions: Object.entries(f.fields!).map(([key, value]) => ({ key, value, action: 'insert' })) };
+      userProcessors.push(name);
+    } else {
+      const [type, settings] = otelComponent(f._custom.otelCollector!) as [string, unknown];
+      const name = `${type}/custom-${i}`;
+      processors[name] = settings;
+      userProcessors.push(name);
+    }
+  });
+  const receivers: Record<string, unknown> = {
+    file_log: {
+      include: [OTEL_POD_LOGS],
+      exclude: otelExcludedGlobs(ctx),
+      // First contact reads a file from its start, like the other flavors; the offsets in
+      // file_storage are used after a restart.
+      start_at: 'beginning',
+      retry_on_failure: { enabled: true },
+      storage: 'file_storage',
+      include_file_path: true,
+      include_file_name: false,
+      // Docker json-file, CRI-O and containerd formats, partial lines joined; pod, namespace,
+      // container and restart count from the path.
+      operators: [{ type: 'container', id: 'container-parser', max_log_size: 102400 }],
+    },
+  };
+  const metricReceivers: string[] = [];
+  if (ctx.kubeletMetrics) {
+    receivers.kubeletstats = { collection_interval: '20s', auth_type: 'serviceAccount', endpoint: `${env('K8S_NODE_IP')}:10250` };
+    metricReceivers.push('kubeletstats');
+  }
+  if (ctx.hostMetrics) {
+    receivers.hostmetrics = {
+      root_path: '/hostfs',
+      collection_interval: '10s',
+      scrapers: {
+        cpu: null,
+        load: null,
+        memory: null,
+        disk: null,
+        filesystem: {
+          exclude_mount_points: { mount_points: [...OTEL_EXCLUDED_MOUNT_POINTS], match_type: 'regexp' },
+          exclude_fs_types: { fs_types: [...OTEL_EXCLUDED_FS_TYPES], match_type: 'strict' },
+        },
+        network: null,
+      },
+    };
+    metricReceivers.push('hostmetrics');
+  }
+  const pipelineProcessors = ['k8s_attributes', 'memory_limiter', ...userProcessors, 'batch'];
+  const config = {
+    exporters,
+    extensions,
+    processors,
+    receivers,
+    service: {
+      extensions: Object.keys(extensions),
+      telemetry: {
+        // The collector's own metrics for Prometheus, on the port named metrics.
+        metrics: { readers: [{ pull: { exporter: { prometheus: { host: env('MY_POD_IP'), port: profile.metricsPort } } } }] },
+      },
+      pipelines: {
+        logs: { receivers: ['file_log'], processors: pipelineProcessors, exporters: [exporter] },
+        ...(metricReceivers.length > 0 ? { metrics: { receivers: metricReceivers, processors: ['k8s_attributes', 'memory_limiter', 'batch'], exporters: [exporter] } } : {}),
+      },
+    },
+  };
+  const text = yamlParser().stringify(config, { lineWidth: 0, nullStr: '' });
+  return `# Started as ${OTEL_CONFIG_DIRECTORY}/${profile.mainConfigFile} (--config).\n${text}`;
+}
+
+/** The resource attributes k8s_attributes adds: the chart's kubernetesAttributes preset, in its order. */
+export const OTEL_K8S_METADATA = [
+  'k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.node.name', 'k8s.pod.start_time',
+  'k8s.deployment.name', 'k8s.replicaset.name', 'k8s.replicaset.uid', 'k8s.daemonset.name', 'k8s.daemonset.uid',
+  'k8s.job.name', 'k8s.job.uid', 'k8s.container.name', 'k8s.cronjob.name', 'k8s.statefulset.name', 'k8s.statefulset.uid',
+  'container.image.tag', 'container.image.name', 'k8s.cluster.uid',
+  'service.namespace', 'service.name', 'service.version', 'service.instance.id',
+];
+
+/** The chart's hostMetrics preset: mount points the filesystem scraper skips. */
+export const OTEL_EXCLUDED_MOUNT_POINTS = [
+  '^/dev($|/)', '^/proc($|/)', '^/sys($|/)', '^/run/k3s/containerd($|/)', '^/var/lib/docker($|/)', '^/var/lib/kubelet($|/)', '^/snap($|/)',
+];
+
+/** The chart's hostMetrics preset: filesystem types the filesystem scraper skips. */
+export const OTEL_EXCLUDED_FS_TYPES = [
+  'autofs', 'binfmt_misc', 'bpf', 'cgroup2', 'configfs', 'debugfs', 'devpts', 'devtmpfs', 'fusectl', 'hugetlbfs', 'iso9660',
+  'mqueue', 'nsfs', 'overlay', 'proc', 'procfs', 'pstore', 'rpc_pipefs', 'securityfs', 'selinuxfs', 'squashfs', 'sysfs', 'tracefs',
+];

@@ -1,9 +1,9 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
-import { defaultImage, profileOf } from './log-agent-profile';
+import { CustomTextKey, defaultImage, LOGSTASH_MIN_HEAP_MIB, LogFlavorProfile, profileOf } from './log-agent-profile';
 import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
@@ -37,7 +37,8 @@ export interface LogAgentProps extends DaemonSetOptions {
    * @default - per flavor: cr.fluentbit.io/fluent/fluent-bit:4.0.8;
    * fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1 (or
    * -debian-opensearch-1.1 for OpenSearch; Loki needs your own image);
-   * docker.elastic.co/beats/filebeat:8.17.4
+   * docker.elastic.co/beats/filebeat:8.17.4; docker.elastic.co/logstash/logstash:8.17.4;
+   * otel/opentelemetry-collector-contrib:0.158.0
    */
   readonly image?: string;
 
@@ -52,8 +53,10 @@ export interface LogAgentProps extends DaemonSetOptions {
   /**
    * For experts: the agent's configuration files (file name to content), replacing the
    * generated ones. Must contain the file the agent is started with: `fluent-bit.conf`
-   * (Fluent Bit, mounted in /fluent-bit/etc/conf), `fluent.conf` (Fluentd, in /fluentd/etc) or
-   * `filebeat.yml` (Filebeat, in /etc/filebeat). The mounts stay the same: host logs under
+   * (Fluent Bit, mounted in /fluent-bit/etc/conf), `fluent.conf` (Fluentd, in /fluentd/etc),
+   * `filebeat.yml` (Filebeat, in /etc/filebeat), `logstash.conf` and `logstash.yml` (Logstash:
+   * the pipeline alone in /usr/share/logstash/pipeline, the settings at
+   * /usr/share/logstash/config/logstash.yml) or `relay.yaml` (the OpenTelemetry Collector, in /conf). The mounts stay the same: host logs under
    * /var/log (read-only), state in /fluent-bit/state, /fluentd/state or
    * /usr/share/filebeat/data (read-write), scratch space in /tmp. The checksum annotation
    * follows the files, so a change rolls the pods.
@@ -64,7 +67,8 @@ export interface LogAgentProps extends DaemonSetOptions {
 
   /**
    * The host directory that keeps the read positions (Fluent Bit's tail DB, Fluentd's pos file,
-   * Filebeat's registry) across restarts and upgrades. Created if missing (DirectoryOrCreate).
+   * Filebeat's registry, Logstash's sincedb and path.data, the collector's file_storage) across
+   * restarts and upgrades. Created if missing (DirectoryOrCreate).
    *
    * @default - /var/lib/<flavor>-state/<namespace>/<name>
    */
@@ -106,13 +110,41 @@ export interface LogAgentProps extends DaemonSetOptions {
    * not in the Prometheus format, so `true` is rejected for Filebeat. To have Prometheus scrape
    * the port, add `metrics: AgentMetrics.podMonitor(...)`.
    *
-   * @default - true for Fluent Bit and Fluentd, false for Filebeat
+   * @default - true for Fluent Bit, Fluentd and the OpenTelemetry Collector, false for Filebeat and Logstash
    */
   readonly serveMetrics?: boolean;
+
+  /**
+   * Logstash only: the JVM heap, passed as `-Xms` and `-Xmx` in `LS_JAVA_OPTS`. The container's
+   * memory request and limit are twice the heap (direct buffers, metaspace, JRuby's code and
+   * thread stacks live beside it), unless `resources` says otherwise. Whole MiB, at least 256Mi.
+   *
+   * @default Size.mebibytes(512) - a 1Gi container
+   */
+  readonly jvmHeap?: Size;
+
+  /**
+   * OpenTelemetry Collector only: also collect the node's, pods' and containers' metrics from the
+   * kubelet (the `kubeletstats` receiver on the node's port 10250, with `nodes/stats` read access),
+   * into a metrics pipeline to the same output.
+   *
+   * @default false
+   */
+  readonly kubeletMetrics?: boolean;
+
+  /**
+   * OpenTelemetry Collector only: also collect the node's CPU, load, memory, disk, filesystem and
+   * network metrics (the `hostmetrics` receiver), with the node's `/` mounted read-only at /hostfs
+   * (HostToContainer), into a metrics pipeline to the same output.
+   *
+   * @default false
+   */
+  readonly hostMetrics?: boolean;
 }
 
 /**
- * A log collector on every node: Fluent Bit (default), Fluentd or Filebeat, with a working
+ * A log collector on every node: Fluent Bit (default), Fluentd, Filebeat, Logstash or the
+ * OpenTelemetry Collector (contrib, optionally also a node metrics agent), with a working
  * configuration that tails the node's container logs, adds Kubernetes metadata and ships them to
  * a typed `LogOutput`.
  *
@@ -191,24 +223,24 @@ export interface LogAgentProps extends DaemonSetOptions {
  * |---|---|---|
  * | `component` | `"logging"` |  |
  * | `podAnnotations` | "checksum/config": the SHA-256 of the ConfigMap as synthesized, so that a configuration change rolls the pods |  |
- * | `imagePlatforms` | with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the project's build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of fluentd-kubernetes-daemonset). Not declared for Filebeat, nor when a container runs an image of your own. |  |
+ * | `imagePlatforms` | with the default image: Fluent Bit linux/amd64, linux/arm64, linux/arm/v7 (the project's build matrix); Fluentd linux/amd64, linux/arm64 (the multi-arch tags of fluentd-kubernetes-daemonset). Not declared for Filebeat, Logstash and the OpenTelemetry Collector (not verified here), nor when a container runs an image of your own. |  |
  * | `updateStrategy` | the core's (see why) | A surge is rejected: a second agent on the node would tail the same files with the same read positions (and Fluent Bit's DB is locked by the first one). |
- * | `terminationGracePeriodSeconds` | the core's (see why) | The agent is told to finish flushing 5 s before SIGKILL (Fluent Bit `Grace`, Filebeat `filebeat.shutdown_timeout`; Fluentd flushes its buffers at shutdown with `flush_at_shutdown`). |
- * | `volumes` | the preset's: the ConfigMap "config", an emptyDir "tmp" (64Mi), and the output's Secrets with files ("output-ca", "output-token") when it has them |  |
- * | `rbacRules` | exactly what the flavor's metadata enrichment reads: Fluent Bit pods get; Fluentd pods and namespaces get, list, watch; Filebeat pods, nodes and namespaces get, list, watch |  |
- * | `automountServiceAccountToken` | `true` | The agent reads pod (and namespace, node) metadata from the API server with it. |
+ * | `terminationGracePeriodSeconds` | the core's (see why) | The agent is told to finish flushing 5 s before SIGKILL (Fluent Bit `Grace`, Filebeat `filebeat.shutdown_timeout`; Fluentd flushes its buffers at shutdown with `flush_at_shutdown`; Logstash and the collector drain their pipelines on SIGTERM, their positions in the state directory). |
+ * | `volumes` | the preset's: the ConfigMap "config" (Logstash: its pipeline only, and "settings" with logstash.yml), an emptyDir "tmp" (64Mi), and the output's Secrets with files ("output-ca", "output-token") when it has them |  |
+ * | `rbacRules` | exactly what the flavor's metadata enrichment reads: Fluent Bit pods get; Fluentd pods and namespaces get, list, watch; Filebeat pods, nodes and namespaces get, list, watch; Logstash none (metadata from the file names); the OpenTelemetry Collector pods, namespaces and apps/replicasets get, list, watch (and nodes/stats with `kubeletMetrics`) |  |
+ * | `automountServiceAccountToken` | `true` | The agent reads pod (and namespace, node) metadata from the API server with it (Logstash: `false`, it has no API access). |
  * | `fsGroup` | none: the agent runs as root, which reads its ConfigMap and Secrets as their owner (a non-root sidecar that mounts them gets its own group, as in the core) |  |
- * | `metrics` | the core's (see why) | Fluent Bit serves the Prometheus format at `/api/v2/metrics/prometheus`, so pass that `path` (`AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' })`); Fluentd's default `/metrics` fits. Not for Filebeat (no Prometheus endpoint). See `serveMetrics`. |
- * | `command` | Fluent Bit: ["/fluent-bit/bin/fluent-bit"]; Fluentd and Filebeat: the image's ENTRYPOINT (Fluentd's /fluentd/entrypoint.sh reads FLUENTD_CONF) |  |
- * | `args` | Fluent Bit: ["--workdir=/fluent-bit/etc", "--config=/fluent-bit/etc/conf/fluent-bit.conf"]; Fluentd: none (the image's); Filebeat: ["-c", "/etc/filebeat/filebeat.yml", "-e"] | They name the generated configuration file: replace them only together with the configuration. |
- * | `env` | NODE_NAME; Fluentd FLUENTD_CONF and K8S_NODE_NAME; the output's secrets (LOG_OUTPUT_USERNAME, LOG_OUTPUT_PASSWORD, LOG_OUTPUT_API_KEY, LOG_OUTPUT_BEARER_TOKEN, and a custom output's `secretEnv`) from their Secrets |  |
- * | `ports` | Fluent Bit: 2020 named "metrics" ("http" with `serveMetrics: false`); Fluentd: 24220 "http" (monitor_agent) and 24231 "metrics"; Filebeat: 5066 "http" |  |
- * | `hostMounts` | /var/log read-only, `stateHostPath` read-write (and /var/lib/docker/containers read-only with `mountDockerLogs`) |  |
- * | `volumeMounts` | the configuration read-only (/fluent-bit/etc/conf, /fluentd/etc or /etc/filebeat), /tmp, and /etc/log-output/ca and /etc/log-output/token read-only when the output has them |  |
- * | `resources` | per flavor: Fluent Bit cpu 50m, memory 64Mi (limit 128Mi); Fluentd cpu 100m, memory 256Mi (limit 512Mi: Ruby plus plugins and buffers); Filebeat cpu 100m, memory 128Mi (limit 256Mi) |  |
- * | `liveness` | Fluent Bit: GET / on 2020; Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066 (every 10 s, timeout 5 s, 3 failures) |  |
- * | `readiness` | Fluent Bit: GET /api/v1/health on 2020 (fails after repeated output errors); Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066 |  |
- * | `startup` | Fluentd: GET /api/plugins.json on 24220, every 5 s, up to 24 failures (2 min for Ruby and its plugins); none for Fluent Bit and Filebeat |  |
+ * | `metrics` | the core's (see why) | Fluent Bit serves the Prometheus format at `/api/v2/metrics/prometheus`, so pass that `path` (`AgentMetrics.podMonitor({ path: '/api/v2/metrics/prometheus' })`); Fluentd's and the OpenTelemetry Collector's default `/metrics` fits. Not for Filebeat and Logstash (no Prometheus endpoint). See `serveMetrics`. |
+ * | `command` | Fluent Bit: ["/fluent-bit/bin/fluent-bit"]; Logstash: ["/usr/share/logstash/bin/logstash"] (not the image's entrypoint, whose env2yaml would rewrite the read-only logstash.yml); Fluentd, Filebeat and the OpenTelemetry Collector: the image's ENTRYPOINT (Fluentd's /fluentd/entrypoint.sh reads FLUENTD_CONF) |  |
+ * | `args` | Fluent Bit: ["--workdir=/fluent-bit/etc", "--config=/fluent-bit/etc/conf/fluent-bit.conf"]; Fluentd: none (the image's); Filebeat: ["-c", "/etc/filebeat/filebeat.yml", "-e"]; Logstash: none; OpenTelemetry Collector: ["--config=/conf/relay.yaml"] | They name the generated configuration file: replace them only together with the configuration. |
+ * | `env` | NODE_NAME; Fluentd FLUENTD_CONF and K8S_NODE_NAME; Logstash LS_JAVA_OPTS (the heap); the OpenTelemetry Collector MY_POD_IP, K8S_NODE_NAME, GOMEMLIMIT (and K8S_NODE_IP with `kubeletMetrics`); the output's secrets (LOG_OUTPUT_USERNAME, LOG_OUTPUT_PASSWORD, LOG_OUTPUT_API_KEY, LOG_OUTPUT_BEARER_TOKEN, and a custom output's `secretEnv`) from their Secrets |  |
+ * | `ports` | Fluent Bit: 2020 named "metrics" ("http" with `serveMetrics: false`); Fluentd: 24220 "http" (monitor_agent) and 24231 "metrics"; Filebeat: 5066 "http"; Logstash: 9600 "http" (the monitoring API); OpenTelemetry Collector: 13133 "http" (health_check) and 8888 "metrics" |  |
+ * | `hostMounts` | /var/log read-only, `stateHostPath` read-write (and /var/lib/docker/containers read-only with `mountDockerLogs`; the node's / read-only at /hostfs, HostToContainer, with `hostMetrics`) |  |
+ * | `volumeMounts` | the configuration read-only (/fluent-bit/etc/conf, /fluentd/etc, /etc/filebeat, /usr/share/logstash/pipeline with /usr/share/logstash/config/logstash.yml by subPath, or /conf), /tmp, and /etc/log-output/ca and /etc/log-output/token read-only when the output has them |  |
+ * | `resources` | per flavor: Fluent Bit cpu 50m, memory 64Mi (limit 128Mi); Fluentd cpu 100m, memory 256Mi (limit 512Mi: Ruby plus plugins and buffers); Filebeat cpu 100m, memory 128Mi (limit 256Mi); Logstash cpu 250m, memory twice `jvmHeap` as request and limit (1Gi); OpenTelemetry Collector cpu 100m, memory 128Mi (limit 256Mi) |  |
+ * | `liveness` | Fluent Bit: GET / on 2020; Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066; Logstash: GET / on 9600; OpenTelemetry Collector: GET / on 13133 (every 10 s, timeout 5 s, 3 failures) |  |
+ * | `readiness` | Fluent Bit: GET /api/v1/health on 2020 (fails after repeated output errors); Fluentd: GET /api/plugins.json on 24220; Filebeat: GET / on 5066; Logstash: GET / on 9600; OpenTelemetry Collector: GET / on 13133 |  |
+ * | `startup` | Fluentd: GET /api/plugins.json on 24220, every 5 s, up to 24 failures (2 min for Ruby and its plugins); Logstash: GET / on 9600, every 10 s, up to 30 failures (5 min for the JVM); none for Fluent Bit, Filebeat and the OpenTelemetry Collector |  |
  * | `runAsUser` | `0` | The container runtimes write the log files as root with mode 0640 (0600 on CRI-O) and the kubelet creates the state directory as root 0755, so only root (without any capability) can read the logs and keep the read positions; a non-root user cannot be given CAP_DAC_READ_SEARCH (added capabilities are not ambient). |
  * | `runAsGroup` | `0` |  |
  * | `runAsNonRoot` | `false` | the agent runs as root (see `runAsUser`) |
@@ -237,7 +269,10 @@ export class LogAgent extends Construct {
   constructor(scope: Construct, id: string, props: LogAgentProps = {}) {
     super(scope, id);
     props = checkConstructProps('LogAgentProps', this, props);
-    const { flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics, ...coreProps } = props;
+    const {
+      flavor, image, output, configOverride, stateHostPath, mountDockerLogs, excludeNamespaces, filters, serveMetrics,
+      jvmHeap, kubeletMetrics, hostMetrics, ...coreProps
+    } = props;
     const problems = ValidationProblems.of(this);
 
     this.flavor = flavor ?? LogFlavor.FLUENT_BIT;
@@ -245,27 +280,44 @@ export class LogAgent extends Construct {
       problems.add('flavor', this.flavor, `expected one of ${Object.values(LogFlavor).join(', ')} (LogFlavor)`);
       problems.throwIfAny();
     }
-    const profile = profileOf(this.flavor);
+    // The flavor-specific props: each is refused for the flavors it does not apply to.
+    let jvmHeapMiB: number | undefined;
+    if (jvmHeap !== undefined) {
+      if (this.flavor !== LogFlavor.LOGSTASH) {
+        problems.add('jvmHeap', jvmHeap.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), 'only Logstash runs on a JVM; remove jvmHeap or use LogFlavor.LOGSTASH');
+      } else {
+        const mib = jvmHeap.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+        if (!Number.isInteger(mib) || mib < LOGSTASH_MIN_HEAP_MIB) {
+          problems.add('jvmHeap', `${mib}Mi`, `expected whole MiB, at least ${LOGSTASH_MIN_HEAP_MIB}Mi (e.g. Size.mebibytes(512))`);
+        } else {
+          jvmHeapMiB = mib;
+        }
+      }
+    }
+    for (const [prop, value] of [['kubeletMetrics', kubeletMetrics], ['hostMetrics', hostMetrics]] as const) {
+      if (value === true && this.flavor !== LogFlavor.OTEL_COLLECTOR) {
+        problems.add(prop, value, `node metrics are collected by the OpenTelemetry Collector only; use LogFlavor.OTEL_COLLECTOR, or the NodeExporter preset for ${this.flavor}`);
+      }
+    }
+    const profile = profileOf(this.flavor, { jvmHeapMiB, kubeletMetrics, hostMetrics });
 
     if (configOverride !== undefined) {
       if (output !== undefined) {
         problems.add('output', output.type, 'configOverride replaces the generated configuration, output included; remove one of them');
       }
-      checkOverride(configOverride, profile.mainConfigFile, problems);
+      checkOverride(configOverride, profile.requiredFiles, problems);
     } else {
       this.output = output ?? LogOutput.stdout();
       for (const [field, value, allowed] of this.output._problems()) {
         problems.add(`output.${field}`, value, allowed);
       }
-      const supported = [LogOutputType.ELASTICSEARCH, LogOutputType.STDOUT, LogOutputType.CUSTOM];
-      if (this.flavor === LogFlavor.FILEBEAT && !supported.includes(this.output.type)) {
-        problems.add('output', this.output.type, 'Filebeat ships to Elasticsearch or stdout only (it has no Loki or OTLP output and refuses non-Elastic servers); use LogFlavor.FLUENT_BIT, or LogOutput.custom for another Filebeat output');
-      }
-      if (this.flavor === LogFlavor.FLUENTD && this.output.type === LogOutputType.OTLP) {
-        problems.add('output', this.output.type, 'the fluentd-kubernetes-daemonset images have no OpenTelemetry output plugin; use LogFlavor.FLUENT_BIT, or LogOutput.custom with an image that has fluent-plugin-opentelemetry');
+      // Each flavor's profile says which outputs it cannot ship to, and why.
+      const refusal = profile.refuseOutput(this.output.type);
+      if (refusal !== undefined) {
+        problems.add('output', this.output.type, refusal);
       }
       if (this.output.type === LogOutputType.CUSTOM) {
-        checkCustom(this.flavor, this.output._custom ?? {}, 'output', problems);
+        checkCustom(profile, this.output._custom ?? {}, 'output', problems);
       }
     }
     // Types (a LogOutput, a list of LogFilter, booleans ...) are checked by checkConstructProps.
@@ -277,7 +329,7 @@ export class LogAgent extends Construct {
         problems.add(`filters[${i}].${field}`, value, allowed);
       }
       if (f._problems().length === 0 && f.type === LogFilterType.CUSTOM) {
-        checkCustom(this.flavor, f._custom, `filters[${i}]`, problems);
+        checkCustom(profile, f._custom, `filters[${i}]`, problems);
       }
     });
     (excludeNamespaces ?? []).forEach((ns, i) => problems.check(`excludeNamespaces[${i}]`, ns, rules.dns1123Label(ns)));
@@ -286,7 +338,7 @@ export class LogAgent extends Construct {
     }
     const profileMetrics = profile.metricsPort !== undefined;
     if (serveMetrics === true && !profileMetrics) {
-      problems.add('serveMetrics', serveMetrics, 'Filebeat serves its metrics as JSON at /stats on port 5066 (port "http"), not in the Prometheus format; scrape it with an exporter, or use LogFlavor.FLUENT_BIT');
+      problems.add('serveMetrics', serveMetrics, profile.noMetrics!);
     }
     this.serveMetrics = serveMetrics ?? profileMetrics;
     // The core's monitor scrapes a port by name and a path: check them against this agent.
@@ -294,7 +346,7 @@ export class LogAgent extends Construct {
     if (monitor !== undefined && !this.serveMetrics) {
       problems.add('metrics', monitor.kind, this.flavor === LogFlavor.FILEBEAT
         ? 'Filebeat has no Prometheus endpoint (its HTTP endpoint serves JSON at /stats); scrape it with an exporter, or use LogFlavor.FLUENT_BIT'
-        : 'the agent serves no metrics with `serveMetrics: false`; remove one of them');
+        : (!profileMetrics ? profile.noMetrics! : 'the agent serves no metrics with `serveMetrics: false`; remove one of them'));
     } else if (monitor !== undefined && monitor.port === 'metrics' && monitor.path !== profile.metricsPath) {
       problems.add('metrics.path', monitor.path, `${this.flavor} serves Prometheus metrics at ${profile.metricsPath}; pass \`path: '${profile.metricsPath}'\``);
     }
@@ -334,6 +386,8 @@ export class LogAgent extends Construct {
       excludeNamespaces: [...new Set(excludeNamespaces ?? [])],
       filters: filters ?? [],
       metrics: this.serveMetrics,
+      kubeletMetrics,
+      hostMetrics,
     });
     const configMapName = `${name}-config`;
 
@@ -407,14 +461,20 @@ export class LogAgent extends Construct {
         // DirectoryOrCreate, not Directory: on a containerd node of a mixed fleet the directory
         // does not exist, and a Directory mount would keep the pod in ContainerCreating there.
         ...(mountDockerLogs ? [HostMount.readOnly('/var/lib/docker/containers', { type: HostPathVolumeType.DIRECTORY_OR_CREATE })] : []),
+        ...profile.hostMounts,
       ],
       volumes: [
-        AgentVolume.fromConfigMap('config', configMapName),
+        // All files, or the flavor's own (Logstash reads every file of its pipeline directory).
+        AgentVolume.fromConfigMap('config', configMapName, profile.configItems === undefined
+          ? {} : { items: Object.fromEntries(profile.configItems.map((f) => [f, f])) }),
+        ...(profile.settingsFile === undefined ? [] : [AgentVolume.fromConfigMap('settings', configMapName, { items: { [profile.settingsFile.file]: profile.settingsFile.file } })]),
         AgentVolume.fromEmptyDir('tmp', { sizeLimit: Size.mebibytes(64) }),
         ...secretVolumes,
       ],
       volumeMounts: [
         { volumeName: 'config', mountPath: profile.configDirectory, readOnly: true },
+        // A settings file beside the image's own files in its directory (Logstash's logstash.yml).
+        ...(profile.settingsFile === undefined ? [] : [{ volumeName: 'settings', mountPath: profile.settingsFile.mountPath, readOnly: true, subPath: profile.settingsFile.file }]),
         { volumeName: 'tmp', mountPath: '/tmp', readOnly: false },
         ...secretMounts,
       ],
@@ -442,9 +502,10 @@ export class LogAgent extends Construct {
 
 /** A custom output or filter must have text for the flavor, in a shape that stays inside its section. */
 function checkCustom(
-  flavor: LogFlavor, custom: { fluentBit?: string; fluentd?: string; filebeat?: string }, prop: string, problems: ValidationProblems,
+  profile: LogFlavorProfile, custom: { [key in CustomTextKey]?: string }, prop: string, problems: ValidationProblems,
 ): void {
-  const key = ({ [LogFlavor.FLUENT_BIT]: 'fluentBit', [LogFlavor.FLUENTD]: 'fluentd', [LogFlavor.FILEBEAT]: 'filebeat' } as const)[flavor];
+  const flavor = profile.flavor;
+  const key = profile.customKey;
   const text = custom[key];
   if (text === undefined) {
     const given = Object.entries(custom).filter(([, t]) => t !== undefined).map(([k]) => k);
@@ -457,7 +518,7 @@ function checkCustom(
 }
 
 /** ConfigMap keys (IsConfigMapKey), and the file the agent is started with. */
-function checkOverride(files: { [fileName: string]: string }, mainFile: string, problems: ValidationProblems): void {
+function checkOverride(files: { [fileName: string]: string }, requiredFiles: string[], problems: ValidationProblems): void {
   if (files === null || typeof files !== 'object' || Array.isArray(files)) {
     problems.add('configOverride', files, 'expected an object of file name to content');
     return;
@@ -470,7 +531,8 @@ function checkOverride(files: { [fileName: string]: string }, mainFile: string, 
       problems.add(`configOverride.${file}`, content, 'expected the file content as a string');
     }
   }
-  if (!(mainFile in files)) {
-    problems.add('configOverride', Object.keys(files), `expected the file the agent is started with, "${mainFile}"`);
+  const missing = requiredFiles.filter((f) => !(f in files));
+  if (missing.length > 0) {
+    problems.add('configOverride', Object.keys(files), `expected the file${requiredFiles.length > 1 ? 's' : ''} the agent is started with, ${requiredFiles.map((f) => `"${f}"`).join(' and ')}`);
   }
 }

@@ -26,6 +26,23 @@ export interface CustomLogFilterOptions {
    * @default - none: a Filebeat LogAgent rejects this filter
    */
   readonly filebeat?: string;
+
+  /**
+   * Logstash: one or more plugins for the `filter { }` section, e.g.
+   * "mutate {\n  remove_field => [\"[kubernetes][container_id]\"]\n}".
+   *
+   * @default - none: a Logstash LogAgent rejects this filter
+   */
+  readonly logstash?: string;
+
+  /**
+   * OpenTelemetry Collector: the YAML of one processor's settings, with the processor's type on
+   * the first line as a key, e.g. "filter:\n  logs:\n    log_record:\n      - 'severity_number < SEVERITY_NUMBER_WARN'".
+   * It is named `<type>/custom-<n>` and runs in the logs pipeline after `k8s_attributes`.
+   *
+   * @default - none: an OpenTelemetry Collector LogAgent rejects this filter
+   */
+  readonly otelCollector?: string;
 }
 
 /** The kind of a `LogFilter`. */
@@ -47,9 +64,11 @@ const FIELD_VALUE = /^[A-Za-z0-9._:/@+=, -]{1,1024}$/;
  */
 export class LogFilter {
   /**
-   * Adds fixed fields to every record (e.g. `{ cluster: 'prod-eu-1' }`), in all three flavors:
+   * Adds fixed fields to every record (e.g. `{ cluster: 'prod-eu-1' }`), in every flavor:
    * Fluent Bit's `modify` filter (`Add`, which keeps a field the record already has), Fluentd's
-   * `record_transformer`, Filebeat's `add_fields` at the root of the event.
+   * `record_transformer`, Filebeat's `add_fields` at the root of the event, Logstash's `mutate`
+   * `add_field`, the OpenTelemetry Collector's `attributes` processor (`insert`, which keeps an
+   * attribute the record already has).
    */
   public static addFields(fields: { [name: string]: string }): LogFilter {
     checkArgs('LogFilter.addFields', [fields]);
@@ -65,7 +84,9 @@ export class LogFilter {
   public static custom(options: CustomLogFilterOptions): LogFilter {
     checkArgs('LogFilter.custom', [options]);
     const o = options ?? ({} as CustomLogFilterOptions);
-    return new LogFilter(LogFilterType.CUSTOM, undefined, { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat });
+    return new LogFilter(LogFilterType.CUSTOM, undefined, {
+      fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat, logstash: o.logstash, otelCollector: o.otelCollector,
+    });
   }
 
   /** The kind of filter. */
@@ -99,7 +120,7 @@ export class LogFilter {
     } else {
       const texts = Object.entries(this._custom).filter(([, text]) => text !== undefined);
       if (texts.length === 0) {
-        problems.push(['custom', undefined, 'expected the filter for at least one flavor: fluentBit, fluentd or filebeat']);
+        problems.push(['custom', undefined, 'expected the filter for at least one flavor: fluentBit, fluentd, filebeat, logstash or otelCollector']);
       }
       for (const [flavor, text] of texts) {
         if (typeof text !== 'string' || text.trim() === '') {

@@ -230,6 +230,26 @@ export interface CustomLogOutputOptions {
   readonly filebeat?: string;
 
   /**
+   * Logstash: the body of the `output { }` section, one or more plugins, e.g.
+   * "kafka {\n  bootstrap_servers => \"kafka:9092\"\n  topic_id => \"logs\"\n}" (the plugin must be in
+   * the image). Secrets as `"${NAME}"` from `secretEnv`.
+   *
+   * @default - none: a Logstash LogAgent rejects this output
+   */
+  readonly logstash?: string;
+
+  /**
+   * OpenTelemetry Collector: the YAML of one exporter's settings (the value under
+   * `exporters.<type>/custom`), with the exporter's type on the first line as a key, e.g.
+   * "kafka:\n  brokers: [\"kafka:9092\"]\n  topic: logs". It is named `<type>/custom` and used by the
+   * logs pipeline (and the metrics pipeline with `kubeletMetrics` or `hostMetrics`). Secrets as
+   * `${env:NAME}` from `secretEnv`.
+   *
+   * @default - none: an OpenTelemetry Collector LogAgent rejects this output
+   */
+  readonly otelCollector?: string;
+
+  /**
    * Environment variables for the agent, each from a key of a Secret (`secretKeyRef`), for the
    * secret values the output needs.
    *
@@ -251,13 +271,16 @@ export class LogOutput {
     return LogOutput.search(LogOutputType.ELASTICSEARCH, options);
   }
 
-  /** Ships to OpenSearch (bulk API), one index. Not supported by Filebeat. */
+  /** Ships to OpenSearch (bulk API), one index. Not supported by Filebeat, Logstash (official image) or the OpenTelemetry Collector flavor. */
   public static openSearch(options: ElasticsearchOutputOptions): LogOutput {
     checkArgs('LogOutput.openSearch', [options]);
     return LogOutput.search(LogOutputType.OPENSEARCH, options);
   }
 
-  /** Pushes to Grafana Loki. Not supported by Filebeat; Fluentd needs an image with the Loki plugin. */
+  /**
+   * Pushes to Grafana Loki. Not supported by Filebeat, Logstash (official image) or the OpenTelemetry
+   * Collector (no Loki exporter: use `otlp` with Loki's OTLP endpoint); Fluentd needs an image with the Loki plugin.
+   */
   public static loki(options: LokiOutputOptions): LogOutput {
     checkArgs('LogOutput.loki', [options]);
     const o = options ?? ({} as LokiOutputOptions);
@@ -273,8 +296,9 @@ export class LogOutput {
 
   /**
    * Sends the logs over OTLP/HTTP (protobuf) to an OpenTelemetry Collector or any OTLP receiver.
-   * Fluent Bit only: Filebeat 8.17 has no OTLP output, and the fluentd-kubernetes-daemonset
-   * images have no OpenTelemetry plugin.
+   * Fluent Bit (`opentelemetry` output) and the OpenTelemetry Collector (`otlphttp` exporter,
+   * logs and node metrics); Filebeat 8.17 and Logstash have no OTLP output, and the
+   * fluentd-kubernetes-daemonset images have no OpenTelemetry plugin.
    */
   public static otlp(options: OtlpOutputOptions): LogOutput {
     checkArgs('LogOutput.otlp', [options]);
@@ -305,7 +329,7 @@ export class LogOutput {
     checkArgs('LogOutput.custom', [options]);
     const o = options ?? ({} as CustomLogOutputOptions);
     return new LogOutput(LogOutputType.CUSTOM, {
-      custom: { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat },
+      custom: { fluentBit: o.fluentBit, fluentd: o.fluentd, filebeat: o.filebeat, logstash: o.logstash, otelCollector: o.otelCollector },
       secretEnv: o.secretEnv === undefined ? undefined : { ...o.secretEnv },
     });
   }
@@ -355,7 +379,7 @@ export class LogOutput {
   /** Custom: environment variables from Secrets. */
   public readonly secretEnv?: { [name: string]: LogSecretKey };
   /** Custom: the text per flavor. @internal */
-  public readonly _custom?: { readonly fluentBit?: string; readonly fluentd?: string; readonly filebeat?: string };
+  public readonly _custom?: CustomTexts;
 
   private constructor(type: LogOutputType, fields: OutputFields) {
     this.type = type;
@@ -459,8 +483,8 @@ export class LogOutput {
     }
     if (this.type === LogOutputType.CUSTOM) {
       const custom = this._custom ?? {};
-      if (custom.fluentBit === undefined && custom.fluentd === undefined && custom.filebeat === undefined) {
-        add('custom', undefined, 'expected the output for at least one flavor: fluentBit, fluentd or filebeat');
+      if (Object.values(custom).every((t) => t === undefined)) {
+        add('custom', undefined, 'expected the output for at least one flavor: fluentBit, fluentd, filebeat, logstash or otelCollector');
       }
       for (const [flavor, text] of Object.entries(custom)) {
         if (text !== undefined && (typeof text !== 'string' || text.trim() === '')) {
@@ -488,6 +512,15 @@ export class LogOutput {
 }
 brand(LogOutput, 'LogOutput');
 
+/** A custom output's text per flavor (module-private). */
+interface CustomTexts {
+  readonly fluentBit?: string;
+  readonly fluentd?: string;
+  readonly filebeat?: string;
+  readonly logstash?: string;
+  readonly otelCollector?: string;
+}
+
 /** The values a factory sets (module-private). */
 interface OutputFields {
   readonly host?: string;
@@ -504,7 +537,7 @@ interface OutputFields {
   readonly tenantId?: string;
   readonly headers?: { [name: string]: string };
   readonly secretEnv?: { [name: string]: LogSecretKey };
-  readonly custom?: { readonly fluentBit?: string; readonly fluentd?: string; readonly filebeat?: string };
+  readonly custom?: CustomTexts;
 }
 
 function sortedCopy(map: { [key: string]: string }): { [key: string]: string } {

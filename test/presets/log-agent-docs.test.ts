@@ -48,7 +48,7 @@ describe('docs/presets/log-agent.md', () => {
     }
   });
 
-  test.each([LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT])('%s: Pod Security level privileged, for hostPath volumes only', (flavor) => {
+  test.each([LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT, LogFlavor.LOGSTASH, LogFlavor.OTEL_COLLECTOR])('%s: Pod Security level privileged, for hostPath volumes only', (flavor) => {
     expect(PAGE).toMatch(/## Pod Security level\n\n\*\*privileged\*\*, for one reason only: `hostPath` volumes/);
     const report = new LogAgent(newChart(), 'logs', { flavor }).daemonSet.podSecurity();
     expect(report.level).toBe('privileged');

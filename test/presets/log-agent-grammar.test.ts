@@ -58,6 +58,10 @@ const SUPPORTED: Record<LogFlavor, string[]> = {
   [LogFlavor.FLUENT_BIT]: ['stdout', 'elasticsearch', 'elasticsearch-api-key-ca', 'opensearch', 'loki', 'loki-tenant-token-ca', 'otlp', 'custom', 'filters'],
   [LogFlavor.FLUENTD]: ['stdout', 'elasticsearch', 'elasticsearch-api-key-ca', 'opensearch', 'loki', 'loki-tenant-token-ca', 'custom', 'filters'],
   [LogFlavor.FILEBEAT]: ['stdout', 'elasticsearch', 'elasticsearch-api-key-ca', 'custom', 'filters'],
+  // Not parsed here by the agents' own grammar (no JVM or Go binary on these machines): their
+  // files are checked in log-agent-logstash.test.ts and log-agent-otel.test.ts (the key list).
+  [LogFlavor.LOGSTASH]: [],
+  [LogFlavor.OTEL_COLLECTOR]: [],
 };
 
 function renderFiles(flavor: LogFlavor, props: LogAgentProps): Record<string, string> {

@@ -70,7 +70,7 @@ describe('LogAgent metrics (a container port named metrics)', () => {
 describe('LogAgent Elasticsearch API key and CA bundle', () => {
   const output = LogOutput.elasticsearch({ host: 'es.logging.svc', tls: true, apiKey: { name: 'es-key', key: 'encoded' }, caBundle: { name: 'es-ca', key: 'ca.pem' } });
 
-  test.each([LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT])('%s: the key from the Secret through env, the CA bundle mounted read-only', (flavor) => {
+  test.each([LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT] as const)('%s: the key from the Secret through env, the CA bundle mounted read-only', (flavor) => {
     // GIVEN / WHEN
     const { main, spec, config } = render({ flavor, output });
     // THEN the key is an env var from the Secret, the CA a Secret volume; neither is in the ConfigMap

@@ -7,11 +7,13 @@ import { LogFlavor } from '../../src/presets/log-flavor';
 import { LogOutput, LogOutputType } from '../../src/presets/log-output';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
 
-const FLAVORS = [LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT];
+const FLAVORS = [LogFlavor.FLUENT_BIT, LogFlavor.FLUENTD, LogFlavor.FILEBEAT] as const;
 const MAIN_FILE: Record<LogFlavor, string> = {
   [LogFlavor.FLUENT_BIT]: 'fluent-bit.conf',
   [LogFlavor.FLUENTD]: 'fluent.conf',
   [LogFlavor.FILEBEAT]: 'filebeat.yml',
+  [LogFlavor.LOGSTASH]: 'logstash.conf',
+  [LogFlavor.OTEL_COLLECTOR]: 'relay.yaml',
 };
 
 /** Synthesizes one LogAgent in a fresh chart. */
