@@ -62,6 +62,14 @@ export class GpuNodes {
     public readonly requirements: NodeRequirement[],
   ) {}
 
+  /**
+   * These nodes, narrowed by more requirements (all of them must hold too), e.g. an OS:
+   * `GpuNodes.gpuPresent().and(NodeRequirement.in('feature.node.kubernetes.io/system-os_release.ID', ['ubuntu']))`.
+   */
+  public and(...requirements: NodeRequirement[]): GpuNodes {
+    return new GpuNodes([...this.requirements, ...requirements]);
+  }
+
   /** The node affinity term that selects these nodes. */
   public toAffinityTerm(): NodeAffinityTerm {
     return NodeAffinityTerm.allOf(...this.requirements);

@@ -267,17 +267,33 @@ describe.each([
     const ds = objects.find((o) => o.kind === 'DaemonSet');
     const spec = ds.spec.template.spec;
     const installer = [...(spec.initContainers ?? []), ...spec.containers].find((c: any) => c.securityContext?.privileged);
-    // The host paths it installs into (not the host's /etc or /dev, which it only needs to find).
-    const writable = installer.volumeMounts.filter((m: any) => !m.readOnly && !['/etc', '/dev', '/'].includes(spec.volumes.find((v: any) => v.name === m.name)?.hostPath?.path ?? '/'));
+    const volumeOf = (m: any) => spec.volumes.find((v: any) => v.name === m.name);
+    // The host paths it installs into (not the host's /etc or /dev, which it only needs to find);
+    // a file (the COS installer's lock) is written itself, a directory gets a marker file.
+    const isFile = (m: any) => ['File', 'FileOrCreate'].includes(volumeOf(m)?.hostPath?.type);
+    const writable = installer.volumeMounts.filter((m: any) => !m.readOnly && !['/etc', '/dev', '/'].includes(volumeOf(m)?.hostPath?.path ?? '/'));
     const readable = installer.volumeMounts.filter((m: any) => m.readOnly);
+    const target = (m: any) => (isFile(m) ? m.mountPath : `${m.mountPath}/.stand-in-${flavor}`);
     const work = [
       ...readable.map((m: any) => `test -e ${m.mountPath}`),
-      ...writable.map((m: any) => `echo installed > ${m.mountPath}/.stand-in-${flavor}`),
+      ...writable.map((m: any) => `echo installed > ${target(m)}`),
       'test -c /dev/null',
     ].join(' && ');
-    const images = importStandIns(ds, {
-      [installer.name]: { work, execProbes: { 'nvidia-smi': `test -e /run/nvidia/.stand-in-${flavor}` } },
-    }, [preset.pauseImage ?? '']);
+    // Host files the kubelet creates for FileOrCreate mounts, removed afterwards if new.
+    const createdFiles = writable.filter(isFile).map((m: any) => hostPathOf(ds, installer, m.mountPath)).filter((f: string) => !fs.existsSync(f));
+    // The driver container's unload guard runs the real script from the driver image (the
+    // stand-in's busybox sh): it reads /sys/module/nvidia*, absent here, and lets the driver start.
+    const guard = (spec.initContainers ?? []).find((c: any) => c.name === 'driver-unload-guard');
+    const images: string[] = [];
+    for (const [containers, init] of [[spec.initContainers ?? [], true], [spec.containers, false]] as Array<[any[], boolean]>) {
+      for (const c of containers) {
+        if (c !== guard && c.image !== preset.pauseImage) {
+          const standIn = c.name === installer.name ? { work, execProbes: { 'nvidia-smi': `test -e /run/nvidia/.stand-in-${flavor}` } } : {};
+          images.push(node.importImage(standInImage(c, init, standIn)));
+        }
+      }
+    }
+    expect(guard === undefined || guard.image === installer.image).toBe(true);
     if (preset.pauseImage) {
       node.importImage({ name: preset.pauseImage, trees: [], files: { '/pause': { content: fs.readFileSync(path.join(nodeCache(), 'pause', 'pause')), mode: 0o755 } }, entrypoint: ['/pause'] });
     }
@@ -290,14 +306,19 @@ describe.each([
     const readySeconds = (Date.now() - t0) / 1000;
 
     // THEN it wrote into each writable host path, seen on the host
-    const written = writable.map((m: any) => path.join(hostPathOf(ds, installer, m.mountPath), `.stand-in-${flavor}`));
+    const written = writable.map((m: any) => (isFile(m) ? hostPathOf(ds, installer, m.mountPath) : path.join(hostPathOf(ds, installer, m.mountPath), `.stand-in-${flavor}`)));
     for (const file of written) {
       expect(fs.readFileSync(file, 'utf-8')).toBe('installed\n');
     }
     expect(podLog(pod, installer.name)).toContain('stand-in for');
+    // AND the driver container's guard found no driver in use and let it start
+    if (guard) {
+      expect(podLog(pod, guard.name)).toContain('NVIDIA driver not loaded, or loaded and unused');
+    }
     expect(restarts(pod)).toBe(0);
     await deleteDaemonSet(ds);
     await unlabel(labels);
+    createdFiles.forEach((f: string) => fs.rmSync(f, { force: true }));
 
     report({
       agent: `GpuDriverInstaller (${label})`,
@@ -307,6 +328,7 @@ describe.each([
       checked: [
         `node labelled ${JSON.stringify(labels)} to match its required node affinity`,
         `found ${readable.map((m: any) => m.mountPath).join(', ')} (read-only) and wrote ${written.join(', ')} on the host`,
+        ...(guard ? [`init container ${guard.name} (the real script, in the stand-in's sh) found no driver in use and exited 0`] : []),
         `${installer.startupProbe?.exec ? `startup probe ${installer.startupProbe.exec.command.join(' ')} (stand-in: the driver dir marker) passed after initialDelaySeconds ${installer.startupProbe.initialDelaySeconds}` : 'init container exited 0; pause keeps the pod'}`,
         `apply to Ready ${readySeconds.toFixed(1)} s`,
       ],

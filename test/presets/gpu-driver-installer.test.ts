@@ -1,6 +1,10 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Cpu, EnvValue, Probe, TaintEffect } from 'cdk8s-plus-28';
-import { AgentContainer, HostMount, IntOrPercent, NodeAffinityTerm, NodeRequirement, Toleration, UpdateStrategy } from '../../src';
+import { AgentContainer, Errors, HostMount, InventoryNode, IntOrPercent, NodeAffinityTerm, NodeInventory, NodeRequirement, PlacementPreview, Toleration, UpdateStrategy } from '../../src';
 import { GpuDriverFlavor, GpuDriverInstaller, GpuDriverInstallerProps } from '../../src/presets/gpu-driver-installer';
 import { GpuNodes } from '../../src/presets/gpu-nodes';
 import { container, newChart, only, podSpec, synth, VIRTUAL_NODES_EXCLUDED } from '../util/synth';
@@ -15,6 +19,12 @@ function build(props: GpuDriverInstallerProps = {}) {
 function make(props: GpuDriverInstallerProps) {
   return () => new GpuDriverInstaller(newChart(), 'gpu', props);
 }
+
+/** What the COS flavor adds to the GPU nodes given: COS by GKE's label, and the opt-out. */
+const COS_ADDED = [
+  { key: 'cloud.google.com/gke-os-distribution', operator: 'In', values: ['cos'] },
+  { key: 'nvidia.com/gpu.deploy.driver', operator: 'NotIn', values: ['false', 'pre-installed'] },
+];
 
 const LOCKED_DOWN = {
   privileged: false,
@@ -63,7 +73,7 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
     expect(preset.daemonSet.updateStrategy.type).toBe('OnDelete');
   });
 
-  test('selects GKE GPU nodes whose driver GKE does not manage, on Linux', () => {
+  test('selects GKE GPU nodes whose driver GKE does not manage, on COS, not opted out, on Linux', () => {
     expect(spec.affinity).toEqual({
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
@@ -72,6 +82,8 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
               { key: 'cloud.google.com/gke-accelerator', operator: 'Exists' },
               { key: 'cloud.google.com/gke-gpu-driver-version', operator: 'DoesNotExist' },
               { key: 'cloud.google.com/gke-confidential-nodes-instance-type', operator: 'DoesNotExist' },
+              { key: 'cloud.google.com/gke-os-distribution', operator: 'In', values: ['cos'] },
+              { key: 'nvidia.com/gpu.deploy.driver', operator: 'NotIn', values: ['false', 'pre-installed'] },
               ...VIRTUAL_NODES_EXCLUDED,
             ],
           }],
@@ -122,13 +134,14 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
     expect(spec.hostIPC).toBe(false);
   });
 
-  test('mounts the host read-only except /dev, /etc, the install dir and the toolchain cache', () => {
+  test('mounts the host read-only except /dev, /etc, the install dir, the toolchain cache and the installer\'s lock', () => {
     expect(installer.volumeMounts).toEqual([
       { name: 'host-dev', mountPath: '/dev', readOnly: false },
       { name: 'host-root', mountPath: '/root', readOnly: true },
       { name: 'host-etc', mountPath: '/root/etc', readOnly: false },
       { name: 'host-home-kubernetes-bin-nvidia', mountPath: '/root/home/kubernetes/bin/nvidia', readOnly: false },
       { name: 'host-var-lib-cos-tools', mountPath: '/build/cos-tools', readOnly: false },
+      { name: 'installer-lock', mountPath: '/root/tmp/cos_gpu_installer_lock', readOnly: false },
     ]);
     expect(spec.volumes).toEqual([
       { name: 'host-dev', hostPath: { path: '/dev', type: 'Directory' } },
@@ -136,7 +149,15 @@ describe('GpuDriverInstaller defaults (COS flavor)', () => {
       { name: 'host-etc', hostPath: { path: '/etc', type: 'Directory' } },
       { name: 'host-home-kubernetes-bin-nvidia', hostPath: { path: '/home/kubernetes/bin/nvidia', type: 'DirectoryOrCreate' } },
       { name: 'host-var-lib-cos-tools', hostPath: { path: '/var/lib/cos-tools', type: 'DirectoryOrCreate' } },
+      { name: 'installer-lock', hostPath: { path: '/tmp/cos_gpu_installer_lock', type: 'FileOrCreate' } },
     ]);
+  });
+
+  test('mounts the installer\'s lock (/root/tmp/cos_gpu_installer_lock) writable on its own, after the read-only /, so it survives a recursive read-only mount', () => {
+    // THEN the lock's mount comes after /root's (mounted over it), and is writable
+    const names = installer.volumeMounts.map((m: any) => m.mountPath);
+    expect(names.indexOf('/root/tmp/cos_gpu_installer_lock')).toBeGreaterThan(names.indexOf('/root'));
+    expect(installer.volumeMounts.find((m: any) => m.mountPath === '/root/tmp/cos_gpu_installer_lock').readOnly).toBe(false);
   });
 
   test('is system-node-critical', () => {
@@ -161,14 +182,14 @@ describe('GpuDriverInstaller DRIVER_CONTAINER flavor', () => {
   const { preset, objects, daemonSet, spec } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER });
   const driver = container(objects);
 
-  test('runs nvcr.io/nvidia/driver:<version>-<os> as the privileged main container, no init container', () => {
+  test('runs nvcr.io/nvidia/driver:<version>-<os> as the privileged main container, after the unload guard', () => {
     expect(preset.image).toBe('nvcr.io/nvidia/driver:550.127.05-ubuntu22.04');
     expect(preset.driverVersion).toBe('550.127.05');
     expect(preset.operatingSystem).toBe('ubuntu22.04');
     expect(preset.installDir).toBeUndefined();
     expect(preset.pauseImage).toBeUndefined();
     expect(preset.installerContainerName).toBe('nvidia-driver');
-    expect(spec.initContainers).toBeUndefined();
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['driver-unload-guard']);
     expect(spec.containers.map((c: any) => c.name)).toEqual(['nvidia-driver']);
     expect(driver.image).toBe('nvcr.io/nvidia/driver:550.127.05-ubuntu22.04');
     expect(driver.command).toEqual(['nvidia-driver']);
@@ -201,9 +222,18 @@ describe('GpuDriverInstaller DRIVER_CONTAINER flavor', () => {
     ]);
   });
 
-  test('selects nvidia.com/gpu.present=true nodes; host PID but pod network', () => {
+  test('selects nvidia.com/gpu.present=true nodes of the image\'s OS by NFD\'s os_release labels, not COS, not opted out; host PID but pod network', () => {
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
+      {
+        matchExpressions: [
+          { key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] },
+          { key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'In', values: ['ubuntu'] },
+          { key: 'feature.node.kubernetes.io/system-os_release.VERSION_ID', operator: 'In', values: ['22.04'] },
+          { key: 'cloud.google.com/gke-os-distribution', operator: 'NotIn', values: ['cos'] },
+          { key: 'nvidia.com/gpu.deploy.driver', operator: 'NotIn', values: ['false', 'pre-installed'] },
+          ...VIRTUAL_NODES_EXCLUDED,
+        ],
+      },
     ]);
     expect(spec.hostPID).toBe(true);
     expect(spec.hostNetwork).toBe(false);
@@ -248,27 +278,39 @@ describe('GpuDriverInstaller overrides', () => {
     expect(container(objects, 'nvidia-driver-installer').args).toEqual(['install', `--version=${driverVersion}`]);
   });
 
-  test('gpuNodes selects by a label value, a label key, or any requirements', () => {
+  test('gpuNodes selects by a label value, a label key, or any requirements (COS and the opt-out added)', () => {
     const terms = (gpuNodes: GpuNodes) => build({ gpuNodes }).spec
       .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms(GpuNodes.withLabel('feature.node.kubernetes.io/pci-10de.present', 'true'))).toEqual([
-      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
+      { matchExpressions: [{ key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] }, ...COS_ADDED, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.withLabelKey('cloud.google.com/gke-accelerator'))).toEqual([
-      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
+      { matchExpressions: [{ key: 'cloud.google.com/gke-accelerator', operator: 'Exists' }, ...COS_ADDED, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.gpuPresent())).toEqual([
-      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...VIRTUAL_NODES_EXCLUDED] },
+      { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }, ...COS_ADDED, ...VIRTUAL_NODES_EXCLUDED] },
     ]);
     expect(terms(GpuNodes.matching(NodeRequirement.in('pool', ['a100', 'h100']), NodeRequirement.doesNotExist('driver-preinstalled')))).toEqual([
       {
         matchExpressions: [
           { key: 'pool', operator: 'In', values: ['a100', 'h100'] },
           { key: 'driver-preinstalled', operator: 'DoesNotExist' },
+          ...COS_ADDED,
           ...VIRTUAL_NODES_EXCLUDED,
         ],
       },
     ]);
+  });
+
+  test('COS: gpuNodes that are already COS by NFD\'s label get no GKE OS label', () => {
+    const { preset, spec } = build({ gpuNodes: GpuNodes.matching(NodeRequirement.exists('gpu'), NodeRequirement.in('feature.node.kubernetes.io/system-os_release.ID', ['cos'])) });
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
+      { key: 'gpu', operator: 'Exists' },
+      { key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'In', values: ['cos'] },
+      { key: 'nvidia.com/gpu.deploy.driver', operator: 'NotIn', values: ['false', 'pre-installed'] },
+      ...VIRTUAL_NODES_EXCLUDED,
+    ]);
+    expect(preset.nodeSelection.requirements.map((r) => r.key)).toEqual(['gpu', 'feature.node.kubernetes.io/system-os_release.ID', 'nvidia.com/gpu.deploy.driver']);
   });
 
   test('the user\'s core props win: tolerations, priority class, rollout, namespaces, name', () => {
@@ -289,10 +331,32 @@ describe('GpuDriverInstaller overrides', () => {
     expect(preset.daemonSet.updateStrategy.type).toBe('RollingUpdate');
   });
 
-  test('requiredNodeAffinity replaces the GPU node selection whole', () => {
-    const { spec } = build({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] });
-    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, ...VIRTUAL_NODES_EXCLUDED] },
+  test('requiredNodeAffinity replaces gpuNodes; the OS and the opt-out are added to each of its terms', () => {
+    // GIVEN two terms for COS (one already COS by GKE's label), one for the driver container
+    const cos = build({
+      requiredNodeAffinity: [
+        NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'), NodeRequirement.in('cloud.google.com/gke-os-distribution', ['cos'])),
+        NodeAffinityTerm.allOf(NodeRequirement.in('pool', ['gpu'])),
+      ],
+    });
+    const driver = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] });
+    // THEN
+    const optOut = { key: 'nvidia.com/gpu.deploy.driver', operator: 'NotIn', values: ['false', 'pre-installed'] };
+    expect(cos.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'gpu', operator: 'Exists' }, { key: 'cloud.google.com/gke-os-distribution', operator: 'In', values: ['cos'] }, optOut, ...VIRTUAL_NODES_EXCLUDED] },
+      { matchExpressions: [{ key: 'pool', operator: 'In', values: ['gpu'] }, ...COS_ADDED, ...VIRTUAL_NODES_EXCLUDED] },
+    ]);
+    expect(driver.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      {
+        matchExpressions: [
+          { key: 'gpu', operator: 'Exists' },
+          { key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'In', values: ['ubuntu'] },
+          { key: 'feature.node.kubernetes.io/system-os_release.VERSION_ID', operator: 'In', values: ['22.04'] },
+          { key: 'cloud.google.com/gke-os-distribution', operator: 'NotIn', values: ['cos'] },
+          optOut,
+          ...VIRTUAL_NODES_EXCLUDED,
+        ],
+      },
     ]);
   });
 
@@ -457,7 +521,7 @@ describe('GpuDriverInstaller fails when', () => {
 
   test('gpuNodes and requiredNodeAffinity are both given', () => {
     expect(make({ gpuNodes: GpuNodes.gpuPresent(), requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu'))] }))
-      .toThrow(/gpuNodes: got "together with requiredNodeAffinity"; requiredNodeAffinity replaces the GPU node selection whole; give only one of them/);
+      .toThrow(/gpuNodes: got "together with requiredNodeAffinity"; requiredNodeAffinity replaces the GPU node selection \(the OS and opt-out requirements are added to its terms too\); give only one of them/);
   });
 
   test('gpuNodes selects every node or has an invalid label', () => {
@@ -468,6 +532,39 @@ describe('GpuDriverInstaller fails when', () => {
 
   test('the flavor is not one of GpuDriverFlavor', () => {
     expect(make({ flavor: 'ubuntu' as GpuDriverFlavor })).toThrow(/flavor: got "ubuntu"; expected one of cos, driver-container/);
+  });
+
+  test('operatingSystem is given with a custom image that has no OS tag', () => {
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, image: 'registry.example.com/driver:550.127.05', operatingSystem: 'ubuntu22.04' }))
+      .toThrow(/operatingSystem: got "ubuntu22.04"; the image "registry.example.com\/driver:550.127.05" has no OS tag \(NVIDIA tags its driver images "<version>-<os>"/);
+  });
+
+  test('a custom driver image has no OS tag and nothing else selects the nodes', () => {
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, image: 'registry.example.com/driver:550.127.05' }))
+      .toThrow(/image: got "registry.example.com\/driver:550.127.05"; expected a driver image tagged "<version>-<os>".*or give requiredNodeAffinity/);
+  });
+
+  test('operatingSystem is not the custom image\'s OS tag', () => {
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, image: 'nvcr.io/nvidia/driver:550.127.05-rhel9.4', operatingSystem: 'ubuntu22.04' }))
+      .toThrow(/operatingSystem: got "ubuntu22.04"; the image "nvcr.io\/nvidia\/driver:550.127.05-rhel9.4" is built for "rhel9.4"/);
+  });
+
+  test('the driver container is asked for COS, by operatingSystem, gpuNodes or requiredNodeAffinity', () => {
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'cos113' }))
+      .toThrow(/operatingSystem: got "cos113"; NVIDIA's driver container does not run on Container-Optimized OS/);
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, gpuNodes: GpuNodes.withLabel('cloud.google.com/gke-os-distribution', 'cos') }))
+      .toThrow(/gpuNodes: got "cloud.google.com\/gke-os-distribution In \[cos\]"; selects only Container-Optimized OS nodes/);
+    expect(make({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.in('feature.node.kubernetes.io/system-os_release.ID', ['cos']))] }))
+      .toThrow(/requiredNodeAffinity\[0\]: got "feature.node.kubernetes.io\/system-os_release.ID In \[cos\]"; selects only Container-Optimized OS nodes/);
+  });
+
+  test('the COS installer is asked for nodes that are not COS, by gpuNodes or requiredNodeAffinity', () => {
+    expect(make({ gpuNodes: GpuNodes.matching(NodeRequirement.exists('cloud.google.com/gke-accelerator'), NodeRequirement.in('feature.node.kubernetes.io/system-os_release.ID', ['ubuntu'])) }))
+      .toThrow(/gpuNodes: got "cloud.google.com\/gke-accelerator Exists, feature.node.kubernetes.io\/system-os_release.ID In \[ubuntu\]"; selects no Container-Optimized OS node/);
+    expect(make({ gpuNodes: GpuNodes.withLabel('cloud.google.com/gke-os-distribution', 'ubuntu') }))
+      .toThrow(/gpuNodes: got .*; selects no Container-Optimized OS node/);
+    expect(make({ requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('gpu')), NodeAffinityTerm.allOf(NodeRequirement.in('cloud.google.com/gke-os-distribution', ['ubuntu']))] }))
+      .toThrow(/requiredNodeAffinity\[1\]: got "cloud.google.com\/gke-os-distribution In \[ubuntu\]"; selects no Container-Optimized OS node/);
   });
 
   test('several problems are reported together', () => {
@@ -499,8 +596,186 @@ describe('GpuDriverInstaller beside other agents', () => {
     const chart = newChart();
     new GpuDriverInstaller(chart, 'gpu');
     new GpuDriverInstaller(chart, 'gpu-2');
-    // THEN the install directory is claimed twice (/dev and /etc are shared by design)
-    expect(() => synth(chart)).toThrow(/both claim writable host path \/home\/kubernetes\/bin\/nvidia/);
+    // THEN the install directory and the installer's lock are claimed twice (/dev and /etc are shared by design)
+    expect(() => synth(chart)).toThrow(/both claim writable host path \/home\/kubernetes\/bin\/nvidia, writable host path \/var\/lib\/cos-tools, writable host path \/tmp\/cos_gpu_installer_lock/);
+  });
+
+  test('fails when two driver containers for one OS can run on one node, with the library\'s ValidationError', () => {
+    // GIVEN two driver containers for ubuntu22.04 on the same GPU nodes
+    const chart = newChart();
+    new GpuDriverInstaller(chart, 'gpu', { flavor: GpuDriverFlavor.DRIVER_CONTAINER });
+    new GpuDriverInstaller(chart, 'gpu-2', { flavor: GpuDriverFlavor.DRIVER_CONTAINER, driverVersion: '535.216.03' });
+    // WHEN synthesized
+    let error: unknown;
+    try {
+      synth(chart);
+    } catch (e) {
+      error = e;
+    }
+    // THEN the firmware directory is claimed twice (/run/nvidia is shared by design)
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(String(error)).toMatch(/'test\/gpu' \(default\/gpu\) and 'test\/gpu-2' \(default\/gpu-2\) can run on the same node and both claim writable host path \/run\/nvidia\/driver\/lib\/firmware;/);
+  });
+
+  test('fails when a driver container with a custom image of no OS tag can run where another driver container does', () => {
+    // GIVEN the default driver container, and one whose nodes are chosen by requiredNodeAffinity
+    const chart = newChart();
+    new GpuDriverInstaller(chart, 'gpu', { flavor: GpuDriverFlavor.DRIVER_CONTAINER });
+    new GpuDriverInstaller(chart, 'custom', {
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      image: 'registry.example.com/driver:550.127.05',
+      requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.in('nvidia.com/gpu.present', ['true']))],
+    });
+    // THEN both could run on an Ubuntu 22.04 GPU node
+    expect(() => synth(chart)).toThrow(/'test\/gpu' \(default\/gpu\) and 'test\/custom' \(default\/custom\) can run on the same node and both claim writable host path \/run\/nvidia\/driver\/lib\/firmware/);
+  });
+
+  test('a COS installer and a driver container never share a node, however their nodes are given: the OS requirements keep them apart', () => {
+    // GIVEN a COS installer on NFD-labelled COS nodes, and driver containers whose own terms name no OS
+    const chart = newChart();
+    const cos = new GpuDriverInstaller(chart, 'cos', { gpuNodes: GpuNodes.withLabel('feature.node.kubernetes.io/system-os_release.ID', 'cos') });
+    const driver = new GpuDriverInstaller(chart, 'driver', {
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      image: 'registry.example.com/driver:550.127.05',
+      requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.exists('cloud.google.com/gke-accelerator'))],
+    });
+    // WHEN synthesized THEN accepted: the COS installer needs a COS node, the driver container one that is not COS by either label
+    const terms = synth(chart).filter((o) => o.kind === 'DaemonSet').map((ds) => ds.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions);
+    expect(terms[0]).toContainEqual({ key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'In', values: ['cos'] });
+    expect(terms[1]).toContainEqual({ key: 'feature.node.kubernetes.io/system-os_release.ID', operator: 'NotIn', values: ['cos'] });
+    expect(terms[1]).toContainEqual({ key: 'cloud.google.com/gke-os-distribution', operator: 'NotIn', values: ['cos'] });
+    expect(cos.flavor).toBe(GpuDriverFlavor.COS);
+    expect(driver.operatingSystem).toBeUndefined();
+  });
+
+  test('one installer per OS: COS and driver containers for ubuntu22.04, ubuntu24.04 and rhel9.4 are accepted together (their nodes never overlap)', () => {
+    // GIVEN an installer for each OS of the fleet
+    const chart = newChart();
+    new GpuDriverInstaller(chart, 'cos');
+    new GpuDriverInstaller(chart, 'ubuntu2204', { flavor: GpuDriverFlavor.DRIVER_CONTAINER });
+    new GpuDriverInstaller(chart, 'ubuntu2404', { flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'ubuntu24.04' });
+    new GpuDriverInstaller(chart, 'rhel94', { flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'rhel9.4' });
+    // WHEN synthesized THEN no conflict
+    expect(synth(chart).filter((o) => o.kind === 'DaemonSet')).toHaveLength(4);
+  });
+});
+
+describe('GpuDriverInstaller on a mixed GPU fleet (placement preview)', () => {
+  // GIVEN GPU nodes of several OSes, GKE's COS and Ubuntu GPU nodes, nodes with a driver of their own, and a CPU node
+  const nfd = (id: string, version: string) => ({ 'feature.node.kubernetes.io/system-os_release.ID': id, 'feature.node.kubernetes.io/system-os_release.VERSION_ID': version });
+  const linux = { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' };
+  const gpu = { ...linux, 'nvidia.com/gpu.present': 'true' };
+  const gke = (distribution: string) => ({ ...linux, 'cloud.google.com/gke-accelerator': 'nvidia-l4', 'cloud.google.com/gke-os-distribution': distribution });
+  const nodes: InventoryNode[] = [
+    { name: 'ubuntu2204', labels: { ...gpu, ...nfd('ubuntu', '22.04') } },
+    { name: 'ubuntu2404', labels: { ...gpu, ...nfd('ubuntu', '24.04') } },
+    { name: 'rhel94', labels: { ...gpu, ...nfd('rhel', '9.4') } },
+    { name: 'al2023', labels: { ...gpu, ...nfd('amzn', '2023') } },
+    { name: 'gke-cos', labels: gke('cos') },
+    { name: 'gke-ubuntu', labels: { ...gke('ubuntu'), ...gpu, ...nfd('ubuntu', '22.04') } },
+    { name: 'opted-out', labels: { ...gpu, ...nfd('ubuntu', '22.04'), 'nvidia.com/gpu.deploy.driver': 'false' } },
+    { name: 'pre-installed', labels: { ...gpu, ...nfd('ubuntu', '22.04'), 'nvidia.com/gpu.deploy.driver': 'pre-installed' } },
+    { name: 'cos-opted-out', labels: { ...gke('cos'), 'nvidia.com/gpu.deploy.driver': 'false' } },
+    { name: 'cpu', labels: { ...linux, ...nfd('ubuntu', '22.04') } },
+  ];
+  const inventory = NodeInventory.fromNodes(nodes.map((n) => ({ ...n, allocatable: { cpu: '8', memory: '32Gi', pods: '110' } })));
+  const nodesOf = (props: GpuDriverInstallerProps) => PlacementPreview.forManifest(only(build(props).objects, 'DaemonSet'), inventory).scheduledNodeNames;
+
+  test('the driver container runs only on GPU nodes of its image\'s OS, not on COS, not where a driver is preinstalled or opted out', () => {
+    // WHEN previewed THEN
+    expect(nodesOf({ flavor: GpuDriverFlavor.DRIVER_CONTAINER })).toEqual(['ubuntu2204', 'gke-ubuntu']);
+    expect(nodesOf({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'ubuntu24.04' })).toEqual(['ubuntu2404']);
+    expect(nodesOf({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, operatingSystem: 'rhel9.4' })).toEqual(['rhel94']);
+    expect(nodesOf({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, image: 'registry.example.com/nvidia/driver:550.127.05-amzn2023' })).toEqual(['al2023']);
+  });
+
+  test('the COS installer runs only on GKE\'s COS GPU nodes, not on GKE\'s Ubuntu GPU nodes or opted-out ones', () => {
+    expect(nodesOf({})).toEqual(['gke-cos']);
+  });
+});
+
+describe('GpuDriverInstaller OS selection', () => {
+  test('a custom driver image\'s OS tag selects the nodes (precompiled tags too); operatingSystem may repeat it', () => {
+    // GIVEN custom images tagged <version>-<os>
+    const osOf = (props: GpuDriverInstallerProps) => {
+      const { preset, spec } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER, ...props });
+      const expressions = spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+      return [preset.operatingSystem, ...expressions.filter((e: any) => e.key.startsWith('feature.node.kubernetes.io/system-os_release.')).map((e: any) => e.values[0])];
+    };
+    // THEN
+    expect(osOf({ image: 'registry.example.com/driver:550.127.05-rhel9.4' })).toEqual(['rhel9.4', 'rhel', '9.4']);
+    expect(osOf({ image: 'nvcr.io/nvidia/driver:535-5.15.0-1048-nvidia-ubuntu22.04' })).toEqual(['ubuntu22.04', 'ubuntu', '22.04']);
+    expect(osOf({ image: 'nvcr.io/nvidia/driver:550.127.05-ubuntu24.04@sha256:0000000000000000000000000000000000000000000000000000000000000000', operatingSystem: 'ubuntu24.04' })).toEqual(['ubuntu24.04', 'ubuntu', '24.04']);
+  });
+
+  test('a custom image without an OS tag is accepted with requiredNodeAffinity (the nodes are yours to choose)', () => {
+    const { preset, spec } = build({
+      flavor: GpuDriverFlavor.DRIVER_CONTAINER,
+      image: 'registry.example.com/driver:550.127.05',
+      requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.in('pool', ['gpu-ubuntu']))],
+    });
+    expect(preset.operatingSystem).toBeUndefined();
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: 'pool', operator: 'In', values: ['gpu-ubuntu'] });
+  });
+
+  test('the opt-out label is the GPU Operator\'s: nvidia.com/gpu.deploy.driver, false or pre-installed', () => {
+    for (const flavor of [GpuDriverFlavor.COS, GpuDriverFlavor.DRIVER_CONTAINER]) {
+      const { preset } = build({ flavor });
+      expect(preset.nodeSelection.requirements.find((r) => r.key === 'nvidia.com/gpu.deploy.driver')).toMatchObject({ operator: 'NotIn', values: ['false', 'pre-installed'] });
+    }
+  });
+});
+
+describe('GpuDriverInstaller driver unload guard (DRIVER_CONTAINER)', () => {
+  // GIVEN the driver container
+  const { objects, spec } = build({ flavor: GpuDriverFlavor.DRIVER_CONTAINER });
+  const guard = container(objects, 'driver-unload-guard');
+
+  test('runs before the driver container, in the driver image, unprivileged, as nobody, with no host mount', () => {
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['driver-unload-guard']);
+    expect(guard.image).toBe('nvcr.io/nvidia/driver:550.127.05-ubuntu22.04');
+    expect(guard.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(guard.securityContext).toEqual(LOCKED_DOWN);
+    expect(guard.volumeMounts).toBeUndefined();
+    expect(guard.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } });
+  });
+
+  test('waits while the driver is in use, with the driver container\'s own test (_unload_driver), and never unloads it', () => {
+    const script: string = guard.command[2];
+    for (const module of ['nvidia_modeset', 'nvidia_uvm', 'nvidia_peermem']) {
+      expect(script).toContain(module);
+    }
+    expect(script).toContain('[ "$r" -gt "$deps" ]');
+    expect(script).toContain('sleep 30');
+    expect(script).not.toMatch(/rmmod|modprobe -r/);
+  });
+
+  test('its script decides as the driver container would, run with /bin/sh over a fake /sys/module', () => {
+    // GIVEN the guard's script with /sys/module pointed at a temporary tree
+    const run = (modules: { [module: string]: number }) => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+      for (const [m, refs] of Object.entries(modules)) {
+        fs.mkdirSync(path.join(root, m), { recursive: true });
+        fs.writeFileSync(path.join(root, m, 'refcnt'), `${refs}\n`);
+      }
+      const script = (guard.command[2] as string).split('/sys/module').join(root).replace('sleep 30', 'exit 3');
+      const result = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf-8' });
+      fs.rmSync(root, { recursive: true });
+      return result.status;
+    };
+    // WHEN / THEN: not loaded, or loaded with only its own modules holding it: go on (0)
+    expect(run({})).toBe(0);
+    expect(run({ nvidia: 2, nvidia_modeset: 0, nvidia_uvm: 0 })).toBe(0);
+    // a process (a GPU pod) holds nvidia, or nvidia_uvm: wait (the test stops at the first wait)
+    expect(run({ nvidia: 3, nvidia_modeset: 0, nvidia_uvm: 0 })).toBe(3);
+    expect(run({ nvidia: 2, nvidia_modeset: 0, nvidia_uvm: 1 })).toBe(3);
+    expect(run({ nvidia: 1 })).toBe(3);
+  });
+
+  test('COS has no guard: its installer never unloads (it skips the install when the module is loaded)', () => {
+    const cos = build();
+    expect(cos.spec.initContainers.map((c: any) => c.name)).toEqual(['nvidia-driver-installer']);
+    expect(container(cos.objects, 'nvidia-driver-installer').command[2]).toContain('if lsmod | grep nvidia; then');
   });
 });
 
