@@ -6,6 +6,7 @@ import {
   NodeExporterCollector, SecurityAgent, StorageDaemon,
   CiliumAgent,
 } from '../src';
+import { CsiDriver } from '../src/presets/csi-driver';
 import { DatadogAgent } from '../src/presets/datadog-agent';
 import { DatadogSite } from '../src/presets/datadog-site';
 
@@ -84,11 +85,16 @@ class NodeNetworkChart extends Chart {
   }
 }
 
-/** The AWS EBS CSI node plugin. */
+/** The AWS EBS CSI node plugin, and Ceph RBD's next to it on the same nodes (each its own socket). */
 class NodeStorageChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'kube-system' });
     new StorageDaemon(this, 'ebs-csi-node');
+    new StorageDaemon(this, 'csi-rbdplugin', {
+      driver: CsiDriver.cephRbd({
+        clusters: [{ clusterId: 'ceph-prod', monitors: ['10.0.0.11:6789', '10.0.0.12:6789', '10.0.0.13:6789'] }],
+      }),
+    });
   }
 }
 

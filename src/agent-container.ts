@@ -112,7 +112,7 @@ export interface ContainerSettings {
    * Pod volumes (ConfigMap, Secret, emptyDir) mounted into the container.
    *
    * @default - none
-   * (the core's default; LogAgent, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, DatadogAgent, StorageDaemon, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly volumeMounts?: AgentVolumeMount[];
 
@@ -200,7 +200,7 @@ export interface ContainerSettings {
    * Mount the container's root filesystem read-only (write to volumes instead).
    *
    * @default true
-   * (the core's default; GpuDriverInstaller, NetworkAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly readOnlyRootFilesystem?: boolean;
 

@@ -202,7 +202,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * cluster DNS still resolves.
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly hostNetwork?: boolean;
 
@@ -210,7 +210,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Share the node's process namespace (the agent sees every process on the node).
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller, DatadogAgent change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, DatadogAgent, StorageDaemon change it: see each "Defaults it changes" table)
    */
   readonly hostPid?: boolean;
 
@@ -261,7 +261,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent, DatadogAgent, CiliumAgent change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, DatadogAgent, StorageDaemon, CiliumAgent change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 

@@ -27,6 +27,7 @@ export * from './presets/security-agent-driver';
 export * from './presets/security-agent-priority';
 export * from './presets/security-agent-runtime-socket';
 export * from './presets/security-agent';
+export * from './presets/csi-driver';
 export * from './presets/datadog-site';
 export * from './presets/datadog-runtime-socket';
 export * from './presets/datadog-agent';

@@ -19,6 +19,7 @@ describe('the example app', () => {
       'datadog/datadog',
       'falco/falco',
       'kube-system/cilium',
+      'kube-system/csi-rbdplugin',
       'kube-system/ebs-csi-node',
       'kube-system/kube-proxy',
       'kube-system/nvidia-driver-installer',

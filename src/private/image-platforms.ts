@@ -57,6 +57,12 @@ const PLATFORMS: Readonly<Record<string, readonly string[]>> = {
   // (release-tools/build.make) from cloudbuild.yaml.
   'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.14.0': ['linux/amd64', 'linux/arm64', 'linux/arm', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x'],
   'registry.k8s.io/sig-storage/livenessprobe:v2.16.0': ['linux/amd64', 'linux/arm64', 'linux/arm', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x'],
+
+  // ceph/ceph-csi v3.12.2: deploy.sh lines 44-55 (`for ARCH in amd64 arm64`: `make
+  // push-image-cephcsi`, `make create-manifest`; then `make push-manifest`; Makefile lines
+  // 253-263), run by .github/workflows/publish-artifacts.yaml. README.md line 46: arm64 is
+  // "experimental".
+  'quay.io/cephcsi/cephcsi:v3.12.2': ['linux/amd64', 'linux/arm64'],
 };
 
 /**

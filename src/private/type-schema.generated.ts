@@ -40,6 +40,7 @@ const TYPES_JSON = `{
 "AgentPort": {"kind":"struct","props":{"containerPort":"number","hostPort?":"number","name?":"string","protocol?":"cdk8s-plus-28.Protocol"}},
 "AgentVolume": {"kind":"class","makers":["fromConfigMap()","fromCsi()","fromEmptyDir()","fromProjected()","fromSecret()"],"statics":{"fromConfigMap":[["name","string"],["configMapName","string"],["options?","KeyedVolumeOptions"]],"fromCsi":[["name","string"],["driver","string"],["options?","CsiInlineVolumeOptions"]],"fromEmptyDir":[["name","string"],["options?","EmptyDirOptions"]],"fromProjected":[["name","string"],["sources","ProjectedSource[]"],["options?","ProjectedVolumeOptions"]],"fromSecret":[["name","string"],["secretName","string"],["options?","KeyedVolumeOptions"]]}},
 "AgentVolumeMount": {"kind":"struct","props":{"mountPath":"string","volumeName":"string","readOnly?":"boolean","subPath?":"string"}},
+"AwsEbsCsiDriverOptions": {"kind":"struct","props":{"image?":"string","metricsPort?":"number"}},
 "CalicoEncapsulation": {"kind":"enum","values":["IPIP","IPIPCrossSubnet","VXLAN","VXLANCrossSubnet","None"]},
 "CalicoNode": {"kind":"class"},
 "CalicoNodeProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"apiServerHost?":"string","apiServerPort?":"number","cniImage?":"string","encapsulation?":"CalicoEncapsulation","felixEnv?":"{string}","image?":"string","ipv4PoolCidr?":"string","mtu?":"number"}},
@@ -68,6 +69,8 @@ const TYPES_JSON = `{
 "cdk8s-plus-28.TaintEffect": {"kind":"enum","values":["NoSchedule","PreferNoSchedule","NoExecute"]},
 "cdk8s.Duration": {"kind":"class","makers":["days()","hours()","millis()","minutes()","parse()","seconds()"]},
 "cdk8s.Size": {"kind":"class","makers":["gibibytes()","kibibytes()","mebibytes()","pebibyte()","tebibytes()"]},
+"CephCluster": {"kind":"struct","props":{"clusterId":"string","monitors":"string[]","radosNamespace?":"string","subvolumeGroup?":"string"}},
+"CephCsiDriverOptions": {"kind":"struct","props":{"clusters":"CephCluster[]","cephConf?":"string","healthPort?":"number","image?":"string","metricsPort?":"number","registrarHealthPort?":"number"}},
 "CiliumAgent": {"kind":"class"},
 "CiliumAgentProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"apiServerHost?":"string","apiServerPort?":"number","autoDirectNodeRoutes?":"boolean","clusterName?":"string","clusterPoolIpv4Cidr?":"string","clusterPoolIpv4MaskSize?":"number","extraConfig?":"{string}","healthPort?":"number","image?":"string","ipamMode?":"CiliumIpamMode","ipv4NativeRoutingCidr?":"string","kubeProxyReplacement?":"boolean","metricsPort?":"number","routingMode?":"CiliumRoutingMode","tunnelProtocol?":"CiliumTunnelProtocol"}},
 "CiliumIpamMode": {"kind":"enum","values":["cluster-pool","kubernetes"]},
@@ -76,6 +79,10 @@ const TYPES_JSON = `{
 "CniInstaller": {"kind":"struct","bases":["ContainerSettings"],"props":{"image":"string","binMountPath?":"string","confMountPath?":"string","name?":"string"}},
 "constructs.IConstruct": {"kind":"interface"},
 "ContainerSettings": {"kind":"struct","props":{"addCapabilities?":"cdk8s-plus-28.Capability[]","allowPrivilegeEscalation?":"boolean","args?":"string[]","command?":"string[]","env?":"{cdk8s-plus-28.EnvValue}","envFrom?":"cdk8s-plus-28.EnvFrom[]","hostMounts?":"HostMount[]","imagePullPolicy?":"cdk8s-plus-28.ImagePullPolicy","lifecycle?":"cdk8s-plus-28.ContainerLifecycle","liveness?":"cdk8s-plus-28.Probe","ports?":"AgentPort[]","privileged?":"boolean","readiness?":"cdk8s-plus-28.Probe","readOnlyRootFilesystem?":"boolean","resources?":"cdk8s-plus-28.ContainerResources","runAsGroup?":"number","runAsNonRoot?":"boolean","runAsUser?":"number","seccompProfile?":"cdk8s-plus-28.SeccompProfile","startup?":"cdk8s-plus-28.Probe","volumeMounts?":"AgentVolumeMount[]","workingDir?":"string"}},
+"CsiConfigDirectory": {"kind":"struct","props":{"files":"{string}","mountPath":"string","volumeName":"string"}},
+"CsiDriver": {"kind":"class","makers":["awsEbs()","cephFs()","cephRbd()","custom()"],"statics":{"awsEbs":[["options?","AwsEbsCsiDriverOptions"]],"cephFs":[["options","CephCsiDriverOptions"]],"cephRbd":[["options","CephCsiDriverOptions"]],"custom":[["options","CsiDriverOptions"]]}},
+"CsiDriverOptions": {"kind":"struct","props":{"args":"string[]","image":"string","name":"string","addCapabilities?":"cdk8s-plus-28.Capability[]","configDirectories?":"CsiConfigDirectory[]","env?":"{cdk8s-plus-28.EnvValue}","healthPort?":"number","hostMounts?":"HostMount[]","hostNetwork?":"boolean","hostPid?":"boolean","imagePlatforms?":"string[]","lifecycle?":"cdk8s-plus-28.ContainerLifecycle","metricsPort?":"number","rbacRules?":"cdk8s-plus-28.k8s.PolicyRule[]","readOnlyRootFilesystem?":"boolean","registrarHealthPort?":"number","requiredNodeAffinity?":"NodeAffinityTerm[]","sidecars?":"AgentContainer[]","volumeMounts?":"AgentVolumeMount[]","volumes?":"AgentVolume[]"}},
+"CsiDriverType": {"kind":"enum","values":["aws-ebs","ceph-rbd","ceph-fs","custom"]},
 "CsiInlineVolumeOptions": {"kind":"struct","props":{"fsType?":"string","nodePublishSecretName?":"string","readOnly?":"boolean","volumeAttributes?":"{string}"}},
 "CustomLogFilterOptions": {"kind":"struct","props":{"filebeat?":"string","fluentBit?":"string","fluentd?":"string","logstash?":"string","otelCollector?":"string"}},
 "CustomLogOutputOptions": {"kind":"struct","props":{"filebeat?":"string","fluentBit?":"string","fluentd?":"string","logstash?":"string","otelCollector?":"string","secretEnv?":"{LogSecretKey}"}},
@@ -152,7 +159,7 @@ const TYPES_JSON = `{
 "ServiceAccountTokenOptions": {"kind":"struct","props":{"audience?":"string","expiration?":"cdk8s.Duration"}},
 "ServiceMonitorOptions": {"kind":"struct","bases":["MonitorOptions"],"props":{"serviceName?":"string"}},
 "StorageDaemon": {"kind":"class"},
-"StorageDaemonProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"driverName?":"string","healthPort?":"number","image?":"string","kubeletDir?":"string","livenessProbeImage?":"string","metricsPort?":"number","nodeDriverRegistrarImage?":"string","registrarHealthPort?":"number"}},
+"StorageDaemonProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"driver?":"CsiDriver","driverName?":"string","healthPort?":"number","image?":"string","kubeletDir?":"string","livenessProbeImage?":"string","metricsPort?":"number","nodeDriverRegistrarImage?":"string","registrarHealthPort?":"number"}},
 "Toleration": {"kind":"class","makers":["all()","allWithEffect()","controlPlane()[]","equal()","exists()"],"statics":{"allWithEffect":[["effect","cdk8s-plus-28.TaintEffect"]],"equal":[["key","string"],["value","string"],["options?","TolerationOptions"]],"exists":[["key","string"],["options?","TolerationOptions"]]}},
 "TolerationOptions": {"kind":"struct","props":{"effect?":"cdk8s-plus-28.TaintEffect","tolerationSeconds?":"number"}},
 "UpdateStrategy": {"kind":"class","makers":["onDelete()","rollingUpdate()"],"statics":{"rollingUpdate":[["options?","RollingUpdateOptions"]]}},
@@ -176,10 +183,15 @@ export type StructName =
   | 'AgentNamespaceProps'
   | 'AgentPort'
   | 'AgentVolumeMount'
+  | 'AwsEbsCsiDriverOptions'
   | 'CalicoNodeProps'
+  | 'CephCluster'
+  | 'CephCsiDriverOptions'
   | 'CiliumAgentProps'
   | 'CniInstaller'
   | 'ContainerSettings'
+  | 'CsiConfigDirectory'
+  | 'CsiDriverOptions'
   | 'CsiInlineVolumeOptions'
   | 'CustomLogFilterOptions'
   | 'CustomLogOutputOptions'

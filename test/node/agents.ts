@@ -34,6 +34,7 @@ function pathOf(obj: any): string {
  * drop them. A namespace the objects name is created when missing.
  */
 export async function apply(node: RealNode, objects: any[]): Promise<string[]> {
+  node.recordHostPaths(objects);
   const schema = await SchemaFields.load(node.client);
   const dropped: string[] = [];
   const namespaces = new Set(objects.map((o) => o.metadata?.namespace).filter((n) => n));

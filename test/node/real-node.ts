@@ -97,6 +97,7 @@ interface Proc {
 
 export class RealNode {
   /** Starts containerd, the control plane and the kubelet, and waits until the node is Ready. */
+
   public static async start(options: RealNodeOptions = {}): Promise<RealNode> {
     if (process.getuid?.() !== 0) {
       throw new Error('the node tier runs as root (containerd, runc and the kubelet need it)');
@@ -230,6 +231,32 @@ export class RealNode {
    * torn down their sandboxes), stops the kubelet, the control plane and containerd by PID, and
    * undoes every host change in the record. Safe to call twice.
    */
+  /**
+   * Host paths a manifest is about to make the kubelet create (hostPath DirectoryOrCreate or
+   * FileOrCreate that do not exist yet): recorded before applying it, so that `stop()` (or
+   * cleanup.ts after a killed run) removes them with the tier's other traces. Records the
+   * topmost ancestor that does not exist, so no empty parent stays behind.
+   */
+  public recordHostPaths(objects: any[]): void {
+    const created = new Set<string>();
+    for (const obj of objects) {
+      const spec = obj.kind === 'Pod' ? obj.spec : obj.spec?.template?.spec;
+      for (const v of spec?.volumes ?? []) {
+        if (v.hostPath && ['DirectoryOrCreate', 'FileOrCreate'].includes(v.hostPath.type) && !fs.existsSync(v.hostPath.path)) {
+          let top = path.resolve(v.hostPath.path);
+          while (!fs.existsSync(path.dirname(top))) {
+            top = path.dirname(top);
+          }
+          created.add(top);
+        }
+      }
+    }
+    const fresh = [...created].filter((p) => !this.state.absentDirs.includes(p));
+    if (fresh.length > 0) {
+      this.state.absentDirs.push(...fresh);
+      writeState(this.state);
+    }
+  }
   public async stop(namespaces: string[] = []): Promise<string[]> {
     if (this.stopped) {
       return [];
