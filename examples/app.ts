@@ -2,7 +2,7 @@ import { App, AppProps, Chart } from 'cdk8s';
 import { HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentNamespace, CsiDriver, DaemonSet, DatadogAgent, DatadogSite, DcgmExporter, GpuContainerToolkit,
+  AgentNamespace, CiliumAgent, CsiDriver, DaemonSet, DatadogAgent, DatadogSite, DcgmExporter, GpuContainerToolkit,
   GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, LogOutput,
   NetworkAgent, NodeExporter, NodeExporterCollector, SecurityAgent, StorageDaemon,
 } from '../src';
@@ -23,6 +23,7 @@ export class ExampleApp extends App {
     new GpuChart(this, 'gpu');
     new CustomAgentChart(this, 'custom-agent');
     new DatadogChart(this, 'datadog');
+    new PodNetworkChart(this, 'pod-network');
   }
 }
 
@@ -138,5 +139,18 @@ class DatadogChart extends Chart {
       clusterName: 'example',
       logs: true,
     });
+  }
+}
+
+/**
+ * The pod network: Cilium's agent, next to kube-proxy (no kube-proxy replacement, Cilium's
+ * default). Only one CNI here, as in a real cluster: `CalicoNode` is the alternative, and two
+ * primary CNIs on the same nodes are refused at synth (both write /etc/cni/net.d); they can only
+ * share a fleet split by a node label (docs/presets/cilium-agent.md).
+ */
+class PodNetworkChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'kube-system' });
+    new CiliumAgent(this, 'cilium', { clusterPoolIpv4Cidr: '10.244.0.0/16' });
   }
 }

@@ -71,7 +71,7 @@ export interface ContainerSettings {
    * The entrypoint.
    *
    * @default - the image's ENTRYPOINT
-   * (the core's default; LogAgent, GpuDriverInstaller, NetworkAgent, GpuDevicePlugin, GpuContainerToolkit, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDriverInstaller, NetworkAgent, GpuDevicePlugin, GpuContainerToolkit, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly command?: string[];
 
@@ -79,7 +79,7 @@ export interface ContainerSettings {
    * Arguments to the entrypoint.
    *
    * @default - the image's CMD
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly args?: string[];
 
@@ -88,7 +88,7 @@ export interface ContainerSettings {
    * `spec.nodeName` unless `env` sets NODE_NAME itself.
    *
    * @default - none besides NODE_NAME in the main container
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly env?: { [name: string]: EnvValue };
 
@@ -96,7 +96,7 @@ export interface ContainerSettings {
    * Ports the container listens on.
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly ports?: AgentPort[];
 
@@ -104,7 +104,7 @@ export interface ContainerSettings {
    * Host paths mounted into the container, read-only unless made with `HostMount.readWrite`.
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly hostMounts?: HostMount[];
 
@@ -112,7 +112,7 @@ export interface ContainerSettings {
    * Pod volumes (ConfigMap, Secret, emptyDir) mounted into the container.
    *
    * @default - none
-   * (the core's default; LogAgent, GpuDevicePlugin, DcgmExporter, DatadogAgent, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDevicePlugin, DcgmExporter, DatadogAgent, StorageDaemon, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly volumeMounts?: AgentVolumeMount[];
 
@@ -126,7 +126,7 @@ export interface ContainerSettings {
    * whole MiB.
    *
    * @default - cpu request 50m; memory request 64Mi, limit 128Mi; no ephemeral-storage
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuContainerToolkit, DcgmExporter, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuContainerToolkit, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly resources?: ContainerResources;
 
@@ -134,7 +134,7 @@ export interface ContainerSettings {
    * Restarts the container when it fails.
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly liveness?: Probe;
 
@@ -142,7 +142,7 @@ export interface ContainerSettings {
    * Marks the pod ready (a rolling update waits for it).
    *
    * @default - none
-   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, DcgmExporter, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly readiness?: Probe;
 
@@ -150,7 +150,7 @@ export interface ContainerSettings {
    * Holds the other probes back until a slow start has finished.
    *
    * @default - none
-   * (the core's default; LogAgent, GpuDriverInstaller, SecurityAgent, DatadogAgent change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDriverInstaller, SecurityAgent, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly startup?: Probe;
 
@@ -159,7 +159,7 @@ export interface ContainerSettings {
    * `addCapabilities`; put privileged setup work in an init container.
    *
    * @default false
-   * (the core's default; GpuDriverInstaller, SecurityAgent, StorageDaemon, GpuContainerToolkit change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, SecurityAgent, StorageDaemon, GpuContainerToolkit, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly privileged?: boolean;
 
@@ -167,7 +167,7 @@ export interface ContainerSettings {
    * Linux capabilities added after dropping ALL.
    *
    * @default - none: every capability is dropped (a privileged container keeps all of them)
-   * (the core's default; SecurityAgent, NetworkAgent, GpuDevicePlugin, DcgmExporter change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; SecurityAgent, NetworkAgent, GpuDevicePlugin, DcgmExporter, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly addCapabilities?: Capability[];
 
@@ -175,7 +175,7 @@ export interface ContainerSettings {
    * The user ID the container runs as.
    *
    * @default - 65534 (nobody), or 0 when `privileged` is true
-   * (the core's default; LogAgent, SecurityAgent, NetworkAgent, GpuDevicePlugin, DcgmExporter, DatadogAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, SecurityAgent, NetworkAgent, GpuDevicePlugin, DcgmExporter, DatadogAgent, CiliumAgent change it for the agent's main container, and CniInstaller for the NetworkAgent's CNI init container: see each "Defaults it changes" table)
    */
   readonly runAsUser?: number;
 
@@ -200,7 +200,7 @@ export interface ContainerSettings {
    * Mount the container's root filesystem read-only (write to volumes instead).
    *
    * @default true
-   * (the core's default; GpuDriverInstaller, NetworkAgent, GpuContainerToolkit, DcgmExporter, StorageDaemon change it for the agent's main container: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, GpuContainerToolkit, DcgmExporter, StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly readOnlyRootFilesystem?: boolean;
 
@@ -243,7 +243,7 @@ export interface ContainerSettings {
    * unless it is a native sidecar (`restartPolicy: ContainerRestartPolicy.ALWAYS`).
    *
    * @default - no lifecycle hooks
-   * (the core's default; StorageDaemon changes it for the agent's main container: see its "Defaults it changes" table)
+   * (the core's default; StorageDaemon, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
    */
   readonly lifecycle?: ContainerLifecycle;
 }

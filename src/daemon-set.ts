@@ -48,7 +48,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * subjects are complete and the manifest means the same whatever kubectl's context.
    *
    * @default - the chart's namespace, or "default"
-   * (the core's default; NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
+   * (the core's default; NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly namespace?: string;
 
@@ -88,7 +88,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Annotations of the pods (e.g. scrape settings or a config checksum).
    *
    * @default - none
-   * (the core's default; LogAgent, SecurityAgent change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, SecurityAgent, CiliumAgent change it: see each "Defaults it changes" table)
    */
   readonly podAnnotations?: { [key: string]: string };
 
@@ -96,7 +96,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The `app.kubernetes.io/component` label (the presets set it, e.g. "metrics" or "logging").
    *
    * @default - no component label
-   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NodeExporter, GpuDriverInstaller, SecurityAgent, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly component?: string;
 
@@ -171,7 +171,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * How a new version replaces the old one.
    *
    * @default UpdateStrategy.rollingUpdate() (maxUnavailable 1, maxSurge 0)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly updateStrategy?: UpdateStrategy;
 
@@ -193,7 +193,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The pods' priority class, e.g. "system-node-critical" for agents the node needs.
    *
    * @default - none (the cluster's default priority)
-   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, NetworkAgent, StorageDaemon, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly priorityClassName?: string;
 
@@ -202,7 +202,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * cluster DNS still resolves.
    *
    * @default false
-   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, GpuDriverInstaller, NetworkAgent, StorageDaemon, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly hostNetwork?: boolean;
 
@@ -225,7 +225,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * The DNS policy.
    *
    * @default - ClusterFirstWithHostNet with hostNetwork, else ClusterFirst
-   * (the core's default; NodeExporter, NetworkAgent change it: see each "Defaults it changes" table)
+   * (the core's default; NodeExporter, NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly dnsPolicy?: kplus.DnsPolicy;
 
@@ -233,7 +233,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * Seconds the agent gets to shut down (flush buffers) before it is killed.
    *
    * @default 30
-   * (the core's default; NetworkAgent changes it: see its "Defaults it changes" table)
+   * (the core's default; NetworkAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly terminationGracePeriodSeconds?: number;
 
@@ -243,7 +243,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container.
    *
    * @default - none
-   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent change it: see each "Defaults it changes" table)
+   * (the core's default; GpuDriverInstaller, SecurityAgent, NetworkAgent, GpuDevicePlugin, GpuContainerToolkit, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly initContainers?: AgentContainer[];
 
@@ -261,7 +261,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * `volumeMounts` of at least one container (an unmounted volume is an error).
    *
    * @default - none
-   * (the core's default; LogAgent, GpuDevicePlugin, DcgmExporter, DatadogAgent, StorageDaemon change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, GpuDevicePlugin, DcgmExporter, DatadogAgent, StorageDaemon, CiliumAgent change it: see each "Defaults it changes" table)
    */
   readonly volumes?: AgentVolume[];
 
@@ -270,7 +270,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * and a ClusterRoleBinding to the agent's ServiceAccount are created, and the token is mounted.
    *
    * @default - no permissions, no ClusterRole, no token mounted
-   * (the core's default; LogAgent, NetworkAgent, StorageDaemon, DatadogAgent change it: see each "Defaults it changes" table)
+   * (the core's default; LogAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
   readonly rbacRules?: k8s.PolicyRule[];
 
@@ -357,6 +357,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * container_t family of types and `level` are allowed by baseline).
    *
    * @default - the runtime's default context
+   * (the core's default; CiliumAgent changes it: see its "Defaults it changes" table)
    */
   readonly seLinuxOptions?: SeLinuxOptions;
 
@@ -406,6 +407,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * that it gets no cluster-wide access. Non-resource URLs are cluster-scoped and not allowed.
    *
    * @default - no Role
+   * (the core's default; CiliumAgent changes it: see its "Defaults it changes" table)
    */
   readonly namespacedRbacRules?: k8s.PolicyRule[];
 

@@ -34,3 +34,5 @@ export * from './presets/csi-driver';
 export * from './presets/datadog-site';
 export * from './presets/datadog-runtime-socket';
 export * from './presets/datadog-agent';
+export * from './presets/cilium-agent';
+export * from './presets/calico-node';

@@ -11,6 +11,7 @@ import {
   DaemonSet, GpuDriverFlavor, GpuDriverInstaller, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter,
   SecurityAgent, SecurityAgentDriver, StorageDaemon,
   DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
+  CalicoNode, CiliumAgent,
 } from '../src';
 import { synth, newChart } from './util/synth';
 import { DatadogAgent } from '../src/presets/datadog-agent';
@@ -65,6 +66,8 @@ const PRESETS: Preset[] = [
   { name: 'GpuDevicePlugin', page: 'gpu-device-plugin.md', create: [(c) => new GpuDevicePlugin(c, 'nvidia-device-plugin').daemonSet] },
   { name: 'DcgmExporter', page: 'dcgm-exporter.md', create: [(c) => new DcgmExporter(c, 'dcgm-exporter').daemonSet] },
   { name: 'DatadogAgent', page: 'datadog-agent.md', create: [(c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }).daemonSet] },
+  { name: 'CiliumAgent', page: 'cilium-agent.md', create: [(c) => new CiliumAgent(c, 'cilium').daemonSet] },
+  { name: 'CalicoNode', page: 'calico-node.md', create: [(c) => new CalicoNode(c, 'calico-node').daemonSet] },
 ];
 
 function page(preset: Preset): string {

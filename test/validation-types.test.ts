@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as lib from '../src';
 import {
+  CalicoNode, CiliumAgent,
   AgentNamespace, DaemonSet, Errors, GpuDriverInstaller, IntOrPercent, LogAgent, LogOutput, NetworkAgent, NodeAffinityTerm,
   NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon, Toleration, UpdateStrategy,
   DcgmExporter, GpuContainerToolkit, GpuDevicePlugin,
@@ -221,7 +222,7 @@ describe('every struct of the type schema is checked (a new prop can never escap
     expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['DaemonSetProps', 'NodeExporterProps', 'LogAgentProps', 'AgentContainer']));
     expect(constructs.map((c) => c.name).sort()).toEqual([
       'AgentNamespace', 'DaemonSet', 'DatadogAgent', 'GpuDriverInstaller', 'LogAgent', 'NetworkAgent', 'NodeExporter', 'SecurityAgent', 'StorageDaemon',
-      'DcgmExporter', 'GpuContainerToolkit', 'GpuDevicePlugin',
+      'DcgmExporter', 'GpuContainerToolkit', 'GpuDevicePlugin', 'CalicoNode', 'CiliumAgent',
     ].sort());
   });
 
@@ -249,6 +250,8 @@ describe('every struct of the type schema is checked (a new prop can never escap
     GpuContainerToolkit: (s, p) => new GpuContainerToolkit(s, 'construct', p),
     GpuDevicePlugin: (s, p) => new GpuDevicePlugin(s, 'construct', p),
     DatadogAgent: (s, p) => new DatadogAgent(s, 'construct', { apiKeySecretName: 'datadog-secret', ...p }),
+    CiliumAgent: (s, p) => new CiliumAgent(s, 'construct', p),
+    CalicoNode: (s, p) => new CalicoNode(s, 'construct', p),
   };
   test.each(constructs.map((c) => [c.name]))('%s reports an unknown prop naming itself', (name) => {
     // WHEN

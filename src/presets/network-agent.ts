@@ -39,7 +39,7 @@ const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
  * | `runAsUser` | `0` | Root: the CNI directories belong to root. No capability is needed to write them. |
  * | `runAsGroup` | `0` |  |
  * | `runAsNonRoot` | `false` |  |
- * | `hostMounts` | the node's CNI binary and configuration directories (`cniBinDir`, `cniConfDir`) read-write at `binMountPath` and `confMountPath` (shared with the other CNI plugins of the node) |  |
+ * | `hostMounts` | the node's CNI binary and configuration directories (`cniBinDir`, `cniConfDir`) read-write at `binMountPath` and `confMountPath` (the binary directory shared with the other CNI plugins of the node; the configuration directory not: one primary CNI a node) |  |
  */
 export interface CniInstaller extends ContainerSettings {
   /** The installer's image, pinned (often the agent's own image, as with Calico and Cilium). */
@@ -551,9 +551,11 @@ export class NetworkAgent extends Construct {
       // Root: the CNI directories belong to root. No capability is needed to write them.
       runAsUser: 0,
       hostMounts: [
-        // Shared by design: chained and meta plugins (Multus, portmap, bandwidth) live side by side.
+        // Shared by design: plugin binaries (portmap, bandwidth, ...) live side by side.
         HostMount.readWrite(this.cniBinDir, { mountPath: binPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-bin-dir', shared: true }),
-        HostMount.readWrite(this.cniConfDir, { mountPath: confPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-net-dir', shared: true }),
+        // Not shared: the configuration directory holds the node's primary network (the file that
+        // sorts first wins); two CNI agents writing it on one node are refused (CiliumAgent, CalicoNode).
+        HostMount.readWrite(this.cniConfDir, { mountPath: confPath, type: HostPathVolumeType.DIRECTORY_OR_CREATE, volumeName: 'cni-net-dir' }),
       ],
     }, settings);
   }

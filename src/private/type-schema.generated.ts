@@ -41,6 +41,9 @@ const TYPES_JSON = `{
 "AgentVolume": {"kind":"class","makers":["fromConfigMap()","fromCsi()","fromEmptyDir()","fromProjected()","fromSecret()"],"statics":{"fromConfigMap":[["name","string"],["configMapName","string"],["options?","KeyedVolumeOptions"]],"fromCsi":[["name","string"],["driver","string"],["options?","CsiInlineVolumeOptions"]],"fromEmptyDir":[["name","string"],["options?","EmptyDirOptions"]],"fromProjected":[["name","string"],["sources","ProjectedSource[]"],["options?","ProjectedVolumeOptions"]],"fromSecret":[["name","string"],["secretName","string"],["options?","KeyedVolumeOptions"]]}},
 "AgentVolumeMount": {"kind":"struct","props":{"mountPath":"string","volumeName":"string","readOnly?":"boolean","subPath?":"string"}},
 "AwsEbsCsiDriverOptions": {"kind":"struct","props":{"image?":"string","metricsPort?":"number"}},
+"CalicoEncapsulation": {"kind":"enum","values":["IPIP","IPIPCrossSubnet","VXLAN","VXLANCrossSubnet","None"]},
+"CalicoNode": {"kind":"class"},
+"CalicoNodeProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"apiServerHost?":"string","apiServerPort?":"number","cniImage?":"string","encapsulation?":"CalicoEncapsulation","felixEnv?":"{string}","image?":"string","ipv4PoolCidr?":"string","mtu?":"number"}},
 "cdk8s-plus-28.Capability": {"kind":"enum","values":["ALL","AUDIT_CONTROL","AUDIT_READ","AUDIT_WRITE","BLOCK_SUSPEND","BPF","CHECKPOINT_RESTORE","CHOWN","DAC_OVERRIDE","DAC_READ_SEARCH","FOWNER","FSETID","IPC_LOCK","IPC_OWNER","KILL","LEASE","LINUX_IMMUTABLE","MAC_ADMIN","MAC_OVERRIDE","MKNOD","NET_ADMIN","NET_BIND_SERVICE","NET_BROADCAST","NET_RAW","PERFMON","SETGID","SETFCAP","SETPCAP","SETUID","SYS_ADMIN","SYS_BOOT","SYS_CHROOT","SYS_MODULE","SYS_NICE","SYS_PACCT","SYS_PTRACE","SYS_RAWIO","SYS_RESOURCE","SYS_TIME","SYS_TTY_CONFIG","SYSLOG","WAKE_ALARM"]},
 "cdk8s-plus-28.ContainerLifecycle": {"kind":"struct","props":{"postStart?":"cdk8s-plus-28.Handler","preStop?":"cdk8s-plus-28.Handler"}},
 "cdk8s-plus-28.ContainerResources": {"kind":"struct","props":{"cpu?":"cdk8s-plus-28.CpuResources","ephemeralStorage?":"cdk8s-plus-28.EphemeralStorageResources","memory?":"cdk8s-plus-28.MemoryResources"}},
@@ -68,6 +71,11 @@ const TYPES_JSON = `{
 "cdk8s.Size": {"kind":"class","makers":["gibibytes()","kibibytes()","mebibytes()","pebibyte()","tebibytes()"]},
 "CephCluster": {"kind":"struct","props":{"clusterId":"string","monitors":"string[]","radosNamespace?":"string","subvolumeGroup?":"string"}},
 "CephCsiDriverOptions": {"kind":"struct","props":{"clusters":"CephCluster[]","cephConf?":"string","healthPort?":"number","image?":"string","metricsPort?":"number","registrarHealthPort?":"number"}},
+"CiliumAgent": {"kind":"class"},
+"CiliumAgentProps": {"kind":"struct","bases":["DaemonSetOptions"],"props":{"apiServerHost?":"string","apiServerPort?":"number","autoDirectNodeRoutes?":"boolean","clusterName?":"string","clusterPoolIpv4Cidr?":"string","clusterPoolIpv4MaskSize?":"number","extraConfig?":"{string}","healthPort?":"number","image?":"string","ipamMode?":"CiliumIpamMode","ipv4NativeRoutingCidr?":"string","kubeProxyReplacement?":"boolean","metricsPort?":"number","routingMode?":"CiliumRoutingMode","tunnelProtocol?":"CiliumTunnelProtocol"}},
+"CiliumIpamMode": {"kind":"enum","values":["cluster-pool","kubernetes"]},
+"CiliumRoutingMode": {"kind":"enum","values":["tunnel","native"]},
+"CiliumTunnelProtocol": {"kind":"enum","values":["vxlan","geneve"]},
 "CniInstaller": {"kind":"struct","bases":["ContainerSettings"],"props":{"image":"string","binMountPath?":"string","confMountPath?":"string","name?":"string"}},
 "constructs.IConstruct": {"kind":"interface"},
 "ContainerSettings": {"kind":"struct","props":{"addCapabilities?":"cdk8s-plus-28.Capability[]","allowPrivilegeEscalation?":"boolean","args?":"string[]","command?":"string[]","env?":"{cdk8s-plus-28.EnvValue}","envFrom?":"cdk8s-plus-28.EnvFrom[]","hostMounts?":"HostMount[]","imagePullPolicy?":"cdk8s-plus-28.ImagePullPolicy","lifecycle?":"cdk8s-plus-28.ContainerLifecycle","liveness?":"cdk8s-plus-28.Probe","ports?":"AgentPort[]","privileged?":"boolean","readiness?":"cdk8s-plus-28.Probe","readOnlyRootFilesystem?":"boolean","resources?":"cdk8s-plus-28.ContainerResources","runAsGroup?":"number","runAsNonRoot?":"boolean","runAsUser?":"number","seccompProfile?":"cdk8s-plus-28.SeccompProfile","startup?":"cdk8s-plus-28.Probe","volumeMounts?":"AgentVolumeMount[]","workingDir?":"string"}},
@@ -187,8 +195,10 @@ export type StructName =
   | 'AgentPort'
   | 'AgentVolumeMount'
   | 'AwsEbsCsiDriverOptions'
+  | 'CalicoNodeProps'
   | 'CephCluster'
   | 'CephCsiDriverOptions'
+  | 'CiliumAgentProps'
   | 'CniInstaller'
   | 'ContainerSettings'
   | 'CsiConfigDirectory'

@@ -6,6 +6,7 @@ import {
   DaemonSet, GpuDriverFlavor, GpuDriverInstaller, GpuNodes, KubeProxyMode, LogAgent, LogFlavor, LogOutput, NetworkAgent, NodeExporter, SecurityAgent,
   SecurityAgentDriver, SecurityAgentPriority, SecurityAgentRuntimeSocket, StorageDaemon, Toleration, UpdateStrategy,
   DcgmExporter, GpuContainerToolkit, GpuDeviceIdStrategy, GpuDeviceListStrategy, GpuDevicePlugin,
+  CalicoEncapsulation, CalicoNode, CiliumAgent, CiliumIpamMode, CiliumRoutingMode,
 } from '../../src';
 import { DatadogAgent } from '../../src/presets/datadog-agent';
 import { container, newChart, only, podSpec, synth } from '../util/synth';
@@ -37,6 +38,8 @@ const PRESETS: Array<{ name: string; page: string; create: (chart: Chart) => any
   { name: 'GpuContainerToolkit', page: 'gpu-container-toolkit', create: (c) => new GpuContainerToolkit(c, 'nvidia-container-toolkit') },
   { name: 'DcgmExporter', page: 'dcgm-exporter', create: (c) => new DcgmExporter(c, 'dcgm-exporter') },
   { name: 'DatadogAgent', page: 'datadog-agent', create: (c) => new DatadogAgent(c, 'datadog', { apiKeySecretName: 'datadog-secret' }) },
+  { name: 'CiliumAgent', page: 'cilium-agent', create: (c) => new CiliumAgent(c, 'cilium') },
+  { name: 'CalicoNode', page: 'calico-node', create: (c) => new CalicoNode(c, 'calico-node') },
   {
     // Not a construct: the NetworkAgent's init container, read from the pod.
     name: 'CniInstaller',
@@ -92,6 +95,9 @@ function valueOf(row: Row): { expression: string; value: unknown } | undefined {
     SecurityAgentPriority,
     SecurityAgentRuntimeSocket,
     KubeProxyMode,
+    CiliumIpamMode,
+    CiliumRoutingMode,
+    CalicoEncapsulation,
   };
   const value = new Function(...Object.keys(scope), `return (${match[1]});`)(...Object.values(scope));
   return { expression: match[1], value };

@@ -22,6 +22,8 @@ const PAGES: { readonly page: string; readonly fixture: 'program' | 'with-chart'
   { page: 'docs/presets/dcgm-exporter.md', fixture: 'with-chart' },
   { page: 'docs/presets/gpu-stack.md', fixture: 'with-chart' },
   { page: 'docs/presets/datadog-agent.md', fixture: 'with-chart' },
+  { page: 'docs/presets/cilium-agent.md', fixture: 'with-chart' },
+  { page: 'docs/presets/calico-node.md', fixture: 'with-chart' },
 ];
 
 interface Example {
