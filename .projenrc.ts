@@ -197,7 +197,6 @@ project.addTask('test:node', {
   steps: [
     { exec: 'KEEP_BUILD_TREE=1 bash test/cluster/build-control-plane.sh' },
     { exec: 'bash test/node/build-node.sh' },
-    { spawn: 'compile', condition: '[ ! -f .jsii ]' },
     { exec: 'bash test/node/run.sh', receiveArgs: true },
   ],
 });
