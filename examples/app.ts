@@ -2,9 +2,9 @@ import { App, AppProps, Chart } from 'cdk8s';
 import { HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentNamespace, CiliumAgent, CsiDriver, DaemonSet, DatadogAgent, DatadogSite, DcgmExporter, GpuContainerToolkit,
+  AgentNamespace, CalicoNode, CiliumAgent, CsiDriver, DaemonSet, DatadogAgent, DatadogSite, DcgmExporter, GpuContainerToolkit,
   GpuDevicePlugin, GpuDriverFlavor, GpuDriverInstaller, HostMount, LogAgent, LogFlavor, LogOutput,
-  NetworkAgent, NodeExporter, NodeExporterCollector, SecurityAgent, StorageDaemon,
+  NetworkAgent, NodeAffinityTerm, NodeExporter, NodeExporterCollector, NodeRequirement, SecurityAgent, StorageDaemon,
 } from '../src';
 
 /**
@@ -77,7 +77,7 @@ class NodeNetworkChart extends Chart {
     new NetworkAgent(this, 'kube-proxy', {
       apiServerHost: '10.0.0.10',
       apiServerPort: 6443,
-      clusterCidr: '10.244.0.0/16',
+      clusterCidr: '10.244.0.0/15', // Cilium's pool and Calico's
     });
   }
 }
@@ -143,14 +143,21 @@ class DatadogChart extends Chart {
 }
 
 /**
- * The pod network: Cilium's agent, next to kube-proxy (no kube-proxy replacement, Cilium's
- * default). Only one CNI here, as in a real cluster: `CalicoNode` is the alternative, and two
- * primary CNIs on the same nodes are refused at synth (both write /etc/cni/net.d); they can only
- * share a fleet split by a node label (docs/presets/cilium-agent.md).
+ * The pod network, one CNI agent per node: Cilium, except on the nodes of a pool still on Calico
+ * (labelled example.com/cni=calico while it is migrated node by node). Two CNI agents that could
+ * share a node are refused at synth: both write /etc/cni/net.d. Each has its own pod CIDR, and
+ * kube-proxy's clusterCidr covers both.
  */
 class PodNetworkChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'kube-system' });
-    new CiliumAgent(this, 'cilium', { clusterPoolIpv4Cidr: '10.244.0.0/16' });
+    new CiliumAgent(this, 'cilium', {
+      clusterPoolIpv4Cidr: '10.244.0.0/16',
+      requiredNodeAffinity: [NodeAffinityTerm.allOf(NodeRequirement.notIn('example.com/cni', ['calico']))],
+    });
+    new CalicoNode(this, 'calico-node', {
+      ipv4PoolCidr: '10.245.0.0/16',
+      nodeSelector: { 'kubernetes.io/os': 'linux', 'example.com/cni': 'calico' },
+    });
   }
 }

@@ -15,6 +15,7 @@ import { PlacementPreview } from './placement/placement-preview';
 import { PreviewOptions } from './placement/preview-options';
 import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
+import { RbacRule } from './rbac-rule';
 import { AgentClaims, registerAgent } from './private/app-checks';
 import { brand, isBranded } from './private/brand';
 import { checkKeyValueMap } from './private/label-map';
@@ -272,7 +273,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * @default - no permissions, no ClusterRole, no token mounted
    * (the core's default; LogAgent, NetworkAgent, StorageDaemon, DatadogAgent, CiliumAgent, CalicoNode change it: see each "Defaults it changes" table)
    */
-  readonly rbacRules?: k8s.PolicyRule[];
+  readonly rbacRules?: RbacRule[];
 
   /**
    * Use an existing ServiceAccount instead of creating one.
@@ -409,7 +410,7 @@ export interface DaemonSetOptions extends ContainerSettings {
    * @default - no Role
    * (the core's default; CiliumAgent changes it: see its "Defaults it changes" table)
    */
-  readonly namespacedRbacRules?: k8s.PolicyRule[];
+  readonly namespacedRbacRules?: RbacRule[];
 
   /**
    * A prometheus-operator `PodMonitor` or `ServiceMonitor` (with its headless Service) so that
@@ -696,7 +697,7 @@ export class DaemonSet extends Construct {
       this.clusterRoleName = `${this.namespace}:${this.name}`;
       this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
         metadata: { name: this.clusterRoleName, labels: this.labels },
-        rules: rbacRules,
+        rules: rbacRules.map(toPolicyRule),
       });
       this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
         metadata: { name: this.clusterRoleName, labels: this.labels },
@@ -716,7 +717,7 @@ export class DaemonSet extends Construct {
     if (namespacedRules.length > 0) {
       this.role = new k8s.KubeRole(this, 'Role', {
         metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
-        rules: namespacedRules,
+        rules: namespacedRules.map(toPolicyRule),
       });
       this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
         metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
@@ -1230,10 +1231,10 @@ class PodVolumes implements VolumeResolver {
  * validates a PolicyRule: lists of strings, at least one verb, resources with their API groups,
  * or (cluster-wide only) non-resource URLs. The one check of both kinds.
  */
-function checkRbacRules(policyRules: k8s.PolicyRule[], prop: string, namespaced: boolean, problems: ValidationProblems): void {
+function checkRbacRules(policyRules: RbacRule[], prop: string, namespaced: boolean, problems: ValidationProblems): void {
   policyRules.forEach((rule, i) => {
     const at = `${prop}[${i}]`;
-    if (!['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceUrLs'].map((f) => isStringList((rule as any)?.[f], `${at}.${f}`, problems)).every(Boolean)) {
+    if (!['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceUrls'].map((f) => isStringList((rule as any)?.[f], `${at}.${f}`, problems)).every(Boolean)) {
       return;
     }
     if (!rule || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
@@ -1243,19 +1244,30 @@ function checkRbacRules(policyRules: k8s.PolicyRule[], prop: string, namespaced:
       return;
     }
     const resources = (rule.resources ?? []).length > 0;
-    if (namespaced && (rule.nonResourceUrLs ?? []).length > 0) {
-      problems.add(`${at}.nonResourceUrLs`, rule.nonResourceUrLs, 'non-resource URLs are cluster-scoped (a Role cannot grant them); put this rule in rbacRules');
+    if (namespaced && (rule.nonResourceUrls ?? []).length > 0) {
+      problems.add(`${at}.nonResourceUrls`, rule.nonResourceUrls, 'non-resource URLs are cluster-scoped (a Role cannot grant them); put this rule in rbacRules');
     }
     if (!resources) {
       if (namespaced) {
         problems.add(`${at}.resources`, rule.resources, 'expected the resources (with apiGroups) the rule grants');
-      } else if ((rule.nonResourceUrLs ?? []).length === 0) {
-        problems.add(at, rule, 'expected resources (with apiGroups) or nonResourceUrLs');
+      } else if ((rule.nonResourceUrls ?? []).length === 0) {
+        problems.add(at, rule, 'expected resources (with apiGroups) or nonResourceUrls');
       }
     } else if (rule.apiGroups === undefined) {
       problems.add(`${at}.apiGroups`, undefined, 'expected the API groups of the resources ("" is the core group)');
     }
   });
+}
+
+/** A rule as the L1 PolicyRule of the Role or ClusterRole (its field for URLs is `nonResourceUrLs`). */
+function toPolicyRule(rule: RbacRule): k8s.PolicyRule {
+  return {
+    apiGroups: rule.apiGroups,
+    resources: rule.resources,
+    resourceNames: rule.resourceNames,
+    nonResourceUrLs: rule.nonResourceUrls,
+    verbs: rule.verbs,
+  };
 }
 
 /** Whether `value` is absent or a list of strings; records a problem if it is neither. */

@@ -9,6 +9,7 @@ export * from './agent-volume';
 export * from './agent-container';
 export * from './agent-metrics';
 export * from './daemon-set';
+export * from './rbac-rule';
 export * from './pod-security';
 export * from './agent-namespace';
 export * from './placement';

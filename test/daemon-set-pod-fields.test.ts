@@ -472,7 +472,7 @@ describe('namespacedRbacRules', () => {
 
   test.each([
     [{ namespacedRbacRules: [{ apiGroups: [''], resources: ['pods'], verbs: [] }] }, /namespacedRbacRules\[0\]\.verbs: got \[\]; expected at least one verb/],
-    [{ namespacedRbacRules: [{ nonResourceUrLs: ['/metrics'], verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.nonResourceUrLs: got \["\/metrics"\]; non-resource URLs are cluster-scoped/],
+    [{ namespacedRbacRules: [{ nonResourceUrls: ['/metrics'], verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.nonResourceUrls: got \["\/metrics"\]; non-resource URLs are cluster-scoped/],
     [{ namespacedRbacRules: [{ resources: ['pods'], verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.apiGroups: got undefined; expected the API groups/],
     [{ namespacedRbacRules: rules, automountServiceAccountToken: false }, /automountServiceAccountToken: got false; namespacedRbacRules grant API access/],
     [{ namespacedRbacRules: [{ apiGroups: [''], resources: 'pods' as any, verbs: ['get'] }] }, /namespacedRbacRules\[0\]\.resources: got "pods"; expected a list of strings/],

@@ -18,6 +18,7 @@ describe('the example app', () => {
     expect(daemonSets.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
       'datadog/datadog',
       'falco/falco',
+      'kube-system/calico-node',
       'kube-system/cilium',
       'kube-system/csi-rbdplugin',
       'kube-system/dcgm-exporter',

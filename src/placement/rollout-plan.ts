@@ -40,7 +40,7 @@ import { isBranded } from '../private/brand';
 const CAUSES: Array<[string, string]> = [
   ['Pending', 'Pending'],
   [PlacementReasonKind.NODE_NOT_READY, 'on a node that is not Ready'],
-  [PlacementReasonKind.NODE_PRESSURE, 'rejected under node pressure'],
+  [PlacementReasonKind.NODE_PRESSURE, 'rejected or evicted under node pressure'],
   [PlacementReasonKind.IMAGE_PLATFORM, 'with no image for the node\'s platform'],
 ];
 

@@ -1,4 +1,4 @@
-import { Capability, ContainerLifecycle, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, k8s } from 'cdk8s-plus-28';
+import { Capability, ContainerLifecycle, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType } from 'cdk8s-plus-28';
 import { CSI_SOCKET_DIR } from './csi-layout';
 import { AgentContainer, AgentVolumeMount } from '../agent-container';
 import { AgentVolume } from '../agent-volume';
@@ -7,6 +7,7 @@ import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
 import { brand } from '../private/brand';
 import * as rules from '../private/rules';
 import { checkArgs } from '../private/shapes';
+import { RbacRule } from '../rbac-rule';
 
 /** The AWS EBS CSI driver, from the registry its project documents (the version of the anchor). */
 const EBS_IMAGE = 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.46.0';
@@ -131,7 +132,7 @@ export interface CsiDriverOptions {
    *
    * @default - none
    */
-  readonly rbacRules?: k8s.PolicyRule[];
+  readonly rbacRules?: RbacRule[];
 
   /**
    * The plugin container's lifecycle hooks (a pre-stop hook that waits for the node's volumes

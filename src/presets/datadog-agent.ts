@@ -432,7 +432,7 @@ export class DatadogAgent extends Construct {
       rbacRules: [
         // The kubelet's read endpoints (the kubelet check, pod list, stats); /metrics of the
         // control plane's autodiscovered checks (the chart's rbac.yaml, always).
-        { nonResourceUrLs: ['/metrics', '/metrics/slis'], verbs: ['get'] },
+        { nonResourceUrls: ['/metrics', '/metrics/slis'], verbs: ['get'] },
         { apiGroups: [''], resources: ['nodes/metrics', 'nodes/spec', 'nodes/proxy', 'nodes/stats'], verbs: ['get'] },
         // The chart's "leader election check" rules (always).
         { apiGroups: [''], resources: ['endpoints'], verbs: ['get'] },

@@ -437,6 +437,13 @@ export class GpuDriverInstaller extends Construct {
       ? GpuDriverInstaller.DEFAULT_COS_INSTALLER_IMAGE
       : `${GpuDriverInstaller.DRIVER_CONTAINER_REPOSITORY}:${this.driverVersion}-${this.operatingSystem}`);
     problems.check('image', this.image, rules.pinnedImage(this.image));
+    // The other flavor's installer: its command and mounts are this flavor's, so it crash-loops.
+    const repository = typeof image === 'string' ? image.replace(/[@:][^/]*$/, '') : '';
+    const cosInstaller = /(^|\/)cos-(gpu|nvidia)-installer$/.test(repository);
+    const driverContainer = /(^|\/)nvidia\/driver$/.test(repository);
+    if ((cos && driverContainer) || (!cos && cosInstaller)) {
+      problems.add('image', image, `is ${cos ? 'NVIDIA\'s driver container' : 'GKE\'s COS installer'}, and flavor ${this.flavor} runs ${cos ? 'cos-gpu-installer' : 'NVIDIA\'s driver container'} with its own command and mounts: set flavor: GpuDriverFlavor.${cos ? 'DRIVER_CONTAINER' : 'COS'}, or give an image of this flavor`);
+    }
 
     if (gpuNodes !== undefined && coreProps.requiredNodeAffinity !== undefined) {
       problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection (the OS and opt-out requirements are added to its terms too); give only one of them (put the GPU label requirement into your own terms)');

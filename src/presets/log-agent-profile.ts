@@ -1,8 +1,9 @@
 import { Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvFieldPaths, EnvValue, HostPathVolumeType, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { LogFlavor } from './log-flavor';
 import { LogOutputType } from './log-output';
 import { HostMount } from '../host-mount';
+import { RbacRule } from '../rbac-rule';
 
 /** What a flavor's profile depends on besides the flavor (the flavor-specific props). */
 export interface LogProfileOptions {
@@ -44,7 +45,7 @@ export interface LogFlavorProfile {
   /** Environment the generated configuration relies on (besides NODE_NAME, which the core adds). */
   readonly env: { [name: string]: EnvValue };
   /** Exactly the API permissions the flavor's Kubernetes metadata enrichment uses. */
-  readonly rbacRules: k8s.PolicyRule[];
+  readonly rbacRules: RbacRule[];
   readonly resources: ContainerResources;
   readonly liveness: Probe;
   readonly readiness: Probe;
@@ -86,6 +87,31 @@ export const LOGSTASH_DEFAULT_HEAP_MIB = 512;
 export const LOGSTASH_MIN_HEAP_MIB = 256;
 /** The collector's memory limit (MiB); GOMEMLIMIT is 80% of it, as the chart's gomemlimit helper computes. */
 export const OTEL_MEMORY_LIMIT_MIB = 256;
+
+/**
+ * The image repository names each flavor's agent is published under (the last path segment,
+ * without tag or digest), to tell an image of another agent from a mirror or a build of your own.
+ */
+const FLAVOR_IMAGE_NAMES: { [flavor: string]: string[] } = {
+  [LogFlavor.FLUENT_BIT]: ['fluent-bit'],
+  [LogFlavor.FLUENTD]: ['fluentd', 'fluentd-kubernetes-daemonset'],
+  [LogFlavor.FILEBEAT]: ['filebeat', 'filebeat-oss', 'filebeat-wolfi'],
+  [LogFlavor.LOGSTASH]: ['logstash', 'logstash-oss', 'logstash-wolfi'],
+  [LogFlavor.OTEL_COLLECTOR]: ['opentelemetry-collector', 'opentelemetry-collector-contrib', 'opentelemetry-collector-k8s', 'otelcol', 'otelcol-contrib', 'otelcol-k8s'],
+};
+
+/**
+ * The flavor whose agent an image is, when it is another flavor's: its configuration, paths and
+ * command would be the wrong agent's, and the pod crash-loops. Undefined for this flavor's
+ * images and for names no flavor is published under (a mirror or a build of your own).
+ */
+export function otherFlavorOfImage(flavor: LogFlavor, image: string): LogFlavor | undefined {
+  const name = /([^/@:]+)(:[^/@]*)?(@.*)?$/.exec(image)?.[1];
+  if (name === undefined || FLAVOR_IMAGE_NAMES[flavor]?.includes(name)) {
+    return undefined;
+  }
+  return (Object.keys(FLAVOR_IMAGE_NAMES) as LogFlavor[]).find((f) => FLAVOR_IMAGE_NAMES[f].includes(name));
+}
 
 /** The default image for a flavor and output, or undefined when no published image can do it. */
 export function defaultImage(flavor: LogFlavor, output: LogOutputType | undefined): string | undefined {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { API_KEY_ENV, BEARER_TOKEN_ENV, CA_DIRECTORY, customTextProblem, PASSWORD_ENV, renderLogConfig, TOKEN_DIRECTORY, USERNAME_ENV } from './log-agent-config';
-import { CustomTextKey, defaultImage, LOGSTASH_MIN_HEAP_MIB, LogFlavorProfile, profileOf } from './log-agent-profile';
+import { CustomTextKey, defaultImage, LOGSTASH_MIN_HEAP_MIB, LogFlavorProfile, otherFlavorOfImage, profileOf } from './log-agent-profile';
 import { LogFilter, LogFilterType } from './log-filter';
 import { LogFlavor } from './log-flavor';
 import { LogOutput, LogOutputType, LogSecretKey } from './log-output';
@@ -351,6 +351,10 @@ export class LogAgent extends Construct {
       problems.add('metrics.path', monitor.path, `${this.flavor} serves Prometheus metrics at ${profile.metricsPath}; pass \`path: '${profile.metricsPath}'\``);
     }
     this.image = image ?? defaultImage(this.flavor, this.output?.type) ?? '';
+    const imageFlavor = typeof image === 'string' ? otherFlavorOfImage(this.flavor, image) : undefined;
+    if (imageFlavor !== undefined) {
+      problems.add('image', image, `is an image of ${imageFlavor}, and flavor ${this.flavor} configures and starts ${this.flavor}: set flavor to the image's (LogFlavor.${(Object.keys(LogFlavor) as Array<keyof typeof LogFlavor>).find((k) => LogFlavor[k] === imageFlavor)}), or give an image of ${this.flavor}`);
+    }
     if (image === undefined && this.image === '') {
       problems.add('image', undefined, 'no published fluentd-kubernetes-daemonset image has the Loki plugin; pass an image with fluent-plugin-grafana-loki and fluent-plugin-kubernetes_metadata_filter, or use LogFlavor.FLUENT_BIT');
     }

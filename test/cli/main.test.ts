@@ -367,7 +367,7 @@ describe('the kubelet and the summary: nodes not Ready, pressure, preemption vic
       '  g6.xlarge: monitoring/node-exporter: pod not running on 1 of 2 nodes: NodePressure DiskPressure on 1',
       '  m6i.large: security/falco: pod not running on 2 of 3 nodes: NodeNotReady Unknown on 1, NodeNotReady False on 1',
       'Preemption: the agents would evict 1 pod (m6i.large 1); --victims names them.',
-      '  monitoring/node-exporter: STALLS: 2 pods would never become available (1 on a node that is not Ready, 1 rejected under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops',
+      '  monitoring/node-exporter: STALLS: 2 pods would never become available (1 on a node that is not Ready, 1 rejected or evicted under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops',
     ]));
     expect(r.stdout).not.toContain('Preemption victims:');
   });

@@ -188,7 +188,7 @@ describe('admission under node pressure (pkg/kubelet/eviction/eviction_manager.g
     // THEN it stalls, with no duration, and says on how many nodes and why
     expect(plan).toMatchObject({ stalls: true, estimatedDurationSeconds: undefined, unavailablePods: 4 });
     expect(plan.stalledNodesByCause).toEqual({ Pending: 1, NodeNotReady: 1, NodePressure: 2 });
-    expect(plan.stallReason).toBe('4 pods would never become available (1 Pending, 1 on a node that is not Ready, 2 rejected under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops');
+    expect(plan.stallReason).toBe('4 pods would never become available (1 Pending, 1 on a node that is not Ready, 2 rejected or evicted under node pressure), using up maxUnavailable 1: no old pod is replaced and the rollout stops');
   });
 });
 

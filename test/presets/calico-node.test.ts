@@ -1,3 +1,4 @@
+import { Chart, Testing } from 'cdk8s';
 import { CalicoEncapsulation, CalicoNode, NetworkAgent } from '../../src';
 import { container, newChart, podSpec, synth } from '../util/synth';
 
@@ -90,5 +91,19 @@ describe('CalicoNode', () => {
     new CalicoNode(chart, 'calico-node');
     new NetworkAgent(chart, 'other-cni', { command: ['/bin/agent'], cniInstaller: { image: 'registry.example.com/cni:1.0.0' } });
     expect(() => synth(chart)).toThrow(/'test\/calico-node' \(kube-system\/calico-node\) and 'test\/other-cni' \(kube-system\/other-cni\) can run on the same node and both claim writable host path \/etc\/cni\/net.d/);
+  });
+});
+
+describe('CalicoNode in a chart with a namespace', () => {
+  test('its cluster-scoped CNI plugin ClusterRole and binding carry no namespace', () => {
+    // GIVEN a chart with a namespace (the example app's)
+    const app = Testing.app();
+    const chart = new Chart(app, 'net', { namespace: 'kube-system' });
+    new CalicoNode(chart, 'calico-node');
+    // THEN
+    const objects = Testing.synth(chart);
+    const clusterScoped = objects.filter((o: any) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
+    expect(clusterScoped.map((o: any) => o.metadata.name).sort()).toEqual(['calico-cni-plugin', 'calico-cni-plugin', 'kube-system:calico-node', 'kube-system:calico-node']);
+    expect(clusterScoped.filter((o: any) => o.metadata.namespace !== undefined)).toEqual([]);
   });
 });

@@ -809,3 +809,21 @@ describe('GpuDriverInstaller imagePlatforms', () => {
     expect(platformsOf({ imagePlatforms: ['linux/amd64', 'linux/arm64'] })).toBe('linux/amd64,linux/arm64');
   });
 });
+
+describe('GpuDriverInstaller: the other flavor\'s image (issue 19)', () => {
+  test('fails when the COS flavor is given NVIDIA\'s driver container', () => {
+    expect(() => new GpuDriverInstaller(newChart(), 'gpu', { flavor: GpuDriverFlavor.COS, image: 'nvcr.io/nvidia/driver:550.127.05-ubuntu22.04' }))
+      .toThrow(/image: got "nvcr.io\/nvidia\/driver:550.127.05-ubuntu22.04"; is NVIDIA's driver container, and flavor cos runs cos-gpu-installer[^\n]*GpuDriverFlavor.DRIVER_CONTAINER/);
+  });
+
+  test('fails when the driver container flavor is given GKE\'s COS installer', () => {
+    expect(() => new GpuDriverInstaller(newChart(), 'gpu', { flavor: GpuDriverFlavor.DRIVER_CONTAINER, image: 'us.gcr.io/cos-cloud/cos-gpu-installer:v2.5.10' }))
+      .toThrow(/image: got "us.gcr.io\/cos-cloud\/cos-gpu-installer:v2.5.10"; is GKE's COS installer[^\n]*GpuDriverFlavor.COS/);
+  });
+
+  test('a mirror of the flavor\'s own image is accepted', () => {
+    const chart = newChart();
+    new GpuDriverInstaller(chart, 'gpu', { flavor: GpuDriverFlavor.COS, image: 'registry.example.com/cos-cloud/cos-gpu-installer:v2.5.10' });
+    expect(podSpec(synth(chart)).initContainers.map((c: any) => c.image)).toContain('registry.example.com/cos-cloud/cos-gpu-installer:v2.5.10');
+  });
+});

@@ -651,3 +651,27 @@ describe('LogAgent fails when', () => {
     expect(make(props)).toThrow(/^3 invalid props for LogAgent 'test\/logs':\n {2}- output\.port: got 0;.*\n {2}- stateHostPath: got "rel";.*\n {2}- terminationGracePeriodSeconds: got -1;/);
   });
 });
+
+describe('LogAgent: an image of another flavor\'s agent (issue 19)', () => {
+  const es = LogOutput.elasticsearch({ host: 'es.example.com' });
+
+  test.each([
+    [LogFlavor.FLUENT_BIT, 'fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1', 'fluentd', 'FLUENTD'],
+    [LogFlavor.FLUENTD, 'cr.fluentbit.io/fluent/fluent-bit:4.0.8', 'fluent-bit', 'FLUENT_BIT'],
+    [LogFlavor.FILEBEAT, 'docker.elastic.co/logstash/logstash:8.17.4', 'logstash', 'LOGSTASH'],
+    [LogFlavor.OTEL_COLLECTOR, 'docker.elastic.co/beats/filebeat:8.17.4@sha256:' + 'a'.repeat(64), 'filebeat', 'FILEBEAT'],
+  ])('fails when flavor %s is given %s', (flavor, image, imageFlavor, key) => {
+    expect(() => new LogAgent(newChart(), 'logs', { flavor, image, output: es }))
+      .toThrow(new RegExp(`image: got "${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"; is an image of ${imageFlavor}, and flavor ${flavor} configures and starts ${flavor}: set flavor to the image's \\(LogFlavor.${key}\\)`));
+  });
+
+  test('a mirror of the flavor\'s own image, or an image of your own name, is accepted', () => {
+    // GIVEN
+    const chart = newChart();
+    new LogAgent(chart, 'mirror', { image: 'registry.example.com/mirror/fluent-bit:4.0.8', output: es });
+    new LogAgent(chart, 'own', { image: 'registry.example.com/logs/agent:1.0.0', output: es, name: 'own', stateHostPath: '/var/lib/own-state' });
+    // THEN
+    expect(synth(chart).filter((o) => o.kind === 'DaemonSet').map((d) => d.spec.template.spec.containers[0].image))
+      .toEqual(['registry.example.com/mirror/fluent-bit:4.0.8', 'registry.example.com/logs/agent:1.0.0']);
+  });
+});
