@@ -92,6 +92,11 @@ export class SchemaFields {
     }
   }
 
+  /** Whether the server serves `obj`'s kind (not, e.g., the Prometheus operator's CRDs). */
+  public serves(obj: any): boolean {
+    return this.byKind.has(`${obj.apiVersion}/${obj.kind}`);
+  }
+
   /** The paths (`spec.updateStrategy.rollingUpdate.maxSurge`) of `obj` the server does not know. */
   public unknownPaths(obj: any): string[] {
     const name = this.byKind.get(`${obj.apiVersion}/${obj.kind}`);
