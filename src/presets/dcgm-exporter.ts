@@ -2,7 +2,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Capability, Cpu, EnvValue, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuNodes } from './gpu-nodes';
-import { checkGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, waitForToolkit } from './gpu-stack';
+import { resolveGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, waitForToolkit } from './gpu-stack';
 import { AgentMetrics } from '../agent-metrics';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
@@ -175,11 +175,7 @@ export class DcgmExporter extends Construct {
 
     this.image = image ?? DEFAULT_IMAGE;
     problems.check('image', this.image, rules.pinnedImage(this.image));
-    if (gpuNodes !== undefined && options.requiredNodeAffinity !== undefined) {
-      problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection whole; give only one of them');
-    }
-    this.gpuNodes = gpuNodes ?? GpuNodes.gpuPresent();
-    checkGpuNodes(this.gpuNodes, problems);
+    this.gpuNodes = resolveGpuNodes(gpuNodes, options, problems);
     this.port = port ?? 9400;
     problems.check('port', this.port, rules.portNumber(this.port));
     this.waitForToolkit = wait ?? true;

@@ -2,7 +2,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuNodes } from './gpu-nodes';
-import { checkGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, noGpuEnv, TOOLKIT_READY_FILE, VALIDATIONS_DIR, WAIT_RESOURCES, waitScript } from './gpu-stack';
+import { resolveGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, noGpuEnv, TOOLKIT_READY_FILE, VALIDATIONS_DIR, WAIT_RESOURCES, waitScript } from './gpu-stack';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
@@ -201,11 +201,7 @@ export class GpuContainerToolkit extends Construct {
 
     this.image = image ?? DEFAULT_IMAGE;
     problems.check('image', this.image, rules.pinnedImage(this.image));
-    if (gpuNodes !== undefined && options.requiredNodeAffinity !== undefined) {
-      problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection whole; give only one of them');
-    }
-    this.gpuNodes = gpuNodes ?? GpuNodes.gpuPresent();
-    checkGpuNodes(this.gpuNodes, problems);
+    this.gpuNodes = resolveGpuNodes(gpuNodes, options, problems);
     this.driverRoot = hostPath('driverRoot', driverRoot ?? '/run/nvidia/driver', problems, true);
     this.installDir = hostPath('installDir', installDir ?? '/usr/local/nvidia', problems, false);
     this.containerdConfig = hostPath('containerdConfig', containerdConfig ?? '/etc/containerd/config.toml', problems, false);

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Capability, EnvValue, HostPathVolumeType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuNodes } from './gpu-nodes';
-import { checkGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, waitForToolkit } from './gpu-stack';
+import { resolveGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, waitForToolkit } from './gpu-stack';
 import { AgentVolume } from '../agent-volume';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
@@ -221,11 +221,7 @@ export class GpuDevicePlugin extends Construct {
 
     this.image = image ?? DEFAULT_IMAGE;
     problems.check('image', this.image, rules.pinnedImage(this.image));
-    if (gpuNodes !== undefined && options.requiredNodeAffinity !== undefined) {
-      problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection whole; give only one of them');
-    }
-    this.gpuNodes = gpuNodes ?? GpuNodes.gpuPresent();
-    checkGpuNodes(this.gpuNodes, problems);
+    this.gpuNodes = resolveGpuNodes(gpuNodes, options, problems);
     this.failOnInitError = failOnInitError ?? true;
     this.deviceListStrategy = deviceListStrategy ?? GpuDeviceListStrategy.ENVVAR;
     if (!Object.values(GpuDeviceListStrategy).includes(this.deviceListStrategy)) {

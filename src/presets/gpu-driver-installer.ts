@@ -449,7 +449,7 @@ export class GpuDriverInstaller extends Construct {
       problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection (the OS and opt-out requirements are added to its terms too); give only one of them (put the GPU label requirement into your own terms)');
     }
     this.gpuNodes = gpuNodes ?? (cos ? GpuNodes.gke() : GpuNodes.gpuPresent());
-    checkGpuNodes(this.gpuNodes, problems);
+    this.gpuNodes._check('driver installer', problems);
     // The OS and the opt-out are added to the GPU nodes, and to every term of your own
     // requiredNodeAffinity (which replaces gpuNodes): they keep an installer off nodes of
     // another OS and off nodes with a driver of their own, whichever way the nodes are chosen.
@@ -704,18 +704,6 @@ function checkDriverVersion(version: string, cos: boolean, problems: ValidationP
   problems.add('driverVersion', version, cos
     ? 'expected an NVIDIA driver version such as "550.127.05" or "535.104.05", or "latest"; leave it out for the default driver of the node\'s COS build (cos-gpu-installer takes any other value, "default" included, as a literal version)'
     : 'expected an NVIDIA driver version such as "550.127.05" (the driver image is tagged "<version>-<os>")');
-}
-
-function checkGpuNodes(nodes: GpuNodes, problems: ValidationProblems): void {
-  if (!nodes || !Array.isArray(nodes.requirements) || nodes.requirements.length === 0) {
-    problems.add('gpuNodes', 'no requirement', 'a driver installer must be limited to GPU nodes; give at least one label requirement, e.g. GpuNodes.withLabel("nvidia.com/gpu.present", "true")');
-    return;
-  }
-  nodes.requirements.forEach((r, i) => {
-    problems.check(`gpuNodes.requirements[${i}].key`, r.key, rules.qualifiedName(r.key));
-    problems.check(`gpuNodes.requirements[${i}]`, r.values, r._problem());
-    r.values.forEach((v) => problems.check(`gpuNodes.requirements[${i}].values`, v, rules.labelValue(v)));
-  });
 }
 
 function checkRolloutWidth(strategy: UpdateStrategy, problems: ValidationProblems): void {

@@ -1,6 +1,8 @@
 import { NodeAffinityTerm, NodeRequirement } from '../node-affinity';
 import { brand } from '../private/brand';
+import * as rules from '../private/rules';
 import { checkArgs } from '../private/shapes';
+import { ValidationProblems } from '../validation-problems';
 
 /**
  * Which nodes carry NVIDIA GPUs, for `GpuDriverInstallerProps.gpuNodes`.
@@ -68,6 +70,23 @@ export class GpuNodes {
    */
   public and(...requirements: NodeRequirement[]): GpuNodes {
     return new GpuNodes([...this.requirements, ...requirements]);
+  }
+
+  /**
+   * Records what the API server would refuse in these requirements, and an empty selection
+   * (an agent of `agent`'s kind would then run on every node).
+   * @internal
+   */
+  public _check(agent: string, problems: ValidationProblems): void {
+    if (!Array.isArray(this.requirements) || this.requirements.length === 0) {
+      problems.add('gpuNodes', 'no requirement', `a ${agent} must be limited to GPU nodes; give at least one label requirement, e.g. GpuNodes.withLabel("nvidia.com/gpu.present", "true")`);
+      return;
+    }
+    this.requirements.forEach((r, i) => {
+      problems.check(`gpuNodes.requirements[${i}].key`, r.key, rules.qualifiedName(r.key));
+      problems.check(`gpuNodes.requirements[${i}]`, r.values, r._problem());
+      r.values.forEach((v) => problems.check(`gpuNodes.requirements[${i}].values`, v, rules.labelValue(v)));
+    });
   }
 
   /** The node affinity term that selects these nodes. */

@@ -2,8 +2,8 @@ import { Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvValue, HostPathVolumeType, MountPropagation, TaintEffect } from 'cdk8s-plus-28';
 import { GpuNodes } from './gpu-nodes';
 import { AgentContainer } from '../agent-container';
+import { DaemonSetOptions } from '../daemon-set';
 import { HostMount } from '../host-mount';
-import * as rules from '../private/rules';
 import { Toleration } from '../toleration';
 import { ValidationProblems } from '../validation-problems';
 
@@ -79,15 +79,15 @@ export function waitForToolkit(image: string): AgentContainer {
   };
 }
 
-/** The GPU node selection must select something (the driver installer's rule). */
-export function checkGpuNodes(nodes: GpuNodes, problems: ValidationProblems): void {
-  if (!nodes || !Array.isArray(nodes.requirements) || nodes.requirements.length === 0) {
-    problems.add('gpuNodes', 'no requirement', 'a GPU agent must be limited to GPU nodes; give at least one label requirement, e.g. GpuNodes.withLabel("nvidia.com/gpu.present", "true")');
-    return;
+/**
+ * The GPU nodes a GPU stack agent runs on: `gpuNodes`, else the nodes labelled
+ * nvidia.com/gpu.present=true; `requiredNodeAffinity` replaces the selection, so not both.
+ */
+export function resolveGpuNodes(gpuNodes: GpuNodes | undefined, options: DaemonSetOptions, problems: ValidationProblems): GpuNodes {
+  if (gpuNodes !== undefined && options.requiredNodeAffinity !== undefined) {
+    problems.add('gpuNodes', 'together with requiredNodeAffinity', 'requiredNodeAffinity replaces the GPU node selection whole; give only one of them');
   }
-  nodes.requirements.forEach((r, i) => {
-    problems.check(`gpuNodes.requirements[${i}].key`, r.key, rules.qualifiedName(r.key));
-    problems.check(`gpuNodes.requirements[${i}]`, r.values, r._problem());
-    r.values.forEach((v) => problems.check(`gpuNodes.requirements[${i}].values`, v, rules.labelValue(v)));
-  });
+  const nodes = gpuNodes ?? GpuNodes.gpuPresent();
+  nodes._check('GPU agent', problems);
+  return nodes;
 }
