@@ -2,7 +2,8 @@ import { JsonPatch } from 'cdk8s';
 import { Node, NodeTaintQuery, TaintEffect } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  DaemonSet, GpuDriverFlavor, GpuDriverInstaller, LogAgent, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
+  CalicoNode, CiliumAgent, CsiDriver, DaemonSet, DatadogAgent, DcgmExporter, GpuContainerToolkit, GpuDevicePlugin, GpuDriverFlavor,
+  GpuDriverInstaller, LogAgent, LogFlavor, NetworkAgent, NodeExporter, SecurityAgent, StorageDaemon,
 } from '../src';
 import { newChart, only, synth } from './util/synth';
 import { IMAGE_PLATFORMS_ANNOTATION } from '../src/placement/fleet-fit';
@@ -22,6 +23,15 @@ const AGENTS: Array<[string, (scope: Construct) => DaemonSet]> = [
   ['SecurityAgent', (s) => new SecurityAgent(s, 'agent').daemonSet],
   ['NetworkAgent', (s) => new NetworkAgent(s, 'agent', { apiServerHost: '10.0.0.10', apiServerPort: 6443 }).daemonSet],
   ['StorageDaemon', (s) => new StorageDaemon(s, 'agent').daemonSet],
+  ['StorageDaemon (Ceph RBD)', (s) => new StorageDaemon(s, 'agent', { driver: CsiDriver.cephRbd({ clusters: [{ clusterId: 'ceph-1', monitors: ['10.0.0.1:6789'] }] }) }).daemonSet],
+  ['LogAgent (Logstash)', (s) => new LogAgent(s, 'agent', { flavor: LogFlavor.LOGSTASH }).daemonSet],
+  ['LogAgent (OpenTelemetry Collector)', (s) => new LogAgent(s, 'agent', { flavor: LogFlavor.OTEL_COLLECTOR }).daemonSet],
+  ['GpuContainerToolkit', (s) => new GpuContainerToolkit(s, 'agent').daemonSet],
+  ['GpuDevicePlugin', (s) => new GpuDevicePlugin(s, 'agent').daemonSet],
+  ['DcgmExporter', (s) => new DcgmExporter(s, 'agent').daemonSet],
+  ['DatadogAgent', (s) => new DatadogAgent(s, 'agent', { apiKeySecretName: 'datadog-secret' }).daemonSet],
+  ['CiliumAgent', (s) => new CiliumAgent(s, 'agent').daemonSet],
+  ['CalicoNode', (s) => new CalicoNode(s, 'agent').daemonSet],
 ];
 
 /** The agent built, then edited by `edit`, and its synthesized (validated) DaemonSet. */
