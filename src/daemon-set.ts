@@ -17,6 +17,7 @@ import { RolloutPlan } from './placement/rollout-plan';
 import { PodSecurity, PodSecurityReport } from './pod-security';
 import { AgentClaims, registerAgent } from './private/app-checks';
 import { brand, isBranded } from './private/brand';
+import { clusterScoped } from './private/cluster-scoped';
 import { checkKeyValueMap } from './private/label-map';
 import { withDefaults } from './private/merge';
 import { BoundMetrics } from './private/metrics-target';
@@ -704,12 +705,8 @@ export class DaemonSet extends Construct {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRoleName },
         subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
       });
-      // cdk8s copies a chart's namespace onto every object; cluster-scoped ones have none.
-      for (const clusterScoped of [this.clusterRole, this.clusterRoleBinding]) {
-        if (Chart.of(this).namespace !== undefined) {
-          clusterScoped.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-        }
-      }
+      clusterScoped(this.clusterRole);
+      clusterScoped(this.clusterRoleBinding);
     }
 
     // Namespaced permissions: a Role and RoleBinding in the agent's namespace, no cluster-wide access.

@@ -1,10 +1,11 @@
-import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, DnsPolicy, EnvFieldPaths, EnvValue, Handler, HostPathVolumeType, k8s, MountPropagation, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
 import { IntOrPercent } from '../int-or-percent';
+import { clusterScoped } from '../private/cluster-scoped';
 import { checkConstructProps } from '../private/shapes';
 import { UpdateStrategy } from '../update-strategy';
 import { ValidationProblems } from '../validation-problems';
@@ -323,18 +324,13 @@ export class CalicoNode extends Construct {
     // writes them into /etc/cni/net.d/calico-kubeconfig; the plugin runs with these rights only.
     const namespace = this.daemonSet.namespace;
     new k8s.KubeServiceAccount(this, 'CniPluginAccount', { metadata: { name: CNI_PLUGIN_ACCOUNT, namespace, labels: this.daemonSet.labels } });
-    const role = new k8s.KubeClusterRole(this, 'CniPluginRole', { metadata: { name: CNI_PLUGIN_ACCOUNT, labels: this.daemonSet.labels }, rules: CNI_PLUGIN_RULES });
-    const binding = new k8s.KubeClusterRoleBinding(this, 'CniPluginBinding', {
+    clusterScoped(new k8s.KubeClusterRole(this, 'CniPluginRole', { metadata: { name: CNI_PLUGIN_ACCOUNT, labels: this.daemonSet.labels }, rules: CNI_PLUGIN_RULES }));
+    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'CniPluginBinding', {
       metadata: { name: CNI_PLUGIN_ACCOUNT, labels: this.daemonSet.labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CNI_PLUGIN_ACCOUNT },
       subjects: [{ kind: 'ServiceAccount', name: CNI_PLUGIN_ACCOUNT, namespace }],
-    });
-    // cdk8s copies a chart's namespace onto every object; cluster-scoped ones have none (as the core does).
-    if (Chart.of(this).namespace !== undefined) {
-      for (const clusterScoped of [role, binding]) {
-        clusterScoped.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      }
-    }
+    }));
+
   }
 }
 

@@ -6,6 +6,7 @@ import { resolveGpuNodes, DEFAULT_RUNTIME_CLASS, gpuTaintToleration, noGpuEnv, T
 import { AgentContainer } from '../agent-container';
 import { DaemonSet, DaemonSetOptions, DaemonSetProps } from '../daemon-set';
 import { HostMount } from '../host-mount';
+import { clusterScoped } from '../private/cluster-scoped';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { ValidationProblems } from '../validation-problems';
@@ -276,10 +277,10 @@ export class GpuContainerToolkit extends Construct {
 
     if (this.createRuntimeClass) {
       // Cluster-scoped, named after the handler, as the GPU Operator creates it.
-      new k8s.KubeRuntimeClass(this, 'RuntimeClass', {
+      clusterScoped(new k8s.KubeRuntimeClass(this, 'RuntimeClass', {
         metadata: { name: this.runtimeClass, labels: this.daemonSet.labels },
         handler: this.runtimeClass,
-      });
+      }));
     }
   }
 

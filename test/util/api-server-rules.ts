@@ -94,7 +94,8 @@ const isLocalNonReservedPath = (p: unknown) => isString(p) && !p.startsWith('/')
 const json = (v: unknown) => JSON.stringify(v);
 
 // --- kinds ----------------------------------------------------------------------------------------
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'Node', 'PersistentVolume', 'StorageClass']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'Node', 'PersistentVolume', 'StorageClass',
+  'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'IngressClass', 'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 const NAMESPACED = new Set([
   'DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job', 'Pod', 'Service', 'ServiceAccount',
   'ConfigMap', 'Secret', 'NetworkPolicy', 'Role', 'RoleBinding',
