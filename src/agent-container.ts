@@ -132,6 +132,8 @@ export interface ContainerSettings {
 
   /**
    * Restarts the container when it fails.
+   * An HTTP or TCP probe must aim at one of the container's `ports`: cdk8s-plus probes port 80 when it
+   * names none (checked at synth, on the pod as rendered).
    *
    * @default - none
    * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, StorageDaemon, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
@@ -140,6 +142,8 @@ export interface ContainerSettings {
 
   /**
    * Marks the pod ready (a rolling update waits for it).
+   * An HTTP or TCP probe must aim at one of the container's `ports`: cdk8s-plus probes port 80 when it
+   * names none (checked at synth, on the pod as rendered).
    *
    * @default - none
    * (the core's default; LogAgent, NodeExporter, SecurityAgent, NetworkAgent, DcgmExporter, DatadogAgent, CiliumAgent, CalicoNode change it for the agent's main container: see each "Defaults it changes" table)
@@ -148,6 +152,8 @@ export interface ContainerSettings {
 
   /**
    * Holds the other probes back until a slow start has finished.
+   * An HTTP or TCP probe must aim at one of the container's `ports`: cdk8s-plus probes port 80 when it
+   * names none (checked at synth, on the pod as rendered).
    *
    * @default - none
    * (the core's default; LogAgent, GpuDriverInstaller, SecurityAgent, DatadogAgent, CiliumAgent change it for the agent's main container: see each "Defaults it changes" table)
@@ -238,8 +244,8 @@ export interface ContainerSettings {
   /**
    * Commands or requests the kubelet runs right after the container starts (`postStart`) and
    * before it stops (`preStop`, e.g. to drain or flush before SIGTERM; it counts against
-   * `terminationGracePeriodSeconds`). An HTTP or TCP handler must name one of the container's
-   * `ports` (cdk8s-plus would otherwise aim it at port 80). Not allowed in an init container
+   * `terminationGracePeriodSeconds`). An HTTP or TCP handler must call one of the container's
+   * `ports` (cdk8s-plus aims one that names no port at port 80; checked at synth, on the rendered pod). Not allowed in an init container
    * unless it is a native sidecar (`restartPolicy: ContainerRestartPolicy.ALWAYS`).
    *
    * @default - no lifecycle hooks

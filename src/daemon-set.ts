@@ -6,7 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AgentContainer, ContainerSettings } from './agent-container';
 import { AgentMetrics } from './agent-metrics';
 import { AgentVolume } from './agent-volume';
-import { BuiltContainer, buildContainer, checkUnique, probeTarget, VolumeResolver } from './builders/container-builder';
+import { BuiltContainer, buildContainer, checkUnique, VolumeResolver } from './builders/container-builder';
 import { HostMount } from './host-mount';
 import { NodeAffinityTerm, WeightedNodeAffinityTerm } from './node-affinity';
 import { IMAGE_PLATFORMS_ANNOTATION } from './placement/fleet-fit';
@@ -22,6 +22,7 @@ import { checkKeyValueMap } from './private/label-map';
 import { withDefaults } from './private/merge';
 import { BoundMetrics } from './private/metrics-target';
 import { defaultName } from './private/names';
+import { renderedProbeProblems } from './private/probe-ports';
 import * as rules from './private/rules';
 import { checkArgs, checkProps, withoutNulls } from './private/shapes';
 import { RbacRule } from './rbac-rule';
@@ -661,11 +662,6 @@ export class DaemonSet extends Construct {
     const all = [main, ...sidecars, ...inits];
     volumes.checkMounted(problems);
     checkUnique(all.map((c) => c.props.name!), 'containerName/sidecars/initContainers', 'container name', problems);
-    this.checkProbePorts([
-      { settings: props, built: main, prefix: '' },
-      ...(props.sidecars ?? []).map((c, i) => ({ settings: c, built: sidecars[i], prefix: `sidecars[${i}]` })),
-      ...(props.initContainers ?? []).map((c, i) => ({ settings: c, built: inits[i], prefix: `initContainers[${i}]` })).filter((p) => isNativeSidecar(p.settings)),
-    ], problems);
     this.checkPod(props, [main, ...sidecars], problems);
     checkHostPathOwners([
       { settings: props, built: main, prefix: '' },
@@ -802,6 +798,16 @@ export class DaemonSet extends Construct {
     }
 
     registerAgent(this, this.claims(props, [main, ...sidecars]));
+    const propOf = new Map<string, string>([
+      [this.containerName, ''],
+      ...(props.sidecars ?? []).map((c, i) => [c.name, `sidecars[${i}]`] as [string, string]),
+      ...(props.initContainers ?? []).map((c, i) => [c.name, `initContainers[${i}]`] as [string, string]),
+    ]);
+    const probed = [props, ...props.sidecars ?? [], ...props.initContainers ?? []]
+      .some((c) => (c.liveness ?? c.readiness ?? c.startup ?? c.lifecycle) !== undefined);
+    if (probed) {
+      this.node.addValidation({ validate: () => { this.checkRenderedProbes(problems, propOf); return []; } });
+    }
     this.configMapName = `${this.name}-config`;
     this.checksumGiven = props.podAnnotations?.[CONFIG_CHECKSUM_ANNOTATION] !== undefined;
   }
@@ -1060,28 +1066,17 @@ export class DaemonSet extends Construct {
   }
 
   /**
-   * Every container's HTTP and TCP probes target a port the container declares: the main
-   * container's, each sidecar's and each native sidecar's (the kubelet probes the pod's IP, so
-   * a probe on a port nobody listens on fails forever).
+   * Every container's HTTP and TCP probes and hooks target a port the container declares (the
+   * kubelet probes the pod's IP, so a probe on a port nobody listens on fails forever). Checked
+   * at synth on the pod as rendered, escape-hatch edits included; only when the props give a
+   * container a probe or a hook (the render costs a second resolution of the DaemonSet).
    */
-  private checkProbePorts(probed: Array<{ settings: ContainerSettings; built: BuiltContainer; prefix: string }>, problems: ValidationProblems): void {
-    for (const { settings, built, prefix } of probed) {
-      for (const probe of ['liveness', 'readiness', 'startup'] as const) {
-        const target = probeTarget(settings?.[probe]);
-        if (target === undefined || target.kind === 'exec') {
-          continue;
-        }
-        const prop = prefix === '' ? probe : `${prefix}.${probe}`;
-        const declared = built.portNumbers.join(', ') || 'none declared';
-        if (target.port === undefined) {
-          // cdk8s-plus falls back to port 80, which an agent rarely listens on: the probe would
-          // fail forever and the pod never become ready (or be restarted in a loop).
-          problems.add(`${prop}.port`, undefined, `an ${target.kind} probe needs the port the container listens on (declared: ${declared}); e.g. Probe.fromHttpGet('/healthz', { port: ${built.portNumbers[0] ?? 8080} })`);
-        } else if (!built.portNumbers.includes(target.port)) {
-          problems.add(`${prop}.port`, target.port, `the probe's port must be one of the container's ports (${declared}); add it to \`ports\``);
-        }
-      }
+  private checkRenderedProbes(problems: ValidationProblems, propOf: Map<string, string>): void {
+    const pod = this.apiObject.toJson()?.spec?.template?.spec ?? {};
+    for (const [prop, value, allowed] of renderedProbeProblems(pod, (name) => propOf.get(name))) {
+      problems.add(prop, value, allowed);
     }
+    problems.throwIfAny();
   }
 
   private checkPod(props: DaemonSetProps, running: BuiltContainer[], problems: ValidationProblems): void {

@@ -101,22 +101,34 @@ describe('capabilities only where they take effect', () => {
 });
 
 describe('probes that can succeed', () => {
-  test('fails when an HTTP probe names no port (cdk8s-plus would probe 80)', () => {
-    expect(errorOf(() => new DaemonSet(newChart(), 'agent', { image: IMAGE, ports: [{ containerPort: 8080 }], liveness: Probe.fromHttpGet('/healthz') })))
-      .toMatch(/liveness\.port: got undefined; an httpGet probe needs the port the container listens on \(declared: 8080\); e\.g\. Probe\.fromHttpGet\('\/healthz', \{ port: 8080 \}\)/);
+  test('fails at synth when an HTTP probe names no port and the container declares none (cdk8s-plus probes 80)', () => {
+    // GIVEN a probe without a port, on a container without ports: cdk8s-plus renders port 80
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', { image: IMAGE, liveness: Probe.fromHttpGet('/healthz') });
+    // THEN the rendered pod's probe is reported, with the fix
+    expect(errorOf(() => synth(chart)))
+      .toMatch(/liveness\.port: got 80; the httpGet probe's port must be one of the container's ports \(none declared\); a probe that names no port probes 80 \(cdk8s-plus's default\)/);
   });
 
-  test('fails when a sidecar\'s or a native sidecar\'s HTTP probe names no port or an undeclared one', () => {
-    // GIVEN a sidecar probed on port 80 by default, and a native sidecar probed on a port it does not declare
-    const make = () => new DaemonSet(newChart(), 'agent', {
+  test('fails at synth when an HTTP probe names no port although the container declares one (cdk8s-plus still probes 80)', () => {
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', { image: IMAGE, ports: [{ containerPort: 8080 }, { containerPort: 9090 }], liveness: Probe.fromHttpGet('/healthz') });
+    expect(errorOf(() => synth(chart)))
+      .toMatch(/liveness\.port: got 80; the httpGet probe's port must be one of the container's ports \(8080, 9090\); .*e\.g\. Probe\.fromHttpGet\('\/healthz', \{ port: 8080 \}\)/);
+  });
+
+  test('fails when a sidecar\'s or a native sidecar\'s HTTP probe aims at port 80 by default or at an undeclared port (issue 18)', () => {
+    // GIVEN a sidecar without ports probed by default on port 80, and a native sidecar probed on a port it does not declare
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', {
       image: IMAGE,
-      sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ containerPort: 8443 }], readiness: Probe.fromHttpGet('/healthz') }],
+      sidecars: [{ name: 'proxy', image: IMAGE, readiness: Probe.fromHttpGet('/healthz') }],
       initContainers: [{ name: 'helper', image: IMAGE, restartPolicy: ContainerRestartPolicy.ALWAYS, ports: [{ containerPort: 9000 }], liveness: Probe.fromTcpSocket({ port: 9001 }) }],
     });
     // THEN both are reported, each under the container's own prop
-    const message = errorOf(make);
-    expect(message).toMatch(/sidecars\[0\]\.readiness\.port: got undefined; an httpGet probe needs the port the container listens on \(declared: 8443\)/);
-    expect(message).toMatch(/initContainers\[0\]\.liveness\.port: got 9001; the probe's port must be one of the container's ports \(9000\)/);
+    const message = errorOf(() => synth(chart));
+    expect(message).toMatch(/sidecars\[0\]\.readiness\.port: got 80; the httpGet probe's port must be one of the container's ports \(none declared\)/);
+    expect(message).toMatch(/initContainers\[0\]\.liveness\.port: got 9001; the tcpSocket probe's port must be one of the container's ports \(9000\)/);
   });
 
   test('a probe on a declared port, or a command probe, is accepted', () => {

@@ -148,18 +148,23 @@ describe('lifecycle', () => {
     expect(main.lifecycle).toEqual({ preStop: { tcpSocket: { port: 9000 } } });
   });
 
-  test('fails when an HTTP handler has no port (cdk8s-plus would call port 80)', () => {
-    expect(make({ ports: [{ containerPort: 8080 }], lifecycle: { preStop: Handler.fromHttpGet('/drain') } }))
-      .toThrow(/lifecycle\.preStop\.port: got undefined; an HTTP or TCP handler needs the port it calls \(one of the container's ports: 8080\)/);
+  test('fails at synth when an HTTP handler names no port although the container declares one (cdk8s-plus still calls 80)', () => {
+    expect(() => agent({ ports: [{ containerPort: 8080 }], lifecycle: { preStop: Handler.fromHttpGet('/drain') } }))
+      .toThrow(/lifecycle\.preStop\.port: got 80; the handler's port must be one of the container's ports \(8080\); a handler that names no port calls 80/);
+  });
+
+  test('fails at synth when an HTTP handler names no port and the container declares none (cdk8s-plus calls 80)', () => {
+    expect(() => agent({ lifecycle: { preStop: Handler.fromHttpGet('/drain') } }))
+      .toThrow(/lifecycle\.preStop\.port: got 80; the handler's port must be one of the container's ports \(none declared\)/);
   });
 
   test('fails when a handler calls a port the container does not declare', () => {
-    expect(make({ lifecycle: { postStart: Handler.fromTcpSocket({ port: 9000 }) } }))
+    expect(() => agent({ lifecycle: { postStart: Handler.fromTcpSocket({ port: 9000 }) } }))
       .toThrow(/lifecycle\.postStart\.port: got 9000; the handler's port must be one of the container's ports \(none declared\)/);
   });
 
   test('fails when a handler\'s command is empty', () => {
-    expect(make({ lifecycle: { preStop: Handler.fromCommand([]) } })).toThrow(/lifecycle\.preStop: got \[\]; expected a non-empty command/);
+    expect(() => agent({ lifecycle: { preStop: Handler.fromCommand([]) } })).toThrow(/lifecycle\.preStop: got \[\]; expected a non-empty command/);
   });
 
   test('fails when a plain init container has hooks', () => {

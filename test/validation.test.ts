@@ -145,9 +145,10 @@ describe('fails when', () => {
     expect(make({ resources: { cpu: { request: Cpu.units(Number.NaN) } } })).toThrow(/resources\.cpu\.request: got "NaN"; expected a Kubernetes quantity/);
   });
 
-  test('a probe targets a port the container does not declare', () => {
-    expect(make({ ports: [{ containerPort: 8080 }], liveness: Probe.fromHttpGet('/healthz', { port: 9090 }) }))
-      .toThrow(/liveness\.port: got 9090; the probe's port must be one of the container's ports \(8080\)/);
+  test('a probe targets a port the container does not declare (at synth, on the rendered pod)', () => {
+    const chart = newChart();
+    new DaemonSet(chart, 'agent', { image: IMAGE, ports: [{ containerPort: 8080 }], liveness: Probe.fromHttpGet('/healthz', { port: 9090 }) });
+    expect(() => synth(chart)).toThrow(/liveness\.port: got 9090; the httpGet probe's port must be one of the container's ports \(8080\)/);
   });
 
   test('an init container has a probe', () => {

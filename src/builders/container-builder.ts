@@ -1,7 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import {
   Capability, ContainerLifecycle, ContainerProps, ContainerRestartPolicy, Cpu, ContainerResources, EnvFieldPaths, EnvFrom, EnvValue, Handler,
-  ImagePullPolicy, k8s, MountPropagation, Probe, Protocol, SeccompProfileType, Volume, VolumeMount,
+  ImagePullPolicy, k8s, MountPropagation, Protocol, SeccompProfileType, Volume, VolumeMount,
 } from 'cdk8s-plus-28';
 import { AgentVolumeMount, ContainerSettings } from '../agent-container';
 import { HostMount } from '../host-mount';
@@ -99,7 +99,7 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
     problems.check(at('workingDir'), s.workingDir, rules.containerMountPath(s.workingDir));
   }
   checkEnvFrom(s.envFrom, at('envFrom'), problems);
-  checkLifecycle(s.lifecycle, at('lifecycle'), ports.map((p) => p.containerPort), options);
+  checkLifecycle(s.lifecycle, at('lifecycle'), options);
 
   const props: ContainerProps = {
     name: options.name,
@@ -318,10 +318,10 @@ function checkEnvFrom(envFrom: EnvFrom[] | undefined, prop: string, problems: Va
 
 /**
  * Lifecycle hooks: only where the container runs beside the others (validateInitContainers
- * rejects them in a plain init container), and an HTTP or TCP handler must aim at a declared
- * port: cdk8s-plus renders a missing port as 80, which nothing in an agent listens on.
+ * rejects them in a plain init container), each a Handler. Their ports and commands are checked
+ * on the rendered pod (private/probe-ports.ts), where cdk8s-plus's port fallback is visible.
  */
-function checkLifecycle(lifecycle: ContainerLifecycle | undefined, prop: string, ports: number[], options: BuildOptions): void {
+function checkLifecycle(lifecycle: ContainerLifecycle | undefined, prop: string, options: BuildOptions): void {
   if (lifecycle === undefined) {
     return;
   }
@@ -332,26 +332,8 @@ function checkLifecycle(lifecycle: ContainerLifecycle | undefined, prop: string,
   }
   for (const hook of ['postStart', 'preStop'] as const) {
     const handler = lifecycle[hook];
-    if (handler === undefined) {
-      continue;
-    }
-    if (!(handler instanceof Handler)) {
+    if (handler !== undefined && !(handler instanceof Handler)) {
       problems.add(`${prop}.${hook}`, handler, 'expected a Handler made with Handler.fromCommand(...), Handler.fromHttpGet(...) or Handler.fromTcpSocket(...)');
-      continue;
-    }
-    // cdk8s-plus keeps a handler's options private; read them as probeTarget reads a probe's.
-    type Action = { httpGetOptions?: { port?: number }; tcpSocketOptions?: { port?: number }; commandOptions?: { command: string[] } };
-    const action = handler as unknown as Action;
-    const network = action.httpGetOptions ?? action.tcpSocketOptions;
-    if (network !== undefined) {
-      if (network.port === undefined) {
-        problems.add(`${prop}.${hook}.port`, undefined, `an HTTP or TCP handler needs the port it calls (one of the container's ports: ${ports.join(', ') || 'none declared'}); without one it calls port 80`);
-      } else if (!ports.includes(network.port)) {
-        problems.add(`${prop}.${hook}.port`, network.port, `the handler's port must be one of the container's ports (${ports.join(', ') || 'none declared'}); add it to \`ports\``);
-      }
-    }
-    if (action.commandOptions !== undefined && (!Array.isArray(action.commandOptions.command) || action.commandOptions.command.length === 0)) {
-      problems.add(`${prop}.${hook}`, action.commandOptions.command, 'expected a non-empty command, e.g. ["/bin/sh", "-c", "sleep 5"]');
     }
   }
 }
@@ -444,22 +426,4 @@ export function checkUnique(values: string[], prop: string, what: string, proble
     }
     seen.add(value);
   }
-}
-
-/** What a probe connects to: an HTTP GET or TCP probe has a port (maybe not given); a command none. */
-export interface ProbeTarget {
-  readonly kind: 'httpGet' | 'tcpSocket' | 'exec';
-  readonly port?: number;
-}
-
-/** The target of a probe (for the "probe ports exist" check); undefined without a probe. */
-export function probeTarget(probe: Probe | undefined): ProbeTarget | undefined {
-  const options = (probe as unknown as { httpGetOptions?: { port?: number }; tcpSocketOptions?: { port?: number } } | undefined);
-  if (options?.httpGetOptions !== undefined) {
-    return { kind: 'httpGet', port: options.httpGetOptions.port };
-  }
-  if (options?.tcpSocketOptions !== undefined) {
-    return { kind: 'tcpSocket', port: options.tcpSocketOptions.port };
-  }
-  return probe === undefined ? undefined : { kind: 'exec' };
 }
