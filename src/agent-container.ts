@@ -2,6 +2,7 @@ import {
   Capability, ContainerLifecycle, ContainerResources, ContainerRestartPolicy, EnvFrom, EnvValue, ImagePullPolicy, Probe, Protocol, SeccompProfile,
 } from 'cdk8s-plus-28';
 import { HostMount } from './host-mount';
+import { TerminationMessagePolicy } from './termination-message-policy';
 
 /** A port the agent listens on. */
 export interface AgentPort {
@@ -231,6 +232,15 @@ export interface ContainerSettings {
    * @default - the image's WORKDIR
    */
   readonly workingDir?: string;
+
+  /**
+   * Where the kubelet takes the container's termination message from: `FALLBACK_TO_LOGS_ON_ERROR`
+   * shows the tail of the log of a container that failed without writing one.
+   *
+   * @default - TerminationMessagePolicy.FILE (Kubernetes' default; the field is not written)
+   * (the core's default; CiliumAgent changes it for the agent's main container: see its "Defaults it changes" table)
+   */
+  readonly terminationMessagePolicy?: TerminationMessagePolicy;
 
   /**
    * Every key of a ConfigMap or Secret as environment variables

@@ -783,6 +783,8 @@ export class DaemonSet extends Construct {
     // ephemeral-storage: the container's whole resources (cdk8s-plus renders it in whole GiB only).
     [main, ...sidecars].forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/containers/${i}/resources`, c.resourcesPatch));
     inits.forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/initContainers/${i}/resources`, c.resourcesPatch));
+    [main, ...sidecars].forEach((c, i) => c.terminationMessagePolicy && patch(`/spec/template/spec/containers/${i}/terminationMessagePolicy`, c.terminationMessagePolicy));
+    inits.forEach((c, i) => c.terminationMessagePolicy && patch(`/spec/template/spec/initContainers/${i}/terminationMessagePolicy`, c.terminationMessagePolicy));
     if (props.metrics !== undefined) {
       const bound: BoundMetrics = props.metrics._bind(this, {
         name: this.name,

@@ -7,6 +7,7 @@ export * from './node-affinity';
 export * from './host-mount';
 export * from './agent-volume';
 export * from './agent-container';
+export * from './termination-message-policy';
 export * from './agent-metrics';
 export * from './daemon-set';
 export * from './rbac-rule';

@@ -4,7 +4,7 @@ import {
 } from 'cdk8s-plus-28';
 import {
   DaemonSet, DaemonSetOptions, DaemonSetProps, GpuDriverInstaller, LogAgent, NetworkAgent, NodeAffinityTerm, NodeExporter, NodeInventory,
-  NodeRequirement, PodSecurityLevel, SecurityAgent, StorageDaemon,
+  NodeRequirement, PodSecurityLevel, SecurityAgent, StorageDaemon, TerminationMessagePolicy,
 } from '../src';
 import { all, container, newChart, only, synth, synthAgent } from './util/synth';
 
@@ -170,6 +170,25 @@ describe('lifecycle', () => {
   test('fails when a plain init container has hooks', () => {
     expect(make({ initContainers: [{ name: 'setup', image: SIDECAR_IMAGE, lifecycle: { preStop: Handler.fromCommand(['true']) } }] }))
       .toThrow(/initContainers\[0\]\.lifecycle: got "lifecycle hooks"; a plain init container cannot have lifecycle hooks/);
+  });
+});
+
+describe('terminationMessagePolicy', () => {
+  test('reaches the container it is given to, main, sidecar and init alike, and no other', () => {
+    // GIVEN the log-tail fallback on the main container and an init container, not on the sidecar
+    const fallback = TerminationMessagePolicy.FALLBACK_TO_LOGS_ON_ERROR;
+    const { spec } = agent({
+      terminationMessagePolicy: fallback,
+      sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }],
+      initContainers: [{ name: 'setup', image: SIDECAR_IMAGE, terminationMessagePolicy: fallback }, { name: 'plain', image: SIDECAR_IMAGE }],
+    });
+    // THEN each container carries what it was given (Kubernetes' default File where nothing is written)
+    expect(spec.containers.map((c: any) => [c.name, c.terminationMessagePolicy])).toEqual([['agent', 'FallbackToLogsOnError'], ['proxy', undefined]]);
+    expect(spec.initContainers.map((c: any) => [c.name, c.terminationMessagePolicy])).toEqual([['setup', 'FallbackToLogsOnError'], ['plain', undefined]]);
+  });
+
+  test('fails for a value that is not a policy (an untyped caller)', () => {
+    expect(make({ terminationMessagePolicy: 'OnError' as any })).toThrow(/terminationMessagePolicy: got "OnError"; expected one of/);
   });
 });
 

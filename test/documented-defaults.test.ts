@@ -12,7 +12,7 @@ import {
   LokiOutputOptions, MonitorOptions, NetworkAgent, NodeAffinityTerm, NodeExporter, NodeExporterNetworkPolicyOptions, NodeInventory,
   NodeRequirement, NodeTaint, OtlpOutputOptions, PlacementPreview, PlacementReasonKind, PodDnsConfig, PodInventory, PodSecurityLevel,
   PreviewOptions, ProjectedKeysOptions, ProjectedSource, ProjectedVolumeOptions, RollingUpdateOptions, SeLinuxOptions,
-  ServiceAccountTokenOptions, ServiceMonitorOptions, Toleration, TolerationOptions, UpdateStrategy,
+  ServiceAccountTokenOptions, ServiceMonitorOptions, TerminationMessagePolicy, Toleration, TolerationOptions, UpdateStrategy,
 } from '../src';
 import { all, container, newChart, only, podSpec, synth, VIRTUAL_NODES_EXCLUDED } from './util/synth';
 
@@ -343,6 +343,7 @@ describe('ContainerSettings (the main container, a sidecar and an init container
     },
     { prop: 'seccompProfile', read: (c) => c.securityContext.seccompProfile, expected: RUNTIME_DEFAULT, set: () => ({ type: SeccompProfileType.UNCONFINED }) },
     { prop: 'workingDir', read: (c) => c.workingDir, expected: undefined, set: () => '/work' },
+    { prop: 'terminationMessagePolicy', read: (c) => c.terminationMessagePolicy, expected: undefined, set: () => TerminationMessagePolicy.FALLBACK_TO_LOGS_ON_ERROR },
     { prop: 'envFrom', read: (c) => c.envFrom, expected: undefined, set: () => [Env.fromConfigMap(ConfigMap.fromConfigMapName(newChart(), 'env', 'agent-env'))] },
     { prop: 'lifecycle', at: ['main', 'sidecar'], read: (c) => c.lifecycle, expected: undefined, set: () => ({ preStop: Handler.fromCommand(['sleep', '5']) }) },
   ];

@@ -6,6 +6,7 @@ import {
 import { AgentVolumeMount, ContainerSettings } from '../agent-container';
 import { HostMount } from '../host-mount';
 import * as rules from '../private/rules';
+import { TerminationMessagePolicy } from '../termination-message-policy';
 import { ValidationProblems } from '../validation-problems';
 
 /** The resources an agent gets unless it asks for others: small, because it runs on every node. */
@@ -39,6 +40,8 @@ export interface BuiltContainer {
    * ephemeral-storage in whole GiB only (and throws on 500Mi), so the DaemonSet patches it in.
    */
   readonly resourcesPatch?: k8s.ResourceRequirements;
+  /** `terminationMessagePolicy`, when given (cdk8s-plus has no such field: the DaemonSet patches it in). */
+  readonly terminationMessagePolicy?: TerminationMessagePolicy;
 }
 
 /** Resolves volumes by name so that every container shares one cdk8s-plus volume per name. */
@@ -138,6 +141,7 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
     portNames: ports.map((p) => p.name).filter((n): n is string => !!n),
     portNumbers: ports.map((p) => p.containerPort),
     resourcesPatch: resources.ephemeralStorage ? renderResources(resources) : undefined,
+    terminationMessagePolicy: s.terminationMessagePolicy,
   };
 }
 

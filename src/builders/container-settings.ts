@@ -22,6 +22,7 @@ const KEYS: { readonly [K in keyof Required<ContainerSettings>]: true } = {
   allowPrivilegeEscalation: true,
   seccompProfile: true,
   workingDir: true,
+  terminationMessagePolicy: true,
   envFrom: true,
   lifecycle: true,
 };

@@ -16,6 +16,7 @@ import { canShareNode } from '../private/node-overlap';
 import * as rules from '../private/rules';
 import { checkConstructProps } from '../private/shapes';
 import { ValidationError } from '../private/validation-error';
+import { TerminationMessagePolicy } from '../termination-message-policy';
 import { UpdateStrategy } from '../update-strategy';
 import { ValidationProblems } from '../validation-problems';
 
@@ -233,6 +234,7 @@ export interface CiliumAgentProps extends DaemonSetOptions {
  * | `volumeMounts` | `tmp` at /tmp |  |
  * | `initContainers` | config, mount-cgroup, apply-sysctl-overwrites, mount-bpf-fs, clean-cilium-state, install-cni-binaries |  |
  * | `lifecycle` | pre-stop `/cni-uninstall.sh` |  |
+ * | `terminationMessagePolicy` | `FALLBACK_TO_LOGS_ON_ERROR`, on the init containers too | the chart's |
  * | `startup` | HTTP GET 127.0.0.1:9879/healthz every 2 s, 105 failures, after 5 s |  |
  * | `liveness` | HTTP GET 127.0.0.1:9879/healthz every 30 s, timeout 5 s, 10 failures |  |
  * | `readiness` | HTTP GET 127.0.0.1:9879/healthz every 30 s, timeout 5 s, 3 failures |  |
@@ -466,6 +468,7 @@ export class CiliumAgent extends Construct {
       ],
       volumes: [AgentVolume.fromEmptyDir('tmp')],
       volumeMounts: [{ volumeName: 'tmp', mountPath: '/tmp', readOnly: false }],
+      // The chart's: a step that fails without writing a termination message shows its log's tail.
       initContainers: [
         {
           name: 'config',
@@ -515,8 +518,9 @@ export class CiliumAgent extends Construct {
           runAsUser: 0,
           hostMounts: [cniPath('/host/opt/cni/bin')],
         },
-      ],
+      ].map((step) => ({ ...step, terminationMessagePolicy: TerminationMessagePolicy.FALLBACK_TO_LOGS_ON_ERROR })),
       lifecycle: { preStop: Handler.fromCommand(['/cni-uninstall.sh']) },
+      terminationMessagePolicy: TerminationMessagePolicy.FALLBACK_TO_LOGS_ON_ERROR,
       startup: probe('startup'),
       liveness: probe('liveness'),
       readiness: probe('readiness'),
@@ -549,9 +553,6 @@ export class CiliumAgent extends Construct {
       const headers = [{ name: 'brief', value: 'true' }, ...(kind === 'livenessProbe' ? [{ name: 'require-k8s-connectivity', value: 'false' }] : [])];
       agent.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/${kind}/httpGet/httpHeaders`, headers));
     }
-    // The chart's: a container that fails without writing a termination message shows its log's tail.
-    agent.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/terminationMessagePolicy', 'FallbackToLogsOnError'));
-    INIT_STEPS.forEach((_, i) => agent.addJsonPatch(JsonPatch.add(`/spec/template/spec/initContainers/${i}/terminationMessagePolicy`, 'FallbackToLogsOnError')));
   }
 
   /**
@@ -589,9 +590,6 @@ export class CiliumAgent extends Construct {
  * behaviour, stated instead of left to the kubelet.
  */
 const UNCONFINED = { type: SeccompProfileType.UNCONFINED };
-
-/** The preset's init containers, in order (the chart's). */
-const INIT_STEPS = ['config', 'mount-cgroup', 'apply-sysctl-overwrites', 'mount-bpf-fs', 'clean-cilium-state', 'install-cni-binaries'];
 
 /** The cilium-config keys the preset's props own, and the prop. */
 const TYPED_KEYS: { [key: string]: string } = {
