@@ -111,10 +111,11 @@ project.testTask.spawn(rosetta);
  * A test tier outside `npm test` (it needs the network or builds a control plane): `npm test`
  * ignores test/<dir>/, which gets its own jest config (ts-jest, long tests, verbose).
  */
-function separateTestTier(dir: string): void {
+function separateTestTier(dir: string, extra: { [key: string]: unknown } = {}): void {
   project.jest?.addIgnorePattern(`/test/${dir}/`);
   new JsonFile(project, `test/${dir}/jest.config.json`, {
     obj: {
+      ...extra,
       rootDir: '../..',
       testMatch: [`<rootDir>/test/${dir}/**/*.test.ts`],
       transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
@@ -190,8 +191,9 @@ project.addTask('test:cluster', {
 
 // The node tier: the cluster tier's control plane plus a real kubelet v1.20.2, containerd, runc
 // and a bridge CNI on this machine (root); every preset's pod spec started for real (test/node/).
-// Builds kubelet and kube-proxy once per cache, from the control plane's tree (kept for it).
-separateTestTier('node');
+// Builds kubelet and kube-proxy once per cache, from the control plane's tree (kept for it). The
+// files on the default node run first, one after the other on one node (test/node/sequencer.js).
+separateTestTier('node', { testSequencer: '<rootDir>/test/node/sequencer.js' });
 project.addTask('test:node', {
   description: 'Build (once) kubelet, kube-proxy and node images, run one real node and every preset on it (root; needs Debian\'s apt)',
   steps: [

@@ -7,13 +7,14 @@
  * Flags follow TOOLCHAIN.md ("A real Kubernetes control plane, offline") and the v1.20 component
  * references (https://v1-20.docs.kubernetes.io/docs/reference/command-line-tools-reference/).
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import { randomBytes, generateKeyPairSync } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { KubeClient } from './kube-client';
+import { Launched, LaunchedRecord, adopt, records, watch } from './running-process';
 
 export const KUBERNETES_VERSION = '1.20.2';
 
@@ -64,11 +65,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-interface Component {
-  readonly name: string;
-  readonly process: ChildProcess;
-  readonly log: string;
-  exited?: string;
+/** A running control plane written down, for `ControlPlane.attach` (the node tier's shared node). */
+export interface ControlPlaneRecord {
+  readonly dir: string;
+  readonly server: string;
+  readonly components: LaunchedRecord[];
 }
 
 /** What a caller may add to the control plane (the node tier: a real kubelet and kube-proxy). */
@@ -107,9 +108,22 @@ export class ControlPlane {
     return plane;
   }
 
+  /**
+   * The control plane a `record()` describes, still running (started by an earlier jest file),
+   * driven again by its components' PIDs.
+   */
+  public static attach(record: ControlPlaneRecord): ControlPlane {
+    const plane = new ControlPlane(binDir(), record.dir);
+    plane.components.push(...record.components.map(adopt));
+    plane.server = record.server;
+    const token = fs.readFileSync(path.join(record.dir, 'tokens.csv'), 'utf-8').split(',')[0];
+    plane.client = new KubeClient(record.server, token, fs.readFileSync(plane.caFile, 'utf-8'));
+    return plane;
+  }
+
   public client!: KubeClient;
   public server = '';
-  private readonly components: Component[] = [];
+  private readonly components: Launched[] = [];
   // Kills the components if the test process exits without stop() (a crash, a timeout).
   private readonly onExit: () => void;
 
@@ -139,6 +153,21 @@ export class ControlPlane {
       const text = fs.existsSync(c.log) ? fs.readFileSync(c.log, 'utf-8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
       return `--- ${c.name}${c.exited ? ` (exited: ${c.exited})` : ''}, ${c.log}\n${text}`;
     }).join('\n');
+  }
+
+  /** What `ControlPlane.attach` needs to drive this control plane from another jest file. */
+  public record(): ControlPlaneRecord {
+    return { dir: this.dir, server: this.server, components: records(this.components) };
+  }
+
+  /**
+   * Leaves the components running for another jest file (`record()`, `attach`): closes the
+   * client and lets this process end without them.
+   */
+  public detach(): void {
+    this.client?.close();
+    this.components.forEach((c) => c.process.unref());
+    process.off('exit', this.onExit);
   }
 
   /** Stops every component (scheduler first, etcd last) and removes the temporary directory. */
@@ -251,14 +280,7 @@ export class ControlPlane {
     const out = fs.openSync(log, 'w');
     const child = spawn(path.join(this.bin, name), args, { stdio: ['ignore', out, out] });
     fs.closeSync(out);
-    const component: Component = { name, process: child, log };
-    child.on('exit', (code, signal) => {
-      component.exited = signal ?? `code ${code}`;
-    });
-    child.on('error', (e) => {
-      component.exited = e.message;
-    });
-    this.components.push(component);
+    this.components.push(watch(name, child, log));
   }
 
   /** `waitFor`, failing at once (with the logs) when a component has exited. */

@@ -5,7 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { WORK_DIR } from './host';
 import { NODE_NAME, RealNode } from './real-node';
 import { SchemaFields, removePath } from '../cluster/cluster-state';
 import { waitFor } from '../cluster/control-plane';
@@ -70,6 +72,36 @@ async function ensure(node: RealNode, obj: any): Promise<void> {
     const current = await node.client.get(`${collection}/${obj.metadata.name}`);
     await node.client.put(`${collection}/${obj.metadata.name}`, { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } });
   }
+}
+
+/**
+ * A pod whose log line the log agents must find (containerd writes it under /var/log/pods; the
+ * kubelet links it from /var/log/containers), in the namespace `logsrc`. Returns the line, which
+ * names the calling file: the node is shared, and an earlier file's log may still be there.
+ */
+export async function startLogSource(node: RealNode, file: string): Promise<string> {
+  const marker = `node-tier-log-line-${file}-${process.pid}`;
+  node.importBusybox('busybox:1.35');
+  await apply(node, synth('logsrc', (chart) => {
+    new k8s.KubePod(chart, 'logsrc', {
+      metadata: { name: 'logsrc' },
+      spec: {
+        automountServiceAccountToken: false,
+        containers: [{ name: 'logsrc', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `echo ${marker}; exec sleep 86400`], securityContext: { runAsUser: 65534 } }],
+      },
+    });
+  }));
+  await waitFor('the log source pod Running', async () => (await node.client.get('/api/v1/namespaces/logsrc/pods/logsrc')).status?.phase === 'Running' || undefined, 60_000);
+  return marker;
+}
+
+/**
+ * Waits until the kubelet's log has `text` (its plugin watcher logs a registration socket a moment
+ * after the socket appears: read once, the check failed under load).
+ */
+export async function kubeletLogged(text: string, timeoutMs = 30_000): Promise<void> {
+  const log = path.join(WORK_DIR, 'kubelet.log');
+  await waitFor(`the kubelet's log to mention ${text}`, async () => (fs.readFileSync(log, 'utf-8').includes(text) ? true : undefined), timeoutMs, 250);
 }
 
 /** The pods of a DaemonSet on the node (by its selector). */

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { apply, containerIdOf, isReady, podsOf, report, restarts, synth, waitReady } from './agents';
+import { apply, containerIdOf, isReady, kubeletLogged, podsOf, report, restarts, synth, waitReady } from './agents';
 import { RealNode } from './real-node';
 import { StandIn, standInImage } from './stand-ins';
 import { CsiDriver, StorageDaemon } from '../../src';
@@ -118,7 +118,7 @@ describe.each([
     expect(hostSocket).toBe(regPath);
     expect(fs.statSync(hostSocket).isSocket()).toBe(true);
     expect(fs.statSync(registration).isSocket()).toBe(true);
-    expect(fs.readFileSync('/var/lib/cdk8s-node-agents-node/kubelet.log', 'utf-8')).toContain(`${driverName}-reg.sock`);
+    await kubeletLogged(`${driverName}-reg.sock`);
     // AND the probes and the exporter answer on their own ports, on the node's address
     const host = pod.status.hostIP;
     const health = await get(`http://${host}:${preset.healthPort}/healthz`);

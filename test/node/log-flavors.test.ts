@@ -9,32 +9,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { k8s } from 'cdk8s-plus-28';
-import { apply, containerIdOf, isReady, podsOf, report, restarts, synth, waitReady } from './agents';
+import { apply, containerIdOf, startLogSource, isReady, podsOf, report, restarts, synth, waitReady } from './agents';
 import { RealNode } from './real-node';
 import { standInImage } from './stand-ins';
 import { LogAgent, LogAgentProps, LogFlavor } from '../../src';
 import { waitFor } from '../cluster/control-plane';
 
 const NAMESPACES = ['logsrc', 'logging'];
-const MARKER = `node-tier-log-line-${process.pid}`;
+/** The log line the agents must find, set in beforeAll. */
+let marker = '';
 let node: RealNode;
 
 beforeAll(async () => {
   node = await RealNode.start();
-  // A pod whose log line the log agents must find (containerd writes it under /var/log/pods; the
-  // kubelet links it from /var/log/containers).
-  node.importBusybox('busybox:1.35');
-  await apply(node, synth('logsrc', (chart) => {
-    new k8s.KubePod(chart, 'logsrc', {
-      metadata: { name: 'logsrc' },
-      spec: {
-        automountServiceAccountToken: false,
-        containers: [{ name: 'logsrc', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `echo ${MARKER}; exec sleep 86400`], securityContext: { runAsUser: 65534 } }],
-      },
-    });
-  }));
-  await waitFor('the log source pod Running', async () => (await node.client.get('/api/v1/namespaces/logsrc/pods/logsrc')).status?.phase === 'Running' || undefined, 60_000);
+  marker = await startLogSource(node, 'log-flavors');
 }, 300_000);
 
 afterAll(async () => {
@@ -109,12 +97,12 @@ describe.each([
     const read = node.exec(id, ['sh', '-c', `for f in ${logMount.mountPath}/containers/logsrc_logsrc_logsrc-*.log; do readlink "$f"; cat "$f"; done; cat ${logMount.mountPath}/pods/logsrc_logsrc_*/logsrc/0.log`]);
     expect(read.code).toBe(0);
     expect(read.out).toMatch(/^\/var\/log\/pods\/logsrc_logsrc_[0-9a-f-]+\/logsrc\/0\.log$/m);
-    expect(read.out.split(`stdout F ${MARKER}`).length).toBe(3);
+    expect(read.out.split(`stdout F ${marker}`).length).toBe(3);
     // AND its state dir is written through to the host path
-    const write = node.exec(id, ['sh', '-c', `echo "${MARKER} read" > ${stateMount.mountPath}/stand-in.pos`]);
+    const write = node.exec(id, ['sh', '-c', `echo "${marker} read" > ${stateMount.mountPath}/stand-in.pos`]);
     expect(write).toEqual({ code: 0, out: '' });
     const hostState = hostPathOf(ds, container, stateMount.mountPath);
-    expect(fs.readFileSync(path.join(hostState, 'stand-in.pos'), 'utf-8')).toBe(`${MARKER} read\n`);
+    expect(fs.readFileSync(path.join(hostState, 'stand-in.pos'), 'utf-8')).toBe(`${marker} read\n`);
     // AND what only this flavor has
     const extra = EXTRA[flavor].map(([cmd, expected, says]) => {
       const r = node.exec(id, ['sh', '-c', cmd]);
@@ -135,7 +123,7 @@ describe.each([
       restarts: restarts(pod),
       checked: [
         `probes answered on ${ports.join(', ')}`,
-        `uid ${container.securityContext.runAsUser} read "${MARKER}" via ${logMount.mountPath}/containers and /var/log/pods (read-only hostPath)`,
+        `uid ${container.securityContext.runAsUser} read "${marker}" via ${logMount.mountPath}/containers and /var/log/pods (read-only hostPath)`,
         `wrote ${stateMount.mountPath}/stand-in.pos, seen on the host at ${hostState}`,
         ...extra,
         `apply to Ready ${readySeconds.toFixed(1)} s`,
@@ -161,7 +149,7 @@ describe('two log agents on the node', () => {
       const c = ds.spec.template.spec.containers[0];
       const stateMount = c.volumeMounts.find((m: any) => !m.readOnly && ds.spec.template.spec.volumes.find((v: any) => v.name === m.name)?.hostPath);
       const id = containerIdOf(pods[i], c.name);
-      expect(node.exec(id, ['sh', '-c', 'cat /var/log/containers/logsrc_logsrc_logsrc-*.log']).out).toContain(MARKER);
+      expect(node.exec(id, ['sh', '-c', 'cat /var/log/containers/logsrc_logsrc_logsrc-*.log']).out).toContain(marker);
       expect(node.exec(id, ['sh', '-c', `echo ${ds.metadata.name} > ${stateMount.mountPath}/owner`]).code).toBe(0);
       return hostPathOf(ds, c, stateMount.mountPath);
     });
@@ -177,7 +165,7 @@ describe('two log agents on the node', () => {
       image: 'stand-ins',
       ready: pods.every(isReady),
       restarts: pods.map(restarts).reduce((a, b) => a + b, 0),
-      checked: [`both read "${MARKER}"; state directories ${states.join(' and ')}`],
+      checked: [`both read "${marker}"; state directories ${states.join(' and ')}`],
     });
   });
 });

@@ -4,7 +4,7 @@
  * relies on are in TOOLCHAIN.md ("A real node, offline"). Everything it changes on the host is
  * recorded first (host.ts) and undone by `stop()`, or by cleanup.ts after a killed run.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -13,8 +13,9 @@ import {
   BRIDGE, HOST_DIRS, HostState, POD_SUBNET, STATE_FILE, SYSCTLS, WORK_DIR, iptablesSave, nftTables, readState, rootPropagation, undo, writeState,
 } from './host';
 import { ImageSpec, buildImage, debTree } from './images';
-import { ControlPlane, FatalError, binDir, sleep, waitFor } from '../cluster/control-plane';
+import { ControlPlane, ControlPlaneRecord, FatalError, binDir, sleep, waitFor } from '../cluster/control-plane';
 import { KubeClient } from '../cluster/kube-client';
+import { Launched, LaunchedRecord, adopt, records, watch } from '../cluster/running-process';
 
 export const NODE_NAME = 'node-tier';
 /** containerd's CRI socket at the path agents expect (Falco mounts it). */
@@ -88,11 +89,25 @@ export interface RealNodeOptions {
   readonly controllerManagerArgs?: string[];
 }
 
-interface Proc {
-  readonly name: string;
-  readonly process: ChildProcess;
-  readonly log: string;
-  exited?: string;
+/**
+ * The node a jest file left running for the next (the tier's files run one after the other in one
+ * process, and coming up and going down took 25-35 s a file). Written by `stop()` once the file's
+ * workloads are gone; `start()` adopts it when the next file asks for the default node, and stops
+ * it (through the host record) otherwise. test/node/cleanup.ts stops the last one.
+ */
+export const PARKED_FILE = '/run/cdk8s-node-agents-node-parked.json';
+
+interface ParkedNode {
+  readonly plane: ControlPlaneRecord;
+  readonly procs: LaunchedRecord[];
+  readonly readySeconds: number;
+  readonly files: number;
+}
+
+/** Whether a file's node may be shared: the default options, and sharing not turned off. */
+function shareable(options: RealNodeOptions): boolean {
+  return process.env.NODE_TIER_FRESH_NODES !== '1' && options.kubelet === undefined
+    && options.controllers === undefined && options.controllerManagerArgs === undefined;
 }
 
 export class RealNode {
@@ -106,6 +121,15 @@ export class RealNode {
       if (!fs.existsSync(path.join(binDir(), name))) {
         throw new Error(`${path.join(binDir(), name)} is missing: run "bash test/node/build-node.sh" first (npm run test:node does)`);
       }
+    }
+    if (fs.existsSync(PARKED_FILE)) {
+      const parked: ParkedNode = JSON.parse(fs.readFileSync(PARKED_FILE, 'utf-8'));
+      fs.rmSync(PARKED_FILE, { force: true });
+      const adopted = shareable(options) ? await RealNode.adopt(parked, options) : undefined;
+      if (adopted) {
+        return adopted;
+      }
+      // Not this file's kind of node, or not answering: the record below stops it.
     }
     const leftover = readState();
     if (leftover) {
@@ -124,11 +148,40 @@ export class RealNode {
     return node;
   }
 
+  /** The parked node, driven again by its PIDs; undefined when it does not answer. */
+  private static async adopt(parked: ParkedNode, options: RealNodeOptions): Promise<RealNode | undefined> {
+    const state = readState();
+    if (!state) {
+      return undefined;
+    }
+    const node = new RealNode(options);
+    node.state = state;
+    node.procs.push(...parked.procs.map(adopt));
+    node.plane = ControlPlane.attach(parked.plane);
+    node.readySeconds = parked.readySeconds;
+    node.files = parked.files + 1;
+    try {
+      await node.waitFor(`the parked Node ${NODE_NAME} Ready`, async () => {
+        const n = await node.client.get(`/api/v1/nodes/${NODE_NAME}`);
+        return (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') || undefined;
+      }, 30_000);
+    } catch (e) {
+      console.log(`the parked node does not answer, starting a new one: ${(e as Error).message.split('\n')[0]}`);
+      node.plane.detach();
+      process.off('exit', node.onExit);
+      return undefined;
+    }
+    console.log(`node ${NODE_NAME} (${node.ip}) shared: Ready, left running by the previous file (file ${node.files} on this node)`);
+    return node;
+  }
+
   public plane!: ControlPlane;
   public readonly ip = nodeIp();
   /** Seconds from the kubelet's start to the Node Ready (printed in the tier's summary). */
   public readySeconds = 0;
-  private readonly procs: Proc[] = [];
+  /** How many jest files this node has served, this one included. */
+  public files = 1;
+  private readonly procs: Launched[] = [];
   private state!: HostState;
   private readonly cache = nodeCache();
   private readonly ctrBin = path.join(debTree(nodeCache(), 'containerd'), 'usr/bin/ctr');
@@ -209,7 +262,7 @@ export class RealNode {
     }
   }
 
-  private kubeletProc(): Proc {
+  private kubeletProc(): Launched {
     const kubelet = this.procs.find((p) => p.name === 'kubelet' && p.exited === undefined);
     if (!kubelet) {
       throw new Error('the kubelet is not running');
@@ -301,6 +354,9 @@ export class RealNode {
       } catch (e) {
         console.log(`teardown: ${(e as Error).message}`);
       }
+      if (shareable(this.options) && await this.namespacesGone(namespaces)) {
+        return this.park();
+      }
     }
     for (const p of [...this.procs].reverse()) {
       if (p.name === 'kubelet' && p.exited === undefined) {
@@ -341,7 +397,31 @@ export class RealNode {
     return done;
   }
 
-  private async kill(p: Proc): Promise<void> {
+  /** Waits until the deleted namespaces are gone (the next file may make them again). */
+  private async namespacesGone(namespaces: string[]): Promise<boolean> {
+    try {
+      await waitFor('the deleted namespaces gone', async () => {
+        const names = (await this.client.get('/api/v1/namespaces')).items.map((n: any) => n.metadata.name);
+        return namespaces.some((ns) => !ns.startsWith('kube-') && names.includes(ns)) ? undefined : true;
+      }, 60_000, 500);
+      return true;
+    } catch (e) {
+      console.log(`teardown: ${(e as Error).message}; stopping the node instead of sharing it`);
+      return false;
+    }
+  }
+
+  /** Leaves the node running, its workloads gone, for the next file (see PARKED_FILE). */
+  private park(): string[] {
+    const parked: ParkedNode = { plane: this.plane.record(), procs: records(this.procs), readySeconds: this.readySeconds, files: this.files };
+    fs.writeFileSync(PARKED_FILE, JSON.stringify(parked, null, 2));
+    this.plane.detach();
+    this.procs.forEach((p) => p.process.unref());
+    process.off('exit', this.onExit);
+    return [`node left running for the next file (${PARKED_FILE}); the last file's node is stopped by test/node/cleanup.ts`];
+  }
+
+  private async kill(p: Launched): Promise<void> {
     p.process.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const ended = await Promise.race([
@@ -359,14 +439,7 @@ export class RealNode {
     const out = fs.openSync(log, 'w');
     const child = spawn(bin, args, { stdio: ['ignore', out, out], env });
     fs.closeSync(out);
-    const p: Proc = { name, process: child, log };
-    child.on('exit', (code, signal) => {
-      p.exited = signal ?? `code ${code}`;
-    });
-    child.on('error', (e) => {
-      p.exited = e.message;
-    });
-    this.procs.push(p);
+    this.procs.push(watch(name, child, log));
     if (child.pid) {
       this.state.pids.push(child.pid);
       writeState(this.state);

@@ -7,8 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { k8s } from 'cdk8s-plus-28';
-import { apply, containerIdOf, isReady, podLog, podsOf, report, restarts, synth, waitReady } from './agents';
+import { apply, containerIdOf, kubeletLogged, startLogSource, isReady, podLog, podsOf, report, restarts, synth, waitReady } from './agents';
 import { NODE_NAME, PAUSE_IMAGE, RealNode, nodeCache } from './real-node';
 import { StandIn, standInImage } from './stand-ins';
 import {
@@ -17,24 +16,13 @@ import {
 import { waitFor } from '../cluster/control-plane';
 
 const NAMESPACES = ['logsrc', 'logging', 'falco', 'kube-system'];
-const MARKER = `node-tier-log-line-${process.pid}`;
+/** The log line the agents must find, set in beforeAll. */
+let marker = '';
 let node: RealNode;
 
 beforeAll(async () => {
   node = await RealNode.start();
-  // A pod whose log line the log agents must find (containerd writes it under /var/log/pods; the
-  // kubelet links it from /var/log/containers).
-  node.importBusybox('busybox:1.35');
-  await apply(node, synth('logsrc', (chart) => {
-    new k8s.KubePod(chart, 'logsrc', {
-      metadata: { name: 'logsrc' },
-      spec: {
-        automountServiceAccountToken: false,
-        containers: [{ name: 'logsrc', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `echo ${MARKER}; exec sleep 86400`], securityContext: { runAsUser: 65534 } }],
-      },
-    });
-  }));
-  await waitFor('the log source pod Running', async () => (await node.client.get('/api/v1/namespaces/logsrc/pods/logsrc')).status?.phase === 'Running' || undefined, 60_000);
+  marker = await startLogSource(node, 'stand-ins');
 }, 300_000);
 
 afterAll(async () => {
@@ -121,12 +109,12 @@ describe.each([
     const read = node.exec(id, ['sh', '-c', `for f in ${logMount.mountPath}/containers/logsrc_logsrc_logsrc-*.log; do readlink "$f"; cat "$f"; done`]);
     expect(read.code).toBe(0);
     expect(read.out).toMatch(/^\/var\/log\/pods\/logsrc_logsrc_[0-9a-f-]+\/logsrc\/0\.log$/m);
-    expect(read.out).toContain(`stdout F ${MARKER}`);
+    expect(read.out).toContain(`stdout F ${marker}`);
     // AND its state dir is written through to the host path
-    const write = node.exec(id, ['sh', '-c', `echo "${MARKER} read" > ${stateMount.mountPath}/stand-in.pos`]);
+    const write = node.exec(id, ['sh', '-c', `echo "${marker} read" > ${stateMount.mountPath}/stand-in.pos`]);
     expect(write).toEqual({ code: 0, out: '' });
     const hostState = hostPathOf(ds, container, stateMount.mountPath);
-    expect(fs.readFileSync(path.join(hostState, 'stand-in.pos'), 'utf-8')).toBe(`${MARKER} read\n`);
+    expect(fs.readFileSync(path.join(hostState, 'stand-in.pos'), 'utf-8')).toBe(`${marker} read\n`);
     // AND its config (the preset's ConfigMap) is mounted
     const configMount = container.volumeMounts.find((m: any) => ds.spec.template.spec.volumes.find((v: any) => v.name === m.name)?.configMap);
     const config = node.exec(id, ['sh', '-c', `ls ${configMount.mountPath}`]);
@@ -142,7 +130,7 @@ describe.each([
       restarts: restarts(pod),
       checked: [
         `probes answered on ${[...new Set([container.livenessProbe, container.readinessProbe, container.startupProbe].filter((p) => p?.httpGet).map((p) => `${p.httpGet.port}${p.httpGet.path}`))].join(', ')}`,
-        `uid ${container.securityContext.runAsUser} read "${MARKER}" via ${logMount.mountPath}/containers -> /var/log/pods (read-only hostPath)`,
+        `uid ${container.securityContext.runAsUser} read "${marker}" via ${logMount.mountPath}/containers -> /var/log/pods (read-only hostPath)`,
         `wrote ${stateMount.mountPath}/stand-in.pos, seen on the host at ${hostState}; config files: ${config.out.trim().split('\n').join(' ')}`,
         `apply to Ready ${readySeconds.toFixed(1)} s`,
       ],
@@ -227,8 +215,7 @@ describe('StorageDaemon (EBS CSI node plugin, registrar, liveness probe; stand-i
     expect(fs.statSync(hostSocket).isSocket()).toBe(true);
     expect(fs.statSync(registration).isSocket()).toBe(true);
     // AND the kubelet saw it (it then asks the socket for the driver's info over gRPC, which only the real registrar answers)
-    const kubeletLog = fs.readFileSync('/var/lib/cdk8s-node-agents-node/kubelet.log', 'utf-8');
-    expect(kubeletLog).toContain(`${driver}-reg.sock`);
+    await kubeletLogged(`${driver}-reg.sock`);
     // AND the plugin's mount of the kubelet dir is Bidirectional: a mount it makes shows on the host
     const pluginId = containerIdOf(pod, plugin.name);
     const probeDir = `/var/lib/kubelet/plugins/${driver}/bidi-probe`;
