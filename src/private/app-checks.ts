@@ -103,11 +103,8 @@ function ownerOf(c: IConstruct): string {
 
 function nodeConflicts(agents: AgentClaims[]): string[] {
   const errors: string[] = [];
-  for (const [i, j] of claimingTheSame(agents)) {
+  for (const [i, j] of claimingTheSame(agents, (x, y) => canShareNode(agents[x].nodeTerms, agents[y].nodeTerms))) {
     const [a, b] = [agents[i], agents[j]];
-    if (!canShareNode(a.nodeTerms, b.nodeTerms)) {
-      continue;
-    }
     const ports = a.hostPorts.filter((p) => b.hostPorts.includes(p));
     const paths = a.exclusiveHostPaths.flatMap((p) => b.exclusiveHostPaths.filter((q) => overlaps(p, q)).map((q) => (p === q ? p : `${p} and ${q}`)));
     const what = [
@@ -123,10 +120,13 @@ function nodeConflicts(agents: AgentClaims[]): string[] {
 
 /**
  * The pairs of agents (indexes, in order) that claim the same host port or overlapping writable
- * host paths, found through an index instead of comparing every pair: an app of 1,000 agents
- * spent 12 % of its synthesis comparing them (bench/: core x 1000).
+ * host paths and `canShare` a node, found through an index instead of comparing every pair: an
+ * app of 1,000 agents spent 12 % of its synthesis comparing them (bench/: core x 1000). Only the
+ * pairs that can share a node are kept: 1,000 agents with the same host paths on separate pools
+ * made half a million pairs, and keeping and sorting them all took a fifth of the synthesis
+ * (bench/: gpu-driver-installer x 1000).
  */
-function claimingTheSame(agents: AgentClaims[]): Array<[number, number]> {
+function claimingTheSame(agents: AgentClaims[], canShare: (i: number, j: number) => boolean): Array<[number, number]> {
   const byPort = new Map<string, number[]>();
   const byPath = new Map<string, number[]>();
   const add = (index: Map<string, number[]>, key: string, i: number) => index.set(key, [...(index.get(key) ?? []), i]);
@@ -136,8 +136,10 @@ function claimingTheSame(agents: AgentClaims[]): Array<[number, number]> {
   });
   const pairs = new Set<number>();
   const pair = (i: number, j: number) => {
-    if (i !== j) {
-      pairs.add(Math.min(i, j) * agents.length + Math.max(i, j));
+    const [x, y] = [Math.min(i, j), Math.max(i, j)];
+    const key = x * agents.length + y;
+    if (x !== y && !pairs.has(key) && canShare(x, y)) {
+      pairs.add(key);
     }
   };
   for (const holders of byPort.values()) {

@@ -15,7 +15,35 @@ export interface LabelRequirement {
 
 /** Two agents' terms (each term: requirements that must all hold; any term may): can one node meet both? */
 export function canShareNode(a: LabelRequirement[][], b: LabelRequirement[][]): boolean {
-  return a.some((ta) => b.some((tb) => satisfiable([...ta, ...tb])));
+  return a.some((ta) => b.some((tb) => !pinnedApart(ta, tb) && satisfiable([...ta, ...tb])));
+}
+
+/** Per term, the labels an `In` requirement with one value pins (a node selector's entries). */
+const PINS = new WeakMap<LabelRequirement[], Map<string, string>>();
+
+function pinsOf(term: LabelRequirement[]): Map<string, string> {
+  let pins = PINS.get(term);
+  if (pins === undefined) {
+    pins = new Map(term.filter((r) => r.operator === 'In' && r.values?.length === 1).map((r) => [r.key, r.values![0]]));
+    PINS.set(term, pins);
+  }
+  return pins;
+}
+
+/**
+ * Whether two terms pin one label to two values: then no node meets both. The common case of an
+ * app's agents split into pools by a node selector, decided without `satisfiable`'s work (the
+ * app-wide check compares every pair of agents that claim one host path).
+ */
+function pinnedApart(a: LabelRequirement[], b: LabelRequirement[]): boolean {
+  const pb = pinsOf(b);
+  for (const [key, value] of pinsOf(a)) {
+    const other = pb.get(key);
+    if (other !== undefined && other !== value) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Whether one node's labels can meet every requirement, key by key. */
