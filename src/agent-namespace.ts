@@ -1,10 +1,11 @@
-import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DaemonSet } from './daemon-set';
 import { PodSecurity, PodSecurityLevel } from './pod-security';
 import { registerAppChecks } from './private/app-checks';
 import { isBranded } from './private/brand';
+import { clusterScoped } from './private/cluster-scoped';
 import { checkKeyValueMap } from './private/label-map';
 import { defaultName } from './private/names';
 import * as rules from './private/rules';
@@ -97,13 +98,9 @@ export class AgentNamespace extends Construct {
       podSecurityLabels[`pod-security.kubernetes.io/${mode}`] = level as unknown as string;
       podSecurityLabels[`pod-security.kubernetes.io/${mode}-version`] = version;
     }
-    this.apiObject = new k8s.KubeNamespace(this, 'Resource', {
+    this.apiObject = clusterScoped(new k8s.KubeNamespace(this, 'Resource', {
       metadata: { name: this.name, labels: { ...props.labels, ...podSecurityLabels } },
-    });
-    // cdk8s copies a chart's namespace onto every object; a Namespace has none.
-    if (this.apiObject.metadata.namespace !== undefined) {
-      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    }));
 
     if (props.admitCriticalPods === true) {
       // As GKE documents it for its limitedResources: a scope on the critical classes, and a

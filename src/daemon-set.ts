@@ -780,11 +780,18 @@ export class DaemonSet extends Construct {
     for (const w of props.preferredNodeAffinity ?? []) {
       this.workload.scheduling.attract(kplus.Node.labeled(...w.term.requirements.map((r) => labelQuery(r._toKube()))), { weight: w.weight });
     }
-    // ephemeral-storage: the container's whole resources (cdk8s-plus renders it in whole GiB only).
-    [main, ...sidecars].forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/containers/${i}/resources`, c.resourcesPatch));
-    inits.forEach((c, i) => c.resourcesPatch && patch(`/spec/template/spec/initContainers/${i}/resources`, c.resourcesPatch));
-    [main, ...sidecars].forEach((c, i) => c.terminationMessagePolicy && patch(`/spec/template/spec/containers/${i}/terminationMessagePolicy`, c.terminationMessagePolicy));
-    inits.forEach((c, i) => c.terminationMessagePolicy && patch(`/spec/template/spec/initContainers/${i}/terminationMessagePolicy`, c.terminationMessagePolicy));
+    // Container fields cdk8s-plus lacks: ephemeral-storage (it renders resources in whole GiB
+    // only, so the container's whole resources) and terminationMessagePolicy.
+    for (const [list, built] of [['containers', [main, ...sidecars]], ['initContainers', inits]] as const) {
+      built.forEach((c, i) => {
+        if (c.resourcesPatch) {
+          patch(`/spec/template/spec/${list}/${i}/resources`, c.resourcesPatch);
+        }
+        if (c.terminationMessagePolicy) {
+          patch(`/spec/template/spec/${list}/${i}/terminationMessagePolicy`, c.terminationMessagePolicy);
+        }
+      });
+    }
     if (props.metrics !== undefined) {
       const bound: BoundMetrics = props.metrics._bind(this, {
         name: this.name,

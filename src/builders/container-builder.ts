@@ -34,7 +34,6 @@ export interface BuiltContainer {
   readonly props: ContainerProps;
   readonly security: ResolvedSecurity;
   readonly portNames: string[];
-  readonly portNumbers: number[];
   /**
    * The container's whole `resources`, when it has ephemeral storage: cdk8s-plus renders
    * ephemeral-storage in whole GiB only (and throws on 500Mi), so the DaemonSet patches it in.
@@ -139,7 +138,6 @@ export function buildContainer(options: BuildOptions): BuiltContainer {
     props: { ...props, resources: { cpu: resources.cpu, memory: resources.memory } },
     security,
     portNames: ports.map((p) => p.name).filter((n): n is string => !!n),
-    portNumbers: ports.map((p) => p.containerPort),
     resourcesPatch: resources.ephemeralStorage ? renderResources(resources) : undefined,
     terminationMessagePolicy: s.terminationMessagePolicy,
   };

@@ -330,7 +330,6 @@ export class CalicoNode extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CNI_PLUGIN_ACCOUNT },
       subjects: [{ kind: 'ServiceAccount', name: CNI_PLUGIN_ACCOUNT, namespace }],
     }));
-
   }
 }
 

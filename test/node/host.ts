@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { alive } from '../cluster/running-process';
 
 /** The record of one run; deleted once everything in it is undone. */
 export const STATE_FILE = '/run/cdk8s-node-agents-node.json';
@@ -138,15 +139,6 @@ function splitRule(rule: string): string[] {
     out.push(m[1] !== undefined ? m[1].replace(/\\"/g, '"') : m[2]);
   }
   return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function stopPid(pid: number): Promise<void> {

@@ -280,11 +280,6 @@ export class RealNode {
   }
 
   /**
-   * Deletes every pod of the given namespaces (and waits until the kubelet has stopped them and
-   * torn down their sandboxes), stops the kubelet, the control plane and containerd by PID, and
-   * undoes every host change in the record. Safe to call twice.
-   */
-  /**
    * Host paths a manifest is about to make the kubelet create (hostPath DirectoryOrCreate or
    * FileOrCreate that do not exist yet): recorded before applying it, so that `stop()` (or
    * cleanup.ts after a killed run) removes them with the tier's other traces. Records the
@@ -310,6 +305,14 @@ export class RealNode {
       writeState(this.state);
     }
   }
+
+  /**
+   * Deletes every DaemonSet and every pod on the node and the given namespaces (and waits until
+   * the kubelet has stopped the pods and torn down their sandboxes). Then, for a node of the
+   * default kind, leaves it running for the next file (`park`, PARKED_FILE); otherwise stops the
+   * kubelet, the control plane and containerd by PID and undoes every host change in the record.
+   * Safe to call twice.
+   */
   public async stop(namespaces: string[] = []): Promise<string[]> {
     if (this.stopped) {
       return [];
